@@ -1,0 +1,34 @@
+"""libyaevents: conflict and political events in Libya, coded in the style of ACLED.
+
+Schemas for events, actors and measures, one validation call that reports every
+failure as data, loaders and versioned releases.
+
+Examples
+--------
+>>> import libyaevents
+>>> sorted(libyaevents.TABLES)
+['actors', 'events', 'measures']
+"""
+
+from libyaevents._version import __version__
+from libyaevents.errors import InputError, LibyaeventsError, ReadError, ValidationError
+from libyaevents.schema import arrow_schema, pandera_schema
+from libyaevents.tables import ACTORS, EVENTS, MEASURES, TABLES
+from libyaevents.validation import RULE_CODES, ValidationReport, validate
+
+__all__ = [
+    "ACTORS",
+    "EVENTS",
+    "MEASURES",
+    "RULE_CODES",
+    "TABLES",
+    "InputError",
+    "LibyaeventsError",
+    "ReadError",
+    "ValidationError",
+    "ValidationReport",
+    "__version__",
+    "arrow_schema",
+    "pandera_schema",
+    "validate",
+]

@@ -1,0 +1,49 @@
+"""The library's one error tree.
+
+Every error the library raises on purpose derives from :class:`LibyaeventsError`.
+Errors about the caller's input also derive from :class:`ValueError`, so code
+that already catches ``ValueError`` keeps working.
+
+Examples
+--------
+>>> from libyaevents.errors import InputError, LibyaeventsError
+>>> issubclass(InputError, LibyaeventsError), issubclass(InputError, ValueError)
+(True, True)
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["InputError", "LibyaeventsError", "ReadError", "ValidationError"]
+
+
+class LibyaeventsError(Exception):
+    """Root of every error libyaevents raises on purpose."""
+
+
+class InputError(LibyaeventsError, ValueError):
+    """An argument or input the library cannot work with (wrong table name, bad option)."""
+
+
+class ReadError(InputError):
+    """A file could not be read at all: missing, unreadable, or not CSV/Parquet."""
+
+
+class ValidationError(InputError):
+    """Data broke one or more schema rules.
+
+    Parameters
+    ----------
+    message : str
+        A readable summary of the failures.
+    failures : pandas.DataFrame
+        The full failure table (see :class:`libyaevents.ValidationReport`).
+    """
+
+    def __init__(self, message: str, failures: pd.DataFrame) -> None:
+        super().__init__(message)
+        self.failures = failures
