@@ -41,8 +41,10 @@ def _same_dtype(series: pd.Series, dtype: object) -> bool:
 
 
 def _to_category(series: pd.Series, dtype: pd.CategoricalDtype) -> pd.Series:
-    values = series.astype("str") if isinstance(series.dtype, pd.CategoricalDtype) else series
-    return values.astype(dtype)
+    values = series.astype("str")
+    # Unknown values become empty here (and are reported by _problems); pandas
+    # deprecates doing this implicitly in astype.
+    return values.where(values.isin(dtype.categories)).astype(dtype)
 
 
 def _to_number(series: pd.Series, field: Field) -> pd.Series:

@@ -134,6 +134,10 @@ def _vector_check(code: str, message: str, ok: Callable[[pd.Series], pd.Series])
 def column_checks(field: Field) -> list[pa.Check]:
     """Return the pandera checks a field declares, each named by its rule code."""
     checks: list[pa.Check] = []
+    if field.kind == "date":
+        # pandera compares datetimes without their unit: pin it with a check.
+        unit = np.dtype(f"datetime64[{DATE_UNIT}]")
+        checks.append(pa.Check(lambda s: s.dtype == unit, name="type", error=f"must be {unit}"))
     if field.kind == "string":
         checks.append(
             _vector_check(
@@ -167,9 +171,12 @@ def column_checks(field: Field) -> list[pa.Check]:
     if field.minimum is not None or field.maximum is not None:
         low = -np.inf if field.minimum is None else field.minimum
         high = np.inf if field.maximum is None else field.maximum
+        bounds = [f">= {low:g}"] * (field.minimum is not None) + [f"<= {high:g}"] * (
+            field.maximum is not None
+        )
         checks.append(
             _vector_check(
-                "out-of-range", f"must be between {low} and {high}", lambda s: s.between(low, high)
+                "out-of-range", "must be " + " and ".join(bounds), lambda s: s.between(low, high)
             )
         )
     return checks

@@ -81,7 +81,9 @@ _PLACES: Final = (
     ("Tarhuna", "Almargeb", 32.4350, 13.6332),
     ("Al Aziziyah", "Aljfara", 32.5320, 13.0175),
 )
-_PLACE_WEIGHTS: Final = np.array([30, 20, 10, 8, 6, 6, 4, 4, 4, 3, 2, 2, 2, 2, 1, 3, 2, 1, 1, 1, 2, 2])
+_PLACE_WEIGHTS: Final = np.array(
+    [30, 20, 10, 8, 6, 6, 4, 4, 4, 3, 2, 2, 2, 2, 1, 3, 2, 1, 1, 1, 2, 2]
+)
 
 # sub-event type weights (Libya-like: clashes, shelling, strategic developments)
 _SUB_WEIGHTS: Final = {
@@ -132,7 +134,9 @@ def _actor_pairs(rng: np.random.Generator, event_type: np.ndarray) -> tuple[np.n
         mask = event_type == kind
         a1[mask] = _pick(rng, first, int(mask.sum()))
         a2[mask] = -1 if second is None else _pick(rng, second, int(mask.sum()))
-    a2[one_sided & np.isin(event_type, ["Explosions/Remote violence", "Strategic developments"])] = -1
+    a2[
+        one_sided & np.isin(event_type, ["Explosions/Remote violence", "Strategic developments"])
+    ] = -1
     return a1, a2
 
 
@@ -167,8 +171,12 @@ def synthetic_events(n: int, *, seed: int = 0) -> pd.DataFrame:
     )
     place = rng.choice(len(_PLACES), n, p=_PLACE_WEIGHTS / _PLACE_WEIGHTS.sum())
     loc = pd.DataFrame(_PLACES, columns=["location", "admin2", "latitude", "longitude"]).iloc[place]
-    violent = np.isin(event_type, ["Battles", "Explosions/Remote violence", "Violence against civilians"])
-    fatalities = np.where(violent & (rng.random(n) < 0.35), rng.negative_binomial(1, 0.25, n) + 1, 0)
+    violent = np.isin(
+        event_type, ["Battles", "Explosions/Remote violence", "Violence against civilians"]
+    )
+    fatalities = np.where(
+        violent & (rng.random(n) < 0.35), rng.negative_binomial(1, 0.25, n) + 1, 0
+    )
     cat = {f.name: pandas_dtype(f) for f in EVENTS.fields}
     ids = "LBY" + pd.Series(np.arange(1, n + 1)).astype("str")
     civ = np.isin(sub, list(taxonomy.CIVILIAN_TARGETING_REQUIRED))
@@ -182,7 +190,9 @@ def synthetic_events(n: int, *, seed: int = 0) -> pd.DataFrame:
             "event_type": event_type,
             "sub_event_type": sub,
             "actor1": names[a1],
-            "assoc_actor_1": np.where(rng.random(n) < 0.05, "Civilians (Libya); Migrants (Libya)", None),
+            "assoc_actor_1": np.where(
+                rng.random(n) < 0.05, "Civilians (Libya); Migrants (Libya)", None
+            ),
             "inter1": inter1,
             "actor2": names[a2],
             "assoc_actor_2": None,
@@ -216,7 +226,9 @@ def synthetic_events(n: int, *, seed: int = 0) -> pd.DataFrame:
 def _actors_for(events: pd.DataFrame) -> pd.DataFrame:
     inter = dict(_ACTORS)
     frame = pd.DataFrame({"name": [name for name, _ in _ACTORS]})
-    lists = [events[c].dropna().str.split("; ").explode() for c in ("assoc_actor_1", "assoc_actor_2")]
+    lists = [
+        events[c].dropna().str.split("; ").explode() for c in ("assoc_actor_1", "assoc_actor_2")
+    ]
     dates = pd.concat(
         [events.set_index(events[c])["event_date"] for c in ("actor1", "actor2")]
         + [events["event_date"].reindex(s.index).set_axis(s.to_numpy()) for s in lists]
@@ -243,7 +255,9 @@ def _measures_for(events: pd.DataFrame, rng: np.random.Generator) -> pd.DataFram
     n = len(picked)
     imposer = actor_id_of("Government of the United States (2017-2021)")
     targets = np.array([actor_id_of(a) for a, code in _ACTORS if code in (2, 3, 4)])
-    status = np.asarray(measures.MEASURE_STATUSES)[rng.integers(0, len(measures.MEASURE_STATUSES), n)]
+    status = np.asarray(measures.MEASURE_STATUSES)[
+        rng.integers(0, len(measures.MEASURE_STATUSES), n)
+    ]
     start = picked["event_date"].to_numpy()
     ends = np.isin(status, list(measures.STATUS_NEEDS_END))
     frame = pd.DataFrame(
@@ -286,5 +300,3 @@ def synthetic_dataset(n: int, *, seed: int = 0) -> dict[str, pd.DataFrame]:
     events = synthetic_events(n, seed=seed)
     rng = np.random.default_rng(seed + 1)
     return {"events": events, "actors": _actors_for(events), "measures": _measures_for(events, rng)}
-
-

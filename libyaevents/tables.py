@@ -46,13 +46,9 @@ def _mapped_mismatch(key: pd.Series, actual: pd.Series, mapping: dict[str, str])
     On categoricals this compares category codes through a lookup array, which
     costs one numpy gather instead of mapping a million strings.
     """
-    if isinstance(key.dtype, pd.CategoricalDtype) and isinstance(
-        actual.dtype, pd.CategoricalDtype
-    ):
+    if isinstance(key.dtype, pd.CategoricalDtype) and isinstance(actual.dtype, pd.CategoricalDtype):
         position = {cat: i for i, cat in enumerate(actual.cat.categories)}
-        lookup = np.array(
-            [position.get(mapping.get(cat), -2) for cat in key.cat.categories] + [-2]
-        )
+        lookup = np.array([position.get(mapping.get(cat), -2) for cat in key.cat.categories] + [-2])
         key_codes = key.cat.codes.to_numpy()
         expected = lookup[key_codes]  # code -1 (empty) picks the trailing -2
         found = actual.cat.codes.to_numpy()
@@ -137,10 +133,11 @@ def _admin1_libya(df: pd.DataFrame, ctx: RuleContext) -> pd.Series:
 
 
 def _admin2_admin1(df: pd.DataFrame, ctx: RuleContext) -> pd.Series:
+    # Only judged when admin1 is itself valid; a bad admin1 is admin1-unknown's.
     expected = df["admin2"].map(dict(gazetteer.ADMIN1_OF))
     unknown = expected.isna() & df["admin2"].notna()
     wrong = (expected != df["admin1"]).fillna(False).astype(bool) & expected.notna()
-    return _is_libya(df) & (unknown | wrong)
+    return _is_libya(df) & df["admin1"].isin(gazetteer.ADMIN1) & (unknown | wrong)
 
 
 def _iso_country(df: pd.DataFrame, ctx: RuleContext) -> pd.Series:

@@ -36,11 +36,18 @@ from pandera.errors import SchemaErrorReason, SchemaErrors
 
 from libyaevents.coerce import conform
 from libyaevents.errors import InputError, ValidationError
-from libyaevents.schema import DATE_UNIT, get_table, pandera_schema
+from libyaevents.schema import get_table, pandera_schema
 from libyaevents.spec import COLUMN_RULES, Rule, RuleContext, TableSpec
 from libyaevents.tables import EVENTS, TABLES
 
-__all__ = ["CROSS_TABLE_RULES", "FAILURE_COLUMNS", "RULE_CODES", "ValidationReport", "validate"]
+__all__ = [
+    "CROSS_TABLE_RULES",
+    "FAILURE_COLUMNS",
+    "RULE_CODES",
+    "ValidationReport",
+    "guess_table",
+    "validate",
+]
 
 #: Columns of :attr:`ValidationReport.failures`, in order.
 FAILURE_COLUMNS: Final = ("table", "record_id", "row", "column", "rule", "value", "message")
@@ -138,7 +145,9 @@ class ValidationReport:
             where = "column" if pd.isna(rec.row) else f"row {rec.row}"
             rid = "" if pd.isna(rec.record_id) else f" id {rec.record_id}"
             found = "" if pd.isna(rec.value) else f"; found {rec.value!r}"
-            lines.append(f"  {rec.table} {where}{rid} {rec.column}: [{rec.rule}] {rec.message}{found}")
+            lines.append(
+                f"  {rec.table} {where}{rid} {rec.column}: [{rec.rule}] {rec.message}{found}"
+            )
         return "\n".join(lines)
 
     def raise_if_invalid(self) -> None:
@@ -190,22 +199,6 @@ def _chunk_of(err: Any, frame: pd.DataFrame) -> _Chunk:
     rows = _rows_of(err)
     message = getattr(err.check, "error", None) or COLUMN_RULES[rule]
     return _Chunk(rule, column, rows, None, f"{column} {message}")
-
-
-def _unit_chunks(frame: pd.DataFrame, spec: TableSpec) -> list[_Chunk]:
-    """pandera does not check the unit of datetimes; pin it here."""
-    expected = np.dtype(f"datetime64[{DATE_UNIT}]")
-    return [
-        _Chunk(
-            "type",
-            f.name,
-            _NO_ROW,
-            np.array([str(frame[f.name].dtype)], dtype=object),
-            f"{f.name} must be {expected}",
-        )
-        for f in spec.fields
-        if f.kind == "date" and f.name in frame and frame[f.name].dtype != expected
-    ]
 
 
 def _context_message(frame: pd.DataFrame, rule: Rule, rows: np.ndarray) -> np.ndarray:
@@ -304,13 +297,13 @@ def _drop_repeats(chunks: list[_Chunk], converted: pd.DataFrame) -> list[_Chunk]
         return chunks
     seen = set(zip(converted["column"], converted["row"], strict=True))
     kept = []
-    for c in chunks:
-        if c.rule == "value-missing":
-            keep = np.array([(c.column, r) not in seen for r in c.rows], dtype=bool)
-            c = _Chunk(c.rule, c.column, c.rows[keep], None, c.message)
-            if not len(c.rows):
-                continue
-        kept.append(c)
+    for chunk in chunks:
+        if chunk.rule != "value-missing":
+            kept.append(chunk)
+            continue
+        keep = np.array([(chunk.column, r) not in seen for r in chunk.rows], dtype=bool)
+        if keep.any():
+            kept.append(_Chunk(chunk.rule, chunk.column, chunk.rows[keep], None, chunk.message))
     return kept
 
 
@@ -318,7 +311,7 @@ def _validate_table(
     frame: pd.DataFrame, spec: TableSpec, ctx: RuleContext
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
     typed, converted = conform(frame, spec)
-    chunks = _pandera_chunks(typed, spec, ctx.today) + _unit_chunks(typed, spec)
+    chunks = _pandera_chunks(typed, spec, ctx.today)
     broken = {c.column for c in chunks if c.rule == "type" and c.column}
     chunks = _drop_repeats(chunks, converted) + _rule_chunks(typed, spec, ctx, broken)
     chunks = _conform_chunks(converted) + chunks
@@ -361,7 +354,7 @@ def _cross_table(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
 def _as_tables(data: Any, table: str | None) -> dict[str, pd.DataFrame]:
     if isinstance(data, pd.DataFrame):
-        return {get_table(table or _guess_table(data)).name: data}
+        return {get_table(table or guess_table(data)).name: data}
     if isinstance(data, Mapping):
         tables = dict(data)
     else:
@@ -378,7 +371,14 @@ def _as_tables(data: Any, table: str | None) -> dict[str, pd.DataFrame]:
     return tables
 
 
-def _guess_table(frame: pd.DataFrame) -> str:
+def guess_table(frame: pd.DataFrame) -> str:
+    """Tell which table a frame is from its id column.
+
+    Raises
+    ------
+    InputError
+        When no table's id column is present.
+    """
     for spec in TABLES.values():
         if spec.primary_key in frame.columns:
             if spec.name == "events" and "measure_id" in frame.columns:

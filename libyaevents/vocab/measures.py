@@ -5,8 +5,8 @@ Examples
 >>> from libyaevents.vocab import measures
 >>> "Asset freeze" in measures.MEASURE_TYPES
 True
->>> measures.STATUS_NEEDS_END
-frozenset({'Lifted', 'Expired'})
+>>> sorted(measures.STATUS_NEEDS_END)
+['Expired', 'Lifted']
 """
 
 from __future__ import annotations

@@ -1,0 +1,3 @@
+from libyaevents.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,30 @@
+"""Shared fixtures and the hypothesis profiles (chosen by HYPOTHESIS_PROFILE)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "dev", max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("thorough", max_examples=500, deadline=None)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared"
+
+
+@pytest.fixture
+def shared_acled() -> Path:
+    """The real ACLED exports in ../shared; skips when they are not there."""
+    folder = SHARED / "data" / "acled"
+    if not folder.is_dir():
+        pytest.skip(f"real ACLED exports not found at {folder} (../shared is absent)")
+    return folder
