@@ -115,6 +115,11 @@ def actor_id_of(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
+def _text_where(mask: np.ndarray, text: str) -> pd.Series:
+    """``text`` where ``mask`` holds, empty elsewhere."""
+    return pd.Series(text, index=range(len(mask)), dtype="str").where(mask)
+
+
 def _pick(rng: np.random.Generator, pool: list[int], n: int) -> np.ndarray:
     return np.asarray(pool)[rng.integers(0, len(pool), n)]
 
@@ -190,15 +195,15 @@ def synthetic_events(n: int, *, seed: int = 0) -> pd.DataFrame:
             "event_type": event_type,
             "sub_event_type": sub,
             "actor1": names[a1],
-            "assoc_actor_1": np.where(
-                rng.random(n) < 0.05, "Civilians (Libya); Migrants (Libya)", None
+            "assoc_actor_1": _text_where(
+                rng.random(n) < 0.05, "Civilians (Libya); Migrants (Libya)"
             ),
             "inter1": inter1,
             "actor2": names[a2],
             "assoc_actor_2": None,
             "inter2": pd.Series(inter2, dtype="Int8").where(a2 >= 0),
             "interaction": interaction,
-            "civilian_targeting": np.where(civ, taxonomy.CIVILIAN_TARGETING, None),
+            "civilian_targeting": _text_where(civ, taxonomy.CIVILIAN_TARGETING),
             "iso": gazetteer.ISO,
             "region": gazetteer.REGION,
             "country": gazetteer.COUNTRY,
@@ -213,7 +218,7 @@ def synthetic_events(n: int, *, seed: int = 0) -> pd.DataFrame:
             "source_scale": np.asarray(_SCALES, dtype=object)[rng.integers(0, len(_SCALES), n)],
             "notes": "Synthetic event " + ids + " for testing; not a real event.",
             "fatalities": fatalities,
-            "tags": np.where(event_type == "Protests", "crowd size=no report", None),
+            "tags": _text_where(event_type == "Protests", "crowd size=no report"),
             "timestamp": np.minimum(
                 dates.astype("datetime64[s]").astype("int64") + 86_400 * 3,
                 (_END + 1).astype("datetime64[s]").astype("int64"),

@@ -76,7 +76,8 @@ def _after(dates: pd.Series, limit: pd.Timestamp) -> pd.Series:
 
 
 def _year_mismatch(df: pd.DataFrame, ctx: RuleContext) -> pd.Series:
-    return (df["year"] != df["event_date"].dt.year).fillna(False) & df["event_date"].notna()
+    bad: pd.Series = (df["year"] != df["event_date"].dt.year).fillna(False)
+    return bad & df["event_date"].notna()
 
 
 def _date_future(df: pd.DataFrame, ctx: RuleContext) -> pd.Series:

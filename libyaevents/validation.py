@@ -25,6 +25,7 @@ False
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -137,16 +138,20 @@ class ValidationReport:
         if self.ok:
             return f"valid: {checked} checked, no failures"
         lines = [f"invalid: {len(self.failures):,} failures in {checked}", "by rule:"]
-        for rec in self.counts().itertuples(index=False):
-            meaning = RULE_CODES.get(str(rec.rule), "")
-            lines.append(f"  {rec.table}.{rec.column}  {rec.rule}  x{rec.failures:,}  ({meaning})")
-        lines.append(f"first {min(limit, len(self.failures))}:")
-        for rec in self.failures.head(limit).itertuples(index=False):
-            where = "column" if pd.isna(rec.row) else f"row {rec.row}"
-            rid = "" if pd.isna(rec.record_id) else f" id {rec.record_id}"
-            found = "" if pd.isna(rec.value) else f"; found {rec.value!r}"
+        for count in self.counts().itertuples(index=False):
+            meaning = RULE_CODES.get(str(count.rule), "")
             lines.append(
-                f"  {rec.table} {where}{rid} {rec.column}: [{rec.rule}] {rec.message}{found}"
+                f"  {count.table}.{count.column}  {count.rule}  x{count.failures:,}  ({meaning})"
+            )
+        lines.append(f"first {min(limit, len(self.failures))}:")
+        for item in self.failures.head(limit).to_dict("records"):
+            rec: dict[Any, Any] = item
+            where = "column" if pd.isna(rec["row"]) else f"row {rec['row']}"
+            rid = "" if pd.isna(rec["record_id"]) else f" id {rec['record_id']}"
+            found = "" if pd.isna(rec["value"]) else f"; found {rec['value']!r}"
+            lines.append(
+                f"  {rec['table']} {where}{rid} {rec['column']}: [{rec['rule']}] "
+                f"{rec['message']}{found}"
             )
         return "\n".join(lines)
 
@@ -209,7 +214,7 @@ def _context_message(frame: pd.DataFrame, rule: Rule, rows: np.ndarray) -> np.nd
         f"{col}=" + frame[col].iloc[rows].astype("str").fillna("<empty>").reset_index(drop=True)
         for col in rule.context
     ]
-    joined = parts[0].str.cat(parts[1:], sep=", ") if len(parts) > 1 else parts[0]
+    joined = functools.reduce(lambda a, b: a + ", " + b, parts)
     return (message + " (found " + joined + ")").to_numpy(dtype=object)
 
 
@@ -231,8 +236,14 @@ def _rule_chunks(
 def _values_at(frame: pd.DataFrame, column: str | None, rows: np.ndarray) -> np.ndarray:
     if column is None or column not in frame:
         return np.full(len(rows), None, dtype=object)
-    picked = frame[column].iloc[rows]
-    return picked.astype("str").to_numpy(dtype=object, na_value=None)
+    return _as_text(frame[column].iloc[rows])
+
+
+def _as_text(series: pd.Series) -> np.ndarray:
+    """Values as Python strings in an object array, empty as None."""
+    out: np.ndarray = np.array(series.astype("str").astype(object), dtype=object)
+    out[series.isna().to_numpy()] = None
+    return out
 
 
 def _frame_of(chunks: Iterable[_Chunk], table: str, frame: pd.DataFrame, key: str) -> pd.DataFrame:
@@ -255,8 +266,7 @@ def _frame_of(chunks: Iterable[_Chunk], table: str, frame: pd.DataFrame, key: st
     has_row = positions >= 0
     ids = np.full(len(out), None, dtype=object)
     if key in frame and has_row.any():
-        picked = frame[key].iloc[positions[has_row]]
-        ids[has_row] = picked.astype("str").to_numpy(dtype=object, na_value=None)
+        ids[has_row] = _as_text(frame[key].iloc[positions[has_row]])
     out["row"] = pd.Series(positions, dtype="Int64").where(has_row)
     return out.assign(table=table, record_id=ids)
 
