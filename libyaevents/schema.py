@@ -131,6 +131,16 @@ def _vector_check(code: str, message: str, ok: Callable[[pd.Series], pd.Series])
     return pa.Check(ok, name=code, error=message)
 
 
+def _regex_check(code: str, message: str, pattern: str, *, must_match: bool) -> pa.Check:
+    """A text check: values must (or must not) contain a match of ``pattern``."""
+
+    def ok(s: pd.Series) -> pd.Series:
+        found = s.str.contains(pattern, regex=True)
+        return found if must_match else ~found
+
+    return _vector_check(code, message, ok)
+
+
 def column_checks(field: Field) -> list[pa.Check]:
     """Return the pandera checks a field declares, each named by its rule code."""
     checks: list[pa.Check] = []
@@ -140,27 +150,24 @@ def column_checks(field: Field) -> list[pa.Check]:
         checks.append(pa.Check(lambda s: s.dtype == unit, name="type", error=f"must be {unit}"))
     if field.kind == "string":
         checks.append(
-            _vector_check(
+            _regex_check(
                 "blank-string",
                 "text must not be empty or padded with spaces",
-                lambda s: ~s.str.contains(_BLANK_PATTERN, regex=True),
+                _BLANK_PATTERN,
+                must_match=False,
             )
         )
     if field.pattern is not None:
-        pattern = field.pattern
         checks.append(
-            _vector_check(
-                "pattern",
-                f"must match {pattern}",
-                lambda s: s.str.contains(pattern, regex=True),
-            )
+            _regex_check("pattern", f"must match {field.pattern}", field.pattern, must_match=True)
         )
     if field.is_list:
         checks.append(
-            _vector_check(
+            _regex_check(
                 "list-format",
                 "items must be non-empty and joined by '; '",
-                lambda s: ~s.str.contains(LIST_FORMAT_PATTERN, regex=True),
+                LIST_FORMAT_PATTERN,
+                must_match=False,
             )
         )
     if field.values is not None:
