@@ -34,24 +34,23 @@ EXIT_INVALID: Final = 1
 EXIT_USAGE: Final = 2
 
 
-def _render(report: ValidationReport, fmt: str, limit: int) -> None:
-    if fmt == "json":
+def _render(report: ValidationReport, args: argparse.Namespace) -> int:
+    """Print the report as asked; return the exit code it implies."""
+    if args.format == "json":
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
-        print(report.summary(limit=limit))
+        print(report.summary(limit=args.limit))
+    return EXIT_OK if report.ok else EXIT_INVALID
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
     frame, table = read_table(args.path, args.table)
-    report = validate(frame, table, today=args.today)
-    _render(report, args.format, args.limit)
-    return EXIT_OK if report.ok else EXIT_INVALID
+    return _render(validate(frame, table, today=args.today), args)
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
-    report = validate(synthetic_dataset(args.events, seed=args.seed), today=args.today)
-    _render(report, args.format, args.limit)
-    return EXIT_OK if report.ok else EXIT_INVALID
+    dataset = synthetic_dataset(args.events, seed=args.seed)
+    return _render(validate(dataset, today=args.today), args)
 
 
 def _cmd_schema(args: argparse.Namespace) -> int:

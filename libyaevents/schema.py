@@ -198,11 +198,6 @@ def _table_check(rule: Rule, ctx: RuleContext) -> pa.Check:
     return pa.Check(ok, name=rule.code, error=rule.message, ignore_na=False)
 
 
-def _today(today: pd.Timestamp | str | None) -> pd.Timestamp:
-    stamp = pd.Timestamp.now() if today is None else pd.Timestamp(today)
-    return stamp.normalize()
-
-
 def pandera_schema(
     table: str | TableSpec,
     *,
@@ -234,13 +229,12 @@ def pandera_schema(
     >>> [c.name for c in s.checks][:2]
     ['date-order', 'date-future']
     """
-    return _pandera_schema(get_table(table).name, _today(today), table_checks)
+    return _pandera_schema(get_table(table).name, RuleContext.on(today), table_checks)
 
 
 @lru_cache(maxsize=32)
-def _pandera_schema(name: str, today: pd.Timestamp, table_checks: bool) -> pa.DataFrameSchema:
+def _pandera_schema(name: str, ctx: RuleContext, table_checks: bool) -> pa.DataFrameSchema:
     spec = TABLES[name]
-    ctx = RuleContext(today=today)
     columns = {
         f.name: pa.Column(
             pandas_dtype(f),

@@ -62,6 +62,12 @@ class RuleContext:
 
     today: pd.Timestamp
 
+    @classmethod
+    def on(cls, today: pd.Timestamp | str | None = None) -> RuleContext:
+        """Return the context for a day (start of day); ``None`` means today."""
+        stamp = pd.Timestamp.now() if today is None else pd.Timestamp(today)
+        return cls(today=stamp.normalize())
+
 
 #: A rule body: takes the frame and the context, returns a boolean Series that
 #: is True on each violating row. Rows whose inputs are empty are not violations

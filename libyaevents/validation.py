@@ -305,13 +305,13 @@ def _drop_repeats(chunks: list[_Chunk], converted: pd.DataFrame) -> list[_Chunk]
     """A value that failed conversion is empty now: do not report it again as missing."""
     if converted.empty:
         return chunks
-    seen = set(zip(converted["column"], converted["row"], strict=True))
     kept = []
     for chunk in chunks:
         if chunk.rule != "value-missing":
             kept.append(chunk)
             continue
-        keep = np.array([(chunk.column, r) not in seen for r in chunk.rows], dtype=bool)
+        emptied = converted.loc[converted["column"] == chunk.column, "row"].to_numpy("int64")
+        keep = ~np.isin(chunk.rows, emptied)
         if keep.any():
             kept.append(_Chunk(chunk.rule, chunk.column, chunk.rows[keep], None, chunk.message))
     return kept
@@ -352,7 +352,7 @@ def _cross_table(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
         target_name = "events" if key == EVENTS.primary_key else "actors"
         if frame is None or target is None or column not in frame or key not in target:
             continue
-        is_list = column.startswith("assoc_")
+        is_list = TABLES[table].field(column).is_list
         rows, values = _unresolved(frame, column, target[key], is_list=is_list)
         if not len(rows):
             continue
@@ -435,7 +435,7 @@ def validate(
         When ``data`` is not a frame or a set of the known tables.
     """
     tables = _as_tables(data, table)
-    ctx = RuleContext(today=pd.Timestamp(today or pd.Timestamp.now()).normalize())
+    ctx = RuleContext.on(today)
     typed: dict[str, pd.DataFrame] = {}
     found = []
     for name, frame in tables.items():
