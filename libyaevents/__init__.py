@@ -11,7 +11,25 @@ Examples
 """
 
 from libyaevents._version import __version__
-from libyaevents.errors import InputError, LibyaeventsError, ReadError, ValidationError
+from libyaevents.errors import (
+    InputError,
+    IntegrityError,
+    LibyaeventsError,
+    ReadError,
+    ReleaseError,
+    ReleaseExistsError,
+    ReleaseNotFoundError,
+    ValidationError,
+)
+from libyaevents.releases import (
+    Release,
+    VerifyResult,
+    build_release,
+    diff,
+    list_releases,
+    load,
+    verify_release,
+)
 from libyaevents.schema import arrow_schema, pandera_schema
 from libyaevents.tables import ACTORS, EVENTS, MEASURES, TABLES
 from libyaevents.validation import RULE_CODES, ValidationReport, validate
@@ -23,12 +41,23 @@ __all__ = [
     "RULE_CODES",
     "TABLES",
     "InputError",
+    "IntegrityError",
     "LibyaeventsError",
     "ReadError",
+    "Release",
+    "ReleaseError",
+    "ReleaseExistsError",
+    "ReleaseNotFoundError",
     "ValidationError",
     "ValidationReport",
+    "VerifyResult",
     "__version__",
     "arrow_schema",
+    "build_release",
+    "diff",
+    "list_releases",
+    "load",
     "pandera_schema",
     "validate",
+    "verify_release",
 ]

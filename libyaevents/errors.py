@@ -18,7 +18,16 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["InputError", "LibyaeventsError", "ReadError", "ValidationError"]
+__all__ = [
+    "InputError",
+    "IntegrityError",
+    "LibyaeventsError",
+    "ReadError",
+    "ReleaseError",
+    "ReleaseExistsError",
+    "ReleaseNotFoundError",
+    "ValidationError",
+]
 
 
 class LibyaeventsError(Exception):
@@ -47,3 +56,19 @@ class ValidationError(InputError):
     def __init__(self, message: str, failures: pd.DataFrame) -> None:
         super().__init__(message)
         self.failures = failures
+
+
+class ReleaseError(LibyaeventsError):
+    """A release could not be built, found or trusted."""
+
+
+class ReleaseExistsError(ReleaseError, FileExistsError):
+    """The version already exists in the store; releases are never overwritten."""
+
+
+class ReleaseNotFoundError(ReleaseError, LookupError):
+    """No such version (or no release at all) in the store."""
+
+
+class IntegrityError(ReleaseError):
+    """A release file does not match its manifest: hash, size, rows, path or schema."""

@@ -24,7 +24,10 @@ import pandas as pd
 from libyaevents.spec import Field, Rule, RuleContext, TableSpec
 from libyaevents.vocab import actortypes, codes, gazetteer, measures, taxonomy
 
-__all__ = ["ACTORS", "EVENTS", "MEASURES", "TABLES"]
+__all__ = ["ACTORS", "EVENTS", "MEASURES", "SCHEMA_VERSION", "TABLES"]
+
+#: Version of the canonical schema: major changes break readers, minor ones add.
+SCHEMA_VERSION: Final = "1.0"
 
 EVENT_ID_PATTERN: Final = r"^[A-Z]{3}[0-9]+\Z"
 ACTOR_ID_PATTERN: Final = r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z"

@@ -1,0 +1,126 @@
+"""What changed between two versions of the tables: added, deleted, modified ids.
+
+Examples
+--------
+>>> from libyaevents.synthetic import synthetic_dataset
+>>> old = synthetic_dataset(30, seed=1)
+>>> new = {k: v.copy() for k, v in old.items()}
+>>> new["events"].loc[3, "fatalities"] = 9
+>>> new["events"] = new["events"].drop(index=5)
+>>> changes = diff_tables(old, new)
+>>> changes[["table", "record_id", "change", "column", "old", "new"]].to_dict("records")
+[{'table': 'events', 'record_id': 'LBY4', 'change': 'modified', 'column': 'fatalities', 'old': '0', 'new': '9'}, {'table': 'events', 'record_id': 'LBY6', 'change': 'deleted', 'column': nan, 'old': nan, 'new': nan}]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Final
+
+import numpy as np
+import pandas as pd
+
+from libyaevents.tables import TABLES
+
+__all__ = ["CHANGE_COLUMNS", "diff_tables", "summarise_changes"]
+
+#: Columns of a change table, in order.
+CHANGE_COLUMNS: Final = ("table", "record_id", "change", "column", "old", "new")
+
+
+def _text(series: pd.Series) -> pd.Series:
+    return series.astype("str").reset_index(drop=True)
+
+
+def _id_rows(table: str, ids: pd.Index, change: str) -> pd.DataFrame:
+    return pd.DataFrame(
+        {"table": table, "record_id": ids.astype("str"), "change": change,
+         "column": None, "old": None, "new": None}
+    )  # fmt: skip
+
+
+def _modified(table: str, old: pd.DataFrame, new: pd.DataFrame) -> list[pd.DataFrame]:
+    parts = []
+    for column in [c for c in new.columns if c in old.columns]:
+        a, b = old[column], new[column]
+        if isinstance(a.dtype, pd.CategoricalDtype) or isinstance(b.dtype, pd.CategoricalDtype):
+            a, b = a.astype("str"), b.astype("str")
+        same = (a == b).fillna(False).to_numpy(dtype=bool) | (a.isna() & b.isna()).to_numpy()
+        changed = np.flatnonzero(~same)
+        if len(changed):
+            parts.append(
+                pd.DataFrame(
+                    {"table": table, "record_id": new.index[changed].astype("str"),
+                     "change": "modified", "column": column,
+                     "old": _text(a.iloc[changed]), "new": _text(b.iloc[changed])}
+                )  # fmt: skip
+            )
+    return parts
+
+
+def _diff_one(table: str, old: pd.DataFrame, new: pd.DataFrame) -> list[pd.DataFrame]:
+    key = TABLES[table].primary_key
+    old_i, new_i = old.set_index(key), new.set_index(key)
+    added = new_i.index.difference(old_i.index, sort=False)
+    deleted = old_i.index.difference(new_i.index, sort=False)
+    common = new_i.index.intersection(old_i.index, sort=False)
+    parts = [_id_rows(table, added, "added"), _id_rows(table, deleted, "deleted")]
+    parts += _modified(table, old_i.loc[common], new_i.loc[common])
+    # a column present in only one version changes every common row
+    for column in set(old_i.columns) ^ set(new_i.columns):
+        side = old_i if column in old_i.columns else new_i
+        values = _text(side.loc[common, column])
+        parts.append(
+            pd.DataFrame(
+                {"table": table, "record_id": common.astype("str"), "change": "modified",
+                 "column": column, "old": values if side is old_i else None,
+                 "new": values if side is new_i else None}
+            )  # fmt: skip
+        )
+    return parts
+
+
+def diff_tables(
+    old: Mapping[str, pd.DataFrame], new: Mapping[str, pd.DataFrame]
+) -> pd.DataFrame:
+    """Compare two versions of the tables, id by id and column by column.
+
+    Parameters
+    ----------
+    old, new : mapping of table name to DataFrame
+        Canonical tables; a table missing on one side counts as empty.
+
+    Returns
+    -------
+    pandas.DataFrame
+        One row per added or deleted id (``column``, ``old``, ``new`` empty) and
+        one row per changed cell of a kept id (values as text), sorted by table,
+        id, change and column.
+    """
+    parts: list[pd.DataFrame] = []
+    for table in TABLES:
+        if table not in old and table not in new:
+            continue
+        empty = pd.DataFrame({TABLES[table].primary_key: pd.Series([], dtype="str")})
+        parts += _diff_one(table, old.get(table, empty), new.get(table, empty))
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return pd.DataFrame({c: pd.Series([], dtype="str") for c in CHANGE_COLUMNS})
+    out = pd.concat(parts, ignore_index=True).astype("str")
+    order = pd.Categorical(out["table"], categories=list(TABLES), ordered=True)
+    out = out.assign(_t=order).sort_values(["_t", "record_id", "change", "column"], kind="stable")
+    return out.drop(columns="_t").reset_index(drop=True)[list(CHANGE_COLUMNS)]
+
+
+def summarise_changes(changes: pd.DataFrame) -> dict[str, dict[str, int]]:
+    """Count added, deleted and modified ids per table.
+
+    Examples
+    --------
+    >>> summarise_changes(diff_tables({}, {}))
+    {}
+    """
+    out: dict[str, dict[str, int]] = {}
+    for (table, change), group in changes.groupby(["table", "change"], sort=True):
+        out.setdefault(str(table), {})[str(change)] = int(group["record_id"].nunique())
+    return out

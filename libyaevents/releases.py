@@ -1,0 +1,496 @@
+"""Versioned, immutable, checksummed Parquet releases: build, verify, load, list, diff.
+
+A release is a folder named by its version holding ``events.parquet``,
+``actors.parquet``, ``measures.parquet``, ``changes.parquet`` (what changed
+against the parent release) and ``datapackage.json``, a manifest in the
+Frictionless Data Package shape with each file's bytes, sha256, rows, schema
+and a content hash of its rows.
+
+Examples
+--------
+>>> import tempfile
+>>> import libyaevents
+>>> from libyaevents.synthetic import synthetic_dataset
+>>> store = tempfile.mkdtemp()
+>>> _ = libyaevents.build_release(synthetic_dataset(100, seed=1), "1.0.0", store=store)
+>>> data = libyaevents.load(store=store, filters={"admin1": "East"})
+>>> data.version, sorted(set(data.events["admin1"]))
+('1.0.0', ['East'])
+>>> libyaevents.verify_release("1.0.0", store=store).ok
+True
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.dataset as pds
+import pyarrow.parquet as pq
+
+from libyaevents import parquet
+from libyaevents._version import __version__
+from libyaevents.coerce import conform
+from libyaevents.diff import CHANGE_COLUMNS, diff_tables, summarise_changes
+from libyaevents.errors import (
+    InputError,
+    IntegrityError,
+    ReleaseExistsError,
+    ReleaseNotFoundError,
+)
+from libyaevents.export import table_schema
+from libyaevents.stores import (
+    MANIFEST_NAME,
+    LocalStore,
+    Store,
+    file_sha256,
+    open_store,
+    version_key,
+)
+from libyaevents.tables import SCHEMA_VERSION, TABLES
+from libyaevents.validation import validate
+
+__all__ = [
+    "DATA_LICENSE",
+    "Release",
+    "VerifyResult",
+    "build_release",
+    "diff",
+    "list_releases",
+    "load",
+    "verify_release",
+]
+
+#: The licence of the data this project codes.
+DATA_LICENSE: Final = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0",
+}
+_CITATION: Final = (
+    "libyaevents maintainers. libyaevents: conflict and political events in Libya, "
+    "coded in the style of ACLED. Data release {version}."
+)
+_CHANGES: Final = "changes"
+
+
+@dataclass(frozen=True)
+class Release:
+    """A loaded release: typed tables plus exactly what was loaded.
+
+    Attributes
+    ----------
+    version : str
+        The release version.
+    manifest : dict
+        The release's ``datapackage.json``.
+    events, actors, measures : pandas.DataFrame
+        Canonical typed tables (events filtered when ``filters`` were given).
+    path : pathlib.Path
+        The folder the files were read from.
+    """
+
+    version: str
+    manifest: dict[str, Any]
+    events: pd.DataFrame
+    actors: pd.DataFrame
+    measures: pd.DataFrame
+    path: Path
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The three tables by name."""
+        return {"events": self.events, "actors": self.actors, "measures": self.measures}
+
+    def changes(self) -> pd.DataFrame:
+        """The change table against the parent release."""
+        return pq.read_table(self.path / f"{_CHANGES}.parquet").to_pandas()
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """What :func:`verify_release` found: ``problems`` is empty when all is well."""
+
+    version: str
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when no problem was found."""
+        return not self.problems
+
+
+# -- building ------------------------------------------------------------------
+
+
+def _typed_tables(data: Mapping[str, pd.DataFrame] | Any) -> dict[str, pd.DataFrame]:
+    source = data if isinstance(data, Mapping) else {n: getattr(data, n) for n in TABLES}
+    missing = [n for n in TABLES if n not in source]
+    if missing:
+        msg = f"A release needs the tables {', '.join(TABLES)}; missing: {', '.join(missing)}."
+        raise InputError(msg)
+    return {name: conform(source[name], name)[0] for name in TABLES}
+
+
+def _created(tables: Mapping[str, pd.DataFrame]) -> str:
+    """The release date from the sources: the latest date any row carries."""
+    dates = [tables["events"]["event_date"].max()]
+    if "timestamp" in tables["events"] and len(tables["events"]):
+        dates.append(pd.Timestamp(int(tables["events"]["timestamp"].max()), unit="s"))
+    for column in ("start_date", "end_date"):
+        dates.append(tables["measures"][column].max())
+    known = [d for d in dates if pd.notna(d)]
+    return str(max(known).date()) if known else "1970-01-01"
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _resource(folder: Path, name: str, frame: pd.DataFrame) -> dict[str, Any]:
+    path = folder / f"{name}.parquet"
+    return {
+        "name": name,
+        "path": path.name,
+        "format": "parquet",
+        "mediatype": "application/vnd.apache.parquet",
+        "bytes": path.stat().st_size,
+        "hash": f"sha256:{file_sha256(path)}",
+        "rows": len(frame),
+        "x-content-hash": f"sha256:{parquet.content_hash(frame, name)}",
+        "schema": table_schema(name),
+    }
+
+
+def _write_changes(folder: Path, changes: pd.DataFrame) -> dict[str, Any]:
+    path = folder / f"{_CHANGES}.parquet"
+    schema = pa.schema([(c, pa.string()) for c in CHANGE_COLUMNS])
+    arrow = pa.Table.from_pandas(changes, schema=schema, preserve_index=False)
+    pq.write_table(arrow.replace_schema_metadata(None), path, compression="zstd")
+    return {
+        "name": _CHANGES,
+        "path": path.name,
+        "format": "parquet",
+        "mediatype": "application/vnd.apache.parquet",
+        "bytes": path.stat().st_size,
+        "hash": f"sha256:{file_sha256(path)}",
+        "rows": len(changes),
+    }
+
+
+def _manifest(
+    version: str, parent: str | None, created: str, resources: list[dict[str, Any]],
+    changes: pd.DataFrame,
+) -> dict[str, Any]:  # fmt: skip
+    return {
+        "profile": "data-package",
+        "name": "libyaevents",
+        "title": "Conflict and political events in Libya (ACLED style)",
+        "version": version,
+        "created": created,
+        "licenses": [DATA_LICENSE],
+        "x-citation": _CITATION.format(version=version),
+        "x-schema-version": SCHEMA_VERSION,
+        "x-parent-version": parent,
+        "x-library-version": __version__,
+        "x-changes": summarise_changes(changes),
+        "resources": resources,
+    }
+
+
+def _parent_of(store: LocalStore, version: str, parent: str | None | bool) -> str | None:
+    if parent is False or parent is None:
+        return None
+    if isinstance(parent, str):
+        store.folder(parent)
+        return parent
+    older = [v for v in store.versions() if version_key(v) < version_key(version)]
+    return older[-1] if older else None
+
+
+def build_release(
+    data: Mapping[str, pd.DataFrame] | Any,
+    version: str,
+    *,
+    store: str | os.PathLike[str] | LocalStore,
+    parent: str | bool | None = True,
+    today: pd.Timestamp | str | None = None,
+) -> Path:
+    """Validate the tables and write them as a new, immutable release.
+
+    Parameters
+    ----------
+    data : mapping or dataset
+        ``events``, ``actors`` and ``measures``.
+    version : str
+        ``MAJOR.MINOR.PATCH``; must not exist in the store yet.
+    store : path or LocalStore
+        The folder of releases.
+    parent : str, True or None
+        The release the change table compares with: ``True`` (default) the
+        latest older version in the store, a version string, or ``None``.
+    today : Timestamp or str, optional
+        Passed to :func:`libyaevents.validate`.
+
+    Returns
+    -------
+    pathlib.Path
+        The release folder.
+
+    Raises
+    ------
+    ValidationError
+        When the data breaks any rule (nothing is written).
+    ReleaseExistsError
+        When the version exists, or appears while building.
+    """
+    target_store = store if isinstance(store, LocalStore) else LocalStore(store)
+    version_key(version)
+    if (target_store.root / version).exists():
+        msg = f"Release {version} already exists in {target_store.root}; releases are immutable."
+        raise ReleaseExistsError(msg)
+    validate(data, today=today).raise_if_invalid()
+    tables = _typed_tables(data)
+    parent_version = _parent_of(target_store, version, parent)
+    old = load(parent_version, store=target_store).tables() if parent_version else {}
+    changes = diff_tables(old, tables)
+    target_store.root.mkdir(parents=True, exist_ok=True)
+    tmp = target_store.root / f".build-{version}-{uuid.uuid4().hex}"
+    tmp.mkdir()
+    try:
+        _write_release(tmp, version, parent_version, tables, changes)
+        _publish(tmp, target_store.root / version)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+    target_store.write_index()
+    return target_store.root / version
+
+
+def _write_release(
+    folder: Path, version: str, parent: str | None, tables: dict[str, pd.DataFrame],
+    changes: pd.DataFrame,
+) -> None:  # fmt: skip
+    resources = []
+    for name, frame in tables.items():
+        parquet.write_table(frame, name, str(folder / f"{name}.parquet"))
+        resources.append(_resource(folder, name, frame))
+    resources.append(_write_changes(folder, changes))
+    manifest = _manifest(version, parent, _created(tables), resources, changes)
+    text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    (folder / MANIFEST_NAME).write_text(text, encoding="utf-8")
+    for path in folder.iterdir():
+        _fsync(path)
+    _fsync(folder)
+
+
+def _publish(tmp: Path, target: Path) -> None:
+    """Move the finished folder into place in one rename; never replace a release."""
+    try:
+        target.mkdir()  # claims the name: a concurrent build of the version fails here
+    except FileExistsError:
+        msg = f"Release {target.name} already exists in {target.parent}; releases are immutable."
+        raise ReleaseExistsError(msg) from None
+    try:
+        os.rename(tmp, target)  # replaces our empty claim atomically
+    except OSError:
+        target.rmdir()
+        raise
+    _fsync(target.parent)
+
+
+# -- reading ---------------------------------------------------------------------
+
+
+def _safe_path(folder: Path, name: object) -> Path:
+    text = str(name)
+    path = (folder / text).resolve()
+    if "/" in text or "\\" in text or path.parent != folder.resolve():
+        msg = (
+            f"{folder / MANIFEST_NAME}: resource path {text!r} points outside the release "
+            "folder; the manifest was tampered with or is broken. Re-fetch the release."
+        )
+        raise IntegrityError(msg)
+    return path
+
+
+def _read_manifest(folder: Path) -> dict[str, Any]:
+    path = folder / MANIFEST_NAME
+    try:
+        manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        msg = f"{path}: cannot read the manifest ({exc}). Re-fetch or rebuild the release."
+        raise IntegrityError(msg) from None
+    if not isinstance(manifest.get("resources"), list):
+        msg = f"{path}: the manifest lists no resources. Re-fetch or rebuild the release."
+        raise IntegrityError(msg)
+    return manifest
+
+
+def _check_files(folder: Path, manifest: dict[str, Any]) -> list[str]:
+    """Check each resource's path, size, sha256 and row count; return problems."""
+    problems = []
+    for res in manifest["resources"]:
+        path = _safe_path(folder, res.get("path"))
+        if not path.is_file():
+            problems.append(f"{path}: missing (the manifest lists it).")
+            continue
+        if path.stat().st_size != res.get("bytes"):
+            problems.append(
+                f"{path}: {path.stat().st_size} bytes, the manifest says {res.get('bytes')}."
+            )
+            continue
+        if f"sha256:{file_sha256(path)}" != res.get("hash"):
+            problems.append(f"{path}: sha256 differs from the manifest (corrupted or altered).")
+            continue
+        rows = pq.ParquetFile(path).metadata.num_rows
+        if rows != res.get("rows"):
+            problems.append(f"{path}: {rows} rows, the manifest says {res.get('rows')}.")
+    return problems
+
+
+def _event_filter(filters: Mapping[str, Any] | pc.Expression | None) -> pc.Expression | None:
+    if filters is None or isinstance(filters, pc.Expression):
+        return filters
+    known = {"start", "end", "admin1", "event_type", "country", "actor", "year"}
+    unknown = set(filters) - known
+    if unknown:
+        msg = f"Unknown filters {sorted(unknown)}; known: {sorted(known)}."
+        raise InputError(msg)
+    parts = []
+    for key, value in filters.items():
+        values = list(value) if isinstance(value, list | tuple | set) else [value]
+        if key == "start":
+            parts.append(pds.field("event_date") >= pd.Timestamp(value).date())
+        elif key == "end":
+            parts.append(pds.field("event_date") <= pd.Timestamp(value).date())
+        elif key == "actor":
+            parts.append(pds.field("actor1").isin(values) | pds.field("actor2").isin(values))
+        else:
+            parts.append(pds.field(key).isin(values))
+    expression = parts[0]
+    for part in parts[1:]:
+        expression = expression & part
+    return expression
+
+
+def load(
+    version: str | None = None,
+    *,
+    store: str | os.PathLike[str] | Store | None = None,
+    columns: Sequence[str] | None = None,
+    filters: Mapping[str, Any] | pc.Expression | None = None,
+) -> Release:
+    """Load a release: checksums verified first, then typed tables.
+
+    Parameters
+    ----------
+    version : str, optional
+        The version to load; the latest in the store by default.
+    store : path, URL or Store, optional
+        The releases bundled with the package by default; a folder; or an
+        ``http(s)://`` URL (fetched once into the user cache).
+    columns : sequence of str, optional
+        Event columns to read (all by default).
+    filters : mapping or pyarrow expression, optional
+        Event filters pushed into the Parquet read: ``start``/``end`` (dates,
+        inclusive), ``year``, ``admin1``, ``event_type``, ``country``, ``actor``
+        (actor1 or actor2); a value or a list of values each.
+
+    Returns
+    -------
+    Release
+        ``.events``, ``.actors``, ``.measures``, ``.version``, ``.manifest``.
+
+    Raises
+    ------
+    ReleaseNotFoundError
+        When the store has no such version (or none at all).
+    IntegrityError
+        When a file does not match the manifest.
+    """
+    source = open_store(store)
+    if version is None:
+        versions = source.versions()
+        if not versions:
+            msg = f"No release in {source!r}. Build one, or pass store=... ."
+            raise ReleaseNotFoundError(msg)
+        version = versions[-1]
+    folder = source.folder(version)
+    manifest = _read_manifest(folder)
+    problems = _check_files(folder, manifest)
+    if problems:
+        raise IntegrityError("Release " + version + " failed its checks:\n" + "\n".join(problems))
+    tables = {
+        name: parquet.read_table(
+            folder / f"{name}.parquet",
+            name,
+            columns=list(columns) if columns is not None and name == "events" else None,
+            filters=_event_filter(filters) if name == "events" else None,
+        )
+        for name in TABLES
+    }
+    return Release(version, manifest, path=folder, **tables)
+
+
+def list_releases(store: str | os.PathLike[str] | Store | None = None) -> list[str]:
+    """Return the versions in a store, oldest first (the bundled store by default)."""
+    return open_store(store).versions()
+
+
+def verify_release(
+    version: str, *, store: str | os.PathLike[str] | Store | None = None
+) -> VerifyResult:
+    """Check a release fully: files, sizes, hashes, rows, content hashes, schema, rules.
+
+    Unlike :func:`load`, this recomputes the content hash of every table and
+    validates the whole dataset, cross-table references included. Problems
+    are returned, not raised, so that all of them are seen at once.
+    """
+    folder = open_store(store).folder(version)
+    manifest = _read_manifest(folder)
+    problems = _check_files(folder, manifest)
+    if problems:
+        return VerifyResult(version, problems)
+    release = load(version, store=store)
+    by_name = {r["name"]: r for r in manifest["resources"]}
+    for name, frame in release.tables().items():
+        expected = by_name.get(name, {})
+        if f"sha256:{parquet.content_hash(frame, name)}" != expected.get("x-content-hash"):
+            problems.append(f"{folder / (name + '.parquet')}: content hash differs from manifest.")
+        if expected.get("schema") != table_schema(name):
+            problems.append(f"{folder / MANIFEST_NAME}: schema of {name} differs from this library's.")
+    report = validate(release.tables(), today=manifest.get("created"))
+    problems += [
+        f"{r.table} row {r.row} ({r.record_id}) {r.column}: [{r.rule}] {r.message}"
+        for r in report.failures.itertuples(index=False)
+    ]
+    return VerifyResult(version, problems)
+
+
+def diff(
+    a: str | Release, b: str | Release, *, store: str | os.PathLike[str] | Store | None = None
+) -> pd.DataFrame:
+    """Return what changed from release ``a`` to release ``b``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``table, record_id, change, column, old, new``: one row per added or
+        deleted id, one per changed cell of a kept id.
+    """
+    old = a if isinstance(a, Release) else load(a, store=store)
+    new = b if isinstance(b, Release) else load(b, store=store)
+    return diff_tables(old.tables(), new.tables())

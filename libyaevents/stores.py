@@ -1,0 +1,237 @@
+"""Where releases live: a local folder, the folder bundled in the wheel, an HTTP(S) store.
+
+A store is a folder of release folders (one per version, named by the version)
+plus ``releases.json``, an index listing each version with the sha256 of its
+manifest. Any local store can be served as it is by a static HTTP server and
+read as a remote store: files are fetched once into a per-user cache by pooch,
+each checked against the sha256 the index or the manifest gives.
+
+Examples
+--------
+>>> import tempfile
+>>> store = LocalStore(tempfile.mkdtemp())
+>>> store.versions()
+[]
+>>> open_store("https://example.org/libyaevents").url
+'https://example.org/libyaevents'
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import tempfile
+from importlib.resources import files
+from pathlib import Path
+from typing import Any, Final, Protocol
+
+from libyaevents.errors import InputError, IntegrityError, ReleaseNotFoundError
+
+__all__ = [
+    "INDEX_NAME",
+    "MANIFEST_NAME",
+    "LocalStore",
+    "RemoteStore",
+    "Store",
+    "bundled_store",
+    "file_sha256",
+    "open_store",
+    "version_key",
+]
+
+#: The store's index of versions.
+INDEX_NAME: Final = "releases.json"
+
+#: The manifest inside each release folder.
+MANIFEST_NAME: Final = "datapackage.json"
+
+_VERSION: Final = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+$")
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """Return the sort key of a version ``MAJOR.MINOR.PATCH``.
+
+    Raises
+    ------
+    InputError
+        When the version is not three dot-separated numbers.
+
+    Examples
+    --------
+    >>> sorted(["1.10.0", "1.2.0"], key=version_key)
+    ['1.2.0', '1.10.0']
+    """
+    if not _VERSION.match(version):
+        msg = f"Version {version!r} is not MAJOR.MINOR.PATCH (e.g. '2020.12.0')."
+        raise InputError(msg)
+    return tuple(int(p) for p in version.split("."))
+
+
+def file_sha256(path: Path) -> str:
+    """Return the hex sha256 of a file, read in 1 MiB blocks."""
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+class Store(Protocol):
+    """What the release functions need from a store."""
+
+    def versions(self) -> list[str]:
+        """Versions present, oldest first."""
+        ...
+
+    def folder(self, version: str) -> Path:
+        """A local folder holding the release's files (fetched if need be)."""
+        ...
+
+
+def _missing(version: str, where: object, versions: list[str]) -> ReleaseNotFoundError:
+    known = ", ".join(versions) or "none"
+    msg = f"No release {version!r} in {where}; versions there: {known}."
+    return ReleaseNotFoundError(msg)
+
+
+class LocalStore:
+    """Releases in a local folder (the folder may not exist yet)."""
+
+    def __init__(self, root: str | os.PathLike[str]) -> None:
+        self.root = Path(root)
+
+    def __repr__(self) -> str:
+        return f"LocalStore({str(self.root)!r})"
+
+    def versions(self) -> list[str]:
+        """Version folders holding a manifest, oldest first; hidden build folders skipped."""
+        if not self.root.is_dir():
+            return []
+        found = [
+            p.name
+            for p in self.root.iterdir()
+            if _VERSION.match(p.name) and (p / MANIFEST_NAME).is_file()
+        ]
+        return sorted(found, key=version_key)
+
+    def folder(self, version: str) -> Path:
+        """The release folder of ``version``."""
+        version_key(version)
+        path = self.root / version
+        if not (path / MANIFEST_NAME).is_file():
+            raise _missing(version, self.root, self.versions())
+        return path
+
+    def write_index(self) -> Path:
+        """Rewrite ``releases.json`` from the folders present (atomically)."""
+        index = {
+            "versions": {
+                v: {MANIFEST_NAME: file_sha256(self.root / v / MANIFEST_NAME)}
+                for v in self.versions()
+            }
+        }
+        text = json.dumps(index, indent=2, sort_keys=True) + "\n"
+        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".index-", suffix=".json")
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        target = self.root / INDEX_NAME
+        os.replace(tmp, target)
+        return target
+
+
+def bundled_store() -> LocalStore:
+    """The releases shipped inside the installed package (read offline)."""
+    return LocalStore(Path(str(files("libyaevents") / "releases")))
+
+
+class RemoteStore:
+    """Releases on an HTTP(S) server, fetched once into a user cache with sha256 checks.
+
+    Parameters
+    ----------
+    url : str
+        Base URL of the store (the folder holding ``releases.json``).
+    cache : path, optional
+        Cache folder; defaults to the user cache of ``libyaevents``.
+    """
+
+    def __init__(self, url: str, cache: str | os.PathLike[str] | None = None) -> None:
+        import pooch
+
+        self.url = url.rstrip("/")
+        tag = hashlib.sha256(self.url.encode()).hexdigest()[:16]
+        base = Path(cache) if cache is not None else Path(pooch.os_cache("libyaevents"))
+        self.cache = base / tag
+
+    def __repr__(self) -> str:
+        return f"RemoteStore({self.url!r})"
+
+    def _index(self) -> dict[str, Any]:
+        import pooch
+
+        self.cache.mkdir(parents=True, exist_ok=True)
+        target = self.cache / INDEX_NAME
+        # The index changes as releases are added: always fetch it afresh.
+        try:
+            pooch.HTTPDownloader(progressbar=False, timeout=30)(
+                f"{self.url}/{INDEX_NAME}", str(target), None
+            )
+        except Exception as exc:  # requests' errors: report what and where
+            msg = f"Could not fetch {self.url}/{INDEX_NAME}: {exc}. Check the store URL."
+            raise ReleaseNotFoundError(msg) from exc
+        data: dict[str, Any] = json.loads(target.read_text(encoding="utf-8"))
+        return data
+
+    def versions(self) -> list[str]:
+        """Versions listed by the server's index, oldest first."""
+        return sorted(self._index().get("versions", {}), key=version_key)
+
+    def _fetch(self, version: str, name: str, sha256: str) -> Path:
+        import pooch
+
+        if "/" in name or name.startswith("."):
+            msg = f"{self.url}/{version}: manifest names {name!r}, which is not a file name."
+            raise IntegrityError(msg)
+        folder = self.cache / version
+        try:
+            path = pooch.retrieve(
+                f"{self.url}/{version}/{name}",
+                known_hash=f"sha256:{sha256}",
+                fname=name,
+                path=folder,
+                progressbar=False,
+            )
+        except ValueError as exc:  # pooch's hash mismatch
+            msg = f"{self.url}/{version}/{name} does not match its sha256: {exc}"
+            raise IntegrityError(msg) from exc
+        return Path(path)
+
+    def folder(self, version: str) -> Path:
+        """Fetch (once) the release's manifest and files; return the cached folder."""
+        version_key(version)
+        listed = self._index().get("versions", {})
+        if version not in listed:
+            raise _missing(version, self.url, sorted(listed, key=version_key))
+        manifest = self._fetch(version, MANIFEST_NAME, listed[version][MANIFEST_NAME])
+        for resource in json.loads(manifest.read_text(encoding="utf-8"))["resources"]:
+            self._fetch(version, str(resource["path"]), str(resource["hash"]).split(":")[-1])
+        return manifest.parent
+
+
+def open_store(store: str | os.PathLike[str] | Store | None) -> Store:
+    """Turn what users pass as ``store=`` into a store.
+
+    ``None`` is the bundled store; a string starting with ``http://`` or
+    ``https://`` a remote one; any other string or path a local folder.
+    """
+    if store is None:
+        return bundled_store()
+    if isinstance(store, str) and store.startswith(("http://", "https://")):
+        return RemoteStore(store)
+    if isinstance(store, str | os.PathLike):
+        return LocalStore(store)
+    return store
