@@ -17,12 +17,13 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from libyaevents import __version__
 from libyaevents.errors import LibyaeventsError
 from libyaevents.export import write_schemas
-from libyaevents.io import read_table
+from libyaevents.io import read_source_folder, read_table
+from libyaevents.releases import build_release, diff, list_releases, verify_release
 from libyaevents.synthetic import synthetic_dataset
 from libyaevents.tables import TABLES
 from libyaevents.validation import ValidationReport, validate
@@ -65,6 +66,40 @@ def _cmd_schema(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_build(args: argparse.Namespace) -> int:
+    tables = read_source_folder(Path(args.source))
+    parent = None if args.no_parent else True
+    path = build_release(tables, args.version, store=args.store, parent=parent, today=args.today)
+    print(f"built release {args.version} at {path}")
+    return EXIT_OK
+
+
+def _cmd_verify(args: argparse.Namespace) -> int:
+    result = verify_release(args.version, store=args.store)
+    if result.ok:
+        print(f"release {args.version}: verified (files, hashes, rows, schema, rules)")
+        return EXIT_OK
+    print(f"release {args.version}: {len(result.problems)} problems")
+    for problem in result.problems:
+        print(f"  {problem}")
+    return EXIT_INVALID
+
+
+def _cmd_list(args: argparse.Namespace) -> int:
+    for version in list_releases(args.store):
+        print(version)
+    return EXIT_OK
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    changes = diff(args.a, args.b, store=args.store)
+    if args.format == "json":
+        print(changes.to_json(orient="records", indent=2, force_ascii=False))
+    else:
+        print(changes.to_csv(index=False), end="")
+    return EXIT_OK
+
+
 def _add_output(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.add_argument("--limit", type=int, default=20, help="failures listed in text output")
@@ -90,12 +125,44 @@ def _parser() -> argparse.ArgumentParser:
     _add_output(demo)
     demo.set_defaults(run=_cmd_demo)
 
+    _add_release_commands(sub)
+
     schema = sub.add_parser("schema", help="describe the tables; --write regenerates files")
     schema.add_argument("--write", action="store_true")
     schema.add_argument("--schemas", default="schemas", help="folder for <table>.json")
     schema.add_argument("--codebook", default="docs/codebook.md")
     schema.set_defaults(run=_cmd_schema)
     return parser
+
+
+def _add_release_commands(sub: Any) -> None:
+    release = sub.add_parser("release", help="build, verify and list data releases")
+    rsub = release.add_subparsers(dest="release_command", required=True)
+    store_help = "store folder or http(s) URL (default: the releases bundled with the package)"
+
+    build = rsub.add_parser("build", help="validate a source folder and build a release")
+    build.add_argument("source", help="folder with events, actors and measures (.csv/.parquet)")
+    build.add_argument("--version", required=True, help="MAJOR.MINOR.PATCH")
+    build.add_argument("--store", required=True, help="folder of releases")
+    build.add_argument("--no-parent", action="store_true", help="no change table parent")
+    build.add_argument("--today", help="validation date (YYYY-MM-DD)")
+    build.set_defaults(run=_cmd_build)
+
+    verify = rsub.add_parser("verify", help="check a release's files, hashes, rows and rules")
+    verify.add_argument("version")
+    verify.add_argument("--store", help=store_help)
+    verify.set_defaults(run=_cmd_verify)
+
+    listing = rsub.add_parser("list", help="list the versions in a store")
+    listing.add_argument("--store", help=store_help)
+    listing.set_defaults(run=_cmd_list)
+
+    changes = sub.add_parser("diff", help="what changed between two releases")
+    changes.add_argument("a")
+    changes.add_argument("b")
+    changes.add_argument("--store", help=store_help)
+    changes.add_argument("--format", choices=("csv", "json"), default="csv")
+    changes.set_defaults(run=_cmd_diff)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -8,8 +8,8 @@ Examples
 >>> new["events"].loc[3, "fatalities"] = 9
 >>> new["events"] = new["events"].drop(index=5)
 >>> changes = diff_tables(old, new)
->>> changes[["table", "record_id", "change", "column", "old", "new"]].to_dict("records")
-[{'table': 'events', 'record_id': 'LBY4', 'change': 'modified', 'column': 'fatalities', 'old': '0', 'new': '9'}, {'table': 'events', 'record_id': 'LBY6', 'change': 'deleted', 'column': nan, 'old': nan, 'new': nan}]
+>>> changes[["record_id", "change", "column", "old", "new"]].values.tolist()
+[['LBY4', 'modified', 'fatalities', '0', '9'], ['LBY6', 'deleted', nan, nan, nan]]
 """
 
 from __future__ import annotations
@@ -32,10 +32,14 @@ def _text(series: pd.Series) -> pd.Series:
     return series.astype("str").reset_index(drop=True)
 
 
-def _id_rows(table: str, ids: pd.Index, change: str) -> pd.DataFrame:
+def _changes(
+    table: str, ids: pd.Index, change: str, column: str | None = None, *,
+    old: pd.Series | None = None, new: pd.Series | None = None,
+) -> pd.DataFrame:  # fmt: skip
+    """Change rows in the shape of CHANGE_COLUMNS."""
     return pd.DataFrame(
-        {"table": table, "record_id": ids.astype("str"), "change": change,
-         "column": None, "old": None, "new": None}
+        {"table": table, "record_id": ids.astype("str"), "change": change, "column": column,
+         "old": old, "new": new}
     )  # fmt: skip
 
 
@@ -48,12 +52,9 @@ def _modified(table: str, old: pd.DataFrame, new: pd.DataFrame) -> list[pd.DataF
         same = (a == b).fillna(False).to_numpy(dtype=bool) | (a.isna() & b.isna()).to_numpy()
         changed = np.flatnonzero(~same)
         if len(changed):
+            old_text, new_text = _text(a.iloc[changed]), _text(b.iloc[changed])
             parts.append(
-                pd.DataFrame(
-                    {"table": table, "record_id": new.index[changed].astype("str"),
-                     "change": "modified", "column": column,
-                     "old": _text(a.iloc[changed]), "new": _text(b.iloc[changed])}
-                )  # fmt: skip
+                _changes(table, new.index[changed], "modified", column, old=old_text, new=new_text)
             )
     return parts
 
@@ -64,25 +65,22 @@ def _diff_one(table: str, old: pd.DataFrame, new: pd.DataFrame) -> list[pd.DataF
     added = new_i.index.difference(old_i.index, sort=False)
     deleted = old_i.index.difference(new_i.index, sort=False)
     common = new_i.index.intersection(old_i.index, sort=False)
-    parts = [_id_rows(table, added, "added"), _id_rows(table, deleted, "deleted")]
+    parts = [_changes(table, added, "added"), _changes(table, deleted, "deleted")]
     parts += _modified(table, old_i.loc[common], new_i.loc[common])
     # a column present in only one version changes every common row
-    for column in set(old_i.columns) ^ set(new_i.columns):
-        side = old_i if column in old_i.columns else new_i
-        values = _text(side.loc[common, column])
-        parts.append(
-            pd.DataFrame(
-                {"table": table, "record_id": common.astype("str"), "change": "modified",
-                 "column": column, "old": values if side is old_i else None,
-                 "new": values if side is new_i else None}
-            )  # fmt: skip
-        )
+    for column in sorted(set(old_i.columns) ^ set(new_i.columns)):
+        if column in old_i.columns:
+            parts.append(
+                _changes(table, common, "modified", column, old=_text(old_i.loc[common, column]))
+            )
+        else:
+            parts.append(
+                _changes(table, common, "modified", column, new=_text(new_i.loc[common, column]))
+            )
     return parts
 
 
-def diff_tables(
-    old: Mapping[str, pd.DataFrame], new: Mapping[str, pd.DataFrame]
-) -> pd.DataFrame:
+def diff_tables(old: Mapping[str, pd.DataFrame], new: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     """Compare two versions of the tables, id by id and column by column.
 
     Parameters

@@ -23,9 +23,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from libyaevents.errors import ReadError
+from libyaevents.tables import TABLES
 from libyaevents.validation import guess_table
 
-__all__ = ["read_table"]
+__all__ = ["read_source_folder", "read_table"]
 
 
 def _read_csv(source: str | Path | IO[str]) -> pd.DataFrame:
@@ -73,3 +74,24 @@ def read_table(source: str | Path | IO[str], table: str | None = None) -> tuple[
         )
         raise ReadError(msg) from None
     return frame, table or guess_table(frame)
+
+
+def read_source_folder(folder: Path) -> dict[str, pd.DataFrame]:
+    """Read ``events``, ``actors`` and ``measures`` (``.parquet`` or ``.csv``) from a folder.
+
+    Raises
+    ------
+    ReadError
+        When a table has no file in the folder, or a file cannot be read.
+    """
+    tables = {}
+    for name in TABLES:
+        found = [folder / f"{name}{ext}" for ext in (".parquet", ".csv")]
+        path = next((p for p in found if p.is_file()), None)
+        if path is None:
+            msg = (
+                f"{folder}: no {name}.parquet or {name}.csv; a release needs all of {list(TABLES)}."
+            )
+            raise ReadError(msg)
+        tables[name] = read_table(path, name)[0]
+    return tables

@@ -125,11 +125,11 @@ def read_table(
     return from_arrow(arrow, table)
 
 
-def _column_text(column: pa.ChunkedArray) -> pa.ChunkedArray:
+def _column_text(column: Any) -> Any:
     """Values as canonical text: dictionaries decoded, dates ISO, empty as NUL."""
     if pa.types.is_dictionary(column.type):
         column = column.cast(column.type.value_type)
-    return pc.fill_null(pc.cast(column, pa.string()), "\x00")
+    return pc.fill_null(pc.cast(column, pa.string()), pa.scalar("\x00"))
 
 
 def content_hash(frame: pd.DataFrame | pa.Table, table: str) -> str:
@@ -144,11 +144,12 @@ def content_hash(frame: pd.DataFrame | pa.Table, table: str) -> str:
     arrow = frame if isinstance(frame, pa.Table) else to_arrow(sort_rows(frame, name), name)
     digest = hashlib.sha256("\x1f".join(arrow.column_names).encode() + b"\x1e")
     texts = [_column_text(arrow.column(i)) for i in range(arrow.num_columns)]
-    rows = pc.binary_join_element_wise(*texts, "\x1f") if texts else pa.chunked_array([[]])
+    join: Any = pc.binary_join_element_wise
+    rows = join(*texts, "\x1f") if texts else pa.chunked_array([[]], pa.string())
     for start in range(0, len(rows), _HASH_SLICE):
         chunk = rows.slice(start, _HASH_SLICE).combine_chunks()
         one_list = pa.ListArray.from_arrays(pa.array([0, len(chunk)], pa.int32()), chunk)
-        joined = pc.binary_join(one_list, "\x1e")[0].as_buffer()
-        digest.update(memoryview(joined))
+        joined: Any = pc.binary_join(one_list, "\x1e")
+        digest.update(memoryview(joined[0].as_buffer()))
         digest.update(b"\x1e")
     return digest.hexdigest()

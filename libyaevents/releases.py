@@ -210,7 +210,7 @@ def _manifest(
     }
 
 
-def _parent_of(store: LocalStore, version: str, parent: str | None | bool) -> str | None:
+def _parent_of(store: LocalStore, version: str, parent: str | bool | None) -> str | None:
     if parent is False or parent is None:
         return None
     if isinstance(parent, str):
@@ -471,7 +471,9 @@ def verify_release(
         if f"sha256:{parquet.content_hash(frame, name)}" != expected.get("x-content-hash"):
             problems.append(f"{folder / (name + '.parquet')}: content hash differs from manifest.")
         if expected.get("schema") != table_schema(name):
-            problems.append(f"{folder / MANIFEST_NAME}: schema of {name} differs from this library's.")
+            problems.append(
+                f"{folder / MANIFEST_NAME}: schema of {name} differs from this library's."
+            )
     report = validate(release.tables(), today=manifest.get("created"))
     problems += [
         f"{r.table} row {r.row} ({r.record_id}) {r.column}: [{r.rule}] {r.message}"

@@ -148,6 +148,16 @@ def bundled_store() -> LocalStore:
     return LocalStore(Path(str(files("libyaevents") / "releases")))
 
 
+def _pooch() -> Any:
+    """Import pooch, the optional dependency of remote stores."""
+    try:
+        import pooch  # noqa: PLC0415 - optional: only remote stores need it
+    except ImportError:  # pragma: no cover - the test environment has it
+        msg = "Remote stores need pooch: pip install 'libyaevents[remote]'."
+        raise InputError(msg) from None
+    return pooch
+
+
 class RemoteStore:
     """Releases on an HTTP(S) server, fetched once into a user cache with sha256 checks.
 
@@ -160,8 +170,7 @@ class RemoteStore:
     """
 
     def __init__(self, url: str, cache: str | os.PathLike[str] | None = None) -> None:
-        import pooch
-
+        pooch = _pooch()
         self.url = url.rstrip("/")
         tag = hashlib.sha256(self.url.encode()).hexdigest()[:16]
         base = Path(cache) if cache is not None else Path(pooch.os_cache("libyaevents"))
@@ -171,8 +180,7 @@ class RemoteStore:
         return f"RemoteStore({self.url!r})"
 
     def _index(self) -> dict[str, Any]:
-        import pooch
-
+        pooch = _pooch()
         self.cache.mkdir(parents=True, exist_ok=True)
         target = self.cache / INDEX_NAME
         # The index changes as releases are added: always fetch it afresh.
@@ -191,8 +199,7 @@ class RemoteStore:
         return sorted(self._index().get("versions", {}), key=version_key)
 
     def _fetch(self, version: str, name: str, sha256: str) -> Path:
-        import pooch
-
+        pooch = _pooch()
         if "/" in name or name.startswith("."):
             msg = f"{self.url}/{version}: manifest names {name!r}, which is not a file name."
             raise IntegrityError(msg)
