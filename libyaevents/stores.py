@@ -183,14 +183,18 @@ class RemoteStore:
         pooch = _pooch()
         self.cache.mkdir(parents=True, exist_ok=True)
         target = self.cache / INDEX_NAME
-        # The index changes as releases are added: always fetch it afresh.
+        fresh = self.cache / f".{INDEX_NAME}.part"
+        # The index changes as releases are added: fetch it afresh each time, and
+        # fall back to the last copy fetched when the server cannot be reached.
         try:
             pooch.HTTPDownloader(progressbar=False, timeout=30)(
-                f"{self.url}/{INDEX_NAME}", str(target), None
+                f"{self.url}/{INDEX_NAME}", str(fresh), None
             )
+            os.replace(fresh, target)
         except Exception as exc:  # requests' errors: report what and where
-            msg = f"Could not fetch {self.url}/{INDEX_NAME}: {exc}. Check the store URL."
-            raise ReleaseNotFoundError(msg) from exc
+            if not target.is_file():
+                msg = f"Could not fetch {self.url}/{INDEX_NAME}: {exc}. Check the store URL."
+                raise ReleaseNotFoundError(msg) from exc
         data: dict[str, Any] = json.loads(target.read_text(encoding="utf-8"))
         return data
 
