@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from libyaevents import __version__
-from libyaevents.errors import LibyaeventsError
+from libyaevents.errors import LibyaeventsError, ValidationError
 from libyaevents.export import write_schemas
 from libyaevents.io import read_source_folder, read_table
 from libyaevents.releases import build_release, diff, list_releases, verify_release
@@ -174,6 +174,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(exc.code or 0)
     try:
         code: int = args.run(args)
+    except ValidationError as exc:  # e.g. a release build refusing invalid data
+        print(f"libyaevents: invalid data:\n{exc}", file=sys.stderr)
+        return EXIT_INVALID
     except LibyaeventsError as exc:
         print(f"libyaevents: error: {exc}", file=sys.stderr)
         return EXIT_USAGE

@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+import libyaevents
 from libyaevents.cli import main
 from libyaevents.synthetic import synthetic_dataset
 
@@ -72,3 +73,56 @@ def test_usage_error_exits_2(capsys):
 def test_schema_lists_tables(capsys):
     assert main(["schema"]) == 0
     assert "events: 37 columns" in capsys.readouterr().out
+
+
+def test_release_build_verify_list_diff(tmp_path, capsys):
+    source = tmp_path / "src"
+    source.mkdir()
+    data = synthetic_dataset(300, seed=6)
+    for name, frame in data.items():
+        frame.to_csv(source / f"{name}.csv", index=False)
+    store = str(tmp_path / "store")
+    build = ["release", "build", str(source), "--store", store, *TODAY]
+    assert main([*build, "--version", "1.0.0"]) == 0
+    events = data["events"].copy()
+    events.loc[4, "fatalities"] = 11
+    events.to_csv(source / "events.csv", index=False)
+    assert main([*build, "--version", "1.1.0"]) == 0
+    assert main([*build, "--version", "1.1.0"]) == 2  # immutable
+    assert "already exists" in capsys.readouterr().err
+    assert main(["release", "list", "--store", store]) == 0
+    assert capsys.readouterr().out.split() == ["1.0.0", "1.1.0"]
+    assert main(["release", "verify", "1.1.0", "--store", store]) == 0
+    assert "verified" in capsys.readouterr().out
+    assert main(["diff", "1.0.0", "1.1.0", "--store", store, "--format", "json"]) == 0
+    changes = json.loads(capsys.readouterr().out)
+    assert changes == [
+        {"table": "events", "record_id": "LBY5", "change": "modified", "column": "fatalities",
+         "old": str(data["events"].loc[4, "fatalities"]), "new": "11"}
+    ]  # fmt: skip
+
+
+def test_release_build_refuses_invalid_source(tmp_path, capsys):
+    source = tmp_path / "src"
+    source.mkdir()
+    data = synthetic_dataset(100, seed=6)
+    data["events"].loc[2, "year"] = 1990
+    for name, frame in data.items():
+        frame.to_csv(source / f"{name}.csv", index=False)
+    args = ["release", "build", str(source), "--version", "1.0.0", "--store", str(tmp_path / "s")]
+    assert main(args) == 1
+    assert "year-mismatch" in capsys.readouterr().err
+    (source / "actors.csv").unlink()
+    assert main(args) == 2
+    assert "no actors.parquet or actors.csv" in capsys.readouterr().err
+
+
+def test_release_verify_reports_damage_with_exit_1(tmp_path, capsys):
+    store = tmp_path / "store"
+
+    libyaevents.build_release(synthetic_dataset(100, seed=6), "1.0.0", store=store, today=TODAY[1])
+    path = store / "1.0.0" / "events.parquet"
+    path.write_bytes(path.read_bytes()[:-10])
+    assert main(["release", "verify", "2.0.0", "--store", str(store)]) == 2
+    assert main(["release", "verify", "1.0.0", "--store", str(store)]) == 1
+    assert "events.parquet" in capsys.readouterr().out
