@@ -19,6 +19,8 @@ from typing import Final
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from libyaevents.tables import TABLES
 
@@ -43,14 +45,25 @@ def _changes(
     )  # fmt: skip
 
 
+def _differs(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """True where two aligned columns differ; two empty values are equal."""
+    if isinstance(a.dtype, pd.CategoricalDtype) and a.dtype == b.dtype:
+        return np.asarray(a.cat.codes.to_numpy() != b.cat.codes.to_numpy())
+    left, right = pa.array(a, from_pandas=True), pa.array(b, from_pandas=True)
+    if left.type != right.type:
+        left, right = left.cast(pa.string()), right.cast(pa.string())
+    if pa.types.is_dictionary(left.type):
+        left, right = left.cast(left.type.value_type), right.cast(right.type.value_type)
+    unequal = pc.fill_null(pc.not_equal(left, right), True)
+    both_empty = pc.and_(pc.is_null(left), pc.is_null(right))
+    return np.asarray(pc.and_(unequal, pc.invert(both_empty)))
+
+
 def _modified(table: str, old: pd.DataFrame, new: pd.DataFrame) -> list[pd.DataFrame]:
     parts = []
     for column in [c for c in new.columns if c in old.columns]:
         a, b = old[column], new[column]
-        if isinstance(a.dtype, pd.CategoricalDtype) or isinstance(b.dtype, pd.CategoricalDtype):
-            a, b = a.astype("str"), b.astype("str")
-        same = (a == b).fillna(False).to_numpy(dtype=bool) | (a.isna() & b.isna()).to_numpy()
-        changed = np.flatnonzero(~same)
+        changed = np.flatnonzero(_differs(a, b))
         if len(changed):
             old_text, new_text = _text(a.iloc[changed]), _text(b.iloc[changed])
             parts.append(
@@ -66,7 +79,11 @@ def _diff_one(table: str, old: pd.DataFrame, new: pd.DataFrame) -> list[pd.DataF
     deleted = old_i.index.difference(new_i.index, sort=False)
     common = new_i.index.intersection(old_i.index, sort=False)
     parts = [_changes(table, added, "added"), _changes(table, deleted, "deleted")]
-    parts += _modified(table, old_i.loc[common], new_i.loc[common])
+    # Releases keep a stable order, so the kept ids usually line up already.
+    same_ids = old_i.index.equals(new_i.index)
+    kept_old = old_i if same_ids else old_i.loc[common]
+    kept_new = new_i if same_ids else new_i.loc[common]
+    parts += _modified(table, kept_old, kept_new)
     # a column present in only one version changes every common row
     for column in sorted(set(old_i.columns) ^ set(new_i.columns)):
         if column in old_i.columns:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from typing import IO, Any, Final
+from typing import IO, Any, Final, Literal
 
 import pandas as pd
 import pyarrow as pa
@@ -41,6 +41,7 @@ __all__ = [
     "SORT_KEYS",
     "content_hash",
     "read_table",
+    "release_arrow",
     "sort_rows",
     "to_arrow",
     "write_table",
@@ -82,10 +83,23 @@ def to_arrow(frame: pd.DataFrame, table: str) -> pa.Table:
     )
 
 
-def write_table(frame: pd.DataFrame, table: str, where: str | IO[bytes]) -> None:
-    """Write a canonical frame as deterministic Parquet (sorted, zstd, 32k row groups)."""
+def release_arrow(frame: pd.DataFrame, table: str) -> pa.Table:
+    """Convert a canonical frame to Arrow in release order (sorted by Arrow, one chunk)."""
     name = get_table(table).name
-    arrow = to_arrow(sort_rows(frame, name), name)
+    keys: list[tuple[str, Literal["ascending", "descending"]]] = [
+        (k, "ascending") for k in SORT_KEYS[name]
+    ]
+    return to_arrow(frame, name).sort_by(keys).combine_chunks()
+
+
+def write_table(frame: pd.DataFrame | pa.Table, table: str, where: str | IO[bytes]) -> None:
+    """Write a canonical table as deterministic Parquet (sorted, zstd, 32k row groups).
+
+    A DataFrame is put in release order first; an Arrow table from
+    :func:`release_arrow` is written as it is.
+    """
+    name = get_table(table).name
+    arrow = frame if isinstance(frame, pa.Table) else release_arrow(frame, name)
     sorting = [pq.SortingColumn(arrow.schema.get_field_index(k)) for k in SORT_KEYS[name]]
     pq.write_table(
         arrow,
@@ -135,13 +149,15 @@ def _column_text(column: Any) -> Any:
 def content_hash(frame: pd.DataFrame | pa.Table, table: str) -> str:
     """Return a sha256 of the rows' values in release order, independent of file bytes.
 
+    A DataFrame is put in release order first; an Arrow table is hashed as it is.
+
     Each value is written as text (numbers in Arrow's shortest round-trip form,
     dates ISO, empty as NUL); values are joined by US (0x1f), rows by RS (0x1e),
     and column names head the stream. Two tables hash alike exactly when they hold
     the same columns and the same values in the same order.
     """
     name = get_table(table).name
-    arrow = frame if isinstance(frame, pa.Table) else to_arrow(sort_rows(frame, name), name)
+    arrow = frame if isinstance(frame, pa.Table) else release_arrow(frame, name)
     digest = hashlib.sha256("\x1f".join(arrow.column_names).encode() + b"\x1e")
     texts = [_column_text(arrow.column(i)) for i in range(arrow.num_columns)]
     join: Any = pc.binary_join_element_wise

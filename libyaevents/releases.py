@@ -52,6 +52,7 @@ from libyaevents.stores import (
     MANIFEST_NAME,
     LocalStore,
     Store,
+    cached_sha256,
     file_sha256,
     open_store,
     version_key,
@@ -159,7 +160,7 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _resource(folder: Path, name: str, frame: pd.DataFrame) -> dict[str, Any]:
+def _resource(folder: Path, name: str, arrow: pa.Table) -> dict[str, Any]:
     path = folder / f"{name}.parquet"
     return {
         "name": name,
@@ -168,8 +169,8 @@ def _resource(folder: Path, name: str, frame: pd.DataFrame) -> dict[str, Any]:
         "mediatype": "application/vnd.apache.parquet",
         "bytes": path.stat().st_size,
         "hash": f"sha256:{file_sha256(path)}",
-        "rows": len(frame),
-        "x-content-hash": f"sha256:{parquet.content_hash(frame, name)}",
+        "rows": arrow.num_rows,
+        "x-content-hash": f"sha256:{parquet.content_hash(arrow, name)}",
         "schema": table_schema(name),
     }
 
@@ -285,8 +286,9 @@ def _write_release(
 ) -> None:  # fmt: skip
     resources = []
     for name, frame in tables.items():
-        parquet.write_table(frame, name, str(folder / f"{name}.parquet"))
-        resources.append(_resource(folder, name, frame))
+        arrow = parquet.release_arrow(frame, name)
+        parquet.write_table(arrow, name, str(folder / f"{name}.parquet"))
+        resources.append(_resource(folder, name, arrow))
     resources.append(_write_changes(folder, changes))
     manifest = _manifest(version, parent, _created(tables), resources, changes)
     text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
@@ -339,8 +341,20 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
     return manifest
 
 
-def _check_files(folder: Path, manifest: dict[str, Any]) -> list[str]:
+_ROWS: dict[str, int] = {}
+
+
+def _rows_in(path: Path, reread: bool) -> int:
+    """Rows in a Parquet file; remembered per verified sha256 unless ``reread``."""
+    key = cached_sha256(path)
+    if reread or key not in _ROWS:
+        _ROWS[key] = pq.ParquetFile(path).metadata.num_rows
+    return _ROWS[key]
+
+
+def _check_files(folder: Path, manifest: dict[str, Any], *, rehash: bool) -> list[str]:
     """Check each resource's path, size, sha256 and row count; return problems."""
+    sha256 = file_sha256 if rehash else cached_sha256
     problems = []
     for res in manifest["resources"]:
         path = _safe_path(folder, res.get("path"))
@@ -352,10 +366,10 @@ def _check_files(folder: Path, manifest: dict[str, Any]) -> list[str]:
                 f"{path}: {path.stat().st_size} bytes, the manifest says {res.get('bytes')}."
             )
             continue
-        if f"sha256:{file_sha256(path)}" != res.get("hash"):
+        if f"sha256:{sha256(path)}" != res.get("hash"):
             problems.append(f"{path}: sha256 differs from the manifest (corrupted or altered).")
             continue
-        rows = pq.ParquetFile(path).metadata.num_rows
+        rows = _rows_in(path, rehash)
         if rows != res.get("rows"):
             problems.append(f"{path}: {rows} rows, the manifest says {res.get('rows')}.")
     return problems
@@ -430,7 +444,7 @@ def load(
         version = versions[-1]
     folder = source.folder(version)
     manifest = _read_manifest(folder)
-    problems = _check_files(folder, manifest)
+    problems = _check_files(folder, manifest, rehash=False)
     if problems:
         raise IntegrityError("Release " + version + " failed its checks:\n" + "\n".join(problems))
     tables = {
@@ -461,7 +475,7 @@ def verify_release(
     """
     folder = open_store(store).folder(version)
     manifest = _read_manifest(folder)
-    problems = _check_files(folder, manifest)
+    problems = _check_files(folder, manifest, rehash=True)
     if problems:
         return VerifyResult(version, problems)
     release = load(version, store=store)

@@ -36,6 +36,7 @@ __all__ = [
     "RemoteStore",
     "Store",
     "bundled_store",
+    "cached_sha256",
     "file_sha256",
     "open_store",
     "version_key",
@@ -76,6 +77,24 @@ def file_sha256(path: Path) -> str:
         for block in iter(lambda: handle.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+_SEEN: dict[tuple[str, int, int, int], str] = {}
+
+
+def cached_sha256(path: Path) -> str:
+    """:func:`file_sha256`, remembered per file state for this process.
+
+    The state is the file's inode, size and modification time in nanoseconds:
+    rewriting or touching the file makes it hashed again. Used by ``load`` so
+    that loading the same release twice in a session hashes it once;
+    ``verify_release`` always rehashes.
+    """
+    stat = path.stat()
+    key = (str(path.resolve()), stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    if key not in _SEEN:
+        _SEEN[key] = file_sha256(path)
+    return _SEEN[key]
 
 
 class Store(Protocol):

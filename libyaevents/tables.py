@@ -20,6 +20,8 @@ from typing import Any, Final
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from libyaevents.spec import Field, Rule, RuleContext, TableSpec
 from libyaevents.vocab import actortypes, codes, gazetteer, measures, taxonomy
@@ -60,6 +62,17 @@ def _mapped_mismatch(key: pd.Series, actual: pd.Series, mapping: dict[str, str])
     expected_text = _as_str(key).map(mapping)
     found_text = _as_str(actual)
     return expected_text.notna() & found_text.notna() & (expected_text != found_text).fillna(True)
+
+
+def isin(series: pd.Series, values: pd.Series) -> pd.Series:
+    """``series.isin(values)`` in pyarrow: pandas' str ``isin`` loops over ``values`` in Python."""
+    text = pa.large_string()
+    found = pc.is_in(
+        pa.array(series, type=text, from_pandas=True),
+        value_set=pa.array(values, type=text, from_pandas=True),
+    )
+    flags: Any = pc.fill_null(found, False)
+    return pd.Series(np.asarray(flags), index=series.index)
 
 
 def _floats(series: pd.Series) -> np.ndarray:
@@ -277,7 +290,7 @@ def _parent_self(df: pd.DataFrame, ctx: RuleContext) -> pd.Series:
 
 
 def _parent_unresolved(df: pd.DataFrame, ctx: RuleContext) -> pd.Series:
-    return df["parent_id"].notna() & ~df["parent_id"].isin(df["actor_id"].dropna())
+    return df["parent_id"].notna() & ~isin(df["parent_id"], df["actor_id"].dropna())
 
 
 def _alias_conflict(df: pd.DataFrame, ctx: RuleContext) -> pd.Series:

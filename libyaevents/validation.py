@@ -39,7 +39,7 @@ from libyaevents.coerce import conform
 from libyaevents.errors import InputError, ValidationError
 from libyaevents.schema import get_table, pandera_schema
 from libyaevents.spec import COLUMN_RULES, Rule, RuleContext, TableSpec
-from libyaevents.tables import EVENTS, TABLES
+from libyaevents.tables import EVENTS, TABLES, isin
 
 __all__ = [
     "CROSS_TABLE_RULES",
@@ -334,7 +334,7 @@ def _unresolved(
     values = frame[column].dropna()
     if is_list:
         values = values.str.split("; ").explode()
-    values = values[~values.isin(known.dropna())]
+    values = values[~isin(values, known.dropna())]
     return values.index.to_numpy(dtype="int64"), values.astype("str").to_numpy(dtype=object)
 
 

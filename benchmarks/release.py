@@ -1,0 +1,126 @@
+"""Benchmark: releases. load vs read_csv and bare pyarrow, filtered load, diff, memory.
+
+Run:  python benchmarks/release.py [--rows 1000000] [--repeat 3]
+
+Everything runs in this process on the same synthetic events: a release is
+built in a temporary store, and the same events are written as a typed ACLED
+CSV. Reported: best wall time of ``--repeat`` runs, ratios to the baseline of
+each comparison, and peak resident memory added by a load (Linux VmHWM after a
+reset) against the loaded frames' own size. Not a test: nothing asserts a time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+
+import libyaevents
+from libyaevents.schema import pandas_dtype
+from libyaevents.synthetic import synthetic_dataset
+from libyaevents.tables import EVENTS
+
+TODAY = "2026-01-01"
+
+
+def best(fn: Callable[[], object], repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def _rss_mb(field: str) -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def peak_added(fn: Callable[[], object]) -> tuple[float, object]:
+    clear = Path("/proc/self/clear_refs")
+    if clear.exists():
+        clear.write_text("5")
+    before = _rss_mb("VmRSS")
+    out = fn()
+    return _rss_mb("VmHWM") - before, out
+
+
+def read_csv_typed(path: Path) -> pd.DataFrame:
+    """pandas.read_csv with the canonical dtypes and date parsing: the baseline."""
+    dtypes = {f.name: pandas_dtype(f) for f in EVENTS.fields if f.kind != "date"}
+    dtypes.update({f.name: "Int8" for f in EVENTS.fields if f.name == "inter2"})
+    return pd.read_csv(path, dtype=dtypes, parse_dates=["event_date"])
+
+
+def edited(data: dict[str, pd.DataFrame], fraction: float) -> dict[str, pd.DataFrame]:
+    new = {k: v.copy() for k, v in data.items()}
+    rows = np.random.default_rng(5).choice(len(new["events"]), int(len(new["events"]) * fraction))
+    new["events"].loc[rows, "fatalities"] = new["events"].loc[rows, "fatalities"] + 1
+    return new
+
+
+def row(label: str, seconds: float, base: float, note: str = "") -> None:
+    print(f"{label:<44} {seconds:8.3f} {seconds / base:7.2f}  {note}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    data = synthetic_dataset(args.rows, seed=0)
+    store = Path(tempfile.mkdtemp(prefix="libyaevents-bench-"))
+    t0 = time.perf_counter()
+    libyaevents.build_release(data, "1.0.0", store=store, today=TODAY)
+    build_s = time.perf_counter() - t0
+    libyaevents.build_release(edited(data, 0.01), "1.1.0", store=store, today=TODAY)
+    csv = store / "events.csv"
+    data["events"].to_csv(csv, index=False)
+    parquet_path = store / "1.0.0" / "events.parquet"
+    print(f"libyaevents {libyaevents.__version__}, pandas {pd.__version__}, rows {args.rows:,}")
+    print(f"build of 1.0.0 (validate + write + hashes): {build_s:.1f} s; "
+          f"events.parquet {parquet_path.stat().st_size / 1e6:.1f} MB, CSV {csv.stat().st_size / 1e6:.1f} MB")  # fmt: skip
+    print(f"{'comparison':<44} {'seconds':>8} {'ratio':>7}")
+
+    full = best(lambda: libyaevents.load("1.0.0", store=store), args.repeat)
+    csv_c = best(lambda: read_csv_typed(csv), args.repeat)
+    row("pandas.read_csv typed (baseline)", csv_c, csv_c)
+    row("libyaevents.load (verified, typed)", full, csv_c, f"{csv_c / full:.1f}x faster")
+    bare = best(lambda: pq.read_table(parquet_path).to_pandas(), args.repeat)
+    row("pyarrow read_table().to_pandas() (baseline)", bare, bare)
+    row("libyaevents.load", full, bare)
+
+    one = {"admin1": "West", "year": 2020}
+    filtered = best(lambda: libyaevents.load("1.0.0", store=store, filters=one), args.repeat)
+    n = len(libyaevents.load("1.0.0", store=store, filters=one).events)
+    row("libyaevents.load full (baseline)", full, full)
+    row("load filtered admin1=West, year=2020", filtered, full,
+        f"{full / filtered:.1f}x faster, {n:,} rows")  # fmt: skip
+
+    both = best(
+        lambda: (libyaevents.load("1.0.0", store=store), libyaevents.load("1.1.0", store=store)),
+        args.repeat,
+    )
+    changes = libyaevents.diff("1.0.0", "1.1.0", store=store)
+    diff_s = best(lambda: libyaevents.diff("1.0.0", "1.1.0", store=store), args.repeat)
+    row("load both releases (baseline)", both, both)
+    row("diff 1.0.0 -> 1.1.0 (loads both + compares)", diff_s, both, f"{len(changes):,} changes")
+
+    added, release = peak_added(lambda: libyaevents.load("1.0.0", store=store))
+    frames = release.tables().values()  # type: ignore[attr-defined]
+    size = sum(f.memory_usage(deep=True).sum() for f in frames) / 2**20
+    print(f"load peak memory added {added:.0f} MB; frames' own size {size:.0f} MB; "
+          f"ratio {added / size:.2f}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
