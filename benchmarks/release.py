@@ -87,8 +87,9 @@ def main() -> None:
     data["events"].to_csv(csv, index=False)
     parquet_path = store / "1.0.0" / "events.parquet"
     print(f"libyaevents {libyaevents.__version__}, pandas {pd.__version__}, rows {args.rows:,}")
+    sizes = parquet_path.stat().st_size / 1e6, csv.stat().st_size / 1e6
     print(f"build of 1.0.0 (validate + write + hashes): {build_s:.1f} s; "
-          f"events.parquet {parquet_path.stat().st_size / 1e6:.1f} MB, CSV {csv.stat().st_size / 1e6:.1f} MB")  # fmt: skip
+          f"events.parquet {sizes[0]:.1f} MB, CSV {sizes[1]:.1f} MB")  # fmt: skip
     print(f"{'comparison':<44} {'seconds':>8} {'ratio':>7}")
 
     full = best(lambda: libyaevents.load("1.0.0", store=store), args.repeat)

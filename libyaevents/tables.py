@@ -67,11 +67,12 @@ def _mapped_mismatch(key: pd.Series, actual: pd.Series, mapping: dict[str, str])
 def isin(series: pd.Series, values: pd.Series) -> pd.Series:
     """``series.isin(values)`` in pyarrow: pandas' str ``isin`` loops over ``values`` in Python."""
     text = pa.large_string()
-    found = pc.is_in(
+    is_in: Any = pc.is_in
+    found = is_in(
         pa.array(series, type=text, from_pandas=True),
         value_set=pa.array(values, type=text, from_pandas=True),
     )
-    flags: Any = pc.fill_null(found, False)
+    flags = pc.fill_null(found, False)
     return pd.Series(np.asarray(flags), index=series.index)
 
 
