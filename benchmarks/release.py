@@ -5,13 +5,15 @@ Run:  python benchmarks/release.py [--rows 1000000] [--repeat 3]
 Everything runs in this process on the same synthetic events: a release is
 built in a temporary store, and the same events are written as a typed ACLED
 CSV. Reported: best wall time of ``--repeat`` runs, ratios to the baseline of
-each comparison, and peak resident memory added by a load (Linux VmHWM after a
-reset) against the loaded frames' own size. Not a test: nothing asserts a time.
+each comparison, and the peak resident memory a first load adds in a fresh process (Linux
+VmHWM) against the loaded frames' own size. Not a test: nothing asserts a time.
 """
 
 from __future__ import annotations
 
 import argparse
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -38,20 +40,30 @@ def best(fn: Callable[[], object], repeat: int) -> float:
     return min(times)
 
 
-def _rss_mb(field: str) -> float:
+_CHILD = """
+import sys
+from pathlib import Path
+import libyaevents
+
+def mb(field):
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith(field):
             return int(line.split()[1]) / 1024
-    return float("nan")
+
+before = mb("VmRSS")
+release = libyaevents.load("1.0.0", store=sys.argv[1])
+size = sum(f.memory_usage(deep=True).sum() for f in release.tables().values()) / 2**20
+print(mb("VmHWM") - before, size)
+"""
 
 
-def peak_added(fn: Callable[[], object]) -> tuple[float, object]:
-    clear = Path("/proc/self/clear_refs")
-    if clear.exists():
-        clear.write_text("5")
-    before = _rss_mb("VmRSS")
-    out = fn()
-    return _rss_mb("VmHWM") - before, out
+def load_peak(store: Path) -> tuple[float, float]:
+    """Peak RSS a first load adds in a fresh process (after imports), and the frames' size."""
+    out = subprocess.run(
+        [sys.executable, "-c", _CHILD, str(store)], capture_output=True, text=True, check=True
+    )
+    added, size = (float(x) for x in out.stdout.split())
+    return added, size
 
 
 def read_csv_typed(path: Path) -> pd.DataFrame:
@@ -116,9 +128,7 @@ def main() -> None:
     row("load both releases (baseline)", both, both)
     row("diff 1.0.0 -> 1.1.0 (loads both + compares)", diff_s, both, f"{len(changes):,} changes")
 
-    added, release = peak_added(lambda: libyaevents.load("1.0.0", store=store))
-    frames = release.tables().values()  # type: ignore[attr-defined]
-    size = sum(f.memory_usage(deep=True).sum() for f in frames) / 2**20
+    added, size = load_peak(store)
     print(f"load peak memory added {added:.0f} MB; frames' own size {size:.0f} MB; "
           f"ratio {added / size:.2f}")  # fmt: skip
 
