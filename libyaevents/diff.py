@@ -59,7 +59,10 @@ def _differs(a: pd.Series, b: pd.Series) -> np.ndarray:
     return np.asarray(pc.and_(unequal, pc.invert(both_empty)))
 
 
-def _modified(table: str, old: pd.DataFrame, new: pd.DataFrame) -> list[pd.DataFrame]:
+def _modified(
+    table: str, old: pd.DataFrame, new: pd.DataFrame, ids: pd.Index
+) -> list[pd.DataFrame]:
+    """Changed cells of rows that line up by position; ``ids`` names the rows."""
     parts = []
     for column in [c for c in new.columns if c in old.columns]:
         a, b = old[column], new[column]
@@ -67,33 +70,35 @@ def _modified(table: str, old: pd.DataFrame, new: pd.DataFrame) -> list[pd.DataF
         if len(changed):
             old_text, new_text = _text(a.iloc[changed]), _text(b.iloc[changed])
             parts.append(
-                _changes(table, new.index[changed], "modified", column, old=old_text, new=new_text)
+                _changes(table, ids[changed], "modified", column, old=old_text, new=new_text)
             )
     return parts
 
 
 def _diff_one(table: str, old: pd.DataFrame, new: pd.DataFrame) -> list[pd.DataFrame]:
     key = TABLES[table].primary_key
-    old_i, new_i = old.set_index(key), new.set_index(key)
-    added = new_i.index.difference(old_i.index, sort=False)
-    deleted = old_i.index.difference(new_i.index, sort=False)
-    common = new_i.index.intersection(old_i.index, sort=False)
-    parts = [_changes(table, added, "added"), _changes(table, deleted, "deleted")]
-    # Releases keep a stable order, so the kept ids usually line up already.
-    same_ids = old_i.index.equals(new_i.index)
-    kept_old = old_i if same_ids else old_i.loc[common]
-    kept_new = new_i if same_ids else new_i.loc[common]
-    parts += _modified(table, kept_old, kept_new)
-    # a column present in only one version changes every common row
-    for column in sorted(set(old_i.columns) ^ set(new_i.columns)):
-        if column in old_i.columns:
-            parts.append(
-                _changes(table, common, "modified", column, old=_text(old_i.loc[common, column]))
-            )
+    parts: list[pd.DataFrame] = []
+    if old[key].reset_index(drop=True).equals(new[key].reset_index(drop=True)):
+        # Releases keep a stable order: usually the ids line up already, and a
+        # positional comparison needs no join.
+        ids = pd.Index(new[key])
+        kept_old = old.drop(columns=key).reset_index(drop=True)
+        kept_new = new.drop(columns=key).reset_index(drop=True)
+    else:
+        old_i, new_i = old.set_index(key), new.set_index(key)
+        added = new_i.index.difference(old_i.index, sort=False)
+        deleted = old_i.index.difference(new_i.index, sort=False)
+        parts += [_changes(table, added, "added"), _changes(table, deleted, "deleted")]
+        ids = new_i.index.intersection(old_i.index, sort=False)
+        kept_old = old_i.loc[ids].reset_index(drop=True)
+        kept_new = new_i.loc[ids].reset_index(drop=True)
+    parts += _modified(table, kept_old, kept_new, ids)
+    # a column present in only one version changes every kept row
+    for column in sorted(set(kept_old.columns) ^ set(kept_new.columns)):
+        if column in kept_old.columns:
+            parts.append(_changes(table, ids, "modified", column, old=_text(kept_old[column])))
         else:
-            parts.append(
-                _changes(table, common, "modified", column, new=_text(new_i.loc[common, column]))
-            )
+            parts.append(_changes(table, ids, "modified", column, new=_text(kept_new[column])))
     return parts
 
 

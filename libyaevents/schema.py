@@ -43,6 +43,7 @@ __all__ = [
     "empty_frame",
     "get_table",
     "pandas_dtype",
+    "pandas_dtypes",
     "pandera_schema",
 ]
 
@@ -97,6 +98,22 @@ def pandas_dtype(field: Field) -> Any:
         return np.dtype("float64")
     ints = _NULLABLE_INTS if field.nullable else _NUMPY_INTS
     return pd.api.types.pandas_dtype(ints[field.kind])
+
+
+@lru_cache(maxsize=8)
+def _dtypes(name: str) -> dict[str, Any]:
+    return {f.name: pandas_dtype(f) for f in TABLES[name].fields}
+
+
+def pandas_dtypes(table: str | TableSpec) -> dict[str, Any]:
+    """Return ``column -> pandas dtype`` for every field of a table (a fresh dict).
+
+    Examples
+    --------
+    >>> pandas_dtypes("actors")["inter_code"]
+    dtype('int8')
+    """
+    return dict(_dtypes(get_table(table).name))
 
 
 def arrow_type(field: Field) -> pyarrow.DataType:

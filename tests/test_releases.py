@@ -347,3 +347,14 @@ def test_remote_store_unreachable(tmp_path):
         ReleaseNotFoundError, match=r"Could not fetch http://127\.0\.0\.1:9/releases\.json"
     ):
         libyaevents.list_releases(remote)
+
+
+def test_diff_reports_a_column_added_to_aligned_rows(data):
+    from libyaevents.diff import diff_tables
+
+    old = {"actors": data["actors"]}
+    new = {"actors": data["actors"].drop(columns=["notes"])}
+    changes = diff_tables(old, new)
+    assert set(changes["column"]) == {"notes"}
+    assert len(changes) == len(data["actors"])
+    assert changes["new"].isna().all()
