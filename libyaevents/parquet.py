@@ -114,11 +114,9 @@ def write_table(frame: pd.DataFrame | pa.Table, table: str, where: str | IO[byte
 
 def from_arrow(arrow: pa.Table, table: str) -> pd.DataFrame:
     """Convert an Arrow table read from a release back to canonical pandas dtypes."""
-    # self_destruct frees each Arrow column once converted: the peak stays near
-    # one copy of the data instead of two.
-    frame = arrow.to_pandas(
-        date_as_object=False, ignore_metadata=True, self_destruct=True, split_blocks=True
-    )
+    # Plain conversion: split_blocks/self_destruct saved no peak memory here
+    # (measured) and leave zero-copy, read-only arrays users cannot assign into.
+    frame = arrow.to_pandas(date_as_object=False, ignore_metadata=True)
     dtypes = pandas_dtypes(table)
     for name in frame.columns:
         if name in dtypes and frame[name].dtype != dtypes[name]:

@@ -29,12 +29,11 @@ import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Literal, overload
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
-import pyarrow.dataset as pds
 import pyarrow.parquet as pq
 
 from libyaevents import parquet
@@ -62,6 +61,7 @@ from libyaevents.validation import validate
 
 __all__ = [
     "DATA_LICENSE",
+    "DaskRelease",
     "Release",
     "VerifyResult",
     "build_release",
@@ -114,6 +114,18 @@ class Release:
     def changes(self) -> pd.DataFrame:
         """The change table against the parent release."""
         return pq.read_table(self.path / f"{_CHANGES}.parquet").to_pandas()
+
+
+@dataclass(frozen=True)
+class DaskRelease:
+    """A release loaded with ``engine="dask"``: events lazy, actors and measures in memory."""
+
+    version: str
+    manifest: dict[str, Any]
+    events: Any
+    actors: pd.DataFrame
+    measures: pd.DataFrame
+    path: Path
 
 
 @dataclass(frozen=True)
@@ -375,29 +387,60 @@ def _check_files(folder: Path, manifest: dict[str, Any], *, rehash: bool) -> lis
     return problems
 
 
-def _event_filter(filters: Mapping[str, Any] | pc.Expression | None) -> pc.Expression | None:
-    if filters is None or isinstance(filters, pc.Expression):
-        return filters
-    known = {"start", "end", "admin1", "event_type", "country", "actor", "year"}
-    unknown = set(filters) - known
+_FILTER_KEYS: Final = ("start", "end", "year", "admin1", "event_type", "country", "actor")
+
+
+def _event_dnf(filters: Mapping[str, Any]) -> list[list[tuple[str, str, Any]]]:
+    """Event filters in disjunctive normal form, the shape pyarrow and Dask both read."""
+    unknown = set(filters) - set(_FILTER_KEYS)
     if unknown:
-        msg = f"Unknown filters {sorted(unknown)}; known: {sorted(known)}."
+        msg = f"Unknown filters {sorted(unknown)}; known: {list(_FILTER_KEYS)}."
         raise InputError(msg)
-    parts = []
+    both: list[tuple[str, str, Any]] = []
+    actors: list[Any] = []
     for key, value in filters.items():
         values = list(value) if isinstance(value, list | tuple | set) else [value]
         if key == "start":
-            parts.append(pds.field("event_date") >= pd.Timestamp(value).date())
+            both.append(("event_date", ">=", pd.Timestamp(value).date()))
         elif key == "end":
-            parts.append(pds.field("event_date") <= pd.Timestamp(value).date())
+            both.append(("event_date", "<=", pd.Timestamp(value).date()))
         elif key == "actor":
-            parts.append(pds.field("actor1").isin(values) | pds.field("actor2").isin(values))
+            actors = values
         else:
-            parts.append(pds.field(key).isin(values))
-    expression = parts[0]
-    for part in parts[1:]:
-        expression = expression & part
-    return expression
+            both.append((key, "in", values))
+    if actors:  # actor1 or actor2
+        return [[*both, ("actor1", "in", actors)], [*both, ("actor2", "in", actors)]]
+    return [both]
+
+
+def _event_filter(filters: Mapping[str, Any] | pc.Expression | None) -> pc.Expression | None:
+    if filters is None or isinstance(filters, pc.Expression):
+        return filters
+    dnf = _event_dnf(filters)
+    to_expression: Any = pq.filters_to_expression
+    return to_expression(dnf) if any(dnf) else None
+
+
+@overload
+def load(
+    version: str | None = None,
+    *,
+    store: str | os.PathLike[str] | Store | None = None,
+    columns: Sequence[str] | None = None,
+    filters: Mapping[str, Any] | pc.Expression | None = None,
+    engine: Literal["pandas"] = "pandas",
+) -> Release: ...
+
+
+@overload
+def load(
+    version: str | None = None,
+    *,
+    store: str | os.PathLike[str] | Store | None = None,
+    columns: Sequence[str] | None = None,
+    filters: Mapping[str, Any] | pc.Expression | None = None,
+    engine: Literal["dask"],
+) -> DaskRelease: ...
 
 
 def load(
@@ -406,7 +449,8 @@ def load(
     store: str | os.PathLike[str] | Store | None = None,
     columns: Sequence[str] | None = None,
     filters: Mapping[str, Any] | pc.Expression | None = None,
-) -> Release:
+    engine: Literal["pandas", "dask"] = "pandas",
+) -> Release | DaskRelease:
     """Load a release: checksums verified first, then typed tables.
 
     Parameters
@@ -422,10 +466,14 @@ def load(
         Event filters pushed into the Parquet read: ``start``/``end`` (dates,
         inclusive), ``year``, ``admin1``, ``event_type``, ``country``, ``actor``
         (actor1 or actor2); a value or a list of values each.
+    engine : {"pandas", "dask"}
+        ``"dask"`` returns the events as a lazy Dask DataFrame (partitions of
+        4 row groups) for data larger than memory; validate it with
+        :func:`libyaevents.distributed.validate_dask`.
 
     Returns
     -------
-    Release
+    Release or DaskRelease
         ``.events``, ``.actors``, ``.measures``, ``.version``, ``.manifest``.
 
     Raises
@@ -447,16 +495,39 @@ def load(
     problems = _check_files(folder, manifest, rehash=False)
     if problems:
         raise IntegrityError("Release " + version + " failed its checks:\n" + "\n".join(problems))
-    tables = {
-        name: parquet.read_table(
-            folder / f"{name}.parquet",
-            name,
-            columns=list(columns) if columns is not None and name == "events" else None,
-            filters=_event_filter(filters) if name == "events" else None,
-        )
-        for name in TABLES
+    small = {
+        name: parquet.read_table(folder / f"{name}.parquet", name)
+        for name in ("actors", "measures")
     }
-    return Release(version, manifest, path=folder, **tables)
+    events_path = folder / "events.parquet"
+    wanted = list(columns) if columns is not None else None
+    if engine == "dask":
+        return DaskRelease(
+            version,
+            manifest,
+            events=_dask_events(events_path, wanted, filters),
+            path=folder,
+            **small,
+        )
+    if engine != "pandas":
+        msg = f"Unknown engine {engine!r}: expected 'pandas' or 'dask'."
+        raise InputError(msg)
+    expression = _event_filter(filters)
+    events = parquet.read_table(events_path, "events", columns=wanted, filters=expression)
+    return Release(version, manifest, events=events, path=folder, **small)
+
+
+def _dask_events(
+    path: Path, columns: list[str] | None, filters: Mapping[str, Any] | pc.Expression | None
+) -> Any:
+    """Events as a Dask DataFrame, one partition per 4 row groups, filters pushed down."""
+    import dask.dataframe as dd  # noqa: PLC0415 - optional dependency
+
+    if isinstance(filters, pc.Expression):
+        msg = "With engine='dask', pass filters as a mapping (e.g. {'admin1': 'East'})."
+        raise InputError(msg)
+    dnf = _event_dnf(filters) if filters else None
+    return dd.read_parquet(path, columns=columns, split_row_groups=4, filters=dnf)
 
 
 def list_releases(store: str | os.PathLike[str] | Store | None = None) -> list[str]:

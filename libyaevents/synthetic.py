@@ -145,7 +145,7 @@ def _actor_pairs(rng: np.random.Generator, event_type: np.ndarray) -> tuple[np.n
     return a1, a2
 
 
-def synthetic_events(n: int, *, seed: int = 0) -> pd.DataFrame:
+def synthetic_events(n: int, *, seed: int = 0, first_id: int = 1) -> pd.DataFrame:
     """Return ``n`` valid synthetic Libya events in the canonical events schema.
 
     Parameters
@@ -154,6 +154,9 @@ def synthetic_events(n: int, *, seed: int = 0) -> pd.DataFrame:
         Number of events.
     seed : int
         Seed of the random generator; the same seed gives the same frame.
+    first_id : int
+        Number of the first event id (``LBY<first_id>``), so that batches
+        generated separately can form one table without clashing ids.
 
     Returns
     -------
@@ -183,7 +186,7 @@ def synthetic_events(n: int, *, seed: int = 0) -> pd.DataFrame:
         violent & (rng.random(n) < 0.35), rng.negative_binomial(1, 0.25, n) + 1, 0
     )
     cat = {f.name: pandas_dtype(f) for f in EVENTS.fields}
-    ids = "LBY" + pd.Series(np.arange(1, n + 1)).astype("str")
+    ids = "LBY" + pd.Series(np.arange(first_id, first_id + n)).astype("str")
     civ = np.isin(sub, list(taxonomy.CIVILIAN_TARGETING_REQUIRED))
     frame = pd.DataFrame(
         {

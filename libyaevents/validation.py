@@ -46,6 +46,7 @@ __all__ = [
     "FAILURE_COLUMNS",
     "RULE_CODES",
     "ValidationReport",
+    "finish_failures",
     "guess_table",
     "validate",
 ]
@@ -286,6 +287,13 @@ def _finish(failures: pd.DataFrame) -> pd.DataFrame:
         ["_t", "row", "column", "rule"], na_position="first", kind="stable"
     )
     return out.drop(columns="_t").reset_index(drop=True)
+
+
+def finish_failures(failures: pd.DataFrame | None, table: str) -> pd.DataFrame:
+    """Give failures gathered elsewhere (e.g. from partitions) the report's shape and order."""
+    if failures is None:
+        return _finish(_empty_failures())
+    return _finish(failures.assign(table=table))
 
 
 def _conform_chunks(problems: pd.DataFrame) -> list[_Chunk]:

@@ -73,6 +73,13 @@ def test_round_trip_is_exact_and_sorted(store, data):
     assert events["event_date"].dtype == "datetime64[ms]"
 
 
+def test_loaded_frames_can_be_edited(store):
+    events = libyaevents.load("1.0.0", store=store).events
+    events.loc[0, "fatalities"] = 99
+    events.loc[1, "notes"] = "edited"
+    assert events.loc[0, "fatalities"] == 99
+
+
 def test_manifest_says_what_was_loaded(store, data):
     release = libyaevents.load(store=store)
     manifest = release.manifest
