@@ -23,6 +23,7 @@ True
 from __future__ import annotations
 
 import json
+import logging
 import os
 import shutil
 import uuid
@@ -82,6 +83,7 @@ _CITATION: Final = (
     "coded in the style of ACLED. Data release {version}."
 )
 _CHANGES: Final = "changes"
+_log = logging.getLogger("libyaevents")
 
 
 @dataclass(frozen=True)
@@ -490,6 +492,7 @@ def load(
             msg = f"No release in {source!r}. Build one, or pass store=... ."
             raise ReleaseNotFoundError(msg)
         version = versions[-1]
+        _log.info("libyaevents: loading release %s, the latest in %r", version, source)
     folder = source.folder(version)
     manifest = _read_manifest(folder)
     problems = _check_files(folder, manifest, rehash=False)

@@ -131,10 +131,12 @@ def test_invalid_data_is_refused_and_nothing_written(tmp_path, data):
     assert list(tmp_path.iterdir()) == []
 
 
-def test_list_and_latest(store, data):
+def test_list_and_latest(store, data, caplog):
     libyaevents.build_release(data, "1.10.0", store=store, today=TODAY)
     assert libyaevents.list_releases(store) == ["1.0.0", "1.1.0", "1.10.0"]
-    assert libyaevents.load(store=store).version == "1.10.0"
+    with caplog.at_level("INFO", logger="libyaevents"):
+        assert libyaevents.load(store=store).version == "1.10.0"
+    assert "loading release 1.10.0, the latest" in caplog.text
     index = json.loads((store / "releases.json").read_text())
     assert sorted(index["versions"]) == ["1.0.0", "1.1.0", "1.10.0"]
 
