@@ -1,6 +1,6 @@
 """Benchmark: releases. load vs read_csv and bare pyarrow, filtered load, diff, memory.
 
-Run:  python benchmarks/release.py [--rows 1000000] [--repeat 3]
+Run:  python -m benchmarks.release [--rows 1000000] [--repeat 3]
 
 Everything runs in this process on the same synthetic events: a release is
 built in a temporary store, and the same events are written as a typed ACLED

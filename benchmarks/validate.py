@@ -1,6 +1,6 @@
 """Benchmark: libyaevents.validate against the same event rules hand-written.
 
-Run:  python benchmarks/validate.py [--rows 1000000] [--repeat 3]
+Run:  python -m benchmarks.validate [--rows 1000000] [--repeat 3]
 
 Both contenders run in this process on the same frame: valid synthetic events,
 then the same frame with 1% of rows broken (one rule each). Reported: best wall
@@ -14,12 +14,12 @@ from __future__ import annotations
 import argparse
 import time
 from collections.abc import Callable
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 import libyaevents
+from benchmarks.common import reset_peak, rss_mb
 from libyaevents.schema import LIST_FORMAT_PATTERN
 from libyaevents.synthetic import synthetic_events
 from libyaevents.vocab import actortypes, codes, gazetteer, taxonomy
@@ -102,25 +102,16 @@ def corrupt(events: pd.DataFrame, fraction: float, seed: int = 1) -> pd.DataFram
     return out
 
 
-def _rss_mb(field: str) -> float:
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field):
-            return int(line.split()[1]) / 1024
-    return float("nan")
-
-
 def measure(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
     """Best time of ``repeat`` runs and the peak RSS the runs added, in MB."""
-    clear = Path("/proc/self/clear_refs")
-    if clear.exists():
-        clear.write_text("5")  # reset VmHWM to the current RSS
-    before = _rss_mb("VmRSS")
+    reset_peak()
+    before = rss_mb("VmRSS")
     best = np.inf
     for _ in range(repeat):
         start = time.perf_counter()
         fn()
         best = min(best, time.perf_counter() - start)
-    return best, _rss_mb("VmHWM") - before
+    return best, rss_mb("VmHWM") - before
 
 
 def main() -> None:

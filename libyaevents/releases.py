@@ -83,6 +83,11 @@ _CITATION: Final = (
     "coded in the style of ACLED. Data release {version}."
 )
 _CHANGES: Final = "changes"
+
+#: What ``store=`` accepts: a folder, an http(s) URL, a store object, or None (bundled).
+StoreArg = str | os.PathLike[str] | Store | None
+#: What ``filters=`` accepts: a mapping of event filters, or a pyarrow expression.
+Filters = Mapping[str, Any] | pc.Expression | None
 _log = logging.getLogger("libyaevents")
 
 
@@ -415,7 +420,7 @@ def _event_dnf(filters: Mapping[str, Any]) -> list[list[tuple[str, str, Any]]]:
     return [both]
 
 
-def _event_filter(filters: Mapping[str, Any] | pc.Expression | None) -> pc.Expression | None:
+def _event_filter(filters: Filters) -> pc.Expression | None:
     if filters is None or isinstance(filters, pc.Expression):
         return filters
     dnf = _event_dnf(filters)
@@ -427,9 +432,9 @@ def _event_filter(filters: Mapping[str, Any] | pc.Expression | None) -> pc.Expre
 def load(
     version: str | None = None,
     *,
-    store: str | os.PathLike[str] | Store | None = None,
+    store: StoreArg = None,
     columns: Sequence[str] | None = None,
-    filters: Mapping[str, Any] | pc.Expression | None = None,
+    filters: Filters = None,
     engine: Literal["pandas"] = "pandas",
 ) -> Release: ...
 
@@ -438,9 +443,9 @@ def load(
 def load(
     version: str | None = None,
     *,
-    store: str | os.PathLike[str] | Store | None = None,
+    store: StoreArg = None,
     columns: Sequence[str] | None = None,
-    filters: Mapping[str, Any] | pc.Expression | None = None,
+    filters: Filters = None,
     engine: Literal["dask"],
 ) -> DaskRelease: ...
 
@@ -448,9 +453,9 @@ def load(
 def load(
     version: str | None = None,
     *,
-    store: str | os.PathLike[str] | Store | None = None,
+    store: StoreArg = None,
     columns: Sequence[str] | None = None,
-    filters: Mapping[str, Any] | pc.Expression | None = None,
+    filters: Filters = None,
     engine: Literal["pandas", "dask"] = "pandas",
 ) -> Release | DaskRelease:
     """Load a release: checksums verified first, then typed tables.
@@ -520,9 +525,7 @@ def load(
     return Release(version, manifest, events=events, path=folder, **small)
 
 
-def _dask_events(
-    path: Path, columns: list[str] | None, filters: Mapping[str, Any] | pc.Expression | None
-) -> Any:
+def _dask_events(path: Path, columns: list[str] | None, filters: Filters) -> Any:
     """Events as a Dask DataFrame, one partition per 4 row groups, filters pushed down."""
     import dask.dataframe as dd  # noqa: PLC0415 - optional dependency
 
@@ -533,14 +536,12 @@ def _dask_events(
     return dd.read_parquet(path, columns=columns, split_row_groups=4, filters=dnf)
 
 
-def list_releases(store: str | os.PathLike[str] | Store | None = None) -> list[str]:
+def list_releases(store: StoreArg = None) -> list[str]:
     """Return the versions in a store, oldest first (the bundled store by default)."""
     return open_store(store).versions()
 
 
-def verify_release(
-    version: str, *, store: str | os.PathLike[str] | Store | None = None
-) -> VerifyResult:
+def verify_release(version: str, *, store: StoreArg = None) -> VerifyResult:
     """Check a release fully: files, sizes, hashes, rows, content hashes, schema, rules.
 
     Unlike :func:`load`, this recomputes the content hash of every table and
@@ -570,9 +571,7 @@ def verify_release(
     return VerifyResult(version, problems)
 
 
-def diff(
-    a: str | Release, b: str | Release, *, store: str | os.PathLike[str] | Store | None = None
-) -> pd.DataFrame:
+def diff(a: str | Release, b: str | Release, *, store: StoreArg = None) -> pd.DataFrame:
     """Return what changed from release ``a`` to release ``b``.
 
     Returns

@@ -1,0 +1,20 @@
+"""Helpers shared by the benchmark scripts."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+
+def rss_mb(field: str) -> float:
+    """A memory figure of this process from /proc/self/status (VmRSS, VmHWM), in MB."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+def reset_peak() -> None:
+    """Reset VmHWM to the current resident size (Linux; a no-op elsewhere)."""
+    clear = Path("/proc/self/clear_refs")
+    if clear.exists():
+        clear.write_text("5")
