@@ -22,6 +22,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -363,6 +364,20 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
 _ROWS: dict[str, int] = {}
 
 
+@functools.lru_cache(maxsize=16)
+def _read_verified(sha256: str, path: Path, table: str) -> pd.DataFrame:
+    return parquet.read_table(path, table)
+
+
+def _small_table(path: Path, table: str) -> pd.DataFrame:
+    """Actors or measures, read once per verified file content (a copy each call).
+
+    Releases are immutable, so a table whose file hashes the same is the same
+    table; the copy is lazy (pandas copy-on-write) and callers may edit it.
+    """
+    return _read_verified(cached_sha256(path), path, table).copy()
+
+
 def _rows_in(path: Path, reread: bool) -> int:
     """Rows in a Parquet file; remembered per verified sha256 unless ``reread``."""
     key = cached_sha256(path)
@@ -504,8 +519,7 @@ def load(
     if problems:
         raise IntegrityError("Release " + version + " failed its checks:\n" + "\n".join(problems))
     small = {
-        name: parquet.read_table(folder / f"{name}.parquet", name)
-        for name in ("actors", "measures")
+        name: _small_table(folder / f"{name}.parquet", name) for name in ("actors", "measures")
     }
     events_path = folder / "events.parquet"
     wanted = list(columns) if columns is not None else None

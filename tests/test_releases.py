@@ -78,6 +78,9 @@ def test_loaded_frames_can_be_edited(store):
     events.loc[0, "fatalities"] = 99
     events.loc[1, "notes"] = "edited"
     assert events.loc[0, "fatalities"] == 99
+    actors = libyaevents.load("1.0.0", store=store).actors
+    actors.loc[0, "name"] = "Renamed"
+    assert libyaevents.load("1.0.0", store=store).actors.loc[0, "name"] != "Renamed"
 
 
 def test_manifest_says_what_was_loaded(store, data):
