@@ -25,11 +25,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from typing import IO, Any, Final, Literal
 
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
+import pyarrow.dataset as pds
 import pyarrow.parquet as pq
 
 from libyaevents.schema import arrow_schema, get_table, pandas_dtypes
@@ -112,11 +114,11 @@ def write_table(frame: pd.DataFrame | pa.Table, table: str, where: str | IO[byte
     )
 
 
-def from_arrow(arrow: pa.Table, table: str) -> pd.DataFrame:
+def from_arrow(arrow: pa.Table, table: str, pool: pa.MemoryPool | None = None) -> pd.DataFrame:
     """Convert an Arrow table read from a release back to canonical pandas dtypes."""
     # Plain conversion: split_blocks/self_destruct saved no peak memory here
     # (measured) and leave zero-copy, read-only arrays users cannot assign into.
-    frame = arrow.to_pandas(date_as_object=False, ignore_metadata=True)
+    frame = arrow.to_pandas(date_as_object=False, ignore_metadata=True, memory_pool=pool)
     dtypes = pandas_dtypes(table)
     for name in frame.columns:
         if name in dtypes and frame[name].dtype != dtypes[name]:
@@ -131,9 +133,18 @@ def read_table(
     columns: list[str] | None = None,
     filters: pc.Expression | None = None,
 ) -> pd.DataFrame:
-    """Read a release table into canonical pandas dtypes, pushing filters into the read."""
-    arrow = pq.read_table(source, columns=columns, filters=filters)
-    return from_arrow(arrow, table)
+    """Read a release table into canonical pandas dtypes, pushing filters into the read.
+
+    Files are scanned with the system allocator: Arrow's default pool keeps the
+    decoding buffers it frees, which took a full load's peak memory from 1.4x
+    to 1.9x of the frame's size (measured; see docs/performance.md).
+    """
+    if not isinstance(source, str | os.PathLike):
+        return from_arrow(pq.read_table(source, columns=columns, filters=filters), table)
+    pool = pa.system_memory_pool()
+    scan = pds.dataset(source, format="parquet")
+    arrow = scan.to_table(columns=columns, filter=filters, memory_pool=pool)
+    return from_arrow(arrow, table, pool)
 
 
 def _column_text(column: Any) -> Any:

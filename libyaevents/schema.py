@@ -119,10 +119,11 @@ def pandas_dtypes(table: str | TableSpec) -> dict[str, Any]:
 def arrow_type(field: Field) -> pyarrow.DataType:
     """Return the Arrow type a field is written to Parquet with."""
     if field.kind == "string":
-        return pyarrow.string()
+        # large_string is what pandas' str dtype holds: conversion is zero-copy.
+        return pyarrow.large_string()
     if field.kind == "category":
         index = pyarrow.int8() if len(field.categories or ()) < 128 else pyarrow.int16()
-        return pyarrow.dictionary(index, pyarrow.string())
+        return pyarrow.dictionary(index, pyarrow.large_string())
     if field.kind == "date":
         return pyarrow.date32()
     return pyarrow.type_for_alias(field.kind)
