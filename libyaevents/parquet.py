@@ -119,10 +119,10 @@ def from_arrow(arrow: pa.Table, table: str, pool: pa.MemoryPool | None = None) -
     # Plain conversion: split_blocks/self_destruct saved no peak memory here
     # (measured) and leave zero-copy, read-only arrays users cannot assign into.
     frame = arrow.to_pandas(date_as_object=False, ignore_metadata=True, memory_pool=pool)
-    dtypes = pandas_dtypes(table)
-    for name in frame.columns:
-        if name in dtypes and frame[name].dtype != dtypes[name]:
-            frame[name] = frame[name].astype(dtypes[name])
+    expected = pandas_dtypes(table)
+    for name, found in frame.dtypes.items():
+        if name in expected and found != expected[name]:
+            frame[name] = frame[name].astype(expected[name])
     return frame
 
 
