@@ -31,6 +31,8 @@ from libyaevents.releases import (
     verify_release,
 )
 from libyaevents.schema import arrow_schema, pandera_schema
+from libyaevents.sources import Sources, read_sources
+from libyaevents.summary import Summary, summarise
 from libyaevents.tables import ACTORS, EVENTS, MEASURES, TABLES
 from libyaevents.validation import RULE_CODES, ValidationReport, validate
 
@@ -48,6 +50,8 @@ __all__ = [
     "ReleaseError",
     "ReleaseExistsError",
     "ReleaseNotFoundError",
+    "Sources",
+    "Summary",
     "ValidationError",
     "ValidationReport",
     "VerifyResult",
@@ -58,6 +62,8 @@ __all__ = [
     "list_releases",
     "load",
     "pandera_schema",
+    "read_sources",
+    "summarise",
     "validate",
     "verify_release",
 ]

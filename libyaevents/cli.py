@@ -24,6 +24,8 @@ from libyaevents.errors import LibyaeventsError, ValidationError
 from libyaevents.export import write_schemas
 from libyaevents.io import read_source_folder, read_table
 from libyaevents.releases import build_release, diff, list_releases, verify_release
+from libyaevents.sources import is_sources_folder, read_sources
+from libyaevents.summary import summarise
 from libyaevents.synthetic import synthetic_dataset
 from libyaevents.tables import TABLES
 from libyaevents.validation import ValidationReport, validate
@@ -33,6 +35,8 @@ __all__ = ["main"]
 EXIT_OK: Final = 0
 EXIT_INVALID: Final = 1
 EXIT_USAGE: Final = 2
+
+_STORE_HELP: Final = "store folder or http(s) URL (default: the releases bundled with the package)"
 
 
 def _render(report: ValidationReport, args: argparse.Namespace) -> int:
@@ -45,8 +49,19 @@ def _render(report: ValidationReport, args: argparse.Namespace) -> int:
 
 
 def _cmd_validate(args: argparse.Namespace) -> int:
+    if is_sources_folder(args.path):
+        return _render(read_sources(args.path).validate(today=args.today), args)
     frame, table = read_table(args.path, args.table)
     return _render(validate(frame, table, today=args.today), args)
+
+
+def _cmd_summary(args: argparse.Namespace) -> int:
+    summary = summarise(args.release, store=args.store, as_of=args.as_of)
+    if args.format == "json":
+        print(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(summary.text())
+    return EXIT_OK if summary.verified.ok else EXIT_INVALID
 
 
 def _cmd_demo(args: argparse.Namespace) -> int:
@@ -67,9 +82,17 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    tables = read_source_folder(Path(args.source))
+    cited: list[dict[str, str]] = []
+    if is_sources_folder(args.source):  # validated here so failures name file and line
+        sources = read_sources(args.source)
+        sources.validate(today=args.today).raise_if_invalid()
+        tables, cited = sources.tables, sources.manifest_sources()
+    else:
+        tables = read_source_folder(Path(args.source))
     parent = None if args.no_parent else True
-    path = build_release(tables, args.version, store=args.store, parent=parent, today=args.today)
+    path = build_release(
+        tables, args.version, store=args.store, parent=parent, today=args.today, sources=cited
+    )
     print(f"built release {args.version} at {path}")
     return EXIT_OK
 
@@ -113,8 +136,21 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
-    val = sub.add_parser("validate", help="validate a CSV or Parquet table")
-    val.add_argument("path", help="CSV or .parquet file in the canonical schema")
+    summary = sub.add_parser(
+        "summary", help="load, verify and summarise a release (the latest bundled one)"
+    )
+    summary.add_argument("release", nargs="?", help="version (default: the latest)")
+    summary.add_argument("--store", help=_STORE_HELP)
+    summary.add_argument("--as-of", help="day for 'measures in force' (default: release date)")
+    summary.add_argument("--format", choices=("text", "json"), default="text")
+    summary.set_defaults(run=_cmd_summary)
+
+    val = sub.add_parser("validate", help="validate a table file or a coded sources folder")
+    val.add_argument(
+        "path",
+        help="CSV or .parquet file in the canonical schema, or a folder "
+        "of coded sources (actors.toml, places.toml, reports/)",
+    )
     val.add_argument("--table", choices=tuple(TABLES), help="guessed from the id column")
     _add_output(val)
     val.set_defaults(run=_cmd_validate)
@@ -138,10 +174,12 @@ def _parser() -> argparse.ArgumentParser:
 def _add_release_commands(sub: Any) -> None:
     release = sub.add_parser("release", help="build, verify and list data releases")
     rsub = release.add_subparsers(dest="release_command", required=True)
-    store_help = "store folder or http(s) URL (default: the releases bundled with the package)"
 
     build = rsub.add_parser("build", help="validate a source folder and build a release")
-    build.add_argument("source", help="folder with events, actors and measures (.csv/.parquet)")
+    build.add_argument(
+        "source",
+        help="coded sources folder, or a folder with events, actors and measures (.csv/.parquet)",
+    )
     build.add_argument("--version", required=True, help="MAJOR.MINOR.PATCH")
     build.add_argument("--store", required=True, help="folder of releases")
     build.add_argument("--no-parent", action="store_true", help="no change table parent")
@@ -150,17 +188,17 @@ def _add_release_commands(sub: Any) -> None:
 
     verify = rsub.add_parser("verify", help="check a release's files, hashes, rows and rules")
     verify.add_argument("version")
-    verify.add_argument("--store", help=store_help)
+    verify.add_argument("--store", help=_STORE_HELP)
     verify.set_defaults(run=_cmd_verify)
 
     listing = rsub.add_parser("list", help="list the versions in a store")
-    listing.add_argument("--store", help=store_help)
+    listing.add_argument("--store", help=_STORE_HELP)
     listing.set_defaults(run=_cmd_list)
 
     changes = sub.add_parser("diff", help="what changed between two releases")
     changes.add_argument("a")
     changes.add_argument("b")
-    changes.add_argument("--store", help=store_help)
+    changes.add_argument("--store", help=_STORE_HELP)
     changes.add_argument("--format", choices=("csv", "json"), default="csv")
     changes.set_defaults(run=_cmd_diff)
 

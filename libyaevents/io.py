@@ -23,6 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from libyaevents.errors import ReadError
+from libyaevents.sources import is_sources_folder, read_sources
 from libyaevents.tables import TABLES
 from libyaevents.validation import guess_table
 
@@ -77,13 +78,18 @@ def read_table(source: str | Path | IO[str], table: str | None = None) -> tuple[
 
 
 def read_source_folder(folder: Path) -> dict[str, pd.DataFrame]:
-    """Read ``events``, ``actors`` and ``measures`` (``.parquet`` or ``.csv``) from a folder.
+    """Read ``events``, ``actors`` and ``measures`` from a folder.
+
+    The folder holds either coded sources (``actors.toml``, see
+    :func:`libyaevents.read_sources`) or one ``.parquet`` or ``.csv`` file per table.
 
     Raises
     ------
     ReadError
         When a table has no file in the folder, or a file cannot be read.
     """
+    if is_sources_folder(folder):
+        return read_sources(folder).tables
     tables = {}
     for name in TABLES:
         found = [folder / f"{name}{ext}" for ext in (".parquet", ".csv")]

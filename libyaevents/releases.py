@@ -212,8 +212,8 @@ def _write_changes(folder: Path, changes: pd.DataFrame) -> dict[str, Any]:
 
 
 def _manifest(
-    version: str, parent: str | None, created: str, resources: list[dict[str, Any]],
-    changes: pd.DataFrame,
+    version: str, parent: str | None, created: str, resources: list[dict[str, Any]], *,
+    changes: pd.DataFrame, sources: Sequence[Mapping[str, str]],
 ) -> dict[str, Any]:  # fmt: skip
     return {
         "profile": "data-package",
@@ -227,6 +227,7 @@ def _manifest(
         "x-parent-version": parent,
         "x-library-version": __version__,
         "x-changes": summarise_changes(changes),
+        "sources": [dict(s) for s in sources],
         "resources": resources,
     }
 
@@ -248,6 +249,7 @@ def build_release(
     store: str | os.PathLike[str] | LocalStore,
     parent: str | bool | None = True,
     today: pd.Timestamp | str | None = None,
+    sources: Sequence[Mapping[str, str]] = (),
 ) -> Path:
     """Validate the tables and write them as a new, immutable release.
 
@@ -264,6 +266,10 @@ def build_release(
         latest older version in the store, a version string, or ``None``.
     today : Timestamp or str, optional
         Passed to :func:`libyaevents.validate`.
+    sources : sequence of mappings, optional
+        The reports the data was coded from, written to the manifest's
+        ``sources`` (Frictionless: ``title`` plus any ``x-`` keys); see
+        :meth:`libyaevents.Sources.manifest_sources`.
 
     Returns
     -------
@@ -291,7 +297,7 @@ def build_release(
     tmp = target_store.root / f".build-{version}-{uuid.uuid4().hex}"
     tmp.mkdir()
     try:
-        _write_release(tmp, version, parent_version, tables, changes)
+        _write_release(tmp, version, parent_version, tables, changes=changes, sources=sources)
         _publish(tmp, target_store.root / version)
     finally:
         if tmp.exists():
@@ -301,8 +307,8 @@ def build_release(
 
 
 def _write_release(
-    folder: Path, version: str, parent: str | None, tables: dict[str, pd.DataFrame],
-    changes: pd.DataFrame,
+    folder: Path, version: str, parent: str | None, tables: dict[str, pd.DataFrame], *,
+    changes: pd.DataFrame, sources: Sequence[Mapping[str, str]],
 ) -> None:  # fmt: skip
     resources = []
     for name, frame in tables.items():
@@ -310,7 +316,9 @@ def _write_release(
         parquet.write_table(arrow, name, str(folder / f"{name}.parquet"))
         resources.append(_resource(folder, name, arrow))
     resources.append(_write_changes(folder, changes))
-    manifest = _manifest(version, parent, _created(tables), resources, changes)
+    manifest = _manifest(
+        version, parent, _created(tables), resources, changes=changes, sources=sources
+    )
     text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     (folder / MANIFEST_NAME).write_text(text, encoding="utf-8")
     for path in folder.iterdir():

@@ -153,6 +153,7 @@ class LocalStore:
         }
         text = json.dumps(index, indent=2, sort_keys=True) + "\n"
         fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".index-", suffix=".json")
+        os.fchmod(fd, 0o644)  # readable like the release files, not mkstemp's 0600
         with os.fdopen(fd, "w", encoding="utf-8") as handle:
             handle.write(text)
             handle.flush()
@@ -164,7 +165,7 @@ class LocalStore:
 
 def bundled_store() -> LocalStore:
     """The releases shipped inside the installed package (read offline)."""
-    return LocalStore(Path(str(files("libyaevents") / "releases")))
+    return LocalStore(Path(str(files("libyaevents") / "data" / "releases")))
 
 
 def _pooch() -> Any:

@@ -253,7 +253,7 @@ def _actors_for(events: pd.DataFrame) -> pd.DataFrame:
         last_seen=frame["name"].map(seen["max"]),
         notes="Synthetic actor for testing.",
     )
-    dtypes = {f.name: pandas_dtype(f) for f in ACTORS.fields}
+    dtypes = {f.name: pandas_dtype(f) for f in ACTORS.fields if f.required}
     return frame[list(dtypes)].astype(dtypes)
 
 

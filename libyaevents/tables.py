@@ -29,7 +29,7 @@ from libyaevents.vocab import actortypes, codes, gazetteer, measures, taxonomy
 __all__ = ["ACTORS", "EVENTS", "MEASURES", "SCHEMA_VERSION", "TABLES"]
 
 #: Version of the canonical schema: major changes break readers, minor ones add.
-SCHEMA_VERSION: Final = "1.0"
+SCHEMA_VERSION: Final = "1.1"
 
 EVENT_ID_PATTERN: Final = r"^[A-Z]{3}[0-9]+\Z"
 ACTOR_ID_PATTERN: Final = r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z"
@@ -331,6 +331,10 @@ _ACTOR_FIELDS: Final = (
     Field("last_seen", "date", "Date of the last event naming the actor.",
           nullable=True),
     _text("notes", "Who the actor is, in the coder's words.", nullable=True),
+    _text("report_id", "Id of the report the actor was first coded from.", nullable=True,
+          required=False),
+    _text("report_section", "Section or paragraph of that report.", nullable=True,
+          required=False),
 )  # fmt: skip
 
 #: Actors: the registry events and measures point to.

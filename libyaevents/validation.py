@@ -52,7 +52,9 @@ __all__ = [
 ]
 
 #: Columns of :attr:`ValidationReport.failures`, in order.
-FAILURE_COLUMNS: Final = ("table", "record_id", "row", "column", "rule", "value", "message")
+FAILURE_COLUMNS: Final = (
+    "table", "record_id", "row", "column", "rule", "value", "message", "source",
+)  # fmt: skip
 
 #: Codes of the rules that compare tables, with their meaning.
 CROSS_TABLE_RULES: Final = {
@@ -108,8 +110,10 @@ class ValidationReport:
         One row per failure with columns ``table``, ``record_id`` (the row's id,
         when it has one), ``row`` (0-based position in the table; empty for
         column-level failures), ``column``, ``rule`` (a code from
-        :data:`RULE_CODES`), ``value`` (the offending value as text) and
-        ``message``.
+        :data:`RULE_CODES`), ``value`` (the offending value as text),
+        ``message`` and ``source`` (``file:line`` of the value when the rows
+        were read from coded sources, see :meth:`libyaevents.Sources.validate`;
+        empty otherwise).
     rows : mapping of str to int
         Rows checked per table.
     """
@@ -148,6 +152,8 @@ class ValidationReport:
         for item in self.failures.head(limit).to_dict("records"):
             rec: dict[Any, Any] = item
             where = "column" if pd.isna(rec["row"]) else f"row {rec['row']}"
+            if not pd.isna(rec["source"]):
+                where = f"{where} ({rec['source']})"
             rid = "" if pd.isna(rec["record_id"]) else f" id {rec['record_id']}"
             found = "" if pd.isna(rec["value"]) else f"; found {rec['value']!r}"
             lines.append(
@@ -278,8 +284,10 @@ def _empty_failures() -> pd.DataFrame:
 
 def _finish(failures: pd.DataFrame) -> pd.DataFrame:
     """Fix dtypes and order: by table, then row, then column and rule."""
+    if "source" not in failures:
+        failures = failures.assign(source=None)
     out = failures.loc[:, list(FAILURE_COLUMNS)].copy()
-    for col in ("table", "record_id", "column", "rule", "value", "message"):
+    for col in ("table", "record_id", "column", "rule", "value", "message", "source"):
         out[col] = out[col].astype("str")
     out["row"] = out["row"].astype("Int64")
     order = pd.Categorical(out["table"], categories=list(TABLES), ordered=True)
