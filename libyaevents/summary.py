@@ -169,8 +169,9 @@ def _actors(release: Release) -> pd.DataFrame:
 def _measures_in_force(release: Release, as_of: pd.Timestamp) -> pd.DataFrame:
     measures = release.measures
     name_of = dict(zip(release.actors["actor_id"], release.actors["name"], strict=True))
+    started = (measures["start_date"] <= as_of).fillna(False).astype(bool)
     ended = (measures["end_date"] < as_of).fillna(False).astype(bool)
-    in_force = measures[(measures["status"] == "In force").fillna(False) & ~ended]
+    in_force = measures[(measures["status"] == "In force").fillna(False) & started & ~ended]
     return pd.DataFrame(
         {
             "measure_id": in_force["measure_id"],
@@ -199,9 +200,9 @@ def summarise(
     store : path, URL or Store, optional
         The bundled releases by default (see :func:`libyaevents.load`).
     as_of : Timestamp or str, optional
-        The day "in force" refers to: measures with status ``In force`` whose
-        ``end_date`` is not before it. The release's creation date by default,
-        which is what the coded reports could know.
+        The day "in force" refers to: measures with status ``In force`` that
+        started on or before it and whose ``end_date`` is not before it. The
+        release's creation date by default, which is what its reports could know.
 
     Returns
     -------
