@@ -18,17 +18,16 @@ True
 
 from __future__ import annotations
 
-import re
 from typing import Final
 
 import numpy as np
 import pandas as pd
 
 from libyaevents.schema import pandas_dtype
-from libyaevents.tables import ACTORS, EVENTS, MEASURES
+from libyaevents.tables import ACTORS, EVENTS, MEASURES, actor_id_of
 from libyaevents.vocab import gazetteer, measures, taxonomy
 
-__all__ = ["actor_id_of", "synthetic_dataset", "synthetic_events"]
+__all__ = ["synthetic_dataset", "synthetic_events"]
 
 # name, inter code
 _ACTORS: Final = (
@@ -102,17 +101,6 @@ _SOURCES: Final = ("Libya Observer", "Libya Herald", "Al Wasat", "Libya Review",
 _SCALES: Final = ("National", "International", "Subnational", "National-International", "Other")
 _START: Final = np.datetime64("2011-01-01", "D")
 _END: Final = np.datetime64("2025-12-31", "D")
-
-
-def actor_id_of(name: str) -> str:
-    """Return the stable actor id derived from a canonical name.
-
-    Examples
-    --------
-    >>> actor_id_of("Military Forces of Turkey (2016-)")
-    'military-forces-of-turkey-2016'
-    """
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 
 
 def _text_where(mask: np.ndarray, text: str) -> pd.Series:

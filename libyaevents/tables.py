@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import re
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -26,7 +27,7 @@ import pyarrow.compute as pc
 from libyaevents.spec import Field, Rule, RuleContext, TableSpec
 from libyaevents.vocab import actortypes, codes, gazetteer, measures, taxonomy
 
-__all__ = ["ACTORS", "EVENTS", "MEASURES", "SCHEMA_VERSION", "TABLES"]
+__all__ = ["ACTORS", "EVENTS", "MEASURES", "SCHEMA_VERSION", "TABLES", "actor_id_of"]
 
 #: Version of the canonical schema: major changes break readers, minor ones add.
 SCHEMA_VERSION: Final = "1.1"
@@ -34,6 +35,19 @@ SCHEMA_VERSION: Final = "1.1"
 EVENT_ID_PATTERN: Final = r"^[A-Z]{3}[0-9]+\Z"
 ACTOR_ID_PATTERN: Final = r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z"
 MEASURE_ID_PATTERN: Final = r"^[A-Z]{3}M[0-9]+\Z"
+
+
+
+def actor_id_of(name: str) -> str:
+    """Return the actor id derived from a name: lower-case words joined by ``-``.
+
+    Examples
+    --------
+    >>> actor_id_of("Military Forces of Turkey (2016-)")
+    'military-forces-of-turkey-2016'
+    """
+    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+
 
 # -- helpers shared by rules ---------------------------------------------------
 

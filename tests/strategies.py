@@ -13,8 +13,7 @@ import pandas as pd
 from hypothesis import strategies as st
 
 from libyaevents.schema import pandas_dtype
-from libyaevents.synthetic import actor_id_of
-from libyaevents.tables import ACTORS, EVENTS, MEASURES
+from libyaevents.tables import ACTORS, EVENTS, MEASURES, actor_id_of
 from libyaevents.vocab import actortypes, codes, gazetteer, measures, taxonomy
 
 TODAY = pd.Timestamp("2026-01-01")
