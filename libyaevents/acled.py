@@ -1,0 +1,436 @@
+"""Read ACLED exports of every vintage into the canonical events and actors tables.
+
+:func:`read_acled` detects the layout from the header:
+
+- ``legacy``: upper-case columns of ACLED versions 1-8 (``GWNO``,
+  ``ALLY_ACTOR_1``...), old event types, often Windows-1252 and ``dd/mm/yyyy``;
+- ``api``: the 2019 - March 2023 layout (``data_id``, ``iso3``; dates like
+  ``21 March 2020``; numeric actor types);
+- ``current``: the 31 columns of exports since March 2023, with numeric or
+  text actor types and interactions;
+- ``monadic`` exports of any of these (one row per actor; no ``actor2``),
+  merged back into one event per id.
+
+It reads every column as text (see :mod:`libyaevents.csvread`), converts each
+column in one vectorised pass, and keeps out of the events every row with a
+value that cannot be represented (a date that does not exist, a word where a
+number belongs, an event type ACLED never had), listing it in
+:attr:`Loaded.problems` with its line. Values that convert but break a rule
+(a year that disagrees with the date) are returned: :func:`libyaevents.validate`
+reports those. Legacy event types are mapped onto the current taxonomy only as
+far as the mapping is faithful (:mod:`libyaevents.vocab.legacy`); the original
+type is kept as a ``legacy event type=...`` tag and the row is listed in
+:attr:`Loaded.notes`.
+
+Examples
+--------
+>>> import libyaevents
+>>> from libyaevents.acled import detect_vintage
+>>> detect_vintage(["GWNO", "EVENT_ID_CNTY", "EVENT_DATE", "ACTOR1", "ACTOR2"])
+('legacy', False)
+>>> detect_vintage(["event_id_cnty", "event_date", "disorder_type", "actor1", "inter1"])
+('current', True)
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Sequence
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from libyaevents import convert
+from libyaevents.csvread import CsvText, Source, read_csv_text
+from libyaevents.errors import ReadError
+from libyaevents.loadreport import NOTE_COLUMNS, PROBLEM_COLUMNS, Loaded
+from libyaevents.registry import actors_from_events
+from libyaevents.schema import arrow_type, pandas_dtype
+from libyaevents.spec import Field
+from libyaevents.tables import EVENTS
+from libyaevents.vocab import actortypes, gazetteer, taxonomy
+from libyaevents.vocab.legacy import LEGACY_EVENT_TYPES
+
+__all__ = ["detect_vintage", "events_from_text", "read_acled"]
+
+_RENAMES: Final = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
+#: Columns some vintages have that the canonical table does not keep.
+_DROPPED: Final = frozenset({"data_id", "event_id_no_cnty", "iso3", "gwno"})
+_INT_BOUNDS: Final = {
+    "int8": (-(2**7), 2**7 - 1),
+    "int16": (-(2**15), 2**15 - 1),
+    "int32": (-(2**31), 2**31 - 1),
+    "int64": (-(2**63), 2**63 - 1),
+}
+_ACTOR_TYPE_COLUMNS: Final = ("inter1", "inter2", "interaction")
+_CIVILIANS_TARGETED: Final = "Civilians targeted"  # the codebook's wording
+_LEGACY_TAG: Final = "legacy event type="
+
+
+def detect_vintage(header: Sequence[str]) -> tuple[str, bool]:
+    """Return the layout (``legacy``, ``api`` or ``current``) and whether it is monadic.
+
+    Raises
+    ------
+    ReadError
+        When the header has no ``event_id_cnty`` column (not an ACLED export).
+    """
+    names = [h.strip() for h in header]
+    lower = {n.lower() for n in names}
+    if "event_id_cnty" not in lower:
+        shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")  # noqa: PLR2004
+        msg = (
+            f"not an ACLED export: no event_id_cnty column (found: {shown}). Expected an ACLED "
+            "CSV export of any vintage, or a UCDP GED file for read_ucdp_ged."
+        )
+        raise ReadError(msg)
+    monadic = "actor2" not in lower
+    if "gwno" in lower or "ally_actor_1" in lower or any(n.isupper() for n in names if n):
+        return "legacy", monadic
+    if "disorder_type" in lower:
+        return "current", monadic
+    return "api", monadic
+
+
+class _Columns:
+    """Text columns in, typed Arrow columns out, with every rejected value noted."""
+
+    def __init__(self, text: dict[str, Any], rows: int) -> None:
+        self.text = text
+        self.rows = rows
+        self.out: dict[str, Any] = {}
+        self.rejects: list[tuple[str, np.ndarray, str]] = []
+        self.caveats: list[tuple[str, np.ndarray, str]] = []
+
+    def reject(self, column: str, mask: np.ndarray, reason: str) -> None:
+        if mask.any():
+            self.rejects.append((column, mask, reason))
+
+    def caveat(self, column: str, mask: np.ndarray, note: str) -> None:
+        if mask.any():
+            self.caveats.append((column, mask, note))
+
+    def get(self, name: str) -> Any:
+        """Text of a column, or all-null when the file does not have it."""
+        return self.text.get(name, pa.nulls(self.rows, pa.string()))
+
+    def number(self, field: Field) -> None:
+        if field.kind == "float64":
+            values, bad = convert.floats(self.get(field.name))
+            self.reject(field.name, bad, "not a decimal number")
+        else:
+            low, high = _INT_BOUNDS[field.kind]
+            values, bad = convert.integers(self.get(field.name), low, high)
+            self.reject(field.name, bad, f"not a whole number within {field.kind}")
+        self.out[field.name] = values
+
+    def vocabulary(self, name: str, allowed: Sequence[str], what: str) -> None:
+        values = self.get(name)
+        self.reject(name, convert.members(values, allowed), f"not {what}")
+        self.out[name] = values
+
+    def actor_type(self, name: str, labels: Any) -> None:
+        """Numeric codes or text labels (any mix) as integers."""
+        values = self.get(name)
+        numbers, not_number = convert.integers(values, 0, 99)
+        from_label, not_label = convert.lookup(values, labels, pa.int64())
+        self.reject(name, not_number & not_label, "not an ACLED actor type code or label")
+        self.out[name] = pc.coalesce(numbers, from_label)
+
+
+def _taxonomy(cols: _Columns, vintage: str) -> None:
+    if vintage == "legacy":
+        _legacy_taxonomy(cols)
+        return
+    cols.vocabulary("event_type", taxonomy.EVENT_TYPES, "an ACLED event type")
+    cols.vocabulary("sub_event_type", taxonomy.SUB_EVENT_TYPES, "an ACLED sub-event type")
+    if "disorder_type" in cols.text:
+        cols.vocabulary("disorder_type", taxonomy.DISORDER_TYPES, "an ACLED disorder type")
+    else:
+        cols.out["disorder_type"] = convert.lookup(
+            cols.get("sub_event_type"), taxonomy.DISORDER_TYPE_OF, pa.string()
+        )[0]
+
+
+def _legacy_taxonomy(cols: _Columns) -> None:
+    original = cols.get("event_type")
+    known = dict(LEGACY_EVENT_TYPES)
+    for current in taxonomy.EVENT_TYPES:  # some late legacy files already use current names
+        known.setdefault(current, LEGACY_EVENT_TYPES.get(current, (current, None, None)))  # type: ignore[arg-type]
+    cols.reject(
+        "event_type", convert.members(original, known), "not an ACLED event type of any version"
+    )
+    for position, column in enumerate(("event_type", "sub_event_type", "disorder_type")):
+        mapping = {old: new[position] for old, new in known.items() if new[position] is not None}
+        cols.out[column] = convert.lookup(original, mapping, pa.string())[0]
+    partial = {old for old, new in known.items() if None in new}
+    unmapped = ~convert.members(original, partial) & convert.present(original)
+    cols.caveat(
+        "event_type", unmapped, "legacy event type without a faithful current equivalent: "
+        "mapped as far as it goes, original kept as a tag",
+    )  # fmt: skip
+    tag = pc.binary_join_element_wise(_LEGACY_TAG, original, "")
+    tags = cols.get("tags")
+    merged = pc.if_else(pc.is_null(tags), tag, pc.binary_join_element_wise(tags, tag, "; "))
+    cols.text["tags"] = pc.if_else(pa.array(unmapped), merged, tags)
+
+
+def _civilian_targeting(cols: _Columns) -> None:
+    if "civilian_targeting" not in cols.text:  # API vintage: implied by violence against civilians
+        is_vac = pc.equal(cols.out["event_type"], "Violence against civilians")
+        cols.out["civilian_targeting"] = pc.if_else(
+            pc.fill_null(is_vac, False), taxonomy.CIVILIAN_TARGETING, pa.scalar(None, pa.string())
+        )
+        return
+    values = cols.get("civilian_targeting")
+    wording = pc.equal(values, _CIVILIANS_TARGETED)
+    cols.text["civilian_targeting"] = pc.if_else(
+        pc.fill_null(wording, False), taxonomy.CIVILIAN_TARGETING, values
+    )
+    cols.vocabulary("civilian_targeting", (taxonomy.CIVILIAN_TARGETING,), "'Civilian targeting'")
+
+
+def _libya_defaults(cols: _Columns) -> None:
+    """Legacy files have no iso or region: fill them where the country is Libya."""
+    libya = pc.fill_null(pc.equal(cols.get("country"), gazetteer.COUNTRY), False)
+    for name, value in (("iso", str(gazetteer.ISO)), ("region", gazetteer.REGION)):
+        if name not in cols.text:
+            cols.text[name] = pc.if_else(libya, value, pa.scalar(None, pa.string()))
+
+
+def _libya_admin(cols: _Columns) -> None:
+    """Old Libyan district names in admin1 or admin2 -> current region and district."""
+    libya = np.asarray(pc.fill_null(pc.equal(cols.get("country"), gazetteer.COUNTRY), False))
+    if not libya.any():
+        return
+    admin1, admin2, admin3 = (cols.get(c) for c in ("admin1", "admin2", "admin3"))
+    names = set(pc.unique(admin1).drop_null().to_pylist()) | set(
+        pc.unique(admin2).drop_null().to_pylist()
+    )
+    district = {n: d for n in names if (d := gazetteer.resolve_admin2(n)) is not None}
+    old_admin1, _ = convert.lookup(admin1, district, pa.string())
+    moved = libya & np.asarray(pc.is_valid(old_admin1))  # admin1 holds a district
+    new_admin2 = pc.coalesce(convert.lookup(admin2, district, pa.string())[0], admin2)
+    mask = pa.array(moved)
+    cols.text["admin1"] = pc.if_else(
+        mask, convert.lookup(old_admin1, gazetteer.ADMIN1_OF, pa.string())[0], admin1
+    )
+    cols.text["admin3"] = pc.if_else(pc.and_(mask, pc.is_null(admin3)), admin2, admin3)
+    cols.text["admin2"] = pc.if_else(
+        mask, old_admin1, pc.if_else(pa.array(libya), new_admin2, admin2)
+    )
+    cols.caveat(
+        "admin1", moved, "old district name in admin1: set to its current region, district "
+        "in admin2, the old admin2 in admin3",
+    )  # fmt: skip
+
+
+def _convert(cols: _Columns, vintage: str) -> None:
+    _libya_defaults(cols)
+    _libya_admin(cols)
+    cols.out["event_date"], bad = convert.dates(cols.get("event_date"))
+    cols.reject("event_date", bad, "not a date in a known format (2020-03-21, 21 March 2020, "
+                "5-Aug-24, 21/03/2020)")  # fmt: skip
+    _taxonomy(cols, vintage)
+    _civilian_targeting(cols)
+    cols.actor_type("inter1", actortypes.INTER_CODE)
+    cols.actor_type("inter2", actortypes.INTER_CODE)
+    cols.out["inter2"] = pc.if_else(pc.equal(cols.out["inter2"], 0), None, cols.out["inter2"])
+    cols.actor_type("interaction", actortypes.INTERACTION_CODE)
+    cols.vocabulary("source_scale", _SOURCE_SCALES, "an ACLED source scale")
+    for field in EVENTS.fields:
+        if field.name in cols.out or field.name in _ACTOR_TYPE_COLUMNS:
+            continue
+        if field.kind in _INT_BOUNDS or field.kind == "float64":
+            if field.required or field.name in cols.text:
+                cols.number(field)
+        elif field.required or field.name in cols.text:
+            cols.out[field.name] = cols.get(field.name)
+    if "year" not in cols.text:
+        cols.out["year"] = pc.year(cols.out["event_date"])
+
+
+def _typed(values: Any, field: Field) -> Any:
+    """Cast a converted column to the canonical Arrow type (categories pinned)."""
+    if field.kind == "category":
+        categories = pa.array(list(field.categories or ()), pa.large_string())
+        index = pc.index_in(pc.cast(values, pa.large_string()), value_set=categories)
+        if isinstance(index, pa.ChunkedArray):
+            index = index.combine_chunks()
+        return pa.DictionaryArray.from_arrays(index.cast(arrow_type(field).index_type), categories)
+    return pc.cast(values, arrow_type(field))
+
+
+def _frame(arrow: pa.Table) -> pd.DataFrame:
+    """Arrow to canonical pandas dtypes; integer columns with gaps stay nullable."""
+    nullable = {t: pd.api.types.pandas_dtype(t.title()) for t in _INT_BOUNDS}
+    mapper = {getattr(pa, t)(): dtype for t, dtype in nullable.items()}
+    frame = arrow.to_pandas(date_as_object=False, ignore_metadata=True, types_mapper=mapper.get)
+    for field in EVENTS.fields:
+        if field.name not in frame:
+            continue
+        target = pandas_dtype(field)
+        column = frame[field.name]
+        if field.kind in _INT_BOUNDS and column.hasnans:
+            continue  # a required number is missing: validate() reports it
+        if column.dtype != target:
+            frame[field.name] = column.astype(target)
+    return frame
+
+
+_SOURCE_SCALES: Final = tuple(EVENTS.field("source_scale").categories or ())
+
+
+def _record_ids(text: CsvText, positions: np.ndarray) -> list[Any]:
+    column = next(
+        (c for h, c in zip(text.header, text.table.columns, strict=True)
+         if h.lower() == "event_id_cnty"), None,
+    )  # fmt: skip
+    if column is None or len(positions) == 0:
+        return [None] * len(positions)
+    return pc.take(column, pa.array(positions)).to_pylist()
+
+
+def _invalid_rows(text: CsvText) -> pd.DataFrame:
+    index = next((i for i, h in enumerate(text.header) if h.lower() == "event_id_cnty"), 0)
+    rows = []
+    for record in text.invalid:
+        fields = next(csv.reader([record.text]), [])
+        rid = fields[index] if len(fields) > index else None
+        rows.append((record.line, rid, None, record.text[:200], record.reason))
+    return pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
+
+
+def _account(
+    text: CsvText, masks: list[tuple[str, np.ndarray, str]], columns: tuple[str, ...],
+    values: dict[str, Any],
+) -> pd.DataFrame:  # fmt: skip
+    """One row per (row, column) in the masks, with line, id and value."""
+    parts = []
+    for column, mask, reason in masks:
+        positions = np.flatnonzero(mask)
+        shown = values.get(column)
+        found = (
+            pc.take(shown, pa.array(positions)).to_pylist() if shown is not None
+            else [None] * len(positions)
+        )  # fmt: skip
+        parts.append(pd.DataFrame({
+            "_pos": positions, "column": column, "value": found, columns[-1]: reason,
+        }))  # fmt: skip
+    if not parts:
+        return pd.DataFrame({c: pd.Series([], dtype="object") for c in columns})
+    frame = pd.concat(parts, ignore_index=True).sort_values(["_pos", "column"], kind="stable")
+    unique = frame["_pos"].unique()
+    lines = dict(zip(unique, text.lines(unique), strict=True))
+    ids = dict(zip(unique, _record_ids(text, unique), strict=True))
+    frame["line"] = frame["_pos"].map(lines).astype("int64")
+    frame["record_id"] = frame["_pos"].map(ids)
+    return frame.loc[:, list(columns)].reset_index(drop=True)
+
+
+def _merge_monadic(
+    events: pd.DataFrame, lines: pd.Series
+) -> tuple[pd.DataFrame, pd.DataFrame, int]:
+    """Fold the second row of each id into actor2; a third row is a problem."""
+    ids = events["event_id_cnty"]
+    order = ids.groupby(ids, sort=False).cumcount().to_numpy()
+    first = events[order == 0].reset_index(drop=True)
+    second = events[order == 1].set_index("event_id_cnty")
+    extra = events[order > 1]
+    problems = pd.DataFrame({
+        "line": lines[order > 1].to_numpy(), "record_id": extra["event_id_cnty"].to_numpy(),
+        "column": "event_id_cnty", "value": extra["event_id_cnty"].to_numpy(),
+        "reason": "a monadic export has at most two rows per event (actor1 and actor2)",
+    })  # fmt: skip
+    other = second.reindex(first["event_id_cnty"])
+    first["actor2"] = other["actor1"].to_numpy()
+    first["assoc_actor_2"] = other["assoc_actor_1"].to_numpy()
+    first["inter2"] = pd.array(other["inter1"].to_numpy(), dtype="Int8")
+    columns = [c for c in EVENTS.names if c in first]
+    return first[columns], problems, len(second)
+
+
+def events_from_text(text: CsvText) -> Loaded:
+    """Convert an ACLED export already read as text (see :func:`read_acled`)."""
+    vintage, monadic = detect_vintage(text.header)
+    file_notes: list[str] = []
+    columns: dict[str, Any] = {}
+    unnamed = np.zeros(text.table.num_rows, dtype=bool)
+    for name, column in zip(text.header, text.table.columns, strict=True):
+        key = _RENAMES.get(name.lower(), name.lower())
+        if not key:
+            unnamed |= convert.present(column)
+        elif key in _DROPPED:
+            file_notes.append(f"column {name!r} is not kept (not part of the canonical table)")
+        elif key in EVENTS.names:
+            if key in columns:
+                file_notes.append(f"column {name!r} appears twice; the last one is used")
+            columns[key] = convert.text(column)
+        else:
+            file_notes.append(f"column {name!r} is not an ACLED column; ignored")
+    missing = [f.name for f in EVENTS.fields if f.required and f.name not in columns]
+    cols = _Columns(columns, text.table.num_rows)
+    blank = ~np.logical_or.reduce([convert.present(c) for c in text.table.columns])
+    cols.reject("(row)", blank, "empty line")
+    cols.reject("(unnamed)", unnamed & ~blank, "a value in a column with no header (a "
+                "shifted row: an unquoted comma in a value?)")  # fmt: skip
+    _convert(cols, vintage)
+    for name in missing:
+        if name not in cols.out or not convert.present(cols.out[name]).any():
+            file_notes.append(f"column {name!r} is not in this layout; left empty")
+    rejected = np.logical_or.reduce([m for _, m, _ in cols.rejects] or [np.zeros(cols.rows, bool)])
+    problems = _account(text, cols.rejects, PROBLEM_COLUMNS, cols.text)
+    notes = _account(text, [(c, m & ~rejected, n) for c, m, n in cols.caveats], NOTE_COLUMNS,
+                     cols.text)  # fmt: skip
+    fields = [f for f in EVENTS.fields if f.name in cols.out]
+    arrow = pa.table({f.name: _typed(cols.out[f.name], f) for f in fields})
+    keep = pa.array(~rejected)
+    events = _frame(arrow.filter(keep))
+    merged = 0
+    if monadic:
+        kept = np.flatnonzero(~rejected)
+        events, extra, merged = _merge_monadic(events, pd.Series(text.lines(kept)))
+        problems = pd.concat([problems, extra], ignore_index=True) if len(extra) else problems
+    problems = (
+        pd.concat([_invalid_rows(text), problems], ignore_index=True) if text.invalid else problems
+    )
+    problems = problems.sort_values("line", kind="stable").reset_index(drop=True)
+    return Loaded(
+        events=events.reset_index(drop=True),
+        actors=actors_from_events(events),
+        problems=problems,
+        notes=notes,
+        source=text.name,
+        vintage=f"{vintage} (monadic)" if monadic else vintage,
+        encoding=text.encoding,
+        rows_read=text.table.num_rows + len(text.invalid),
+        rows_merged=merged,
+        file_notes=file_notes,
+    )
+
+
+def read_acled(source: Source) -> Loaded:
+    """Read an ACLED export of any vintage into canonical events and actors.
+
+    Parameters
+    ----------
+    source : path or file object
+        A CSV export: UTF-8 (with or without BOM) or Windows-1252, LF or CRLF.
+
+    Returns
+    -------
+    Loaded
+        ``.events`` and ``.actors`` (canonical, typed), ``.problems`` (rows
+        not returned, with line, column, value and reason), ``.notes`` (rows
+        returned with a caveat), ``.vintage``; ``rows_read == rows_used +
+        rows_reported`` always holds.
+
+    Raises
+    ------
+    ReadError
+        When the file is missing, empty, not CSV, or not an ACLED export.
+    """
+    return events_from_text(read_csv_text(source))

@@ -1,0 +1,139 @@
+"""What a loader read, returned and could not read: :class:`Loaded`.
+
+Every loader returns the canonical tables it could build plus an account of
+the input: the rows it read, the rows it returned, and each row it could not
+use, with the line it starts on, the column, the value and the reason. The
+account always balances: ``rows_read == rows_used + rows_reported``.
+
+Examples
+--------
+>>> import io, libyaevents
+>>> raw = io.StringIO(
+...     "event_id_cnty,event_date,year,time_precision,event_type,sub_event_type,"
+...     "actor1,assoc_actor_1,inter1,actor2,assoc_actor_2,inter2,interaction,region,"
+...     "country,admin1,admin2,admin3,location,latitude,longitude,geo_precision,"
+...     "source,source_scale,notes,fatalities,timestamp\\n"
+...     "LBY1,21 March 2020,2020,1,Protests,Peaceful protest,Protesters (Libya),,6,,,,60,"
+...     "Northern Africa,Libya,West,Tripoli,,Tripoli,32.8925,13.18,1,Libya Observer,"
+...     "National,A protest.,0,1584984341\\n"
+...     "LBY2,31 February 2020,2020,1,Protests,Peaceful protest,Protesters (Libya),,6,,,,60,"
+...     "Northern Africa,Libya,West,Tripoli,,Tripoli,32.8925,13.18,1,Libya Observer,"
+...     "National,A protest.,0,1584984341\\n")
+>>> loaded = libyaevents.read_acled(raw)
+>>> loaded.vintage, loaded.rows_read, len(loaded.events), loaded.rows_reported
+('api', 2, 1, 1)
+>>> loaded.problems[["line", "record_id", "column", "value"]].to_dict("records")
+[{'line': 3, 'record_id': 'LBY2', 'column': 'event_date', 'value': '31 February 2020'}]
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import pandas as pd
+
+__all__ = ["NOTE_COLUMNS", "PROBLEM_COLUMNS", "Loaded"]
+
+#: Columns of :attr:`Loaded.problems`: rows that were not returned.
+PROBLEM_COLUMNS: Final = ("line", "record_id", "column", "value", "reason")
+
+#: Columns of :attr:`Loaded.notes`: rows returned with a caveat (e.g. not fully mapped).
+NOTE_COLUMNS: Final = ("line", "record_id", "column", "value", "note")
+
+
+@dataclass(frozen=True)
+class Loaded:
+    """The result of a loader.
+
+    Attributes
+    ----------
+    events, actors : DataFrame
+        Canonical typed tables (``actors`` built from the events' actors).
+    problems : DataFrame
+        One row per value that kept a row out (:data:`PROBLEM_COLUMNS`);
+        ``line`` is the physical line the row starts on.
+    notes : DataFrame
+        Rows returned with a caveat (:data:`NOTE_COLUMNS`), e.g. a legacy
+        event type that has no faithful current equivalent.
+    file_notes : list of str
+        Facts about the whole file (columns dropped or missing, encoding).
+    source, vintage, encoding : str
+        The input's name, the detected layout, the encoding that decoded it.
+    rows_read : int
+        Data records in the input (blank lines and malformed records included).
+    rows_merged : int
+        Rows folded into another row's event (monadic exports: the actor2 row).
+    """
+
+    events: pd.DataFrame
+    actors: pd.DataFrame
+    problems: pd.DataFrame
+    notes: pd.DataFrame
+    source: str
+    vintage: str
+    encoding: str
+    rows_read: int
+    rows_merged: int = 0
+    file_notes: list[str] = field(default_factory=list)
+
+    @property
+    def rows_reported(self) -> int:
+        """Rows kept out of :attr:`events`, each listed in :attr:`problems`."""
+        return int(self.problems["line"].nunique())
+
+    @property
+    def rows_used(self) -> int:
+        """Rows that became (or were merged into) a returned event."""
+        return len(self.events) + self.rows_merged
+
+    @property
+    def ok(self) -> bool:
+        """True when every row was used."""
+        return self.problems.empty
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """``events`` and ``actors``, for :func:`libyaevents.validate`."""
+        return {"events": self.events, "actors": self.actors}
+
+    def summary(self, limit: int = 10) -> str:
+        """Return a readable account of the load."""
+        lines = [
+            f"{self.source}: {self.vintage} layout, {self.encoding}",
+            f"rows read {self.rows_read:,} = used {self.rows_used:,} "
+            f"(events {len(self.events):,}, merged {self.rows_merged:,}) "
+            f"+ reported {self.rows_reported:,}",
+            f"actors: {len(self.actors):,}",
+        ]
+        lines += [f"note: {n}" for n in self.file_notes]
+        if not self.notes.empty:
+            counts = self.notes.groupby(["column", "note"]).size().sort_values(ascending=False)
+            lines.append("rows returned with a caveat:")
+            lines += [f"  {c}: {n} x{k:,}" for (c, n), k in counts.items()]
+        if not self.problems.empty:
+            lines.append(f"rows not returned (first {min(limit, len(self.problems))}):")
+            for rec in self.problems.head(limit).itertuples(index=False):
+                rid = "" if pd.isna(rec.record_id) else f" {rec.record_id}"
+                lines.append(
+                    f"  line {rec.line}{rid} {rec.column}: {rec.reason}; found {rec.value!r}"
+                )
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The account as JSON-ready data (every problem listed, notes counted)."""
+        notes = self.notes.groupby(["column", "note"]).size().rename("rows").reset_index()
+        return {
+            "source": self.source,
+            "vintage": self.vintage,
+            "encoding": self.encoding,
+            "rows_read": self.rows_read,
+            "rows_used": self.rows_used,
+            "rows_merged": self.rows_merged,
+            "rows_reported": self.rows_reported,
+            "events": len(self.events),
+            "actors": len(self.actors),
+            "file_notes": self.file_notes,
+            "notes": json.loads(notes.to_json(orient="records")),
+            "problems": json.loads(self.problems.to_json(orient="records")),
+        }
