@@ -11,6 +11,7 @@ Examples
 """
 
 from libyaevents._version import __version__
+from libyaevents.acled import read_acled, write_acled
 from libyaevents.errors import (
     InputError,
     IntegrityError,
@@ -21,6 +22,7 @@ from libyaevents.errors import (
     ReleaseNotFoundError,
     ValidationError,
 )
+from libyaevents.loadreport import Loaded
 from libyaevents.releases import (
     Release,
     VerifyResult,
@@ -45,6 +47,7 @@ __all__ = [
     "InputError",
     "IntegrityError",
     "LibyaeventsError",
+    "Loaded",
     "ReadError",
     "Release",
     "ReleaseError",
@@ -62,8 +65,10 @@ __all__ = [
     "list_releases",
     "load",
     "pandera_schema",
+    "read_acled",
     "read_sources",
     "summarise",
     "validate",
     "verify_release",
+    "write_acled",
 ]

@@ -35,13 +35,15 @@ Examples
 from __future__ import annotations
 
 import csv
+import os
 from collections.abc import Sequence
-from typing import Any, Final
+from typing import IO, Any, Final
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
+import pyarrow.compute as _compute
+import pyarrow.csv as pv
 
 from libyaevents import convert
 from libyaevents.csvread import CsvText, Source, read_csv_text
@@ -54,7 +56,10 @@ from libyaevents.tables import EVENTS
 from libyaevents.vocab import actortypes, gazetteer, taxonomy
 from libyaevents.vocab.legacy import LEGACY_EVENT_TYPES
 
-__all__ = ["detect_vintage", "events_from_text", "read_acled"]
+#: pyarrow.compute, untyped: its stubs reject valid calls on chunked arrays and scalars.
+pc: Any = _compute
+
+__all__ = ["ACLED_COLUMNS", "detect_vintage", "events_from_text", "read_acled", "write_acled"]
 
 _RENAMES: Final = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
 #: Columns some vintages have that the canonical table does not keep.
@@ -65,6 +70,8 @@ _INT_BOUNDS: Final = {
     "int32": (-(2**31), 2**31 - 1),
     "int64": (-(2**63), 2**63 - 1),
 }
+#: Long free text, kept exactly as written (trimming would copy megabytes for nothing).
+_FREE_TEXT: Final = frozenset({"notes", "source", "tags"})
 _ACTOR_TYPE_COLUMNS: Final = ("inter1", "inter2", "interaction")
 _CIVILIANS_TARGETED: Final = "Civilians targeted"  # the codebook's wording
 _LEGACY_TAG: Final = "legacy event type="
@@ -81,7 +88,7 @@ def detect_vintage(header: Sequence[str]) -> tuple[str, bool]:
     names = [h.strip() for h in header]
     lower = {n.lower() for n in names}
     if "event_id_cnty" not in lower:
-        shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")  # noqa: PLR2004
+        shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
         msg = (
             f"not an ACLED export: no event_id_cnty column (found: {shown}). Expected an ACLED "
             "CSV export of any vintage, or a UCDP GED file for read_ucdp_ged."
@@ -115,7 +122,7 @@ class _Columns:
 
     def get(self, name: str) -> Any:
         """Text of a column, or all-null when the file does not have it."""
-        return self.text.get(name, pa.nulls(self.rows, pa.string()))
+        return self.text.get(name, pa.nulls(self.rows, convert.TEXT))
 
     def number(self, field: Field) -> None:
         if field.kind == "float64":
@@ -151,7 +158,7 @@ def _taxonomy(cols: _Columns, vintage: str) -> None:
         cols.vocabulary("disorder_type", taxonomy.DISORDER_TYPES, "an ACLED disorder type")
     else:
         cols.out["disorder_type"] = convert.lookup(
-            cols.get("sub_event_type"), taxonomy.DISORDER_TYPE_OF, pa.string()
+            cols.get("sub_event_type"), taxonomy.DISORDER_TYPE_OF, convert.TEXT
         )[0]
 
 
@@ -165,7 +172,7 @@ def _legacy_taxonomy(cols: _Columns) -> None:
     )
     for position, column in enumerate(("event_type", "sub_event_type", "disorder_type")):
         mapping = {old: new[position] for old, new in known.items() if new[position] is not None}
-        cols.out[column] = convert.lookup(original, mapping, pa.string())[0]
+        cols.out[column] = convert.lookup(original, mapping, convert.TEXT)[0]
     partial = {old for old, new in known.items() if None in new}
     unmapped = ~convert.members(original, partial) & convert.present(original)
     cols.caveat(
@@ -182,7 +189,7 @@ def _civilian_targeting(cols: _Columns) -> None:
     if "civilian_targeting" not in cols.text:  # API vintage: implied by violence against civilians
         is_vac = pc.equal(cols.out["event_type"], "Violence against civilians")
         cols.out["civilian_targeting"] = pc.if_else(
-            pc.fill_null(is_vac, False), taxonomy.CIVILIAN_TARGETING, pa.scalar(None, pa.string())
+            pc.fill_null(is_vac, False), taxonomy.CIVILIAN_TARGETING, pa.scalar(None, convert.TEXT)
         )
         return
     values = cols.get("civilian_targeting")
@@ -198,7 +205,7 @@ def _libya_defaults(cols: _Columns) -> None:
     libya = pc.fill_null(pc.equal(cols.get("country"), gazetteer.COUNTRY), False)
     for name, value in (("iso", str(gazetteer.ISO)), ("region", gazetteer.REGION)):
         if name not in cols.text:
-            cols.text[name] = pc.if_else(libya, value, pa.scalar(None, pa.string()))
+            cols.text[name] = pc.if_else(libya, value, pa.scalar(None, convert.TEXT))
 
 
 def _libya_admin(cols: _Columns) -> None:
@@ -211,12 +218,12 @@ def _libya_admin(cols: _Columns) -> None:
         pc.unique(admin2).drop_null().to_pylist()
     )
     district = {n: d for n in names if (d := gazetteer.resolve_admin2(n)) is not None}
-    old_admin1, _ = convert.lookup(admin1, district, pa.string())
+    old_admin1, _ = convert.lookup(admin1, district, convert.TEXT)
     moved = libya & np.asarray(pc.is_valid(old_admin1))  # admin1 holds a district
-    new_admin2 = pc.coalesce(convert.lookup(admin2, district, pa.string())[0], admin2)
+    new_admin2 = pc.coalesce(convert.lookup(admin2, district, convert.TEXT)[0], admin2)
     mask = pa.array(moved)
     cols.text["admin1"] = pc.if_else(
-        mask, convert.lookup(old_admin1, gazetteer.ADMIN1_OF, pa.string())[0], admin1
+        mask, convert.lookup(old_admin1, gazetteer.ADMIN1_OF, convert.TEXT)[0], admin1
     )
     cols.text["admin3"] = pc.if_else(pc.and_(mask, pc.is_null(admin3)), admin2, admin3)
     cols.text["admin2"] = pc.if_else(
@@ -260,15 +267,15 @@ def _typed(values: Any, field: Field) -> Any:
         index = pc.index_in(pc.cast(values, pa.large_string()), value_set=categories)
         if isinstance(index, pa.ChunkedArray):
             index = index.combine_chunks()
-        return pa.DictionaryArray.from_arrays(index.cast(arrow_type(field).index_type), categories)
+        kind: Any = arrow_type(field)
+        return pa.DictionaryArray.from_arrays(index.cast(kind.index_type), categories)
     return pc.cast(values, arrow_type(field))
 
 
 def _frame(arrow: pa.Table) -> pd.DataFrame:
     """Arrow to canonical pandas dtypes; integer columns with gaps stay nullable."""
-    nullable = {t: pd.api.types.pandas_dtype(t.title()) for t in _INT_BOUNDS}
-    mapper = {getattr(pa, t)(): dtype for t, dtype in nullable.items()}
-    frame = arrow.to_pandas(date_as_object=False, ignore_metadata=True, types_mapper=mapper.get)
+    mapper: Any = _NULLABLE_INTS.get
+    frame = arrow.to_pandas(date_as_object=False, ignore_metadata=True, types_mapper=mapper)
     for field in EVENTS.fields:
         if field.name not in frame:
             continue
@@ -282,6 +289,9 @@ def _frame(arrow: pa.Table) -> pd.DataFrame:
 
 
 _SOURCE_SCALES: Final = tuple(EVENTS.field("source_scale").categories or ())
+_NULLABLE_INTS: Final = {
+    getattr(pa, t)(): pd.api.types.pandas_dtype(t.title()) for t in _INT_BOUNDS
+}
 
 
 def _record_ids(text: CsvText, positions: np.ndarray) -> list[Any]:
@@ -291,7 +301,8 @@ def _record_ids(text: CsvText, positions: np.ndarray) -> list[Any]:
     )  # fmt: skip
     if column is None or len(positions) == 0:
         return [None] * len(positions)
-    return pc.take(column, pa.array(positions)).to_pylist()
+    ids: list[Any] = pc.take(column, pa.array(positions)).to_pylist()
+    return ids
 
 
 def _invalid_rows(text: CsvText) -> pd.DataFrame:
@@ -368,7 +379,7 @@ def events_from_text(text: CsvText) -> Loaded:
         elif key in EVENTS.names:
             if key in columns:
                 file_notes.append(f"column {name!r} appears twice; the last one is used")
-            columns[key] = convert.text(column)
+            columns[key] = column if key in _FREE_TEXT else convert.text(column)
         else:
             file_notes.append(f"column {name!r} is not an ACLED column; ignored")
     missing = [f.name for f in EVENTS.fields if f.required and f.name not in columns]
@@ -434,3 +445,42 @@ def read_acled(source: Source) -> Loaded:
         When the file is missing, empty, not CSV, or not an ACLED export.
     """
     return events_from_text(read_csv_text(source))
+
+
+#: ACLED's columns, in export order (the canonical events minus this project's extensions).
+ACLED_COLUMNS: Final = tuple(
+    f.name for f in EVENTS.fields if f.name not in {"report_id", "report_section"}
+)
+
+
+def write_acled(
+    events: pd.DataFrame, where: str | os.PathLike[str] | IO[bytes], *, labels: bool = True
+) -> None:
+    """Write events as an ACLED CSV export (current layout) that :func:`read_acled` reads back.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Canonical events.
+    where : path or binary file
+        The CSV to write (UTF-8, LF, quoted only where needed).
+    labels : bool
+        Actor types and interactions as text labels, as exports since 2024
+        write them (default), or as numeric codes.
+    """
+    columns = [c for c in ACLED_COLUMNS if c in events]
+    arrow = pa.Table.from_pandas(events[columns], preserve_index=False)
+    if labels:
+        for name, mapping in (
+            ("inter1", actortypes.INTER_LABEL), ("inter2", actortypes.INTER_LABEL),
+            ("interaction", actortypes.INTERACTION_LABEL),
+        ):  # fmt: skip
+            codes = {str(k): v for k, v in mapping.items()}
+            text = convert.lookup(pc.cast(arrow[name], convert.TEXT), codes, convert.TEXT)[0]
+            arrow = arrow.set_column(arrow.schema.get_field_index(name), name, text)
+    for position, field in enumerate(arrow.schema):
+        if pa.types.is_dictionary(field.type):
+            arrow = arrow.set_column(position, field.name, pc.cast(arrow[field.name], convert.TEXT))
+        elif pa.types.is_timestamp(field.type):
+            arrow = arrow.set_column(position, field.name, pc.cast(arrow[field.name], pa.date32()))
+    pv.write_csv(arrow, where, write_options=pv.WriteOptions(quoting_style="needed"))

@@ -36,10 +36,13 @@ from typing import IO, Any, Final
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
+import pyarrow.compute as _compute
 import pyarrow.csv as pv
 
 from libyaevents.errors import ReadError
+
+#: pyarrow.compute, untyped: its stubs reject valid calls on chunked arrays and scalars.
+pc: Any = _compute
 
 __all__ = ["CsvText", "InvalidRecord", "read_csv_text"]
 
@@ -68,7 +71,8 @@ class CsvText:
     Attributes
     ----------
     table : pyarrow.Table
-        Every well-formed record, every column as ``string`` (empty cells null).
+        Every well-formed record, every column as ``large_string`` (what pandas'
+        ``str`` columns hold, so converting them copies nothing; empty cells null).
     header : list of str
         Column names as written (stripped of surrounding spaces).
     encoding : str
@@ -94,7 +98,8 @@ class CsvText:
         """
         positions = np.asarray(rows, dtype="int64")
         starts, kept, _ = _record_starts(self.table, self.invalid)
-        return starts[kept][positions]
+        lines: np.ndarray = starts[kept][positions]
+        return lines
 
 
 def _open_bytes(source: Source) -> tuple[Any, str]:
@@ -142,7 +147,7 @@ def _read(
     source: Any, header: list[str], encoding: str, *, threads: bool,
     on_invalid: Callable[[Any], str],
 ) -> pa.Table:  # fmt: skip
-    data = pa.BufferReader(source) if isinstance(source, bytes) else str(source)
+    data: Any = pa.BufferReader(source) if isinstance(source, bytes) else str(source)
     read = pv.ReadOptions(
         encoding="utf8" if encoding == "utf-8" else encoding,
         use_threads=threads,
@@ -150,11 +155,12 @@ def _read(
         skip_rows=1,
         column_names=[f"c{i}" for i in range(len(header))],
     )
+    handler: Any = on_invalid
     parse = pv.ParseOptions(
-        newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=on_invalid
+        newlines_in_values=True, ignore_empty_lines=False, invalid_row_handler=handler
     )
     convert = pv.ConvertOptions(
-        column_types={f"c{i}": pa.string() for i in range(len(header))},
+        column_types={f"c{i}": pa.large_string() for i in range(len(header))},
         strings_can_be_null=True,
         null_values=[""],
         quoted_strings_can_be_null=True,

@@ -108,15 +108,19 @@ class Loaded:
         ]
         lines += [f"note: {n}" for n in self.file_notes]
         if not self.notes.empty:
-            counts = self.notes.groupby(["column", "note"]).size().sort_values(ascending=False)
+            counts = self.notes.groupby(["column", "note"]).size().rename("rows").reset_index()
             lines.append("rows returned with a caveat:")
-            lines += [f"  {c}: {n} x{k:,}" for (c, n), k in counts.items()]
+            lines += [
+                f"  {r.column}: {r.note} x{r.rows:,}"
+                for r in counts.sort_values("rows", ascending=False).itertuples(index=False)
+            ]
         if not self.problems.empty:
             lines.append(f"rows not returned (first {min(limit, len(self.problems))}):")
-            for rec in self.problems.head(limit).itertuples(index=False):
-                rid = "" if pd.isna(rec.record_id) else f" {rec.record_id}"
+            for rec in self.problems.head(limit).to_dict("records"):
+                rid = "" if pd.isna(rec["record_id"]) else f" {rec['record_id']!s}"
                 lines.append(
-                    f"  line {rec.line}{rid} {rec.column}: {rec.reason}; found {rec.value!r}"
+                    f"  line {rec['line']}{rid} {rec['column']}: {rec['reason']}; "
+                    f"found {rec['value']!r}"
                 )
         return "\n".join(lines)
 

@@ -26,13 +26,17 @@ Examples
 
 from __future__ import annotations
 
-from typing import Final
+from typing import Any, Final
 
-import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as _compute
 
 from libyaevents.schema import pandas_dtype
 from libyaevents.tables import ACTORS, actor_id_of
+
+#: pyarrow.compute, untyped: its stubs reject valid calls on chunked arrays and scalars.
+pc: Any = _compute
 
 __all__ = ["actors_from_events"]
 
@@ -42,31 +46,49 @@ _ASSOCIATED_NOTE: Final = (
 )
 
 
-def _mentions(events: pd.DataFrame) -> pd.DataFrame:
-    """One row per (event, actor named): name, inter code, whether main, date, country."""
+def _column(events: pd.DataFrame, name: str, kind: pa.DataType) -> Any:
+    values = pa.array(events[name], from_pandas=True)  # arrow-backed columns: no copy
+    chunked = values if isinstance(values, pa.ChunkedArray) else pa.chunked_array([values])
+    return chunked.cast(kind)
+
+
+def _mentions(events: pd.DataFrame) -> pa.Table:
+    """Per (name, main or associated, inter, country): how many events, first and last date.
+
+    One Arrow group-by over every mention; what follows works on its small result.
+    """
+    text = pa.large_string()
+    date = _column(events, "event_date", pa.timestamp("ms"))
+    country = _column(events, "country", text)
     parts = []
     for name_col, assoc_col, inter_col in _SIDES:
         if name_col not in events:
             continue
-        base = {
-            "inter": events[inter_col].astype("Int64"),
-            "event_date": events["event_date"],
-            "country": events["country"].astype("str"),
-        }
-        parts.append(pd.DataFrame({"name": events[name_col].astype("str"), "main": True, **base}))
+        side: dict[str, Any] = {"inter": _column(events, inter_col, pa.int64()), "event_date": date,
+                "country": country}  # fmt: skip
+        names = _column(events, name_col, text)
+        parts.append(pa.table({"name": names, "main": pa.repeat(True, len(names)), **side}))
         if assoc_col in events:
-            side = pd.DataFrame({"name": events[assoc_col].astype("str"), "main": False, **base})
-            side["name"] = side["name"].str.split("; ")
-            parts.append(side.explode("name"))
-    mentions = pd.concat(parts, ignore_index=True)
-    mentions["name"] = mentions["name"].str.strip()
-    return mentions[mentions["name"].notna() & (mentions["name"] != "")]
+            lists = pc.split_pattern(_column(events, assoc_col, text), "; ")
+            rows = pc.list_parent_indices(lists)
+            associated = pc.utf8_trim_whitespace(pc.list_flatten(lists))
+            parts.append(pa.table({"name": associated, "main": pa.repeat(False, len(rows)),
+                                   **{k: pc.take(v, rows) for k, v in side.items()}}))  # fmt: skip
+    mentions = pa.concat_tables([p.combine_chunks() for p in parts])
+    named = pc.fill_null(pc.not_equal(mentions["name"], ""), False)
+    grouped = mentions.filter(named).group_by(
+        ["name", "main", "inter", "country"], use_threads=False
+    )
+    return grouped.aggregate(
+        [("event_date", "count"), ("event_date", "min"), ("event_date", "max")]
+    )
 
 
-def _most_frequent(mentions: pd.DataFrame, column: str) -> pd.Series:
-    counts = mentions.groupby(["name", column], observed=True).size().rename("n").reset_index()
-    counts = counts.sort_values(["n", column], ascending=[False, True], kind="stable")
-    return counts.drop_duplicates("name").set_index("name")[column]
+def _most_frequent(counts: pd.DataFrame, column: str) -> pd.Series:
+    """Per name, the value of ``column`` it appears with most often (ties: the smallest)."""
+    totals = counts.dropna(subset=[column]).groupby(["name", column])["event_date_count"].sum()
+    ranked = totals.rename("n").reset_index().sort_values(["n", column], ascending=[False, True])
+    return ranked.drop_duplicates("name").set_index("name")[column]
 
 
 def _unique_ids(names: pd.Index) -> list[str]:
@@ -95,25 +117,27 @@ def actors_from_events(events: pd.DataFrame) -> pd.DataFrame:
         The canonical actors table, sorted by name; ``actor_id`` is the slug
         of the name.
     """
-    mentions = _mentions(events)
-    main = mentions[mentions["main"]]
-    inter = _most_frequent(main.dropna(subset=["inter"]), "inter")
-    side_inter = _most_frequent(mentions.dropna(subset=["inter"]), "inter")
-    dates = mentions.groupby("name")["event_date"].agg(["min", "max"])
+    counts = _mentions(events).to_pandas()
+    main = counts[counts["main"]]
+    dates = counts.groupby("name").agg(
+        first=("event_date_min", "min"), last=("event_date_max", "max")
+    )
     names = dates.index
-    only_associated = ~names.isin(main["name"].unique())
+    inter = _most_frequent(main, "inter").reindex(names)
+    side_inter = _most_frequent(counts, "inter").reindex(names)
+    only_associated = ~names.isin(main["name"])
     frame = pd.DataFrame(
         {
             "actor_id": _unique_ids(names),
             "name": names,
             "aliases": None,
-            "inter_code": inter.reindex(names).fillna(side_inter.reindex(names)).to_numpy(),
-            "country": _most_frequent(mentions, "country").reindex(names).to_numpy(),
+            "inter_code": inter.fillna(side_inter).to_numpy(),
+            "country": _most_frequent(counts, "country").reindex(names).to_numpy(),
             "parent_id": None,
             "role": None,
-            "first_seen": dates["min"].to_numpy(),
-            "last_seen": dates["max"].to_numpy(),
-            "notes": np.where(only_associated, _ASSOCIATED_NOTE, None),
+            "first_seen": dates["first"].to_numpy(),
+            "last_seen": dates["last"].to_numpy(),
+            "notes": [_ASSOCIATED_NOTE if flag else None for flag in only_associated],
         }
     )
     dtypes = {f.name: pandas_dtype(f) for f in ACTORS.fields if f.required}

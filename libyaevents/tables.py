@@ -37,7 +37,6 @@ ACTOR_ID_PATTERN: Final = r"^[a-z0-9]+(?:-[a-z0-9]+)*\Z"
 MEASURE_ID_PATTERN: Final = r"^[A-Z]{3}M[0-9]+\Z"
 
 
-
 def actor_id_of(name: str) -> str:
     """Return the actor id derived from a name: lower-case words joined by ``-``.
 
