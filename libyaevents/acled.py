@@ -34,7 +34,6 @@ Examples
 
 from __future__ import annotations
 
-import csv
 import os
 from collections.abc import Sequence
 from typing import IO, Any, Final
@@ -46,7 +45,7 @@ import pyarrow.compute as _compute
 import pyarrow.csv as pv
 
 from libyaevents import convert
-from libyaevents.csvread import CsvText, Source, read_csv_text
+from libyaevents.csvread import CsvText, Source, first_record, read_csv_text
 from libyaevents.errors import ReadError
 from libyaevents.loadreport import NOTE_COLUMNS, PROBLEM_COLUMNS, Loaded
 from libyaevents.registry import actors_from_events
@@ -179,9 +178,11 @@ def _legacy_taxonomy(cols: _Columns) -> None:
         "event_type", unmapped, "legacy event type without a faithful current equivalent: "
         "mapped as far as it goes, original kept as a tag",
     )  # fmt: skip
-    tag = pc.binary_join_element_wise(_LEGACY_TAG, original, "")
-    tags = cols.get("tags")
-    merged = pc.if_else(pc.is_null(tags), tag, pc.binary_join_element_wise(tags, tag, "; "))
+    text = convert.TEXT
+    tag = pc.binary_join_element_wise(pa.scalar(_LEGACY_TAG, text), original, pa.scalar("", text))
+    tags = pc.cast(cols.get("tags"), text)
+    joined = pc.binary_join_element_wise(tags, tag, pa.scalar("; ", text))
+    merged = pc.if_else(pc.is_null(tags), tag, joined)
     cols.text["tags"] = pc.if_else(pa.array(unmapped), merged, tags)
 
 
@@ -309,7 +310,7 @@ def _invalid_rows(text: CsvText) -> pd.DataFrame:
     index = next((i for i, h in enumerate(text.header) if h.lower() == "event_id_cnty"), 0)
     rows = []
     for record in text.invalid:
-        fields = next(csv.reader([record.text]), [])
+        fields = first_record(record.text)
         rid = fields[index] if len(fields) > index else None
         rows.append((record.line, rid, None, record.text[:200], record.reason))
     return pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
@@ -389,9 +390,9 @@ def events_from_text(text: CsvText) -> Loaded:
     cols.reject("(unnamed)", unnamed & ~blank, "a value in a column with no header (a "
                 "shifted row: an unquoted comma in a value?)")  # fmt: skip
     _convert(cols, vintage)
-    for name in missing:
-        if name not in cols.out or not convert.present(cols.out[name]).any():
-            file_notes.append(f"column {name!r} is not in this layout; left empty")
+    absent = [n for n in missing if n not in cols.out or not convert.present(cols.out[n]).any()]
+    if absent:
+        file_notes.append(f"not in this layout, left empty: {', '.join(absent)}")
     rejected = np.logical_or.reduce([m for _, m, _ in cols.rejects] or [np.zeros(cols.rows, bool)])
     problems = _account(text, cols.rejects, PROBLEM_COLUMNS, cols.text)
     notes = _account(text, [(c, m & ~rejected, n) for c, m, n in cols.caveats], NOTE_COLUMNS,

@@ -44,7 +44,7 @@ from libyaevents.errors import ReadError
 #: pyarrow.compute, untyped: its stubs reject valid calls on chunked arrays and scalars.
 pc: Any = _compute
 
-__all__ = ["CsvText", "InvalidRecord", "read_csv_text"]
+__all__ = ["CsvText", "InvalidRecord", "first_record", "read_csv_text"]
 
 #: Encodings tried in order; Latin-1 decodes any byte, so reading never fails on encoding.
 ENCODINGS: Final = ("utf-8", "cp1252", "latin-1")
@@ -137,15 +137,38 @@ def _header(head: bytes, name: str) -> tuple[list[str], str]:
             text = decoder.decode(head, final=False)
         except UnicodeDecodeError:
             continue
-        first = next(csv.reader(io.StringIO(text)), [])
-        return [c.strip() for c in first], encoding
+        return [c.strip() for c in first_record(text)], encoding
     msg = f"{name}: cannot decode the header"  # unreachable: latin-1 decodes any byte
     raise ReadError(msg)
 
 
+def first_record(text: str) -> list[str]:
+    """The fields of the first CSV record in ``text`` (empty when it has none)."""
+    try:
+        return next(csv.reader(io.StringIO(text, newline="")), [])
+    except csv.Error:  # e.g. a NUL byte or a stray carriage return in an unquoted field
+        return text.splitlines()[0].split(",") if text.splitlines() else []
+
+
+def _is_utf8(source: Any) -> bool:
+    """Whether the whole input decodes as UTF-8 (read in blocks; paths are not loaded whole)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        if isinstance(source, bytes):
+            decoder.decode(source, final=True)
+            return True
+        with Path(source).open("rb") as handle:
+            while block := handle.read(_BLOCK):
+                decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
+
+
 def _read(
     source: Any, header: list[str], encoding: str, *, threads: bool,
-    on_invalid: Callable[[Any], str],
+    on_invalid: Callable[[Any], str] | None,
 ) -> pa.Table:  # fmt: skip
     data: Any = pa.BufferReader(source) if isinstance(source, bytes) else str(source)
     read = pv.ReadOptions(
@@ -188,37 +211,42 @@ def read_csv_text(source: Source) -> CsvText:
     """
     data, name = _open_bytes(source)
     header, encoding = _header(_head(data), name)
-    invalid: list[Any] = []
+    records: list[InvalidRecord] = []
 
     def keep(row: Any) -> str:
-        invalid.append(row)
+        reason = f"the row has {row.actual_columns} fields; the header has {row.expected_columns}"
+        records.append(InvalidRecord(int(row.number or 0), 0, str(row.text), reason))
         return "skip"
 
     tried = ENCODINGS[ENCODINGS.index(encoding) :]
     for position, candidate in enumerate(tried):
-        invalid.clear()
+        records.clear()
+        last = position + 1 == len(tried)
         try:
-            table = _read(data, header, candidate, threads=True, on_invalid=keep)
-            if invalid:  # record numbers are only known single-threaded
-                invalid.clear()
-                table = _read(data, header, candidate, threads=False, on_invalid=keep)
+            table = _read(data, header, candidate, threads=True, on_invalid=None)
+            break  # the usual case: every record well formed
+        except pa.ArrowInvalid as exc:
+            if "skip initial" in str(exc):  # a header without a line end: no records
+                empty = [pa.array([], pa.large_string()) for _ in header]
+                table = pa.Table.from_arrays(empty, names=header)
+                break
+            if "UTF8" in str(exc) and not last:
+                continue
+        # Malformed records. pyarrow decodes a skipped record's text as UTF-8 before
+        # the handler sees it, so make sure the whole file decodes first.
+        if candidate == "utf-8" and not _is_utf8(data):
+            continue
+        try:  # single-threaded: record numbers are only known then
+            table = _read(data, header, candidate, threads=False, on_invalid=keep)
             break
         except pa.ArrowInvalid as exc:
-            if "UTF8" in str(exc) and position + 1 < len(tried):
+            if "UTF8" in str(exc) and not last:
                 continue
             msg = f"{name}: not readable as CSV ({exc}). Expected a comma-separated export."
             raise ReadError(msg) from None
-        except UnicodeDecodeError:
-            continue
-    records = [
-        InvalidRecord(
-            record=int(r.number),
-            line=0,
-            text=str(r.text),
-            reason=f"the row has {r.actual_columns} fields; the header has {r.expected_columns}",
-        )
-        for r in invalid
-    ]
+    else:  # unreachable: Latin-1 decodes any byte
+        msg = f"{name}: no encoding of {', '.join(ENCODINGS)} decodes it."
+        raise ReadError(msg)
     if records:
         starts, _, skipped = _record_starts(table, records)
         records = [

@@ -141,4 +141,6 @@ def actors_from_events(events: pd.DataFrame) -> pd.DataFrame:
         }
     )
     dtypes = {f.name: pandas_dtype(f) for f in ACTORS.fields if f.required}
+    if frame["inter_code"].isna().any():  # no event gave a valid type: validate() says so
+        dtypes["inter_code"] = "Int8"
     return frame.astype(dtypes).reset_index(drop=True)
