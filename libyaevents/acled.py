@@ -45,12 +45,10 @@ import pyarrow.compute as _compute
 import pyarrow.csv as pv
 
 from libyaevents import convert
-from libyaevents.csvread import CsvText, Source, first_record, read_csv_text
+from libyaevents.csvread import CsvText, Source, read_csv_text
 from libyaevents.errors import ReadError
-from libyaevents.loadreport import NOTE_COLUMNS, PROBLEM_COLUMNS, Loaded
-from libyaevents.registry import actors_from_events
-from libyaevents.schema import arrow_type, pandas_dtype
-from libyaevents.spec import Field
+from libyaevents.loading import INT_BOUNDS, Columns, finish, loaded
+from libyaevents.loadreport import Loaded
 from libyaevents.tables import EVENTS
 from libyaevents.vocab import actortypes, gazetteer, taxonomy
 from libyaevents.vocab.legacy import LEGACY_EVENT_TYPES
@@ -63,12 +61,6 @@ __all__ = ["ACLED_COLUMNS", "detect_vintage", "events_from_text", "read_acled", 
 _RENAMES: Final = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
 #: Columns some vintages have that the canonical table does not keep.
 _DROPPED: Final = frozenset({"data_id", "event_id_no_cnty", "iso3", "gwno"})
-_INT_BOUNDS: Final = {
-    "int8": (-(2**7), 2**7 - 1),
-    "int16": (-(2**15), 2**15 - 1),
-    "int32": (-(2**31), 2**31 - 1),
-    "int64": (-(2**63), 2**63 - 1),
-}
 #: Long free text, kept exactly as written (trimming would copy megabytes for nothing).
 _FREE_TEXT: Final = frozenset({"notes", "source", "tags"})
 _ACTOR_TYPE_COLUMNS: Final = ("inter1", "inter2", "interaction")
@@ -101,53 +93,7 @@ def detect_vintage(header: Sequence[str]) -> tuple[str, bool]:
     return "api", monadic
 
 
-class _Columns:
-    """Text columns in, typed Arrow columns out, with every rejected value noted."""
-
-    def __init__(self, text: dict[str, Any], rows: int) -> None:
-        self.text = text
-        self.rows = rows
-        self.out: dict[str, Any] = {}
-        self.rejects: list[tuple[str, np.ndarray, str]] = []
-        self.caveats: list[tuple[str, np.ndarray, str]] = []
-
-    def reject(self, column: str, mask: np.ndarray, reason: str) -> None:
-        if mask.any():
-            self.rejects.append((column, mask, reason))
-
-    def caveat(self, column: str, mask: np.ndarray, note: str) -> None:
-        if mask.any():
-            self.caveats.append((column, mask, note))
-
-    def get(self, name: str) -> Any:
-        """Text of a column, or all-null when the file does not have it."""
-        return self.text.get(name, pa.nulls(self.rows, convert.TEXT))
-
-    def number(self, field: Field) -> None:
-        if field.kind == "float64":
-            values, bad = convert.floats(self.get(field.name))
-            self.reject(field.name, bad, "not a decimal number")
-        else:
-            low, high = _INT_BOUNDS[field.kind]
-            values, bad = convert.integers(self.get(field.name), low, high)
-            self.reject(field.name, bad, f"not a whole number within {field.kind}")
-        self.out[field.name] = values
-
-    def vocabulary(self, name: str, allowed: Sequence[str], what: str) -> None:
-        values = self.get(name)
-        self.reject(name, convert.members(values, allowed), f"not {what}")
-        self.out[name] = values
-
-    def actor_type(self, name: str, labels: Any) -> None:
-        """Numeric codes or text labels (any mix) as integers."""
-        values = self.get(name)
-        numbers, not_number = convert.integers(values, 0, 99)
-        from_label, not_label = convert.lookup(values, labels, pa.int64())
-        self.reject(name, not_number & not_label, "not an ACLED actor type code or label")
-        self.out[name] = pc.coalesce(numbers, from_label)
-
-
-def _taxonomy(cols: _Columns, vintage: str) -> None:
+def _taxonomy(cols: Columns, vintage: str) -> None:
     if vintage == "legacy":
         _legacy_taxonomy(cols)
         return
@@ -161,7 +107,7 @@ def _taxonomy(cols: _Columns, vintage: str) -> None:
         )[0]
 
 
-def _legacy_taxonomy(cols: _Columns) -> None:
+def _legacy_taxonomy(cols: Columns) -> None:
     original = cols.get("event_type")
     known = dict(LEGACY_EVENT_TYPES)
     for current in taxonomy.EVENT_TYPES:  # some late legacy files already use current names
@@ -186,7 +132,7 @@ def _legacy_taxonomy(cols: _Columns) -> None:
     cols.text["tags"] = pc.if_else(pa.array(unmapped), merged, tags)
 
 
-def _civilian_targeting(cols: _Columns) -> None:
+def _civilian_targeting(cols: Columns) -> None:
     if "civilian_targeting" not in cols.text:  # API vintage: implied by violence against civilians
         is_vac = pc.equal(cols.out["event_type"], "Violence against civilians")
         cols.out["civilian_targeting"] = pc.if_else(
@@ -201,7 +147,7 @@ def _civilian_targeting(cols: _Columns) -> None:
     cols.vocabulary("civilian_targeting", (taxonomy.CIVILIAN_TARGETING,), "'Civilian targeting'")
 
 
-def _libya_defaults(cols: _Columns) -> None:
+def _libya_defaults(cols: Columns) -> None:
     """Legacy files have no iso or region: fill them where the country is Libya."""
     libya = pc.fill_null(pc.equal(cols.get("country"), gazetteer.COUNTRY), False)
     for name, value in (("iso", str(gazetteer.ISO)), ("region", gazetteer.REGION)):
@@ -209,7 +155,7 @@ def _libya_defaults(cols: _Columns) -> None:
             cols.text[name] = pc.if_else(libya, value, pa.scalar(None, convert.TEXT))
 
 
-def _libya_admin(cols: _Columns) -> None:
+def _libya_admin(cols: Columns) -> None:
     """Old Libyan district names in admin1 or admin2 -> current region and district."""
     libya = np.asarray(pc.fill_null(pc.equal(cols.get("country"), gazetteer.COUNTRY), False))
     if not libya.any():
@@ -236,7 +182,7 @@ def _libya_admin(cols: _Columns) -> None:
     )  # fmt: skip
 
 
-def _convert(cols: _Columns, vintage: str) -> None:
+def _convert(cols: Columns, vintage: str) -> None:
     _libya_defaults(cols)
     _libya_admin(cols)
     cols.out["event_date"], bad = convert.dates(cols.get("event_date"))
@@ -252,7 +198,7 @@ def _convert(cols: _Columns, vintage: str) -> None:
     for field in EVENTS.fields:
         if field.name in cols.out or field.name in _ACTOR_TYPE_COLUMNS:
             continue
-        if field.kind in _INT_BOUNDS or field.kind == "float64":
+        if field.kind in INT_BOUNDS or field.kind == "float64":
             if field.required or field.name in cols.text:
                 cols.number(field)
         elif field.required or field.name in cols.text:
@@ -261,86 +207,7 @@ def _convert(cols: _Columns, vintage: str) -> None:
         cols.out["year"] = pc.year(cols.out["event_date"])
 
 
-def _typed(values: Any, field: Field) -> Any:
-    """Cast a converted column to the canonical Arrow type (categories pinned)."""
-    if field.kind == "category":
-        categories = pa.array(list(field.categories or ()), pa.large_string())
-        index = pc.index_in(pc.cast(values, pa.large_string()), value_set=categories)
-        if isinstance(index, pa.ChunkedArray):
-            index = index.combine_chunks()
-        kind: Any = arrow_type(field)
-        return pa.DictionaryArray.from_arrays(index.cast(kind.index_type), categories)
-    return pc.cast(values, arrow_type(field))
-
-
-def _frame(arrow: pa.Table) -> pd.DataFrame:
-    """Arrow to canonical pandas dtypes; integer columns with gaps stay nullable."""
-    mapper: Any = _NULLABLE_INTS.get
-    frame = arrow.to_pandas(date_as_object=False, ignore_metadata=True, types_mapper=mapper)
-    for field in EVENTS.fields:
-        if field.name not in frame:
-            continue
-        target = pandas_dtype(field)
-        column = frame[field.name]
-        if field.kind in _INT_BOUNDS and column.hasnans:
-            continue  # a required number is missing: validate() reports it
-        if column.dtype != target:
-            frame[field.name] = column.astype(target)
-    return frame
-
-
 _SOURCE_SCALES: Final = tuple(EVENTS.field("source_scale").categories or ())
-_NULLABLE_INTS: Final = {
-    getattr(pa, t)(): pd.api.types.pandas_dtype(t.title()) for t in _INT_BOUNDS
-}
-
-
-def _record_ids(text: CsvText, positions: np.ndarray) -> list[Any]:
-    column = next(
-        (c for h, c in zip(text.header, text.table.columns, strict=True)
-         if h.lower() == "event_id_cnty"), None,
-    )  # fmt: skip
-    if column is None or len(positions) == 0:
-        return [None] * len(positions)
-    ids: list[Any] = pc.take(column, pa.array(positions)).to_pylist()
-    return ids
-
-
-def _invalid_rows(text: CsvText) -> pd.DataFrame:
-    index = next((i for i, h in enumerate(text.header) if h.lower() == "event_id_cnty"), 0)
-    rows = []
-    for record in text.invalid:
-        fields = first_record(record.text)
-        rid = fields[index] if len(fields) > index else None
-        rows.append((record.line, rid, None, record.text[:200], record.reason))
-    return pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
-
-
-def _account(
-    text: CsvText, masks: list[tuple[str, np.ndarray, str]], columns: tuple[str, ...],
-    values: dict[str, Any],
-) -> pd.DataFrame:  # fmt: skip
-    """One row per (row, column) in the masks, with line, id and value."""
-    parts = []
-    for column, mask, reason in masks:
-        positions = np.flatnonzero(mask)
-        shown = values.get(column)
-        found = (
-            pc.take(shown, pa.array(positions)).to_pylist() if shown is not None
-            else [None] * len(positions)
-        )  # fmt: skip
-        parts.append(pd.DataFrame({
-            "_pos": positions, "column": column, "value": found, columns[-1]: reason,
-        }))  # fmt: skip
-    if not parts:
-        return pd.DataFrame({c: pd.Series([], dtype="object") for c in columns})
-    frame = pd.concat(parts, ignore_index=True).sort_values(["_pos", "column"], kind="stable")
-    unique = frame["_pos"].unique()
-    lines = dict(zip(unique, text.lines(unique), strict=True))
-    ids = dict(zip(unique, _record_ids(text, unique), strict=True))
-    frame["line"] = frame["_pos"].map(lines).astype("int64")
-    frame["record_id"] = frame["_pos"].map(ids)
-    return frame.loc[:, list(columns)].reset_index(drop=True)
 
 
 def _merge_monadic(
@@ -384,7 +251,7 @@ def events_from_text(text: CsvText) -> Loaded:
         else:
             file_notes.append(f"column {name!r} is not an ACLED column; ignored")
     missing = [f.name for f in EVENTS.fields if f.required and f.name not in columns]
-    cols = _Columns(columns, text.table.num_rows)
+    cols = Columns(columns, text.table.num_rows)
     blank = ~np.logical_or.reduce([convert.present(c) for c in text.table.columns])
     cols.reject("(row)", blank, "empty line")
     cols.reject("(unnamed)", unnamed & ~blank, "a value in a column with no header (a "
@@ -393,34 +260,15 @@ def events_from_text(text: CsvText) -> Loaded:
     absent = [n for n in missing if n not in cols.out or not convert.present(cols.out[n]).any()]
     if absent:
         file_notes.append(f"not in this layout, left empty: {', '.join(absent)}")
-    rejected = np.logical_or.reduce([m for _, m, _ in cols.rejects] or [np.zeros(cols.rows, bool)])
-    problems = _account(text, cols.rejects, PROBLEM_COLUMNS, cols.text)
-    notes = _account(text, [(c, m & ~rejected, n) for c, m, n in cols.caveats], NOTE_COLUMNS,
-                     cols.text)  # fmt: skip
-    fields = [f for f in EVENTS.fields if f.name in cols.out]
-    arrow = pa.table({f.name: _typed(cols.out[f.name], f) for f in fields})
-    keep = pa.array(~rejected)
-    events = _frame(arrow.filter(keep))
+    events, problems, notes, rejected = finish(text, cols, vintage=vintage, file_notes=file_notes)
     merged = 0
     if monadic:
         kept = np.flatnonzero(~rejected)
         events, extra, merged = _merge_monadic(events, pd.Series(text.lines(kept)))
         problems = pd.concat([problems, extra], ignore_index=True) if len(extra) else problems
-    problems = (
-        pd.concat([_invalid_rows(text), problems], ignore_index=True) if text.invalid else problems
-    )
-    problems = problems.sort_values("line", kind="stable").reset_index(drop=True)
-    return Loaded(
-        events=events.reset_index(drop=True),
-        actors=actors_from_events(events),
-        problems=problems,
-        notes=notes,
-        source=text.name,
-        vintage=f"{vintage} (monadic)" if monadic else vintage,
-        encoding=text.encoding,
-        rows_read=text.table.num_rows + len(text.invalid),
-        rows_merged=merged,
-        file_notes=file_notes,
+    layout = f"{vintage} (monadic)" if monadic else vintage
+    return loaded(
+        text, events, problems, notes, vintage=layout, file_notes=file_notes, merged=merged
     )
 
 
