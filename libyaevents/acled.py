@@ -260,7 +260,7 @@ def events_from_text(text: CsvText) -> Loaded:
     absent = [n for n in missing if n not in cols.out or not convert.present(cols.out[n]).any()]
     if absent:
         file_notes.append(f"not in this layout, left empty: {', '.join(absent)}")
-    events, problems, notes, rejected = finish(text, cols, vintage=vintage, file_notes=file_notes)
+    events, problems, notes, rejected = finish(text, cols)
     merged = 0
     if monadic:
         kept = np.flatnonzero(~rejected)
