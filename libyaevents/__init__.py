@@ -36,6 +36,7 @@ from libyaevents.schema import arrow_schema, pandera_schema
 from libyaevents.sources import Sources, read_sources
 from libyaevents.summary import Summary, summarise
 from libyaevents.tables import ACTORS, EVENTS, MEASURES, TABLES
+from libyaevents.ucdp import read_ucdp_ged
 from libyaevents.validation import RULE_CODES, ValidationReport, validate
 
 __all__ = [
@@ -67,6 +68,7 @@ __all__ = [
     "pandera_schema",
     "read_acled",
     "read_sources",
+    "read_ucdp_ged",
     "summarise",
     "validate",
     "verify_release",

@@ -10,11 +10,12 @@ Examples
 >>> import pyarrow as pa
 >>> from libyaevents import convert
 >>> values, bad = convert.dates(pa.array(["2020-03-21", "21 March 2020", "5-Aug-24",
-...                                       "21/03/2020", "31/02/2020", None]))
+...                                       "21/03/2020", "31/02/2020", None,
+...                                       "2020-03-21 00:00:00.000"]))
 >>> [str(v) for v in values.to_pylist()]
-['2020-03-21', '2020-03-21', '2024-08-05', '2020-03-21', 'None', 'None']
+['2020-03-21', '2020-03-21', '2024-08-05', '2020-03-21', 'None', 'None', '2020-03-21']
 >>> bad.tolist()
-[False, False, False, False, True, False]
+[False, False, False, False, True, False, False]
 >>> values, bad = convert.integers(pa.array(["12", "12.0", "x", None]), -128, 127)
 >>> values.to_pylist(), bad.tolist()
 ([12, 12, None, None], [False, False, True, False])
@@ -52,15 +53,18 @@ TEXT: Final = pa.large_string()
 
 #: Date formats real exports use, tried in order: ISO (current exports), "21 March
 #: 2020" (API 2019-2023), "5-Aug-24" (spreadsheet re-saves), "21/03/2020" (legacy,
-#: day first), plus "21-March-2020" and "2020-03-21 00:00:00" re-saves.
+#: day first), plus "21-March-2020" re-saves.
 DATE_FORMATS: Final = (
     ("%Y-%m-%d", r"^\d{4}-\d{1,2}-(\d{1,2})$"),
     ("%d %B %Y", r"^(\d{1,2}) [A-Za-z]+ \d{4}$"),
     ("%d-%b-%y", r"^(\d{1,2})-[A-Za-z]{3}-\d{2}$"),
     ("%d/%m/%Y", r"^(\d{1,2})/\d{1,2}/\d{4}$"),
     ("%d-%B-%Y", r"^(\d{1,2})-[A-Za-z]+-\d{4}$"),
-    ("%Y-%m-%d %H:%M:%S", r"^\d{4}-\d{1,2}-(\d{1,2}) 00:00:00$"),
 )
+
+#: A midnight time after a date (``2020-03-21 00:00:00.000``, as UCDP and
+#: spreadsheets write dates): dropped before parsing.
+_MIDNIGHT: Final = r"[ T]00:00(:00(\.0+)?)?$"
 
 _INTEGER: Final = r"^[+-]?\d{1,18}(\.0*)?$"  # 18 digits always fit int64
 _FLOAT: Final = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
@@ -139,6 +143,8 @@ def dates(values: Array) -> tuple[Array, np.ndarray]:
     iso = _cast(values, pa.date32())  # strict: rejects 2020-02-31 rather than shifting it
     if iso is not None:
         return iso, np.zeros(len(values), dtype=bool)
+    if _mask(pc.match_substring_regex(values, _MIDNIGHT)).any():
+        values = pc.replace_substring_regex(values, _MIDNIGHT, "")
     result = pa.nulls(len(values), pa.date32())
     for fmt, pattern in DATE_FORMATS:
         matches = pc.match_substring_regex(values, pattern)
