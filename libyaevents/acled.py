@@ -211,16 +211,19 @@ _SOURCE_SCALES: Final = tuple(EVENTS.field("source_scale").categories or ())
 
 
 def _merge_monadic(
-    events: pd.DataFrame, lines: pd.Series
-) -> tuple[pd.DataFrame, pd.DataFrame, int]:
-    """Fold the second row of each id into actor2; a third row is a problem."""
+    events: pd.DataFrame, lines: np.ndarray
+) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame, int]:
+    """Fold the second row of each id into actor2; a third row is a problem.
+
+    Returns the merged events, their lines, the problems and how many rows were merged.
+    """
     ids = events["event_id_cnty"]
     order = ids.groupby(ids, sort=False).cumcount().to_numpy()
     first = events[order == 0].reset_index(drop=True)
     second = events[order == 1].set_index("event_id_cnty")
     extra = events[order > 1]
     problems = pd.DataFrame({
-        "line": lines[order > 1].to_numpy(), "record_id": extra["event_id_cnty"].to_numpy(),
+        "line": lines[order > 1], "record_id": extra["event_id_cnty"].to_numpy(),
         "column": "event_id_cnty", "value": extra["event_id_cnty"].to_numpy(),
         "reason": "a monadic export has at most two rows per event (actor1 and actor2)",
     })  # fmt: skip
@@ -229,7 +232,7 @@ def _merge_monadic(
     first["assoc_actor_2"] = other["assoc_actor_1"].to_numpy()
     first["inter2"] = pd.array(other["inter1"].to_numpy(), dtype="Int8")
     columns = [c for c in EVENTS.names if c in first]
-    return first[columns], problems, len(second)
+    return first[columns], lines[order == 0], problems, len(second)
 
 
 def events_from_text(text: CsvText) -> Loaded:
@@ -260,16 +263,16 @@ def events_from_text(text: CsvText) -> Loaded:
     absent = [n for n in missing if n not in cols.out or not convert.present(cols.out[n]).any()]
     if absent:
         file_notes.append(f"not in this layout, left empty: {', '.join(absent)}")
-    events, problems, notes, rejected = finish(text, cols)
+    events, problems, notes, lines = finish(text, cols)
     merged = 0
     if monadic:
-        kept = np.flatnonzero(~rejected)
-        events, extra, merged = _merge_monadic(events, pd.Series(text.lines(kept)))
+        events, lines, extra, merged = _merge_monadic(events, lines)
         problems = pd.concat([problems, extra], ignore_index=True) if len(extra) else problems
     layout = f"{vintage} (monadic)" if monadic else vintage
     return loaded(
-        text, events, problems, notes, vintage=layout, file_notes=file_notes, merged=merged
-    )
+        text, events, problems, notes, lines=lines, vintage=layout, file_notes=file_notes,
+        merged=merged,
+    )  # fmt: skip
 
 
 def read_acled(source: Source) -> Loaded:

@@ -15,14 +15,18 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
 
-from libyaevents import __version__
+import numpy as np
+
+from libyaevents import __version__, parquet
 from libyaevents.errors import LibyaeventsError, ValidationError
 from libyaevents.export import write_schemas
-from libyaevents.io import read_source_folder, read_table
+from libyaevents.io import is_events_export, read_events_export, read_source_folder, read_table
+from libyaevents.loadreport import Loaded
 from libyaevents.releases import build_release, diff, list_releases, verify_release
 from libyaevents.sources import is_sources_folder, read_sources
 from libyaevents.summary import summarise
@@ -36,6 +40,7 @@ EXIT_OK: Final = 0
 EXIT_INVALID: Final = 1
 EXIT_USAGE: Final = 2
 
+_LARGE: Final = 50 * 10**6  # bytes: inputs this large report progress
 _STORE_HELP: Final = "store folder or http(s) URL (default: the releases bundled with the package)"
 
 
@@ -48,11 +53,72 @@ def _render(report: ValidationReport, args: argparse.Namespace) -> int:
     return EXIT_OK if report.ok else EXIT_INVALID
 
 
+class _Progress:
+    """Phase-by-phase progress on stderr for large inputs (or when asked)."""
+
+    def __init__(self, path: str, forced: bool | None) -> None:
+        size = Path(path).stat().st_size if Path(path).is_file() else 0
+        self.on = forced if forced is not None else size >= _LARGE
+        self.size = size
+        self.started = time.perf_counter()
+
+    def phase(self, what: str) -> None:
+        if self.on:
+            elapsed = time.perf_counter() - self.started
+            print(f"libyaevents: [{elapsed:6.1f} s] {what}", file=sys.stderr, flush=True)
+
+
+def _load(args: argparse.Namespace, progress: _Progress) -> Loaded:
+    progress.phase(f"reading {args.path} ({progress.size / 1e6:,.0f} MB)")
+    loaded = read_events_export(args.path)
+    progress.phase(
+        f"read {loaded.rows_read:,} rows ({loaded.vintage}): {len(loaded.events):,} events, "
+        f"{loaded.rows_reported:,} rows reported"
+    )
+    return loaded
+
+
+def _render_load(loaded: Loaded, report: ValidationReport | None, args: argparse.Namespace) -> int:
+    if args.format == "json":
+        data: dict[str, Any] = {"load": loaded.to_dict()}
+        if report is not None:
+            data["validation"] = report.to_dict()
+        print(json.dumps(data, indent=2, ensure_ascii=False))
+    else:
+        print(loaded.summary(limit=args.limit))
+        if report is not None:
+            print(report.summary(limit=args.limit))
+    valid = report is None or report.ok
+    return EXIT_OK if loaded.ok and valid else EXIT_INVALID
+
+
 def _cmd_validate(args: argparse.Namespace) -> int:
     if is_sources_folder(args.path):
         return _render(read_sources(args.path).validate(today=args.today), args)
+    if args.table in (None, "events") and is_events_export(args.path):
+        progress = _Progress(args.path, args.progress)
+        loaded = _load(args, progress)
+        progress.phase("validating")
+        report = validate(loaded.tables(), today=args.today)
+        if not report.ok:  # name the file line of each failing event
+            where = np.char.add(f"{args.path}:", loaded.lines.astype(str))
+            report = report.with_sources("events", where)
+        progress.phase("done")
+        return _render_load(loaded, report, args)
     frame, table = read_table(args.path, args.table)
     return _render(validate(frame, table, today=args.today), args)
+
+
+def _cmd_convert(args: argparse.Namespace) -> int:
+    progress = _Progress(args.path, args.progress)
+    loaded = _load(args, progress)
+    output = Path(args.output)
+    actors = Path(args.actors) if args.actors else output.with_name(f"{output.stem}.actors.parquet")
+    progress.phase(f"writing {output} and {actors}")
+    parquet.write_table(loaded.events, "events", str(output), gaps=True)
+    parquet.write_table(loaded.actors, "actors", str(actors), gaps=True)
+    progress.phase("done")
+    return _render_load(loaded, None, args)
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
@@ -129,6 +195,14 @@ def _add_output(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--today", help="treat dates after this day (YYYY-MM-DD) as future")
 
 
+def _add_progress(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_mutually_exclusive_group()
+    default = f"default: for files over {_LARGE // 10**6} MB"
+    group.add_argument("--progress", action="store_true", default=None,
+                       help=f"report progress on stderr ({default})")  # fmt: skip
+    group.add_argument("--quiet", dest="progress", action="store_false", help="no progress")
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="libyaevents", description="Libya conflict events in ACLED style."
@@ -153,7 +227,19 @@ def _parser() -> argparse.ArgumentParser:
     )
     val.add_argument("--table", choices=tuple(TABLES), help="guessed from the id column")
     _add_output(val)
+    _add_progress(val)
     val.set_defaults(run=_cmd_validate)
+
+    conv = sub.add_parser(
+        "convert", help="convert an ACLED export (any vintage) or a UCDP GED file to Parquet"
+    )
+    conv.add_argument("path", help="ACLED export or UCDP GED CSV (detected from the header)")
+    conv.add_argument("-o", "--output", required=True, help="events Parquet file to write")
+    conv.add_argument("--actors", help="actors Parquet file (default: OUTPUT.actors.parquet)")
+    conv.add_argument("--format", choices=("text", "json"), default="text")
+    conv.add_argument("--limit", type=int, default=20, help="problems listed in text output")
+    _add_progress(conv)
+    conv.set_defaults(run=_cmd_convert)
 
     demo = sub.add_parser("demo", help="generate a synthetic dataset and validate it")
     demo.add_argument("--events", type=int, default=10_000)

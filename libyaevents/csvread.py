@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import functools
 import io
 import os
 from collections.abc import Callable, Sequence
@@ -44,7 +45,7 @@ from libyaevents.errors import ReadError
 #: pyarrow.compute, untyped: its stubs reject valid calls on chunked arrays and scalars.
 pc: Any = _compute
 
-__all__ = ["CsvText", "InvalidRecord", "first_record", "read_csv_text"]
+__all__ = ["CsvText", "InvalidRecord", "first_record", "read_csv_text", "read_header"]
 
 #: Encodings tried in order; Latin-1 decodes any byte, so reading never fails on encoding.
 ENCODINGS: Final = ("utf-8", "cp1252", "latin-1")
@@ -97,9 +98,14 @@ class CsvText:
         editor shows.
         """
         positions = np.asarray(rows, dtype="int64")
-        starts, kept, _ = _record_starts(self.table, self.invalid)
-        lines: np.ndarray = starts[kept][positions]
+        lines: np.ndarray = self._kept_starts[positions]
         return lines
+
+    @functools.cached_property
+    def _kept_starts(self) -> np.ndarray:
+        starts, kept, _ = _record_starts(self.table, self.invalid)
+        kept_starts: np.ndarray = starts[kept]
+        return kept_starts
 
 
 def _open_bytes(source: Source) -> tuple[Any, str]:
@@ -164,6 +170,18 @@ def _is_utf8(source: Any) -> bool:
     except UnicodeDecodeError:
         return False
     return True
+
+
+def read_header(source: Source) -> list[str]:
+    """The column names of a CSV file, from its first record only.
+
+    Raises
+    ------
+    ReadError
+        When the file is missing or empty.
+    """
+    data, name = _open_bytes(source)
+    return _header(_head(data), name)[0]
 
 
 def _read(
@@ -266,7 +284,9 @@ def _record_starts(
     """
     breaks = np.zeros(table.num_rows, dtype="int64")
     for column in table.columns:
-        breaks += np.asarray(pc.fill_null(pc.count_substring(column, "\n"), 0), dtype="int64")
+        counts = pc.count_substring(column, "\n")
+        if pc.max(counts).as_py():  # most columns never hold a line break
+            breaks += np.asarray(pc.fill_null(counts, 0), dtype="int64")
     total = table.num_rows + len(invalid)
     record_breaks = np.zeros(total, dtype="int64")
     skipped = np.array([r.record - 2 for r in invalid], dtype="int64")

@@ -22,12 +22,16 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from libyaevents.acled import events_from_text
+from libyaevents.csvread import Source, read_csv_text, read_header
 from libyaevents.errors import ReadError
+from libyaevents.loadreport import Loaded
 from libyaevents.sources import is_sources_folder, read_sources
 from libyaevents.tables import TABLES
+from libyaevents.ucdp import events_from_ged, is_ucdp_ged
 from libyaevents.validation import guess_table
 
-__all__ = ["read_source_folder", "read_table"]
+__all__ = ["is_events_export", "read_events_export", "read_source_folder", "read_table"]
 
 
 def _read_csv(source: str | Path | IO[str]) -> pd.DataFrame:
@@ -101,3 +105,26 @@ def read_source_folder(folder: Path) -> dict[str, pd.DataFrame]:
             raise ReadError(msg)
         tables[name] = read_table(path, name)[0]
     return tables
+
+
+def is_events_export(path: str | Path) -> bool:
+    """True for a CSV file that is an ACLED export or a UCDP GED file (judged by its header)."""
+    if str(path).endswith(".parquet") or not Path(path).is_file():
+        return False
+    header = read_header(path)
+    names = {h.strip().lower() for h in header}
+    return is_ucdp_ged(header) or {"event_id_cnty", "event_date"} <= names
+
+
+def read_events_export(source: Source) -> Loaded:
+    """Read an ACLED export of any vintage or a UCDP GED file, told apart by the header.
+
+    See :func:`libyaevents.read_acled` and :func:`libyaevents.read_ucdp_ged`.
+
+    Raises
+    ------
+    ReadError
+        When the file is missing, not CSV, or neither an ACLED export nor a GED file.
+    """
+    text = read_csv_text(source)
+    return events_from_ged(text) if is_ucdp_ged(text.header) else events_from_text(text)

@@ -175,8 +175,8 @@ def finish(
     Returns
     -------
     events, problems, notes : DataFrame
-    rejected : ndarray of bool
-        Per input row, whether it was kept out.
+    lines : ndarray of int
+        The line each returned event starts on.
     """
     rejected = np.logical_or.reduce([m for _, m, _ in cols.rejects] or [np.zeros(cols.rows, bool)])
     problems = account(text, cols.rejects, PROBLEM_COLUMNS, cols.text, id_column)
@@ -187,12 +187,12 @@ def finish(
     events = to_frame(arrow.filter(pa.array(~rejected)))
     if text.invalid:
         problems = pd.concat([invalid_rows(text, id_column), problems], ignore_index=True)
-    return events, problems, notes, rejected
+    return events, problems, notes, text.lines(np.flatnonzero(~rejected))
 
 
 def loaded(
     text: CsvText, events: pd.DataFrame, problems: pd.DataFrame, notes: pd.DataFrame, *,
-    vintage: str, file_notes: list[str], merged: int = 0,
+    lines: np.ndarray, vintage: str, file_notes: list[str], merged: int = 0,
 ) -> Loaded:  # fmt: skip
     """The :class:`Loaded` result, problems in line order and the actors built."""
     return Loaded(
@@ -206,4 +206,5 @@ def loaded(
         rows_read=text.table.num_rows + len(text.invalid),
         rows_merged=merged,
         file_notes=file_notes,
+        lines=lines,
     )

@@ -32,6 +32,7 @@ import json
 from dataclasses import dataclass, field
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 
 __all__ = ["NOTE_COLUMNS", "PROBLEM_COLUMNS", "Loaded"]
@@ -65,6 +66,8 @@ class Loaded:
         Data records in the input (blank lines and malformed records included).
     rows_merged : int
         Rows folded into another row's event (monadic exports: the actor2 row).
+    lines : ndarray of int
+        The line of the input each returned event starts on, in event order.
     """
 
     events: pd.DataFrame
@@ -77,6 +80,7 @@ class Loaded:
     rows_read: int
     rows_merged: int = 0
     file_notes: list[str] = field(default_factory=list)
+    lines: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype="int64"))
 
     @property
     def rows_reported(self) -> int:

@@ -71,13 +71,16 @@ def sort_rows(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     return frame.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
-def to_arrow(frame: pd.DataFrame, table: str) -> pa.Table:
+def to_arrow(frame: pd.DataFrame, table: str, *, gaps: bool = False) -> pa.Table:
     """Convert a canonical frame to Arrow: explicit schema, one chunk, own metadata only.
 
     Optional columns absent from the frame are absent from the Arrow table too.
+    ``gaps=True`` makes every column nullable, for converted inputs whose
+    required columns the source did not fill (a release never has gaps).
     """
     spec = get_table(table)
-    schema = pa.schema([f for f in arrow_schema(spec) if f.name in frame.columns])
+    fields = [f for f in arrow_schema(spec) if f.name in frame.columns]
+    schema = pa.schema([f.with_nullable(True) for f in fields] if gaps else fields)
     arrow = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
     meta = {"table": spec.name, "schema_version": SCHEMA_VERSION}
     return arrow.combine_chunks().replace_schema_metadata(
@@ -85,23 +88,25 @@ def to_arrow(frame: pd.DataFrame, table: str) -> pa.Table:
     )
 
 
-def release_arrow(frame: pd.DataFrame, table: str) -> pa.Table:
+def release_arrow(frame: pd.DataFrame, table: str, *, gaps: bool = False) -> pa.Table:
     """Convert a canonical frame to Arrow in release order (sorted by Arrow, one chunk)."""
     name = get_table(table).name
     keys: list[tuple[str, Literal["ascending", "descending"]]] = [
         (k, "ascending") for k in SORT_KEYS[name]
     ]
-    return to_arrow(frame, name).sort_by(keys).combine_chunks()
+    return to_arrow(frame, name, gaps=gaps).sort_by(keys).combine_chunks()
 
 
-def write_table(frame: pd.DataFrame | pa.Table, table: str, where: str | IO[bytes]) -> None:
+def write_table(
+    frame: pd.DataFrame | pa.Table, table: str, where: str | IO[bytes], *, gaps: bool = False
+) -> None:
     """Write a canonical table as deterministic Parquet (sorted, zstd, 32k row groups).
 
     A DataFrame is put in release order first; an Arrow table from
-    :func:`release_arrow` is written as it is.
+    :func:`release_arrow` is written as it is. ``gaps``: see :func:`to_arrow`.
     """
     name = get_table(table).name
-    arrow = frame if isinstance(frame, pa.Table) else release_arrow(frame, name)
+    arrow = frame if isinstance(frame, pa.Table) else release_arrow(frame, name, gaps=gaps)
     sorting = [pq.SortingColumn(arrow.schema.get_field_index(k)) for k in SORT_KEYS[name]]
     pq.write_table(
         arrow,

@@ -279,12 +279,14 @@ def events_from_ged(text: CsvText) -> Loaded:
     _describe(cols)
     for name in ("source_scale", "timestamp"):
         cols.out[name] = pa.nulls(cols.rows, pa.int64() if name == "timestamp" else convert.TEXT)
-    events, problems, notes, _ = finish(text, cols, id_column="id")
+    events, problems, notes, lines = finish(text, cols, id_column="id")
     file_notes = [
         "source_scale and timestamp are not coded by UCDP: left empty",
         "event types and actor types are approximations (see libyaevents.ucdp)",
     ]
-    return loaded(text, events, problems, notes, vintage="ucdp-ged", file_notes=file_notes)
+    return loaded(
+        text, events, problems, notes, lines=lines, vintage="ucdp-ged", file_notes=file_notes
+    )
 
 
 def read_ucdp_ged(source: Source) -> Loaded:

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -161,6 +161,23 @@ class ValidationReport:
                 f"{rec['message']}{found}"
             )
         return "\n".join(lines)
+
+    def with_sources(self, table: str, sources: Sequence[str] | np.ndarray) -> ValidationReport:
+        """Fill ``source`` for ``table``'s row failures: ``sources[row]``, e.g. ``file:line``.
+
+        Parameters
+        ----------
+        table : str
+            The table whose rows ``sources`` describes.
+        sources : sequence of str
+            One label per row of that table, in row order.
+        """
+        failures = self.failures.copy()
+        rows = failures["row"]
+        mine = (failures["table"] == table) & rows.notna()
+        labels = np.asarray(sources, dtype=object)
+        failures.loc[mine, "source"] = labels[rows[mine].to_numpy(dtype="int64")]
+        return ValidationReport(failures, self.rows)
 
     def raise_if_invalid(self) -> None:
         """Raise :class:`~libyaevents.errors.ValidationError` when anything failed.

@@ -285,3 +285,10 @@ def test_truncated_or_garbled_exports_keep_the_account(events, data):
         position = data.draw(st.integers(0, len(raw) - 1))
         raw[position] = data.draw(st.sampled_from(b',"\n\r\x00\xff;a9'))
     _read_or_read_error(bytes(raw))
+
+
+def test_each_event_knows_its_line(events):
+    sample = events.head(5).copy()
+    sample["notes"] = ["a\nb", "c", "d\ne\nf", "g", "h"]
+    loaded = libyaevents.read_acled(io.BytesIO(_current_csv(sample)))
+    assert loaded.lines.tolist() == [2, 4, 5, 8, 9]

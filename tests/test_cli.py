@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import pandas as pd
 import pytest
 
 import libyaevents
@@ -28,7 +29,7 @@ def tables(tmp_path):
 @pytest.mark.parametrize("name", ["events", "actors", "measures", "parquet"])
 def test_valid_files_exit_0(tables, name, capsys):
     assert main(["validate", str(tables[name]), *TODAY]) == 0
-    assert capsys.readouterr().out.startswith("valid:")
+    assert capsys.readouterr().out.splitlines()[-1].startswith("valid:")
 
 
 def test_invalid_csv_exits_1_and_json_lists_every_failure(tables, capsys):
@@ -39,8 +40,12 @@ def test_invalid_csv_exits_1_and_json_lists_every_failure(tables, capsys):
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert main(["validate", str(path), "--format", "json", *TODAY]) == 1
     out = json.loads(capsys.readouterr().out)
+    assert out["load"]["rows_read"] == out["load"]["rows_used"] == 200  # every row typed
+    out = out["validation"]
     assert out["ok"] is False
     found = {(f["row"], f["column"], f["rule"], f["value"]) for f in out["failures"]}
+    sources = {f["source"] for f in out["failures"] if f["row"] == 2}
+    assert sources == {f"{path}:4"}  # data row 2 is file line 4
     assert (2, "iso", "iso-country", "434") in found
     assert (4, "event_id_cnty", "pattern", "LBY5x") in found
     assert (2, "latitude", "outside-country") not in {(r, c, ru) for r, c, ru, _ in found}
@@ -126,3 +131,68 @@ def test_release_verify_reports_damage_with_exit_1(tmp_path, capsys):
     assert main(["release", "verify", "2.0.0", "--store", str(store)]) == 2
     assert main(["release", "verify", "1.0.0", "--store", str(store)]) == 1
     assert "events.parquet" in capsys.readouterr().out
+
+
+# -- ACLED and UCDP inputs -----------------------------------------------------------
+
+
+@pytest.fixture
+def export(tmp_path):
+    """A current-layout ACLED export with text labels, one impossible date on line 4."""
+    path = tmp_path / "acled.csv"
+    libyaevents.write_acled(synthetic_dataset(50, seed=2)["events"], path)
+    lines = path.read_text(encoding="utf-8").splitlines()
+    fields = lines[3].split(",")
+    fields[1] = "2021-02-30"
+    lines[3] = ",".join(fields)
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_convert_writes_events_and_actors_and_reports_rows(export, tmp_path, capsys):
+    out = tmp_path / "events.parquet"
+    assert main(["convert", str(export), "-o", str(out), "--quiet"]) == 1  # a row reported
+    text = capsys.readouterr().out
+    assert "rows read 50 = used 49" in text
+    assert "line 4" in text
+    assert "2021-02-30" in text
+    events = pd.read_parquet(out)
+    assert len(events) == 49
+    assert len(pd.read_parquet(tmp_path / "events.actors.parquet")) > 0
+
+
+def test_convert_json_and_progress(export, tmp_path, capsys):
+    out = tmp_path / "e.parquet"
+    code = main(["convert", str(export), "-o", str(out), "--actors", str(tmp_path / "a.parquet"),
+                 "--format", "json", "--progress"])  # fmt: skip
+    assert code == 1
+    captured = capsys.readouterr()
+    data = json.loads(captured.out)
+    assert data["load"]["rows_reported"] == 1
+    assert data["load"]["problems"][0]["line"] == 4
+    assert "libyaevents: [" in captured.err
+    assert "done" in captured.err
+
+
+def test_validate_an_export_names_file_lines(export, capsys):
+    assert main(["validate", str(export), *TODAY, "--format", "json"]) == 1
+    data = json.loads(capsys.readouterr().out)
+    assert data["load"]["problems"][0]["column"] == "event_date"
+    assert data["validation"]["ok"] is True  # the other 49 rows are valid
+
+
+def test_convert_a_ucdp_file(tmp_path, capsys):
+    from tests.test_ucdp import GED_HEADER, ROWS
+
+    path = tmp_path / "ged.csv"
+    path.write_text(GED_HEADER + "\n" + "\n".join(ROWS) + "\n", encoding="utf-8")
+    assert main(["convert", str(path), "-o", str(tmp_path / "ged.parquet")]) == 0
+    assert "ucdp-ged layout" in capsys.readouterr().out
+    assert pd.read_parquet(tmp_path / "ged.parquet")["event_id_cnty"].str.startswith("UCD").all()
+
+
+def test_convert_a_non_export_exits_2(tmp_path, capsys):
+    path = tmp_path / "x.csv"
+    path.write_text("a,b\n1,2\n", encoding="utf-8")
+    assert main(["convert", str(path), "-o", str(tmp_path / "x.parquet")]) == 2
+    assert "not an ACLED export" in capsys.readouterr().err
