@@ -184,7 +184,7 @@ def finish(
     notes = account(text, caveats, NOTE_COLUMNS, cols.text, id_column)
     fields = [f for f in EVENTS.fields if f.name in cols.out]
     arrow = pa.table({f.name: typed_arrow(cols.out[f.name], f) for f in fields})
-    events = to_frame(arrow.filter(pa.array(~rejected)))
+    events = to_frame(arrow.filter(pa.array(~rejected)) if rejected.any() else arrow)  # no copy
     if text.invalid:
         problems = pd.concat([invalid_rows(text, id_column), problems], ignore_index=True)
     return events, problems, notes, text.lines(np.flatnonzero(~rejected))
