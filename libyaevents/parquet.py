@@ -24,10 +24,12 @@ True
 from __future__ import annotations
 
 import hashlib
+import itertools
 import json
 import os
 from typing import IO, Any, Final, Literal
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -100,7 +102,7 @@ def release_arrow(frame: pd.DataFrame, table: str, *, gaps: bool = False) -> pa.
 def write_table(
     frame: pd.DataFrame | pa.Table, table: str, where: str | IO[bytes], *, gaps: bool = False
 ) -> None:
-    """Write a canonical table as deterministic Parquet (sorted, zstd, 32k row groups).
+    """Write a canonical table as deterministic Parquet (sorted, zstd, 32k row groups per year).
 
     A DataFrame is put in release order first; an Arrow table from
     :func:`release_arrow` is written as it is. ``gaps``: see :func:`to_arrow`.
@@ -108,15 +110,29 @@ def write_table(
     name = get_table(table).name
     arrow = frame if isinstance(frame, pa.Table) else release_arrow(frame, name, gaps=gaps)
     sorting = [pq.SortingColumn(arrow.schema.get_field_index(k)) for k in SORT_KEYS[name]]
-    pq.write_table(
-        arrow,
-        where,
-        compression="zstd",
-        row_group_size=ROW_GROUP_SIZE,
-        write_statistics=True,
-        sorting_columns=sorting,
-        use_dictionary=True,
-    )
+    options: dict[str, Any] = {
+        "compression": "zstd", "write_statistics": True, "sorting_columns": sorting,
+        "use_dictionary": True,
+    }  # fmt: skip
+    with pq.ParquetWriter(where, arrow.schema, **options) as writer:
+        for start, stop in _year_segments(arrow, name):
+            writer.write_table(arrow.slice(start, stop - start), row_group_size=ROW_GROUP_SIZE)
+
+
+def _year_segments(arrow: pa.Table, table: str) -> list[tuple[int, int]]:
+    """Row ranges that share a year of ``event_date`` (events are sorted by date).
+
+    Row groups never straddle a year, so a filter on a year reads only that
+    year's row groups; within a year they hold ``ROW_GROUP_SIZE`` rows (the last
+    one fewer). Other tables are one range.
+    """
+    if table != "events" or arrow.num_rows == 0:
+        return [(0, arrow.num_rows)]
+    year: Any = pc.year(arrow["event_date"])
+    years = np.asarray(pc.fill_null(year, -1))
+    cuts = np.flatnonzero(years[1:] != years[:-1]) + 1
+    edges = [0, *cuts.tolist(), arrow.num_rows]
+    return list(itertools.pairwise(edges))
 
 
 def from_arrow(arrow: pa.Table, table: str, pool: pa.MemoryPool | None = None) -> pd.DataFrame:

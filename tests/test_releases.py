@@ -13,6 +13,7 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
@@ -24,10 +25,11 @@ from libyaevents import (
     ReleaseExistsError,
     ReleaseNotFoundError,
     ValidationError,
+    parquet,
 )
 from libyaevents.parquet import sort_rows
 from libyaevents.stores import RemoteStore
-from libyaevents.synthetic import synthetic_dataset
+from libyaevents.synthetic import synthetic_dataset, synthetic_events
 from tests.conftest import ROOT
 
 TODAY = "2026-01-01"
@@ -117,6 +119,28 @@ def test_parquet_layout(store):
     assert meta.row_group(0).column(1).statistics.has_min_max
     keys = set(pq.read_schema(store / "1.0.0" / "events.parquet").metadata)
     assert keys == {b"libyaevents"}
+
+
+def _row_groups(path):
+    meta = pq.ParquetFile(path).metadata
+    year = meta.schema.to_arrow_schema().get_field_index("year")
+    groups = [meta.row_group(i) for i in range(meta.num_row_groups)]
+    return [(g.num_rows, g.column(year).statistics.min, g.column(year).statistics.max)
+            for g in groups]  # fmt: skip
+
+
+def test_row_groups_hold_one_year_each_and_at_most_32k_rows(tmp_path):
+    events = synthetic_events(80_000, seed=3)
+    days = pd.to_timedelta(np.arange(len(events)) * 730 // len(events), unit="D")
+    events["event_date"] = (pd.Timestamp("2020-01-01") + days).astype("datetime64[ms]")
+    events["year"] = events["event_date"].dt.year.astype("int16")
+    parquet.write_table(events, "events", str(tmp_path / "events.parquet"))
+    groups = _row_groups(tmp_path / "events.parquet")
+    assert all(low == high for _, low, high in groups)  # a year filter reads only its groups
+    by_year = {y: [n for n, low, _ in groups if low == y] for y in (2020, 2021)}
+    expected = {y: int((events["year"] == y).sum()) for y in (2020, 2021)}
+    assert {y: sum(ns) for y, ns in by_year.items()} == expected
+    assert by_year[2020][:-1] == [32_768] * (len(by_year[2020]) - 1)  # full groups, then the rest
 
 
 def test_existing_version_is_never_overwritten(store, data):
