@@ -23,6 +23,7 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import itertools
 import json
@@ -46,6 +47,7 @@ __all__ = [
     "content_hash",
     "read_table",
     "release_arrow",
+    "row_groups_between",
     "sort_rows",
     "to_arrow",
     "write_table",
@@ -153,19 +155,45 @@ def read_table(
     *,
     columns: list[str] | None = None,
     filters: pc.Expression | None = None,
+    dates: tuple[dt.date | None, dt.date | None] | None = None,
 ) -> pd.DataFrame:
     """Read a release table into canonical pandas dtypes, pushing filters into the read.
 
     Files are scanned with the system allocator: Arrow's default pool keeps the
     decoding buffers it frees, which took a full load's peak memory from 1.4x
     to 1.9x of the frame's size (measured; see docs/performance.md).
+
+    ``dates`` (first and last ``event_date`` the filter can match) lets a
+    filtered read of all columns pick the row groups from the file's
+    statistics itself and filter only those: faster than a dataset scan for
+    the few groups a date or year filter keeps.
     """
     if not isinstance(source, str | os.PathLike):
         return from_arrow(pq.read_table(source, columns=columns, filters=filters), table)
+    if filters is not None and dates is not None and columns is None:
+        parquet_file = pq.ParquetFile(os.fspath(source))
+        groups = row_groups_between(parquet_file.metadata, *dates)
+        return from_arrow(parquet_file.read_row_groups(groups).filter(filters), table)
     pool = pa.system_memory_pool()
     scan = pds.dataset(source, format="parquet")
     arrow = scan.to_table(columns=columns, filter=filters, memory_pool=pool)
     return from_arrow(arrow, table, pool)
+
+
+def row_groups_between(
+    meta: pq.FileMetaData, first: dt.date | None, last: dt.date | None
+) -> list[int]:
+    """Row groups whose ``event_date`` range meets ``[first, last]`` (all without statistics)."""
+    column = meta.schema.to_arrow_schema().get_field_index("event_date")
+    groups = []
+    for index in range(meta.num_row_groups):
+        stats: Any = meta.row_group(index).column(column).statistics
+        unknown = stats is None or not stats.has_min_max
+        if unknown or (
+            (first is None or stats.max >= first) and (last is None or stats.min <= last)
+        ):
+            groups.append(index)
+    return groups
 
 
 def _column_text(column: Any) -> Any:

@@ -22,6 +22,7 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import logging
@@ -443,6 +444,24 @@ def _event_dnf(filters: Mapping[str, Any]) -> list[list[tuple[str, str, Any]]]:
     return [both]
 
 
+def _date_bounds(filters: Filters) -> tuple[dt.date | None, dt.date | None] | None:
+    """First and last event_date a filter mapping can match; None when it has no date bound."""
+    if not isinstance(filters, Mapping):
+        return None
+    bounds: list[dt.date | None] = [None, None]
+    if "start" in filters:
+        bounds[0] = pd.Timestamp(filters["start"]).date()
+    if "end" in filters:
+        bounds[1] = pd.Timestamp(filters["end"]).date()
+    if "year" in filters:
+        value = filters["year"]
+        years = [int(y) for y in (value if isinstance(value, list | tuple | set) else [value])]
+        if years:
+            low, high = dt.date(min(years), 1, 1), dt.date(max(years), 12, 31)
+            bounds = [max(low, bounds[0] or low), min(high, bounds[1] or high)]
+    return None if bounds == [None, None] else (bounds[0], bounds[1])
+
+
 def _event_filter(filters: Filters) -> pc.Expression | None:
     if filters is None or isinstance(filters, pc.Expression):
         return filters
@@ -543,7 +562,9 @@ def load(
         msg = f"Unknown engine {engine!r}: expected 'pandas' or 'dask'."
         raise InputError(msg)
     expression = _event_filter(filters)
-    events = parquet.read_table(events_path, "events", columns=wanted, filters=expression)
+    events = parquet.read_table(
+        events_path, "events", columns=wanted, filters=expression, dates=_date_bounds(filters)
+    )
     return Release(version, manifest, events=events, path=folder, **small)
 
 
