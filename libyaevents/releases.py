@@ -576,7 +576,13 @@ def _dask_events(path: Path, columns: list[str] | None, filters: Filters) -> Any
         msg = "With engine='dask', pass filters as a mapping (e.g. {'admin1': 'East'})."
         raise InputError(msg)
     dnf = _event_dnf(filters) if filters else None
-    return dd.read_parquet(path, columns=columns, split_row_groups=4, filters=dnf)
+    events = dd.read_parquet(path, columns=columns, split_row_groups=4, filters=dnf)
+    keys = list(parquet.SORT_KEYS["events"])
+    if dnf is None or len(dnf) == 1 or not set(keys) <= set(events.columns):
+        return events
+    # An OR of filters comes back out of release order inside a partition;
+    # partitions follow the sorted row groups, so sorting each one restores it.
+    return events.map_partitions(lambda part: part.sort_values(keys, kind="stable"))
 
 
 def list_releases(store: StoreArg = None) -> list[str]:
