@@ -12,6 +12,7 @@ Examples
 
 from libyaevents._version import __version__
 from libyaevents.acled import read_acled, write_acled
+from libyaevents.aggregate import aggregate
 from libyaevents.errors import (
     InputError,
     IntegrityError,
@@ -60,6 +61,7 @@ __all__ = [
     "ValidationReport",
     "VerifyResult",
     "__version__",
+    "aggregate",
     "arrow_schema",
     "build_release",
     "diff",

@@ -21,13 +21,16 @@ from pathlib import Path
 from typing import Any, Final
 
 import numpy as np
+import pandas as pd
 
 from libyaevents import __version__, parquet
+from libyaevents.aggregate import BREAKDOWNS, LEVELS, PERIODS, PRECISION_MODES, aggregate
+from libyaevents.coerce import conform
 from libyaevents.errors import LibyaeventsError, ValidationError
 from libyaevents.export import write_schemas
 from libyaevents.io import is_events_export, read_events_export, read_source_folder, read_table
 from libyaevents.loadreport import Loaded
-from libyaevents.releases import build_release, diff, list_releases, verify_release
+from libyaevents.releases import build_release, diff, list_releases, load, verify_release
 from libyaevents.sources import is_sources_folder, read_sources
 from libyaevents.summary import summarise
 from libyaevents.synthetic import synthetic_dataset
@@ -107,6 +110,35 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         return _render_load(loaded, report, args)
     frame, table = read_table(args.path, args.table)
     return _render(validate(frame, table, today=args.today), args)
+
+
+def _events_of(args: argparse.Namespace) -> pd.DataFrame:
+    """Events from a release version, a canonical Parquet file, or any export the loaders read."""
+    source = Path(args.input)
+    if source.suffix == ".parquet" and source.is_file():
+        frame, _ = read_table(source, "events")
+        return conform(frame, "events")[0]
+    if source.is_file():
+        loaded = read_events_export(source)
+        if not loaded.ok:
+            print(f"libyaevents: {loaded.rows_reported:,} rows of {source} could not be read "
+                  "and are not counted (see `libyaevents convert`)", file=sys.stderr)  # fmt: skip
+        return loaded.events
+    return load(args.input, store=args.store).events
+
+
+def _cmd_aggregate(args: argparse.Namespace) -> int:
+    panel = aggregate(
+        _events_of(args), period=args.period, level=args.level, by=args.by or (),
+        zero_fill=args.zero_fill, precision=args.precision, start=args.start, end=args.end,
+    )  # fmt: skip
+    panel["period"] = panel["period"].dt.strftime("%Y-%m-%d")
+    if args.output:
+        panel.to_csv(args.output, index=False)
+        print(f"wrote {len(panel):,} rows to {args.output}")
+    else:
+        print(panel.to_csv(index=False), end="")
+    return EXIT_OK
 
 
 def _cmd_convert(args: argparse.Namespace) -> int:
@@ -248,6 +280,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.set_defaults(run=_cmd_demo)
 
     _add_release_commands(sub)
+    _add_aggregate_command(sub)
 
     schema = sub.add_parser("schema", help="describe the tables; --write regenerates files")
     schema.add_argument("--write", action="store_true")
@@ -255,6 +288,26 @@ def _parser() -> argparse.ArgumentParser:
     schema.add_argument("--codebook", default="docs/codebook.md")
     schema.set_defaults(run=_cmd_schema)
     return parser
+
+
+def _add_aggregate_command(sub: Any) -> None:
+    agg = sub.add_parser("aggregate", help="events and fatalities per period and area (a panel)")
+    agg.add_argument("input", help="a release version (see --store), a canonical .parquet, "
+                     "or an ACLED / UCDP GED file")  # fmt: skip
+    agg.add_argument("--store", help=_STORE_HELP)
+    weeks = "week: ACLED's Saturday-Friday weeks, labelled by the Saturday"
+    agg.add_argument("--period", choices=PERIODS, default="week", help=weeks)
+    agg.add_argument("--level", choices=LEVELS, default="admin1")
+    agg.add_argument("--by", action="append", choices=BREAKDOWNS,
+                     help="break down by this column (repeatable)")  # fmt: skip
+    agg.add_argument("--zero-fill", action="store_true",
+                     help="every unit x period in range, 0 where nothing happened")  # fmt: skip
+    coarse = "events less precise than the panel: keep, exclude or spread"
+    agg.add_argument("--precision", choices=PRECISION_MODES, default="keep", help=coarse)
+    agg.add_argument("--start", help="first day (YYYY-MM-DD)")
+    agg.add_argument("--end", help="last day (YYYY-MM-DD)")
+    agg.add_argument("-o", "--output", help="CSV to write (default: standard output)")
+    agg.set_defaults(run=_cmd_aggregate)
 
 
 def _add_release_commands(sub: Any) -> None:
