@@ -46,8 +46,8 @@ import pandas as pd
 from libyaevents.errors import InputError
 
 __all__ = [
-    "BREAKDOWNS", "LEVELS", "PERIODS", "PRECISION_MODES", "aggregate", "period_start",
-    "week_start",
+    "BREAKDOWNS", "CELL_KM", "LEVELS", "NON_STATE_ARMED", "PERIODS", "PRECISION_MODES",
+    "aggregate", "grid_cells", "indicators", "measures_in_force", "period_start", "week_start",
 ]  # fmt: skip
 
 #: Periods a panel can have.
@@ -234,3 +234,149 @@ def _zero_fill(
     full = grid.merge(panel, on=keys, how="left")
     full[["events", "fatalities"]] = full[["events", "fatalities"]].fillna(0.0)
     return full.sort_values(keys, kind="stable")
+
+
+#: Actor types of armed, organised non-state groups (fragmentation counts these).
+NON_STATE_ARMED: Final = (2, 3, 4)
+
+#: Side of the grid cells diffusion counts, in kilometres.
+CELL_KM: Final = 10.0
+
+_KM_PER_DEGREE: Final = 111.32
+
+
+def grid_cells(latitude: pd.Series, longitude: pd.Series, km: float = CELL_KM) -> pd.Series:
+    """An id of the ~``km`` x ``km`` cell each point falls in (equal-area rows of latitude).
+
+    Rows are ``km`` of latitude high; within a row, cells are ``km`` wide at the
+    row's middle latitude, so cells keep their area away from the equator.
+    """
+    step = km / _KM_PER_DEGREE
+    row = np.floor(latitude.to_numpy(dtype="float64") / step)
+    middle = np.cos(np.radians((row + 0.5) * step))
+    column = np.floor(longitude.to_numpy(dtype="float64") * middle / step)
+    return pd.Series(row.astype("int64") * 100_000 + column.astype("int64"), index=latitude.index)
+
+
+def indicators(
+    events: pd.DataFrame,
+    *,
+    period: Period = "year",
+    level: Level = "country",
+    min_events: int = 10,
+) -> pd.DataFrame:
+    """Conflict-Index-style indicators per period and unit.
+
+    Definitions (political violence: ``disorder_type`` "Political violence" or
+    "Political violence; Demonstrations"):
+
+    - ``deadliness``: fatalities in political violence events;
+    - ``danger``: political violence events targeting civilians
+      (``civilian_targeting`` set);
+    - ``diffusion``: among the ~10x10 km cells (:func:`grid_cells`) of the unit
+      with at least one political violence event in the period, the share with
+      at least ``min_events``. ACLED divides by the *populated* cells of the
+      country; without a population grid, this divides by the cells with events,
+      so it measures how concentrated violence is where it happens;
+    - ``fragmentation``: distinct armed, organised non-state groups (actor types
+      2, 3, 4) named as actor1 or actor2 in political violence events.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Canonical events.
+    period, level : str
+        As for :func:`aggregate` (ACLED uses a year per country).
+    min_events : int
+        Events a cell needs to count as affected in ``diffusion``.
+
+    Returns
+    -------
+    DataFrame
+        ``period``, the unit columns, ``events`` (political violence),
+        ``deadliness``, ``danger``, ``diffusion``, ``fragmentation``.
+    """
+    units = _units(level)
+    violent = events[events["disorder_type"].astype("str").str.startswith("Political violence")]
+    frame = violent.loc[:, ["event_date", "fatalities", "civilian_targeting", *units]].copy()
+    frame["period"] = period_start(frame["event_date"], period)
+    for column in units:
+        frame[column] = frame[column].astype("str")
+    frame["cell"] = grid_cells(violent["latitude"], violent["longitude"])
+    frame["targets_civilians"] = frame["civilian_targeting"].notna()
+    keys = ["period", *units]
+    base = frame.groupby(keys).agg(
+        events=("fatalities", "size"), deadliness=("fatalities", "sum"),
+        danger=("targets_civilians", "sum"),
+    )  # fmt: skip
+    per_cell = frame.groupby([*keys, "cell"]).size()
+    affected = (per_cell >= min_events).groupby(level=keys).mean().rename("diffusion")
+    sides = []
+    for actor, inter in (("actor1", "inter1"), ("actor2", "inter2")):
+        armed = violent[inter].isin(NON_STATE_ARMED).to_numpy()
+        sides.append(frame.loc[armed, keys].assign(actor=violent.loc[armed, actor].to_numpy()))
+    groups = pd.concat(sides).groupby(keys)["actor"].nunique().rename("fragmentation")
+    out = base.join(affected).join(groups)
+    out["fragmentation"] = out["fragmentation"].fillna(0).astype("int64")
+    return out.reset_index().astype({"events": "int64", "deadliness": "int64", "danger": "int64"})
+
+
+#: Statuses of a measure that has been in effect between its start and end dates.
+_IN_EFFECT: Final = ("In force", "Lifted", "Expired")
+
+
+def measures_in_force(
+    measures: pd.DataFrame,
+    *,
+    period: Literal["day", "week"] = "week",
+    start: str | pd.Timestamp | None = None,
+    end: str | pd.Timestamp | None = None,
+) -> pd.DataFrame:
+    """For each target actor and period, the measures in force against it.
+
+    A measure is in force from ``start_date`` to ``end_date`` when its status is
+    ``In force``, ``Lifted`` or ``Expired`` (the last two ended on ``end_date``);
+    an ``In force`` measure without ``end_date`` runs to ``end`` (default: the
+    latest date any measure gives). Proposed, blocked and adopted measures were
+    never in effect. In a weekly panel a measure counts in every ACLED week it
+    was in force on at least one day.
+
+    Returns
+    -------
+    DataFrame
+        ``period``, ``target_actor_id``, ``measures`` (how many),
+        ``measure_ids`` and ``measure_types`` (joined by ``; ``), sorted.
+    """
+    if period not in ("day", "week"):
+        msg = f"period must be 'day' or 'week'; got {period!r}."
+        raise InputError(msg)
+    effective = measures[
+        measures["status"].astype("str").isin(_IN_EFFECT)
+        & measures["start_date"].notna()
+        & measures["target_actor_id"].notna()
+    ]
+    dates = pd.concat([effective["start_date"], effective["end_date"]]).dropna()
+    last = pd.Timestamp(end) if end is not None else pd.Timestamp(dates.max())
+    first = pd.Timestamp(start) if start is not None else pd.Timestamp(dates.min())
+    rows: list[tuple[pd.Timestamp, str, str, str]] = []
+    columns = zip(
+        effective["start_date"], effective["end_date"], effective["target_actor_id"],
+        effective["measure_id"], effective["measure_type"].astype("str"), strict=True,
+    )  # fmt: skip
+    for began, ended, target, measure_id, kind in columns:  # measures are few
+        stop = min(pd.Timestamp(ended), last) if pd.notna(ended) else last
+        begin = max(pd.Timestamp(began), first)
+        if begin > stop:
+            continue
+        days = pd.Series(pd.date_range(begin, stop))
+        rows += [(when, str(target), str(measure_id), kind)
+                 for when in period_start(days, period).unique()]  # fmt: skip
+    frame = pd.DataFrame(rows, columns=["period", "target_actor_id", "measure_id", "type"])
+    grouped = frame.sort_values(["period", "target_actor_id", "measure_id"]).groupby(
+        ["period", "target_actor_id"]
+    )
+    out = grouped.agg(
+        measures=("measure_id", "size"), measure_ids=("measure_id", "; ".join),
+        measure_types=("type", lambda t: "; ".join(sorted(set(t)))),
+    )  # fmt: skip
+    return out.reset_index()
