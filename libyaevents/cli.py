@@ -24,7 +24,14 @@ import numpy as np
 import pandas as pd
 
 from libyaevents import __version__, parquet
-from libyaevents.aggregate import BREAKDOWNS, LEVELS, PERIODS, PRECISION_MODES, aggregate
+from libyaevents.aggregate import (
+    BREAKDOWNS,
+    LEVELS,
+    PERIODS,
+    PRECISION_MODES,
+    aggregate,
+    indicators,
+)
 from libyaevents.coerce import conform
 from libyaevents.errors import LibyaeventsError, ValidationError
 from libyaevents.export import write_schemas
@@ -128,10 +135,14 @@ def _events_of(args: argparse.Namespace) -> pd.DataFrame:
 
 
 def _cmd_aggregate(args: argparse.Namespace) -> int:
-    panel = aggregate(
-        _events_of(args), period=args.period, level=args.level, by=args.by or (),
-        zero_fill=args.zero_fill, precision=args.precision, start=args.start, end=args.end,
-    )  # fmt: skip
+    events = _events_of(args)
+    if args.indicators:
+        panel = indicators(events, period=args.period, level=args.level, min_events=args.min_events)
+    else:
+        panel = aggregate(
+            events, period=args.period, level=args.level, by=args.by or (),
+            zero_fill=args.zero_fill, precision=args.precision, start=args.start, end=args.end,
+        )  # fmt: skip
     panel["period"] = panel["period"].dt.strftime("%Y-%m-%d")
     if args.output:
         panel.to_csv(args.output, index=False)
@@ -306,6 +317,10 @@ def _add_aggregate_command(sub: Any) -> None:
     agg.add_argument("--precision", choices=PRECISION_MODES, default="keep", help=coarse)
     agg.add_argument("--start", help="first day (YYYY-MM-DD)")
     agg.add_argument("--end", help="last day (YYYY-MM-DD)")
+    instead = "deadliness, danger, diffusion, fragmentation instead of counts"
+    agg.add_argument("--indicators", action="store_true", help=instead)
+    agg.add_argument("--min-events", type=int, default=10,
+                     help="events a ~10 km cell needs to count in diffusion")  # fmt: skip
     agg.add_argument("-o", "--output", help="CSV to write (default: standard output)")
     agg.set_defaults(run=_cmd_aggregate)
 

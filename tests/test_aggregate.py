@@ -8,7 +8,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import libyaevents
-from libyaevents.aggregate import BREAKDOWNS, LEVELS, PERIODS, aggregate, period_start
+from libyaevents.aggregate import (
+    BREAKDOWNS,
+    LEVELS,
+    PERIODS,
+    aggregate,
+    grid_cells,
+    indicators,
+    measures_in_force,
+    period_start,
+)
 from libyaevents.cli import main
 from libyaevents.errors import InputError
 from libyaevents.synthetic import synthetic_events
@@ -118,3 +127,68 @@ def test_cli_aggregates_the_bundled_release_and_files(tmp_path, capsys):
     assert main(["aggregate", str(csv), "--by", "event_type", "--level", "admin1"]) == 0
     printed = capsys.readouterr().out.splitlines()
     assert printed[1] == "period,country,admin1,event_type,events,fatalities"
+
+
+# -- indicators and measures over time -------------------------------------------------
+
+
+def _violent(rows: list[dict[str, object]]) -> pd.DataFrame:
+    base = {
+        "event_date": pd.Timestamp("2020-05-01"), "country": "Libya", "admin1": "West",
+        "disorder_type": "Political violence", "fatalities": 1, "civilian_targeting": None,
+        "latitude": 32.8925, "longitude": 13.18, "actor1": "Rada Special Deterrence Force",
+        "inter1": 3, "actor2": None, "inter2": None,
+    }  # fmt: skip
+    return pd.DataFrame([{**base, **r} for r in rows])
+
+
+def test_indicators_follow_their_definitions():
+    events = _violent(
+        [{}] * 10  # ten events in one cell (Tripoli)
+        + [{"latitude": 32.3754, "longitude": 15.0925, "actor1": "Misrata Militia",
+            "fatalities": 4, "civilian_targeting": "Civilian targeting"}]  # one in Misrata
+        + [{"actor1": "Military Forces of Libya (2014-)", "inter1": 1, "actor2": "Wagner Group",
+            "inter2": 8}]
+        + [{"disorder_type": "Demonstrations", "fatalities": 50}]  # not political violence
+    )  # fmt: skip
+    result = indicators(events, period="year", level="country", min_events=10).iloc[0]
+    assert (result["events"], result["deadliness"], result["danger"]) == (12, 15, 1)
+    assert result["diffusion"] == pytest.approx(0.5)  # 1 of the 2 affected cells has >= 10
+    assert result["fragmentation"] == 2  # Rada and Misrata; state forces and Wagner are not
+
+
+def test_grid_cells_are_about_ten_kilometres():
+    lat = pd.Series([32.0, 32.0, 32.0, 32.2])
+    lon = pd.Series([13.0, 13.02, 13.2, 13.0])  # +1.9 km, +18.9 km east; +22 km north
+    cells = grid_cells(lat, lon).tolist()
+    assert cells[0] == cells[1]
+    assert cells[0] != cells[2]
+    assert cells[0] != cells[3]
+
+
+def test_measures_in_force_per_target_and_week():
+    measures = pd.DataFrame({
+        "measure_id": ["M1", "M2", "M3", "M4"],
+        "target_actor_id": ["kaniyat-militia", "kaniyat-militia", "x", "kaniyat-militia"],
+        "measure_type": ["Asset freeze", "Travel ban", "Designation", "Designation"],
+        "status": ["In force", "Lifted", "Blocked", "Expired"],
+        "start_date": pd.to_datetime(["2020-11-25", "2020-11-25", None, "2020-12-01"]),
+        "end_date": pd.to_datetime([None, "2020-11-30", None, "2020-12-02"]),
+    })  # fmt: skip
+    weekly = measures_in_force(measures, period="week", end="2020-12-11")
+    counts = dict(zip(weekly["period"].dt.strftime("%m-%d"), weekly["measures"], strict=True))
+    assert counts == {"11-21": 2, "11-28": 3, "12-05": 1}
+    assert set(weekly["target_actor_id"]) == {"kaniyat-militia"}  # a blocked measure never applied
+    daily = measures_in_force(measures, period="day", start="2020-11-30", end="2020-12-01")
+    assert daily["measure_ids"].tolist() == ["M1; M2", "M1; M4"]
+    with pytest.raises(InputError, match="period must be 'day' or 'week'"):
+        measures_in_force(measures, period="month")  # type: ignore[arg-type]
+
+
+def test_cli_indicators(tmp_path, capsys):
+    csv = tmp_path / "acled.csv"
+    libyaevents.write_acled(synthetic_events(2_000, seed=8), csv)
+    args = ["aggregate", str(csv), "--indicators", "--period", "year", "--level", "country"]
+    assert main([*args, "--min-events", "2"]) == 0
+    header = capsys.readouterr().out.splitlines()[0]
+    assert header == "period,country,events,deadliness,danger,diffusion,fragmentation"
