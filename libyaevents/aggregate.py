@@ -100,15 +100,24 @@ def _units(level: str) -> list[str]:
     return list(LEVELS[: LEVELS.index(level) + 1])
 
 
-def _too_coarse(events: pd.DataFrame, period: str, level: str) -> pd.Series:
+def _rank(values: pd.Series, finest: dict[int, str], order: tuple[str, ...]) -> np.ndarray:
+    """Per row, the position in ``order`` of the finest unit a precision code supports."""
+    lookup = np.full(max(finest) + 2, np.nan)
+    for code, unit in finest.items():
+        lookup[code] = order.index(unit)
+    codes = values.to_numpy(dtype="float64", na_value=np.nan)
+    inside = (codes >= 0) & (codes <= max(finest))
+    ranks: np.ndarray = np.where(
+        inside, lookup[np.where(inside, codes, len(lookup) - 1).astype(int)], np.nan
+    )
+    return ranks
+
+
+def _too_coarse(events: pd.DataFrame, period: str, level: str) -> np.ndarray:
     """Events whose date or place is known less precisely than the panel asks."""
-    order = {p: i for i, p in enumerate(PERIODS)}
-    supports = events["time_precision"].map(_TIME_SUPPORTS).map(order)
-    coarse_time = supports > order[period]
-    geo_order = {lv: i for i, lv in enumerate(LEVELS)}
-    geo = events["geo_precision"].map(_GEO_SUPPORTS).map(geo_order)
-    coarse_place = geo < geo_order[level]
-    return (coarse_time | coarse_place).fillna(False).astype(bool)
+    coarse_time = _rank(events["time_precision"], _TIME_SUPPORTS, PERIODS) > PERIODS.index(period)
+    coarse_place = _rank(events["geo_precision"], _GEO_SUPPORTS, LEVELS) < LEVELS.index(level)
+    return coarse_time | coarse_place  # comparisons with NaN (no precision) are False
 
 
 def _spread(events: pd.DataFrame) -> pd.DataFrame:
@@ -185,25 +194,26 @@ def aggregate(
         )
         raise InputError(msg)
     keys = [*units, *by]
-    frame = events.loc[:, ["event_date", "fatalities", *keys]].copy()
+    frame = events.loc[:, ["event_date", "fatalities", *keys]]
     if precision == "exclude":
         frame = frame[~_too_coarse(events, period, level)]
     if precision == "spread":
         with_precision = frame.assign(time_precision=events["time_precision"])
         frame = _spread(with_precision).drop(columns="time_precision")
-    else:
-        frame["_weight"] = 1.0
     if start is not None:
         frame = frame[frame["event_date"] >= pd.Timestamp(start)]
     if end is not None:
         frame = frame[frame["event_date"] <= pd.Timestamp(end)]
-    frame["period"] = period_start(frame["event_date"], period)
-    frame["_deaths"] = frame["fatalities"].astype("float64") * frame["_weight"]
-    for column in keys:  # categoricals would group on every category: use the values
-        if isinstance(frame[column].dtype, pd.CategoricalDtype):
-            frame[column] = frame[column].astype("str")
-    grouped = frame.groupby(["period", *keys], sort=True, dropna=False)
-    panel = grouped.agg(events=("_weight", "sum"), fatalities=("_deaths", "sum")).reset_index()
+    frame = frame.assign(period=period_start(frame["event_date"], period))
+    if precision == "spread":
+        frame["_deaths"] = frame["fatalities"].astype("float64") * frame["_weight"]
+    # observed=True: categoricals group on the values present, not every category
+    grouped = frame.groupby(["period", *keys], sort=True, dropna=False, observed=True)
+    if precision == "spread":
+        panel = grouped.agg(events=("_weight", "sum"), fatalities=("_deaths", "sum"))
+    else:
+        panel = grouped.agg(events=("fatalities", "size"), fatalities=("fatalities", "sum"))
+    panel = panel.reset_index()
     if zero_fill:
         panel = _zero_fill(panel, events, period, units, by=by, bounds=(start, end))
     if precision != "spread":  # whole counts
