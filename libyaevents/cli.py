@@ -24,6 +24,7 @@ import numpy as np
 import pandas as pd
 
 from libyaevents import __version__, parquet
+from libyaevents.acled import write_acled
 from libyaevents.aggregate import (
     BREAKDOWNS,
     LEVELS,
@@ -35,6 +36,7 @@ from libyaevents.aggregate import (
 from libyaevents.coerce import conform
 from libyaevents.errors import LibyaeventsError, ValidationError
 from libyaevents.export import write_schemas
+from libyaevents.geo import to_geojson, write_geoparquet
 from libyaevents.io import is_events_export, read_events_export, read_source_folder, read_table
 from libyaevents.loadreport import Loaded
 from libyaevents.releases import build_release, diff, list_releases, load, verify_release
@@ -149,6 +151,18 @@ def _cmd_aggregate(args: argparse.Namespace) -> int:
         print(f"wrote {len(panel):,} rows to {args.output}")
     else:
         print(panel.to_csv(index=False), end="")
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    events = _events_of(args)
+    if args.to == "acled-csv":
+        write_acled(events, args.output, labels=not args.numeric)
+    elif args.to == "geojson":
+        to_geojson(events, args.output)
+    else:
+        write_geoparquet(events, args.output)
+    print(f"wrote {len(events):,} events to {args.output} ({args.to})")
     return EXIT_OK
 
 
@@ -292,6 +306,14 @@ def _parser() -> argparse.ArgumentParser:
 
     _add_release_commands(sub)
     _add_aggregate_command(sub)
+    exp = sub.add_parser("export", help="events as an ACLED CSV, GeoJSON or GeoParquet file")
+    exp.add_argument("input", help="a release version (see --store), a canonical .parquet, "
+                     "or an ACLED / UCDP GED file")  # fmt: skip
+    exp.add_argument("--store", help=_STORE_HELP)
+    exp.add_argument("--to", choices=("acled-csv", "geojson", "geoparquet"), required=True)
+    exp.add_argument("--numeric", action="store_true", help="acled-csv: actor types as codes")
+    exp.add_argument("-o", "--output", required=True)
+    exp.set_defaults(run=_cmd_export)
 
     schema = sub.add_parser("schema", help="describe the tables; --write regenerates files")
     schema.add_argument("--write", action="store_true")
