@@ -45,7 +45,7 @@ import pyarrow.compute as _compute
 import pyarrow.csv as pv
 
 from libyaevents import convert
-from libyaevents.csvread import CsvText, Source, read_csv_text
+from libyaevents.csvread import CsvText, Progress, Source, read_csv_text
 from libyaevents.errors import ReadError
 from libyaevents.loading import INT_BOUNDS, Columns, finish, loaded
 from libyaevents.loadreport import Loaded
@@ -275,13 +275,15 @@ def events_from_text(text: CsvText) -> Loaded:
     )  # fmt: skip
 
 
-def read_acled(source: Source) -> Loaded:
+def read_acled(source: Source, *, progress: Progress | None = None) -> Loaded:
     """Read an ACLED export of any vintage into canonical events and actors.
 
     Parameters
     ----------
     source : path or file object
         A CSV export: UTF-8 (with or without BOM) or Windows-1252, LF or CRLF.
+    progress : callable, optional
+        ``progress(bytes_read, bytes_total)``, called as the file is read.
 
     Returns
     -------
@@ -296,7 +298,7 @@ def read_acled(source: Source) -> Loaded:
     ReadError
         When the file is missing, empty, not CSV, or not an ACLED export.
     """
-    return events_from_text(read_csv_text(source))
+    return events_from_text(read_csv_text(source, progress))
 
 
 #: ACLED's columns, in export order (the canonical events minus this project's extensions).

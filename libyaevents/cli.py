@@ -53,6 +53,7 @@ EXIT_INVALID: Final = 1
 EXIT_USAGE: Final = 2
 
 _LARGE: Final = 50 * 10**6  # bytes: inputs this large report progress
+_BAR: Final = 30  # characters of the progress bar
 _STORE_HELP: Final = "store folder or http(s) URL (default: the releases bundled with the package)"
 
 
@@ -79,10 +80,19 @@ class _Progress:
             elapsed = time.perf_counter() - self.started
             print(f"libyaevents: [{elapsed:6.1f} s] {what}", file=sys.stderr, flush=True)
 
+    def bar(self, done: int, total: int) -> None:
+        """Draw the reading progress as a bar on one line of stderr."""
+        share = done / total if total else 1.0
+        filled = int(share * _BAR)
+        line = f"\rlibyaevents: [{'#' * filled}{'.' * (_BAR - filled)}] {share:4.0%} " + (
+            f"{done / 1e6:,.0f}/{total / 1e6:,.0f} MB"
+        )
+        print(line, end="\n" if done >= total else "", file=sys.stderr, flush=True)
+
 
 def _load(args: argparse.Namespace, progress: _Progress) -> Loaded:
     progress.phase(f"reading {args.path} ({progress.size / 1e6:,.0f} MB)")
-    loaded = read_events_export(args.path)
+    loaded = read_events_export(args.path, progress.bar if progress.on else None)
     progress.phase(
         f"read {loaded.rows_read:,} rows ({loaded.vintage}): {len(loaded.events):,} events, "
         f"{loaded.rows_reported:,} rows reported"

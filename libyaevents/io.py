@@ -23,7 +23,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from libyaevents.acled import events_from_text
-from libyaevents.csvread import Source, read_csv_text, read_header
+from libyaevents.csvread import Progress, Source, read_csv_text, read_header
 from libyaevents.errors import ReadError
 from libyaevents.loadreport import Loaded
 from libyaevents.sources import is_sources_folder, read_sources
@@ -116,7 +116,7 @@ def is_events_export(path: str | Path) -> bool:
     return is_ucdp_ged(header) or {"event_id_cnty", "event_date"} <= names
 
 
-def read_events_export(source: Source) -> Loaded:
+def read_events_export(source: Source, progress: Progress | None = None) -> Loaded:
     """Read an ACLED export of any vintage or a UCDP GED file, told apart by the header.
 
     See :func:`libyaevents.read_acled` and :func:`libyaevents.read_ucdp_ged`.
@@ -126,5 +126,5 @@ def read_events_export(source: Source) -> Loaded:
     ReadError
         When the file is missing, not CSV, or neither an ACLED export nor a GED file.
     """
-    text = read_csv_text(source)
+    text = read_csv_text(source, progress)
     return events_from_ged(text) if is_ucdp_ged(text.header) else events_from_text(text)

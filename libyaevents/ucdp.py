@@ -65,7 +65,7 @@ import pyarrow as pa
 import pyarrow.compute as _compute
 
 from libyaevents import convert
-from libyaevents.csvread import CsvText, Source, read_csv_text
+from libyaevents.csvread import CsvText, Progress, Source, read_csv_text
 from libyaevents.errors import ReadError
 from libyaevents.loading import Columns, finish, loaded
 from libyaevents.loadreport import Loaded
@@ -289,13 +289,15 @@ def events_from_ged(text: CsvText) -> Loaded:
     )
 
 
-def read_ucdp_ged(source: Source) -> Loaded:
+def read_ucdp_ged(source: Source, *, progress: Progress | None = None) -> Loaded:
     """Read a UCDP GED CSV file into canonical events and actors (see :data:`CROSSWALK`).
 
     Parameters
     ----------
     source : path or file object
         GED's CSV (any version with GED's column names).
+    progress : callable, optional
+        ``progress(bytes_read, bytes_total)``, called as the file is read.
 
     Returns
     -------
@@ -309,4 +311,4 @@ def read_ucdp_ged(source: Source) -> Loaded:
     ReadError
         When the file is missing, empty, not CSV or not a GED file.
     """
-    return events_from_ged(read_csv_text(source))
+    return events_from_ged(read_csv_text(source, progress))

@@ -292,3 +292,14 @@ def test_each_event_knows_its_line(events):
     sample["notes"] = ["a\nb", "c", "d\ne\nf", "g", "h"]
     loaded = libyaevents.read_acled(io.BytesIO(_current_csv(sample)))
     assert loaded.lines.tolist() == [2, 4, 5, 8, 9]
+
+
+def test_progress_reports_bytes_read(tmp_path):
+    path = tmp_path / "export.csv"
+    libyaevents.write_acled(synthetic_events(2_000, seed=5), path)
+    seen: list[tuple[int, int]] = []
+    loaded = libyaevents.read_acled(path, progress=lambda done, total: seen.append((done, total)))
+    size = path.stat().st_size
+    assert seen[-1] == (size, size)
+    assert [d for d, _ in seen] == sorted(d for d, _ in seen)
+    assert loaded.rows_used == 2_000

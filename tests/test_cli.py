@@ -171,6 +171,7 @@ def test_convert_json_and_progress(export, tmp_path, capsys):
     assert data["load"]["rows_reported"] == 1
     assert data["load"]["problems"][0]["line"] == 4
     assert "libyaevents: [" in captured.err
+    assert "100%" in captured.err  # the reading bar
     assert "done" in captured.err
 
 
