@@ -39,6 +39,7 @@ from libyaevents.export import write_schemas
 from libyaevents.geo import to_geojson, write_geoparquet
 from libyaevents.io import is_events_export, read_events_export, read_source_folder, read_table
 from libyaevents.loadreport import Loaded
+from libyaevents.plot import plot_map, plot_timeline
 from libyaevents.releases import build_release, diff, list_releases, load, verify_release
 from libyaevents.sources import is_sources_folder, read_sources
 from libyaevents.summary import summarise
@@ -173,6 +174,16 @@ def _cmd_export(args: argparse.Namespace) -> int:
     else:
         write_geoparquet(events, args.output)
     print(f"wrote {len(events):,} events to {args.output} ({args.to})")
+    return EXIT_OK
+
+
+def _cmd_plot(args: argparse.Namespace) -> int:
+    events = _events_of(args)
+    if args.kind == "timeline":
+        path = plot_timeline(events, args.output, period=args.period)
+    else:
+        path = plot_map(events, args.output)
+    print(f"wrote {path}")
     return EXIT_OK
 
 
@@ -324,6 +335,14 @@ def _parser() -> argparse.ArgumentParser:
     exp.add_argument("--numeric", action="store_true", help="acled-csv: actor types as codes")
     exp.add_argument("-o", "--output", required=True)
     exp.set_defaults(run=_cmd_export)
+    plot = sub.add_parser("plot", help="a timeline or a map as PNG (needs the plot extra)")
+    plot.add_argument("kind", choices=("timeline", "map"))
+    plot.add_argument("input", help="a release version (see --store), a canonical .parquet, "
+                      "or an ACLED / UCDP GED file")  # fmt: skip
+    plot.add_argument("--store", help=_STORE_HELP)
+    plot.add_argument("--period", choices=("week", "month", "year"), default="month")
+    plot.add_argument("-o", "--output", required=True, help="PNG to write")
+    plot.set_defaults(run=_cmd_plot)
 
     schema = sub.add_parser("schema", help="describe the tables; --write regenerates files")
     schema.add_argument("--write", action="store_true")
