@@ -303,3 +303,13 @@ def test_progress_reports_bytes_read(tmp_path):
     assert seen[-1] == (size, size)
     assert [d for d, _ in seen] == sorted(d for d, _ in seen)
     assert loaded.rows_used == 2_000
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow], deadline=None)
+@given(seed=st.integers(0, 100_000), rows=st.integers(1, 300), labels=st.booleans())
+def test_any_events_round_trip_through_an_acled_csv(seed, rows, labels):
+    events = synthetic_events(rows, seed=seed)
+    loaded = libyaevents.read_acled(io.BytesIO(_current_csv(events, labels=labels)))
+    columns = [c for c in ACLED_COLUMNS if c in events]
+    pd.testing.assert_frame_equal(loaded.events[columns], events[columns].reset_index(drop=True))
+    assert loaded.ok
