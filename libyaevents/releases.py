@@ -346,9 +346,10 @@ def _publish(tmp: Path, target: Path) -> None:
 
 
 def _safe_path(folder: Path, name: object) -> Path:
+    """``folder / name`` resolved; ``folder`` must be resolved already."""
     text = str(name)
     path = (folder / text).resolve()
-    if "/" in text or "\\" in text or path.parent != folder.resolve():
+    if "/" in text or "\\" in text or path.parent != folder:
         msg = (
             f"{folder / MANIFEST_NAME}: resource path {text!r} points outside the release "
             "folder; the manifest was tampered with or is broken. Re-fetch the release."
@@ -397,19 +398,22 @@ def _rows_in(path: Path, reread: bool) -> int:
 
 def _check_files(folder: Path, manifest: dict[str, Any], *, rehash: bool) -> list[str]:
     """Check each resource's path, size, sha256 and row count; return problems."""
-    sha256 = file_sha256 if rehash else cached_sha256
     problems = []
+    root = folder.resolve()
     for res in manifest["resources"]:
-        path = _safe_path(folder, res.get("path"))
-        if not path.is_file():
+        path = _safe_path(root, res.get("path"))
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            stat = None
+        if stat is None or not path.is_file():
             problems.append(f"{path}: missing (the manifest lists it).")
             continue
-        if path.stat().st_size != res.get("bytes"):
-            problems.append(
-                f"{path}: {path.stat().st_size} bytes, the manifest says {res.get('bytes')}."
-            )
+        if stat.st_size != res.get("bytes"):
+            problems.append(f"{path}: {stat.st_size} bytes, the manifest says {res.get('bytes')}.")
             continue
-        if f"sha256:{sha256(path)}" != res.get("hash"):
+        digest = file_sha256(path) if rehash else cached_sha256(path, stat)
+        if f"sha256:{digest}" != res.get("hash"):
             problems.append(f"{path}: sha256 differs from the manifest (corrupted or altered).")
             continue
         rows = _rows_in(path, rehash)
@@ -462,12 +466,12 @@ def _date_bounds(filters: Filters) -> tuple[dt.date | None, dt.date | None] | No
     return None if bounds == [None, None] else (bounds[0], bounds[1])
 
 
-def _event_filter(filters: Filters) -> pc.Expression | None:
+def _event_filters(filters: Filters) -> pc.Expression | parquet.DNF | None:
+    """A mapping as DNF (what both readers take), an expression as it is, or None."""
     if filters is None or isinstance(filters, pc.Expression):
         return filters
     dnf = _event_dnf(filters)
-    to_expression: Any = pq.filters_to_expression
-    return to_expression(dnf) if any(dnf) else None
+    return dnf if any(dnf) else None
 
 
 @overload
@@ -561,9 +565,9 @@ def load(
     if engine != "pandas":
         msg = f"Unknown engine {engine!r}: expected 'pandas' or 'dask'."
         raise InputError(msg)
-    expression = _event_filter(filters)
+    pushed = _event_filters(filters)
     events = parquet.read_table(
-        events_path, "events", columns=wanted, filters=expression, dates=_date_bounds(filters)
+        events_path, "events", columns=wanted, filters=pushed, dates=_date_bounds(filters)
     )
     return Release(version, manifest, events=events, path=folder, **small)
 

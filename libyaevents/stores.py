@@ -79,19 +79,20 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-_SEEN: dict[tuple[str, int, int, int], str] = {}
+_SEEN: dict[tuple[int, int, int, int], str] = {}
 
 
-def cached_sha256(path: Path) -> str:
+def cached_sha256(path: Path, stat: os.stat_result | None = None) -> str:
     """:func:`file_sha256`, remembered per file state for this process.
 
-    The state is the file's inode, size and modification time in nanoseconds:
-    rewriting or touching the file makes it hashed again. Used by ``load`` so
+    The state is the file's inode, size and modification time in nanoseconds
+    (``stat`` when the caller has it already): rewriting or touching the file
+    makes it hashed again. Used by ``load`` so
     that loading the same release twice in a session hashes it once;
     ``verify_release`` always rehashes.
     """
-    stat = path.stat()
-    key = (str(path.resolve()), stat.st_ino, stat.st_size, stat.st_mtime_ns)
+    stat = stat if stat is not None else path.stat()
+    key = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)  # device + inode: the file
     if key not in _SEEN:
         _SEEN[key] = file_sha256(path)
     return _SEEN[key]

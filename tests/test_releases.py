@@ -200,6 +200,15 @@ def test_diff_and_change_table(store, data):
          lambda e: (e["event_type"] == "Battles") & (e["year"] == 2020)),
         ({"actor": "Wagner Group"},
          lambda e: (e["actor1"] == "Wagner Group") | (e["actor2"] == "Wagner Group")),
+        # with a date bound the row groups are chosen from statistics and the
+        # filter evaluated directly: one-sided events (no actor2) must still match
+        ({"actor": "Wagner Group", "start": "2014-01-01", "admin1": ["East", "West"]},
+         lambda e: ((e["actor1"] == "Wagner Group") | (e["actor2"] == "Wagner Group"))
+         & (e["event_date"] >= "2014-01-01") & e["admin1"].isin(["East", "West"])),
+        ({"year": [2013, 2014], "country": "Libya"},
+         lambda e: e["year"].isin([2013, 2014]) & (e["country"] == "Libya")),
+        ({"end": "2012-06-30", "event_type": ["Riots", "Protests"]},
+         lambda e: (e["event_date"] <= "2012-06-30") & e["event_type"].isin(["Riots", "Protests"])),
     ],
 )  # fmt: skip
 def test_filters_match_pandas(store, filters, expected):
