@@ -228,6 +228,7 @@ def dnf_mask(arrow: pa.Table, dnf: DNF) -> Any:
     for conjunction in dnf:
         term: Any = None
         for name, op, value in conjunction:
+            found: Any
             column = arrow[name]
             kind = column.type.value_type if pa.types.is_dictionary(column.type) else column.type
             if op == "in" and len(value) == 1:  # one value: a comparison beats a hash set
