@@ -53,10 +53,12 @@ class Columns:
         self.caveats: list[tuple[str, np.ndarray, str]] = []
 
     def reject(self, column: str, mask: np.ndarray, reason: str) -> None:
+        """Keep the rows in ``mask`` out of the events, each reported with ``reason``."""
         if mask.any():
             self.rejects.append((column, mask, reason))
 
     def caveat(self, column: str, mask: np.ndarray, note: str) -> None:
+        """Return the rows in ``mask`` but list them with ``note``."""
         if mask.any():
             self.caveats.append((column, mask, note))
 
@@ -65,6 +67,7 @@ class Columns:
         return self.text.get(name, pa.nulls(self.rows, convert.TEXT))
 
     def number(self, field: Field) -> None:
+        """Convert a numeric field; values that are not numbers of its kind are rejected."""
         if field.kind == "float64":
             values, bad = convert.floats(self.get(field.name))
             self.reject(field.name, bad, "not a decimal number")
@@ -75,6 +78,7 @@ class Columns:
         self.out[field.name] = values
 
     def vocabulary(self, name: str, allowed: Sequence[str], what: str) -> None:
+        """Keep a closed-vocabulary column; values outside ``allowed`` are rejected."""
         values = self.get(name)
         self.reject(name, convert.members(values, allowed), f"not {what}")
         self.out[name] = values
