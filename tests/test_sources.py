@@ -145,3 +145,13 @@ def test_cli_validates_a_sources_folder_and_build_refuses_bad_sources(folder, tm
     assert main([*args, "--today", TODAY]) == 1
     assert re.search(rf"{REPORT}:{line}", capsys.readouterr().err)
     assert not store.exists() or not any(store.iterdir())
+
+
+def test_cli_builds_a_release_from_sources_with_the_report_cited(tmp_path, capsys):
+    store = tmp_path / "store"
+    args = ["release", "build", str(sources_folder()), "--version", "0.1.0"]
+    assert main([*args, "--store", str(store), "--today", TODAY]) == 0
+    assert "built release 0.1.0" in capsys.readouterr().out
+    manifest = (store / "0.1.0" / "datapackage.json").read_text(encoding="utf-8")
+    assert '"x-report-id": "f8806eb3f3e19e34"' in manifest
+    assert libyaevents.verify_release("0.1.0", store=store).ok
