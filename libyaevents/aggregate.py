@@ -149,6 +149,7 @@ def aggregate(
     precision: Literal["keep", "exclude", "spread"] = "keep",
     start: str | pd.Timestamp | None = None,
     end: str | pd.Timestamp | None = None,
+    centroids: bool = False,
 ) -> pd.DataFrame:
     """Count events and sum fatalities per period and unit.
 
@@ -172,6 +173,10 @@ def aggregate(
         (dates only) spread over the days they may have happened on.
     start, end : date, optional
         Limit the panel (and its zero fill) to these dates.
+    centroids : bool
+        Add ``centroid_latitude`` and ``centroid_longitude``: the mean location
+        of the row's events (weighted by their shares with ``spread``; empty on
+        zero-filled rows), as ACLED's weekly aggregates carry.
 
     Returns
     -------
@@ -194,7 +199,8 @@ def aggregate(
         )
         raise InputError(msg)
     keys = [*units, *by]
-    frame = events.loc[:, ["event_date", "fatalities", *keys]]
+    located = ["latitude", "longitude"] if centroids else []
+    frame = events.loc[:, ["event_date", "fatalities", *keys, *located]]
     if precision == "exclude":
         frame = frame[~_too_coarse(events, period, level)]
     if precision == "spread":
@@ -207,12 +213,19 @@ def aggregate(
     frame = frame.assign(period=period_start(frame["event_date"], period))
     if precision == "spread":
         frame["_deaths"] = frame["fatalities"].astype("float64") * frame["_weight"]
+        for column in located:  # weighted means: sums of weighted coordinates
+            frame[column] = frame[column] * frame["_weight"]
     # observed=True: categoricals group on the values present, not every category
     grouped = frame.groupby(["period", *keys], sort=True, dropna=False, observed=True)
+    where = {f"centroid_{c}": (c, "sum" if precision == "spread" else "mean") for c in located}
     if precision == "spread":
-        panel = grouped.agg(events=("_weight", "sum"), fatalities=("_deaths", "sum"))
+        panel = grouped.agg(events=("_weight", "sum"), fatalities=("_deaths", "sum"), **where)
+        for column in where:
+            panel[column] = panel[column] / panel["events"]
     else:
-        panel = grouped.agg(events=("fatalities", "size"), fatalities=("fatalities", "sum"))
+        panel = grouped.agg(
+            events=("fatalities", "size"), fatalities=("fatalities", "sum"), **where
+        )
     panel = panel.reset_index()
     if zero_fill:
         panel = _zero_fill(panel, events, period, units, by=by, bounds=(start, end))

@@ -155,6 +155,7 @@ def _cmd_aggregate(args: argparse.Namespace) -> int:
         panel = aggregate(
             events, period=args.period, level=args.level, by=args.by or (),
             zero_fill=args.zero_fill, precision=args.precision, start=args.start, end=args.end,
+            centroids=args.centroids,
         )  # fmt: skip
     panel["period"] = panel["period"].dt.strftime("%Y-%m-%d")
     if args.output:
@@ -366,6 +367,8 @@ def _add_aggregate_command(sub: Any) -> None:
                      help="every unit x period in range, 0 where nothing happened")  # fmt: skip
     coarse = "events less precise than the panel: keep, exclude or spread"
     agg.add_argument("--precision", choices=PRECISION_MODES, default="keep", help=coarse)
+    agg.add_argument("--centroids", action="store_true",
+                     help="add the mean latitude and longitude of each row's events")  # fmt: skip
     agg.add_argument("--start", help="first day (YYYY-MM-DD)")
     agg.add_argument("--end", help="last day (YYYY-MM-DD)")
     instead = "deadliness, danger, diffusion, fragmentation instead of counts"

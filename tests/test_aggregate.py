@@ -192,3 +192,17 @@ def test_cli_indicators(tmp_path, capsys):
     assert main([*args, "--min-events", "2"]) == 0
     header = capsys.readouterr().out.splitlines()[0]
     assert header == "period,country,events,deadliness,danger,diffusion,fragmentation"
+
+
+def test_centroids_are_the_mean_location_of_each_rows_events(events):
+    panel = aggregate(events, period="year", level="admin1", centroids=True)
+    row = panel.iloc[0]
+    mine = events[(events["event_date"].dt.year == row["period"].year)
+                  & (events["admin1"] == row["admin1"])]  # fmt: skip
+    assert row["centroid_latitude"] == pytest.approx(mine["latitude"].mean())
+    assert row["centroid_longitude"] == pytest.approx(mine["longitude"].mean())
+    spread = aggregate(events, period="year", level="admin1", centroids=True, precision="spread")
+    assert spread["centroid_latitude"].between(19.5, 33.2).all()
+    filled = aggregate(events.head(50), period="day", level="country", centroids=True,
+                       zero_fill=True)  # fmt: skip
+    assert filled.loc[filled["events"] == 0, "centroid_latitude"].isna().all()
