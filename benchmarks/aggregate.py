@@ -12,22 +12,12 @@ Not a test: nothing asserts a time.
 from __future__ import annotations
 
 import argparse
-import time
-from collections.abc import Callable
 
 import pandas as pd
 
 import libyaevents
+from benchmarks.common import best
 from libyaevents.synthetic import synthetic_events
-
-
-def best(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def by_hand(events: pd.DataFrame) -> pd.DataFrame:

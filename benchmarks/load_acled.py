@@ -18,7 +18,6 @@ import argparse
 import subprocess
 import sys
 import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -26,6 +25,7 @@ from typing import Any
 import pandas as pd
 
 import libyaevents
+from benchmarks.common import best
 from libyaevents.acled import write_acled
 from libyaevents.schema import pandas_dtype
 from libyaevents.synthetic import synthetic_events
@@ -33,18 +33,13 @@ from libyaevents.tables import EVENTS
 
 _CHILD = """
 import sys
-from pathlib import Path
 sys.path.insert(0, {root!r})
+from benchmarks.common import rss_mb
 from benchmarks.load_acled import READERS
 
-def mb(field):
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith(field):
-            return int(line.split()[1]) / 1024
-
-before = mb("VmRSS")
+before = rss_mb("VmRSS")
 READERS[sys.argv[1]](sys.argv[2], sys.argv[3] == "labels")
-print(mb("VmHWM") - before)
+print(rss_mb("VmHWM") - before)
 """
 
 
@@ -77,15 +72,6 @@ READERS: dict[str, Callable[[str, bool], Any]] = {
     "pandas_arrow": pandas_arrow,
     "read_acled": ours,
 }
-
-
-def best(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def peak(reader: str, path: Path, labels: bool) -> float:

@@ -16,7 +16,6 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
@@ -24,20 +23,12 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 import libyaevents
+from benchmarks.common import best
 from libyaevents.schema import pandas_dtype
 from libyaevents.synthetic import synthetic_dataset
 from libyaevents.tables import EVENTS
 
 TODAY = "2026-01-01"
-
-
-def best(fn: Callable[[], object], repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 _CHILD = """
