@@ -47,7 +47,7 @@ import pyarrow.csv as pv
 from libyaevents import convert
 from libyaevents.csvread import CsvText, Progress, Source, read_csv_text
 from libyaevents.errors import ReadError
-from libyaevents.loading import INT_BOUNDS, Columns, finish, loaded
+from libyaevents.loading import INT_BOUNDS, Columns, current_districts, finish, loaded
 from libyaevents.loadreport import Loaded
 from libyaevents.tables import EVENTS
 from libyaevents.vocab import actortypes, gazetteer, taxonomy
@@ -161,13 +161,9 @@ def _libya_admin(cols: Columns) -> None:
     if not libya.any():
         return
     admin1, admin2, admin3 = (cols.get(c) for c in ("admin1", "admin2", "admin3"))
-    names = set(pc.unique(admin1).drop_null().to_pylist()) | set(
-        pc.unique(admin2).drop_null().to_pylist()
-    )
-    district = {n: d for n in names if (d := gazetteer.resolve_admin2(n)) is not None}
-    old_admin1, _ = convert.lookup(admin1, district, convert.TEXT)
+    old_admin1 = current_districts(admin1)
     moved = libya & np.asarray(pc.is_valid(old_admin1))  # admin1 holds a district
-    new_admin2 = pc.coalesce(convert.lookup(admin2, district, convert.TEXT)[0], admin2)
+    new_admin2 = pc.coalesce(current_districts(admin2), admin2)
     mask = pa.array(moved)
     cols.text["admin1"] = pc.if_else(
         mask, convert.lookup(old_admin1, gazetteer.ADMIN1_OF, convert.TEXT)[0], admin1

@@ -25,11 +25,14 @@ from libyaevents.registry import actors_from_events
 from libyaevents.schema import arrow_type, pandas_dtype
 from libyaevents.spec import Field
 from libyaevents.tables import EVENTS
+from libyaevents.vocab import gazetteer
 
 #: pyarrow.compute, untyped: its stubs reject valid calls on chunked arrays and scalars.
 pc: Any = _compute
 
-__all__ = ["INT_BOUNDS", "Columns", "finish", "loaded", "to_frame", "typed_arrow"]
+__all__ = [
+    "INT_BOUNDS", "Columns", "current_districts", "finish", "loaded", "to_frame", "typed_arrow",
+]  # fmt: skip
 
 #: Range of each integer kind, for conversions that must fit before narrowing.
 INT_BOUNDS: Final = {
@@ -90,6 +93,13 @@ class Columns:
         from_label, not_label = convert.lookup(values, labels, pa.int64())
         self.reject(name, not_number & not_label, "not an ACLED actor type code or label")
         self.out[name] = pc.coalesce(numbers, from_label)
+
+
+def current_districts(values: Any) -> Any:
+    """Each value's current Libyan district (any spelling the gazetteer knows), else null."""
+    names = pc.unique(values).drop_null().to_pylist()
+    district = {n: d for n in names if (d := gazetteer.resolve_admin2(n)) is not None}
+    return convert.lookup(values, district, convert.TEXT)[0]
 
 
 def typed_arrow(values: Any, field: Field) -> Any:

@@ -67,7 +67,7 @@ import pyarrow.compute as _compute
 from libyaevents import convert
 from libyaevents.csvread import CsvText, Progress, Source, read_csv_text
 from libyaevents.errors import ReadError
-from libyaevents.loading import Columns, finish, loaded
+from libyaevents.loading import Columns, current_districts, finish, loaded
 from libyaevents.loadreport import Loaded
 from libyaevents.tables import EVENTS
 from libyaevents.vocab import gazetteer, taxonomy
@@ -173,9 +173,7 @@ def _place(cols: Columns) -> None:
     admin1 = pc.replace_substring_regex(cols.get("adm_1"), _ADMIN_SUFFIX, "")
     admin2 = pc.replace_substring_regex(cols.get("adm_2"), _ADMIN_SUFFIX, "")
     libya = pc.fill_null(pc.equal(cols.out["country"], gazetteer.COUNTRY), False)
-    names = set(pc.unique(admin1).drop_null().to_pylist())
-    district = {n: d for n in names if (d := gazetteer.resolve_admin2(n)) is not None}
-    resolved = convert.lookup(admin1, district, convert.TEXT)[0]
+    resolved = current_districts(admin1)
     region_of = convert.lookup(resolved, gazetteer.ADMIN1_OF, convert.TEXT)[0]
     known = pc.and_(libya, pc.is_valid(resolved))
     cols.out["admin1"] = pc.if_else(known, region_of, admin1)
