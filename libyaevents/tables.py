@@ -130,9 +130,7 @@ def _disorder_type(df: pd.DataFrame, ctx: RuleContext) -> pd.Series:
 
 
 def _interaction(df: pd.DataFrame, ctx: RuleContext) -> pd.Series:
-    a = _floats(df["inter1"])
-    b = _floats(df["inter2"])
-    expected = np.where(np.isnan(b), a * 10, np.fmin(a, b) * 10 + np.fmax(a, b))
+    expected = actortypes.interaction_codes(_floats(df["inter1"]), _floats(df["inter2"]))
     found = _floats(df["interaction"])
     bad = ~np.isnan(expected) & ~np.isnan(found) & (expected != found)
     return pd.Series(bad, index=df.index)

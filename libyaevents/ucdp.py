@@ -70,7 +70,7 @@ from libyaevents.errors import ReadError
 from libyaevents.loading import Columns, current_districts, finish, loaded
 from libyaevents.loadreport import Loaded
 from libyaevents.tables import EVENTS
-from libyaevents.vocab import gazetteer, taxonomy
+from libyaevents.vocab import actortypes, gazetteer, taxonomy
 
 #: pyarrow.compute, untyped: its stubs reject valid calls on chunked arrays and scalars.
 pc: Any = _compute
@@ -205,9 +205,12 @@ def _actors(cols: Columns, violence: Any) -> None:
     inter1, inter2 = _inter(cols, "side_a", violence), _inter(cols, "side_b", violence)
     inter2 = pc.if_else(pc.is_null(cols.out["actor2"]), None, inter2)
     cols.out["inter1"], cols.out["inter2"] = inter1, inter2
-    low, high = pc.min_element_wise(inter1, inter2), pc.max_element_wise(inter1, inter2)
-    two_sided = pc.add(pc.multiply(low, 10), high)
-    cols.out["interaction"] = pc.coalesce(two_sided, pc.multiply(inter1, 10))
+    floats = [
+        np.asarray(pc.cast(i, pa.float64()).to_numpy(zero_copy_only=False))
+        for i in (inter1, inter2)
+    ]
+    codes = actortypes.interaction_codes(*floats)
+    cols.out["interaction"] = pc.cast(pa.array(codes, from_pandas=True), pa.int64())
     for name in ("assoc_actor_1", "assoc_actor_2"):
         cols.out[name] = pa.nulls(cols.rows, convert.TEXT)
 

@@ -149,3 +149,11 @@ def test_events_load_into_a_frame_that_acled_tools_accept(loaded, tmp_path):
     again = libyaevents.read_acled(path)
     columns = [c for c in loaded.events.columns if c in again.events]
     pd.testing.assert_frame_equal(again.events[columns], loaded.events[columns])
+
+
+def test_an_event_without_side_b_is_one_sided():
+    loaded = libyaevents.read_ucdp_ged(_ged(_row(id=300020, side_b="")))
+    event = loaded.events.iloc[0]
+    assert pd.isna(event["actor2"])
+    assert pd.isna(event["inter2"])
+    assert event["interaction"] == 10  # Government of ... alone: state forces only

@@ -27,6 +27,8 @@ from __future__ import annotations
 from types import MappingProxyType
 from typing import Final
 
+import numpy as np
+
 __all__ = [
     "INTERACTION_CODE",
     "INTERACTION_CODES",
@@ -35,6 +37,7 @@ __all__ = [
     "INTER_CODES",
     "INTER_LABEL",
     "interaction_code",
+    "interaction_codes",
 ]
 
 #: inter code -> actor type label.
@@ -87,6 +90,21 @@ def interaction_code(inter1: int, inter2: int | None) -> int:
         return inter1 * 10
     low, high = sorted((inter1, inter2))
     return low * 10 + high
+
+
+def interaction_codes(inter1: np.ndarray, inter2: np.ndarray) -> np.ndarray:
+    """:func:`interaction_code` over float arrays of codes; NaN in ``inter2`` is one-sided.
+
+    ``inter1`` is expected to be given (a missing one is its own failure).
+
+    Examples
+    --------
+    >>> interaction_codes(np.array([8.0, 1.0]), np.array([2.0, np.nan])).tolist()
+    [28.0, 10.0]
+    """
+    two_sided = np.fmin(inter1, inter2) * 10 + np.fmax(inter1, inter2)
+    codes: np.ndarray = np.where(np.isnan(inter2), inter1 * 10, two_sided)
+    return codes
 
 
 def _label(code: int) -> str:
