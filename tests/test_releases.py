@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import http.server
 import json
@@ -129,11 +130,17 @@ def _row_groups(path):
             for g in groups]  # fmt: skip
 
 
-def test_row_groups_hold_one_year_each_and_at_most_32k_rows(tmp_path):
-    events = synthetic_events(80_000, seed=3)
+def _two_years(seed):
+    """80,000 events over 2020-2021: several full 32k row groups per year."""
+    events = synthetic_events(80_000, seed=seed)
     days = pd.to_timedelta(np.arange(len(events)) * 730 // len(events), unit="D")
     events["event_date"] = (pd.Timestamp("2020-01-01") + days).astype("datetime64[ms]")
     events["year"] = events["event_date"].dt.year.astype("int16")
+    return events
+
+
+def test_row_groups_hold_one_year_each_and_at_most_32k_rows(tmp_path):
+    events = _two_years(seed=3)
     parquet.write_table(events, "events", str(tmp_path / "events.parquet"))
     groups = _row_groups(tmp_path / "events.parquet")
     assert all(low == high for _, low, high in groups)  # a year filter reads only its groups
@@ -141,6 +148,31 @@ def test_row_groups_hold_one_year_each_and_at_most_32k_rows(tmp_path):
     expected = {y: int((events["year"] == y).sum()) for y in (2020, 2021)}
     assert {y: sum(ns) for y, ns in by_year.items()} == expected
     assert by_year[2020][:-1] == [32_768] * (len(by_year[2020]) - 1)  # full groups, then the rest
+
+
+def test_filtered_read_of_many_row_groups_matches_pandas(tmp_path):
+    # 80k events in two years: several 32k groups per year, read on threads,
+    # label columns (places, actors) read as dictionaries and decoded back
+    events = _two_years(seed=4)
+    path = str(tmp_path / "events.parquet")
+    parquet.write_table(events, "events", path)
+    full = parquet.read_table(path, "events")
+    march = dt.date(2020, 3, 1)
+    dnf = [[("admin1", "in", {"West"}), ("year", "in", {2021})],
+           [("actor2", "in", {"Wagner Group"}), ("event_date", ">=", march)]]  # fmt: skip
+    bounds = (march, None)
+    want = full[
+        ((full["admin1"] == "West") & (full["year"] == 2021))
+        | ((full["actor2"] == "Wagner Group") & (full["event_date"] >= "2020-03-01"))
+    ].reset_index(drop=True)
+    assert len(_row_groups(path)) >= 4
+    assert 0 < len(want) < len(full)
+    filtered = parquet.read_table(path, "events", filters=dnf, dates=bounds)
+    assert list(filtered.dtypes) == list(full.dtypes)  # labels decoded, not categorical
+    assert filtered.equals(want)
+    nothing = parquet.read_table(path, "events", filters=dnf, dates=(dt.date(2030, 1, 1), None))
+    assert nothing.empty
+    assert list(nothing.dtypes) == list(full.dtypes)
 
 
 def test_existing_version_is_never_overwritten(store, data):
