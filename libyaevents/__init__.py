@@ -13,6 +13,7 @@ Examples
 from libyaevents._version import __version__
 from libyaevents.acled import read_acled, write_acled
 from libyaevents.aggregate import aggregate
+from libyaevents.compare import Comparison, compare_events
 from libyaevents.errors import (
     InputError,
     IntegrityError,
@@ -46,6 +47,7 @@ __all__ = [
     "MEASURES",
     "RULE_CODES",
     "TABLES",
+    "Comparison",
     "InputError",
     "IntegrityError",
     "LibyaeventsError",
@@ -64,6 +66,7 @@ __all__ = [
     "aggregate",
     "arrow_schema",
     "build_release",
+    "compare_events",
     "diff",
     "list_releases",
     "load",

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def shared_acled() -> Path:
     """The real ACLED exports in ../shared; skips when they are not there."""
     folder = SHARED / "data" / "acled"
