@@ -34,6 +34,7 @@ from libyaevents.aggregate import (
     indicators,
 )
 from libyaevents.coerce import conform
+from libyaevents.compare import compare_events
 from libyaevents.errors import LibyaeventsError, ValidationError
 from libyaevents.export import write_schemas
 from libyaevents.geo import to_geojson, write_geoparquet
@@ -56,6 +57,9 @@ EXIT_USAGE: Final = 2
 _LARGE: Final = 50 * 10**6  # bytes: inputs this large report progress
 _BAR: Final = 30  # characters of the progress bar
 _STORE_HELP: Final = "store folder or http(s) URL (default: the releases bundled with the package)"
+_INPUT_HELP: Final = (
+    "a release version (see --store), a canonical .parquet, or an ACLED / UCDP GED file"
+)
 
 
 def _render(report: ValidationReport, args: argparse.Namespace) -> int:
@@ -132,9 +136,13 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return _render(validate(frame, table, today=args.today), args)
 
 
-def _events_of(args: argparse.Namespace) -> pd.DataFrame:
-    """Events from a release version, a canonical Parquet file, or any export the loaders read."""
-    source = Path(args.input)
+def _events_of(args: argparse.Namespace, given: str | None = None) -> pd.DataFrame:
+    """Events from a release version, a canonical Parquet file, or any export the loaders read.
+
+    ``given`` is the input (``args.input`` by default).
+    """
+    name = args.input if given is None else given
+    source = Path(name)
     if source.suffix == ".parquet" and source.is_file():
         frame, _ = read_table(source, "events")
         return conform(frame, "events")[0]
@@ -144,7 +152,7 @@ def _events_of(args: argparse.Namespace) -> pd.DataFrame:
             print(f"libyaevents: {loaded.rows_reported:,} rows of {source} could not be read "
                   "and are not counted (see `libyaevents convert`)", file=sys.stderr)  # fmt: skip
         return loaded.events
-    return load(args.input, store=args.store).events
+    return load(name, store=args.store).events
 
 
 def _cmd_aggregate(args: argparse.Namespace) -> int:
@@ -328,9 +336,9 @@ def _parser() -> argparse.ArgumentParser:
 
     _add_release_commands(sub)
     _add_aggregate_command(sub)
+    _add_compare_command(sub)
     exp = sub.add_parser("export", help="events as an ACLED CSV, GeoJSON or GeoParquet file")
-    exp.add_argument("input", help="a release version (see --store), a canonical .parquet, "
-                     "or an ACLED / UCDP GED file")  # fmt: skip
+    exp.add_argument("input", help=_INPUT_HELP)
     exp.add_argument("--store", help=_STORE_HELP)
     exp.add_argument("--to", choices=("acled-csv", "geojson", "geoparquet"), required=True)
     exp.add_argument("--numeric", action="store_true", help="acled-csv: actor types as codes")
@@ -338,8 +346,7 @@ def _parser() -> argparse.ArgumentParser:
     exp.set_defaults(run=_cmd_export)
     plot = sub.add_parser("plot", help="a timeline or a map as PNG (needs the plot extra)")
     plot.add_argument("kind", choices=("timeline", "map"))
-    plot.add_argument("input", help="a release version (see --store), a canonical .parquet, "
-                      "or an ACLED / UCDP GED file")  # fmt: skip
+    plot.add_argument("input", help=_INPUT_HELP)
     plot.add_argument("--store", help=_STORE_HELP)
     plot.add_argument("--period", choices=("week", "month", "year"), default="month")
     plot.add_argument("-o", "--output", required=True, help="PNG to write")
@@ -353,10 +360,45 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _cmd_compare(args: argparse.Namespace) -> int:
+    result = compare_events(
+        _events_of(args, args.left), _events_of(args, args.right),
+        days=args.days, km=args.km, same=None if args.same == "none" else args.same,
+        widen=args.widen, names=(args.left, args.right),
+    )  # fmt: skip
+    for path, frame in ((args.output, result.matches), (args.unmatched, result.unmatched)):
+        if path:
+            frame.to_csv(path, index=False)
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), indent=2))
+    else:
+        print(result.summary())
+        for path, what in ((args.output, "matched pairs"), (args.unmatched, "unmatched events")):
+            if path:
+                print(f"wrote the {what} to {path}")
+    return EXIT_OK
+
+
+def _add_compare_command(sub: Any) -> None:
+    cmp = sub.add_parser("compare", help="which events two datasets share (location, time, type)")
+    cmp.add_argument("left", help=_INPUT_HELP)
+    cmp.add_argument("right", help=_INPUT_HELP)
+    cmp.add_argument("--store", help=_STORE_HELP)
+    cmp.add_argument("--days", type=int, default=1, help="largest date difference (default 1)")
+    cmp.add_argument("--km", type=float, default=10.0, help="largest distance (default 10)")
+    cmp.add_argument("--same", choices=("event_type", "disorder_type", "none"),
+                     default="event_type", help="column a pair must agree on")  # fmt: skip
+    cmp.add_argument("--no-widen", dest="widen", action="store_false",
+                     help="no wider windows for time/geo precision 2 and 3")  # fmt: skip
+    cmp.add_argument("-o", "--output", help="CSV of the matched pairs")
+    cmp.add_argument("--unmatched", help="CSV of the unmatched events with reasons")
+    cmp.add_argument("--format", choices=("text", "json"), default="text")
+    cmp.set_defaults(run=_cmd_compare)
+
+
 def _add_aggregate_command(sub: Any) -> None:
     agg = sub.add_parser("aggregate", help="events and fatalities per period and area (a panel)")
-    agg.add_argument("input", help="a release version (see --store), a canonical .parquet, "
-                     "or an ACLED / UCDP GED file")  # fmt: skip
+    agg.add_argument("input", help=_INPUT_HELP)
     agg.add_argument("--store", help=_STORE_HELP)
     weeks = "week: ACLED's Saturday-Friday weeks, labelled by the Saturday"
     agg.add_argument("--period", choices=PERIODS, default="week", help=weeks)

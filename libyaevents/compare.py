@@ -15,12 +15,12 @@ pairs them by location, time and type, in the spirit of MELTT (Donnay et al.,
    to 25 km, one located in a region (3) up to 100 km. A pair uses the widest
    window either event allows.
 2. **Score.** ``days_apart / day window + km_apart / km window`` (each window
-   at least 1), plus 0.25 when the ``sub_event_type`` differs. Lower is closer.
-3. **One to one.** Each event is in at most one pair. ``method="greedy"``
-   accepts pairs closest first (computed as repeated rounds of mutual best
-   candidates, which accept the same pairs); ``method="optimal"`` finds the
-   pairs of least total cost, each event left unmatched costing 1.5 (a sparse
-   min-cost matching; needs scipy): crowded places are resolved jointly.
+   at least 1), plus 0.25 for each of ``sub_event_type``, ``actor1``,
+   ``actor2`` that both datasets have and that differs (:data:`SECONDARY`;
+   both empty counts as agreeing). Lower is closer.
+3. **One to one.** Pairs are accepted closest first, each event in at most one
+   pair (greedy matching, computed as repeated rounds of mutual best
+   candidates, which accept the same pairs).
 
 Every event ends up in exactly one place: a row of ``matches`` or a row of
 ``unmatched`` with the reason (no coordinates or date, nothing within the
@@ -54,14 +54,14 @@ Examples
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 
 from libyaevents.errors import InputError
 
-__all__ = ["GEO_KM", "TIME_DAYS", "Comparison", "compare_events"]
+__all__ = ["GEO_KM", "REASONS", "SECONDARY", "TIME_DAYS", "Comparison", "compare_events"]
 
 #: Extra day window of an event dated to a week (2) or a month (3).
 TIME_DAYS: Final = {1: 0, 2: 7, 3: 31}
@@ -81,10 +81,6 @@ _REQUIRED: Final = ("event_id_cnty", "event_date", "latitude", "longitude")
 _EARTH_KM: Final = 6371.0088  # mean Earth radius (IUGG)
 _KM_PER_DEGREE: Final = _EARTH_KM * np.pi / 180
 _PENALTY: Final = 0.25
-
-#: What leaving one event unmatched costs in ``method="optimal"``: two events
-#: left alone (3.0) cost more than any pair of them (at most 2 + 3 x 0.25).
-_ALONE: Final = 1.5
 
 #: Columns whose disagreement adds :data:`_PENALTY` to a pair's score.
 SECONDARY: Final = ("sub_event_type", "actor1", "actor2")
@@ -229,7 +225,9 @@ class _Side:
 
 #: Which side spreads over its day window and which over its bands: a pair's
 #: window is the widest day window of the two and the widest km window of the
-#: two, which may come from different events.
+#: two, which may come from different events. Under each spread two events'
+#: cells meet at most once, and each pair is kept only under the spread of the
+#: events that own its windows, so no pair is found twice.
 _SPREADS: Final = (
     ((True, True), (False, False)),
     ((False, False), (True, True)),
@@ -239,10 +237,14 @@ _SPREADS: Final = (
 
 
 def _pairs(a: _Side, b: _Side) -> tuple[Any, Any]:
-    """Candidate (a, b) positions whose (day, band) cells meet under some spread."""
-    width = max(len(b.day), 1)
-    found = []
-    for spread_a, spread_b in _SPREADS:
+    """Candidate (a, b) positions whose (day, band) cells meet.
+
+    When every event has the same windows, one spread (``a`` over its
+    windows, ``b`` exact) finds every pair; otherwise all four are joined.
+    """
+    uniform = all(len(np.unique(x)) <= 1 for x in (np.r_[a.days, b.days], np.r_[a.km, b.km]))
+    found_i, found_j = [], []
+    for spread_a, spread_b in _SPREADS[:1] if uniform else _SPREADS:
         owner_a, keys_a = a.cells(*spread_a)
         owner_b, keys_b = b.cells(*spread_b)
         joined = pd.merge(
@@ -250,9 +252,15 @@ def _pairs(a: _Side, b: _Side) -> tuple[Any, Any]:
             pd.DataFrame({"b": owner_b, "key": keys_b}),
             on="key",
         )
-        found.append(joined["a"].to_numpy("int64") * width + joined["b"].to_numpy("int64"))
-    codes = np.unique(np.concatenate(found))
-    return codes // width, codes % width
+        i, j = joined["a"].to_numpy("int64"), joined["b"].to_numpy("int64")
+        if not uniform:  # keep the pairs whose windows this spread owns
+            days_owner = a.days[i] >= b.days[j]
+            km_owner = a.km[i] >= b.km[j]
+            mine = (days_owner == spread_a[0]) & (km_owner == spread_a[1])
+            i, j = i[mine], j[mine]
+        found_i.append(i)
+        found_j.append(j)
+    return np.concatenate(found_i), np.concatenate(found_j)
 
 
 def _distance_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> Any:
@@ -263,6 +271,13 @@ def _distance_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> Any:
         + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
     )
     return 2 * _EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+def _codes(left: pd.DataFrame, right: pd.DataFrame, column: str) -> tuple[Any, Any]:
+    """One column of both frames as shared integer codes (-1: missing)."""
+    values = pd.concat([left[column].astype("object"), right[column].astype("object")])
+    codes, _ = pd.factorize(values.to_numpy(), use_na_sentinel=True)
+    return codes[: len(left)], codes[len(left) :]
 
 
 def _text(frame: pd.DataFrame, column: str | None, rows: Any) -> Any:
@@ -295,40 +310,6 @@ def _greedy(i: Any, j: Any, score: Any) -> Any:
     return np.concatenate(accepted) if accepted else np.empty(0, dtype="int64")
 
 
-def _optimal(i: Any, j: Any, score: Any) -> Any:
-    """Indexes of the pairs of the matching with the least total cost.
-
-    The cost is the pairs' scores plus :data:`_ALONE` for each event left
-    unmatched. Solved as a sparse min-cost full matching (scipy) on the
-    candidate graph, each event given a stand-in partner that means "unmatched".
-    """
-    try:
-        from scipy import sparse  # noqa: PLC0415 - optional dependency
-        from scipy.sparse.csgraph import min_weight_full_bipartite_matching  # noqa: PLC0415
-    except ImportError:  # pragma: no cover - depends on the environment
-        msg = "method='optimal' needs scipy: pip install 'libyaevents[compare]'"
-        raise InputError(msg) from None
-    if not len(i):
-        return np.empty(0, dtype="int64")
-    n, m = int(i.max()) + 1, int(j.max()) + 1
-    # rows: n events on the left, then m stand-ins for the right; columns: m
-    # events on the right, then n stand-ins for the left. A stand-in pair (the
-    # stand-ins of i and j) is free when i and j are paired with each other.
-    tiny = 1e-9  # keeps zero scores as explicit edges
-    alone = _ALONE
-    rows = np.concatenate([i, np.arange(n), n + np.arange(m), n + j])
-    cols = np.concatenate([j, m + np.arange(n), np.arange(m), m + i])
-    weights = np.concatenate(
-        [score + tiny, np.full(n, alone), np.full(m, alone), np.full(len(i), tiny)]
-    )
-    graph = sparse.csr_matrix((weights, (rows, cols)), shape=(n + m, m + n))
-    left, right = min_weight_full_bipartite_matching(graph)
-    real = (left < n) & (right < m)
-    codes = i.astype("int64") * m + j
-    order = np.argsort(codes)
-    return order[np.searchsorted(codes[order], left[real].astype("int64") * m + right[real])]
-
-
 def compare_events(
     left: pd.DataFrame,
     right: pd.DataFrame,
@@ -337,7 +318,6 @@ def compare_events(
     km: float = 10.0,
     same: str | None = "event_type",
     widen: bool = True,
-    method: Literal["greedy", "optimal"] = "greedy",
     names: tuple[str, str] = ("left", "right"),
 ) -> Comparison:
     """Pair the events two datasets share by location, time and type.
@@ -361,11 +341,6 @@ def compare_events(
     widen : bool
         Widen the windows of events with time or geo precision 2 or 3
         (:data:`TIME_DAYS`, :data:`GEO_KM`).
-    method : {"greedy", "optimal"}
-        ``greedy``: closest pairs first, each event once (no dependency).
-        ``optimal``: the pairs of least total score, each unmatched event
-        costing 1.5 (needs scipy, the ``compare`` extra); it recovers more
-        true pairs where events crowd together (see docs/compare.md).
     names : tuple of str
         Labels for the two datasets in the summary.
 
@@ -382,9 +357,6 @@ def compare_events(
     if days < 0 or km < 0 or not np.isfinite(km):
         msg = f"days and km must be >= 0 (got days={days!r}, km={km!r})"
         raise InputError(msg)
-    if method not in ("greedy", "optimal"):
-        msg = f"method must be 'greedy' or 'optimal', not {method!r}"
-        raise InputError(msg)
     _check(left, "left", same)
     _check(right, "right", same)
     band_km = max(km, 1.0)  # latitude bands as high as the base window (at least 1 km)
@@ -394,12 +366,13 @@ def compare_events(
     pairs = pairs.keep((pairs.days <= pairs.day_window) & (pairs.km <= pairs.km_window))
     near_left, near_right = np.unique(pairs.i), np.unique(pairs.j)
     if same is not None:
-        kind = _text(left, same, pairs.i)
-        pairs = pairs.keep((kind == _text(right, same, pairs.j)) & pd.notna(kind))
+        kind_a, kind_b = _codes(left, right, same)
+        kind = kind_a[pairs.i]
+        pairs = pairs.keep((kind == kind_b[pairs.j]) & (kind >= 0))
     score = pairs.score(left, right)
     per_left = np.bincount(pairs.i, minlength=len(left))
     per_right = np.bincount(pairs.j, minlength=len(right))
-    chosen = (_greedy if method == "greedy" else _optimal)(pairs.i, pairs.j, score)
+    chosen = _greedy(pairs.i, pairs.j, score)
     chosen = chosen[np.argsort(pairs.i[chosen], kind="stable")]
     best = pairs.keep(chosen)
     matches = _match_table(left, right, same, best, score[chosen])
@@ -444,9 +417,8 @@ class _Candidates:
         score = score + self.km / np.maximum(self.km_window, 1.0)
         for column in SECONDARY:
             if column in left.columns and column in right.columns:
-                a, b = _text(left, column, self.i), _text(right, column, self.j)
-                differ = (a != b) & ~(pd.isna(a) & pd.isna(b))
-                score = score + _PENALTY * differ
+                a, b = _codes(left, right, column)
+                score = score + _PENALTY * (a[self.i] != b[self.j])  # both missing: agree
         return score
 
 

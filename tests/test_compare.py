@@ -120,10 +120,9 @@ def recoded(shared_acled):
     return events, pd.concat([other, new], ignore_index=True), truth, new
 
 
-@pytest.mark.parametrize(("method", "least"), [("greedy", 0.90), ("optimal", 0.93)])
-def test_a_second_coder_of_real_acled_events_is_found_again(recoded, method, least):
+def test_a_second_coder_of_real_acled_events_is_found_again(recoded):
     events, other, truth, new = recoded
-    result = compare_events(events, other, method=method, names=("acled", "recoded"))
+    result = compare_events(events, other, names=("acled", "recoded"))
     pairs = dict(zip(result.matches["left_id"], result.matches["right_id"], strict=True))
     # a pair is right when it is the true one, or when the two source events
     # agree on everything compared (date, place, type, actors): interchangeable
@@ -136,39 +135,14 @@ def test_a_second_coder_of_real_acled_events_is_found_again(recoded, method, lea
         for a, b in pairs.items()
     )
     # recorded in docs/compare.md
-    assert right / len(truth) >= least  # recall
-    assert right / len(pairs) >= least  # precision
+    assert right / len(truth) >= 0.9  # recall
+    assert right / len(pairs) >= 0.9  # precision
     only_left = result.only("left")
     assert len(only_left) == len(events) - len(pairs)
     dropped = set(events["event_id_cnty"]) - set(truth)
     assert len(dropped & set(only_left["id"])) > 0.8 * len(dropped)
     assert set(new["event_id_cnty"]) <= set(result.only("right")["id"])  # Libya vs Somalia
     assert "matched pairs:" in result.summary()
-
-
-@pytest.mark.parametrize("seed", [1, 2, 3])
-def test_optimal_matching_has_the_least_total_cost(seed):
-    # checked against a dense assignment (scipy's Hungarian solver) over the
-    # brute-force candidates, each event also allowed to stay alone at 1.5
-    optimize = pytest.importorskip("scipy.optimize")
-    left, right = _cluster(40, seed=seed), _cluster(35, seed=seed + 10)
-    windows = {"days": 1, "km": 8.0, "same": "event_type", "widen": False}
-    result = compare_events(left, right, method="optimal", **windows)
-    n, m = len(left), len(right)
-    cost = np.full((n + m, m + n), 1e6)
-    for score, i, j in candidates(left, right, **windows):
-        cost[i, j] = score
-    cost[np.arange(n), m + np.arange(n)] = 1.5
-    cost[n + np.arange(m), np.arange(m)] = 1.5
-    cost[n:, m:] = 0.0
-    rows, cols = optimize.linear_sum_assignment(cost)
-    best = cost[rows, cols].sum()
-    ours = result.matches["score"].sum() + 1.5 * len(result.unmatched)
-    assert ours == pytest.approx(best, abs=1e-3)
-    greedy = compare_events(left, right, **windows)
-    assert ours <= greedy.matches["score"].sum() + 1.5 * len(greedy.unmatched) + 1e-3
-    assert result.matches["left_row"].is_unique
-    assert result.matches["right_row"].is_unique
 
 
 def test_every_event_is_matched_or_reported_with_a_reason():
@@ -230,7 +204,5 @@ def test_bad_input_says_what_is_missing():
         compare_events(events, events, km=-1)
     with pytest.raises(InputError, match="expected a pandas DataFrame"):
         compare_events(events, [1, 2])
-    with pytest.raises(InputError, match="method must be 'greedy' or 'optimal'"):
-        compare_events(events, events, method="best")
     with pytest.raises(InputError, match="side must be"):
         compare_events(events, events).only("middle")
