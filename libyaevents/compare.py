@@ -242,7 +242,8 @@ def _pairs(a: _Side, b: _Side) -> tuple[Any, Any]:
     When every event has the same windows, one spread (``a`` over its
     windows, ``b`` exact) finds every pair; otherwise all four are joined.
     """
-    uniform = all(len(np.unique(x)) <= 1 for x in (np.r_[a.days, b.days], np.r_[a.km, b.km]))
+    uniform = all(len(x) == 0 or x.min() == x.max()
+                  for x in (np.r_[a.days, b.days], np.r_[a.km, b.km]))  # fmt: skip
     found_i, found_j = [], []
     for spread_a, spread_b in _SPREADS[:1] if uniform else _SPREADS:
         owner_a, keys_a = a.cells(*spread_a)
@@ -274,16 +275,30 @@ def _distance_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> Any:
 
 
 def _codes(left: pd.DataFrame, right: pd.DataFrame, column: str) -> tuple[Any, Any]:
-    """One column of both frames as shared integer codes (-1: missing)."""
-    values = pd.concat([left[column].astype("object"), right[column].astype("object")])
-    codes, _ = pd.factorize(values.to_numpy(), use_na_sentinel=True)
-    return codes[: len(left)], codes[len(left) :]
+    """One column of both frames as shared integer codes (-1: missing).
+
+    Each side is factorised on its own (categoricals by their codes), then
+    the right side's few distinct values are mapped onto the left's.
+    """
+    a, a_values = pd.factorize(left[column], use_na_sentinel=True)
+    b, b_values = pd.factorize(right[column], use_na_sentinel=True)
+    known = pd.Index([str(v) for v in a_values])
+    shared = known.get_indexer(pd.Index([str(v) for v in b_values]))
+    new = shared < 0
+    shared[new] = len(known) + np.arange(new.sum())
+    return a, np.where(b >= 0, shared[np.maximum(b, 0)], -1) if len(shared) else b
 
 
-def _text(frame: pd.DataFrame, column: str | None, rows: Any) -> Any:
+def _as_text(values: pd.Series) -> pd.Series:
+    """Text values in pandas' ``str`` dtype (categoricals and objects converted)."""
+    return values if values.dtype == "str" else values.astype("str").where(values.notna())
+
+
+def _text(frame: pd.DataFrame, column: str | None, rows: Any) -> pd.Series:
+    """``column`` at ``rows`` as text (all missing when the frame lacks it)."""
     if column is None or column not in frame.columns:
-        return np.full(len(rows), None, dtype=object)
-    return frame[column].astype("object").to_numpy()[rows]
+        return pd.Series(pd.NA, index=range(len(rows)), dtype="str")
+    return _as_text(frame[column].iloc[rows].reset_index(drop=True))
 
 
 def _greedy(i: Any, j: Any, score: Any) -> Any:
@@ -439,23 +454,26 @@ def _match_table(
         "right_type": _text(right, kind, j),
     }
     if "fatalities" in left.columns and "fatalities" in right.columns:
-        table["left_fatalities"] = left["fatalities"].to_numpy()[i]
-        table["right_fatalities"] = right["fatalities"].to_numpy()[j]
+        table["left_fatalities"] = left["fatalities"].iloc[i].reset_index(drop=True)
+        table["right_fatalities"] = right["fatalities"].iloc[j].reset_index(drop=True)
     table.update(left_row=i.astype("int64"), right_row=j.astype("int64"))
-    frame = pd.DataFrame(table)
-    for column in ("left_id", "right_id", "left_type", "right_type"):
-        frame[column] = frame[column].astype("str")
-    return frame
+    return pd.DataFrame(table)
 
 
 def _unmatched(
     frame: pd.DataFrame, side: str, *, usable: Any, near: Any, typed: Any, matched: Any
 ) -> pd.DataFrame:
     """Events of one side in no accepted pair, each with the first reason that applies."""
-    rows = np.setdiff1d(np.arange(len(frame)), matched)
+
+    def mask(positions: Any) -> Any:
+        found = np.zeros(len(frame), dtype=bool)
+        found[positions] = True
+        return found
+
+    rows = np.flatnonzero(~mask(matched))
     reason = np.full(len(rows), REASONS[3], dtype=object)
-    reason[~np.isin(rows, typed)] = REASONS[2]
-    reason[~np.isin(rows, near)] = REASONS[1]
+    reason[~mask(typed)[rows]] = REASONS[2]
+    reason[~mask(near)[rows]] = REASONS[1]
     reason[~usable[rows]] = REASONS[0]
     out = pd.DataFrame({
         "side": side,
@@ -463,9 +481,8 @@ def _unmatched(
         "row": rows.astype("int64"),
         "event_date": pd.to_datetime(frame["event_date"], errors="coerce").to_numpy()[rows],
         "event_type": _text(frame, "event_type", rows),
-        "fatalities": (frame["fatalities"].to_numpy()[rows] if "fatalities" in frame.columns
-                       else np.full(len(rows), None, dtype=object)),
+        "fatalities": (frame["fatalities"].iloc[rows].reset_index(drop=True)
+                       if "fatalities" in frame.columns else pd.NA),
         "reason": reason,
     })  # fmt: skip
-    out["id"] = out["id"].astype("str")
     return out

@@ -197,3 +197,27 @@ def test_convert_a_non_export_exits_2(tmp_path, capsys):
     path.write_text("a,b\n1,2\n", encoding="utf-8")
     assert main(["convert", str(path), "-o", str(tmp_path / "x.parquet")]) == 2
     assert "not an ACLED export" in capsys.readouterr().err
+
+
+def test_compare_an_export_with_its_canonical_parquet(export, tmp_path, capsys):
+    # the export (one row unreadable) against the same events as Parquet:
+    # 49 pairs, the 50th event only in the Parquet file
+    events = synthetic_dataset(50, seed=2)["events"]
+    parquet_path = tmp_path / "events.parquet"
+    events.to_parquet(parquet_path)
+    matches, unmatched = tmp_path / "matches.csv", tmp_path / "unmatched.csv"
+    args = ["compare", str(export), str(parquet_path), "-o", str(matches),
+            "--unmatched", str(unmatched)]  # fmt: skip
+    assert main(args) == 0
+    text = capsys.readouterr().out
+    assert "matched pairs: 49" in text
+    assert f"wrote the matched pairs to {matches}" in text
+    pairs = pd.read_csv(matches)
+    assert (pairs["left_id"] == pairs["right_id"]).all()
+    assert (pairs["km_apart"] == 0).all()
+    assert pd.read_csv(unmatched)["side"].tolist() == ["right"]
+    assert main(["compare", str(export), str(parquet_path), "--format", "json", "--km", "0",
+                 "--days", "0", "--same", "none", "--no-widen"]) == 0  # fmt: skip
+    counts = json.loads(capsys.readouterr().out)
+    assert counts["matched"] == 49
+    assert counts["unmatched"]["right"] == {"no event within the window": 1}
