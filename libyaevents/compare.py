@@ -14,8 +14,9 @@ pairs them by location, time and type, in the spirit of MELTT (Donnay et al.,
    a month (3) up to 31; an event located near a place (``geo_precision`` 2) up
    to 25 km, one located in a region (3) up to 100 km. A pair uses the widest
    window either event allows.
-2. **Score.** ``days_apart / day window + km_apart / km window`` (each window
-   at least 1), plus 0.25 for each of ``sub_event_type``, ``actor1``,
+2. **Score.** ``days_apart / days + km_apart / km`` (the base windows, each
+   at least 1, so widening admits imprecise events without making them look
+   closer), plus 0.25 for each of ``sub_event_type``, ``actor1``,
    ``actor2`` that both datasets have and that differs (:data:`SECONDARY`;
    both empty counts as agreeing). Lower is closer.
 3. **One to one.** Pairs are accepted closest first, each event in at most one
@@ -384,7 +385,7 @@ def compare_events(
         kind_a, kind_b = _codes(left, right, same)
         kind = kind_a[pairs.i]
         pairs = pairs.keep((kind == kind_b[pairs.j]) & (kind >= 0))
-    score = pairs.score(left, right)
+    score = pairs.score(left, right, days, km)
     per_left = np.bincount(pairs.i, minlength=len(left))
     per_right = np.bincount(pairs.j, minlength=len(right))
     chosen = _greedy(pairs.i, pairs.j, score)
@@ -426,10 +427,14 @@ class _Candidates:
         """The pairs a boolean mask or an index array selects."""
         return _Candidates(*(getattr(self, f)[which] for f in self.__dataclass_fields__))
 
-    def score(self, left: pd.DataFrame, right: pd.DataFrame) -> Any:
-        """Closeness (lower is closer): days and km over their windows, sub-type penalty."""
-        score = self.days / np.maximum(self.day_window, 1)
-        score = score + self.km / np.maximum(self.km_window, 1.0)
+    def score(self, left: pd.DataFrame, right: pd.DataFrame, days: int, km: float) -> Any:
+        """Closeness (lower is closer): days and km over the base windows, disagreements.
+
+        Over the base windows, not the widened ones: widening lets an
+        imprecise event be a candidate, but does not make it look closer
+        than a precise event at the same distance.
+        """
+        score = self.days / max(days, 1) + self.km / max(km, 1.0)
         for column in SECONDARY:
             if column in left.columns and column in right.columns:
                 a, b = _codes(left, right, column)

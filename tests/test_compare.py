@@ -49,7 +49,7 @@ def candidates(left, right, *, days, km, same, widen):
                     not (pd.isna(a[c]) and pd.isna(b[c])) and a[c] != b[c]
                     for c in ("sub_event_type", "actor1", "actor2")
                 )
-                pairs.append((d / max(dw, 1) + k / max(kw, 1) + 0.25 * differ, i, j))
+                pairs.append((d / max(days, 1) + k / max(km, 1) + 0.25 * differ, i, j))
     return pairs
 
 
@@ -206,3 +206,37 @@ def test_bad_input_says_what_is_missing():
         compare_events(events, [1, 2])
     with pytest.raises(InputError, match="side must be"):
         compare_events(events, events).only("middle")
+
+
+def test_ucdp_events_meet_their_acled_counterparts():
+    # the UCDP loader's test rows (Tripoli, April-May 2019) against ACLED-style
+    # records of the same events: a day, two weeks and two days off, 1-2 km away
+    import io
+
+    from tests.test_ucdp import GED_HEADER, ROWS
+
+    ged = libyaevents.read_ucdp_ged(io.StringIO(GED_HEADER + "\n" + "\n".join(ROWS) + "\n"))
+    acled = synthetic_events(3, seed=12)
+    acled["event_date"] = pd.to_datetime(["2019-04-11", "2019-05-02", "2019-04-12"]).astype(
+        acled["event_date"].dtype
+    )
+    acled["latitude"] = [32.90, 32.88, 32.9025]
+    acled["longitude"] = [13.19, 13.18, 13.17]
+    acled["time_precision"] = np.int8(1)
+    acled["geo_precision"] = np.int8(1)
+    kinds = ["Battles", "Battles", "Violence against civilians"]
+    acled["event_type"] = pd.Categorical(kinds, dtype=acled["event_type"].dtype)
+    acled["sub_event_type"] = pd.Categorical(
+        ["Armed clash", "Armed clash", "Attack"], dtype=acled["sub_event_type"].dtype
+    )
+    violence = ["Political violence"] * 3
+    acled["disorder_type"] = pd.Categorical(violence, dtype=acled["disorder_type"].dtype)
+    result = compare_events(ged.events, acled, same="disorder_type", names=("ucdp", "acled"))
+    pairs = dict(zip(result.matches["left_row"], result.matches["right_row"], strict=True))
+    assert pairs == {0: 0, 1: 1, 2: 2}  # UCDP's month- and week-dated events need the widening
+    narrow = compare_events(ged.events, acled, same="disorder_type", widen=False)
+    assert list(narrow.matches["left_row"]) == [0]
+    reasons = dict(zip(narrow.only("left")["row"], narrow.only("left")["reason"], strict=True))
+    assert reasons == {1: REASONS[1], 2: REASONS[3]}  # row 2 wanted ACLED row 0, a day away
+    typed = compare_events(ged.events, acled)  # the crosswalk gives ACLED event types too
+    assert len(typed.matches) == 3
