@@ -164,9 +164,12 @@ def _share(part: int, whole: int) -> str:
     return f"{part / whole:.0%}" if whole else "-"
 
 
-def _check(frame: pd.DataFrame, side: str, same: str | None) -> None:
+def _events(given: Any, side: str, same: str | None) -> pd.DataFrame:
+    """The events frame of one side (a frame, or what ``load``/``read_acled`` return)."""
+    frame = getattr(given, "events", given)
     if not isinstance(frame, pd.DataFrame):
-        msg = f"{side}: expected a pandas DataFrame of events, got {type(frame).__name__}"
+        msg = (f"{side}: expected a pandas DataFrame of events (or a loaded release or "
+               f"file), got {type(given).__name__}")  # fmt: skip
         raise InputError(msg)
     needed = [*_REQUIRED, *([same] if same else [])]
     missing = [c for c in needed if c not in frame.columns]
@@ -175,6 +178,7 @@ def _check(frame: pd.DataFrame, side: str, same: str | None) -> None:
                "the file with libyaevents.read_acled / read_ucdp_ged, or pass same=None "
                "to compare without a type.")  # fmt: skip
         raise InputError(msg)
+    return frame
 
 
 def _windows(frame: pd.DataFrame, days: int, km: float, widen: bool) -> tuple[Any, Any]:
@@ -327,8 +331,8 @@ def _greedy(i: Any, j: Any, score: Any) -> Any:
 
 
 def compare_events(
-    left: pd.DataFrame,
-    right: pd.DataFrame,
+    left: pd.DataFrame | Any,
+    right: pd.DataFrame | Any,
     *,
     days: int = 1,
     km: float = 10.0,
@@ -340,9 +344,10 @@ def compare_events(
 
     Parameters
     ----------
-    left, right : DataFrame
-        Events in the canonical schema (a release's ``events``, ``read_acled(...)
-        .events``, ``read_ucdp_ged(...).events``). Needed: ``event_id_cnty``,
+    left, right : DataFrame, Release or Loaded
+        Events in the canonical schema: a frame, or what :func:`libyaevents.load`,
+        :func:`libyaevents.read_acled` or :func:`libyaevents.read_ucdp_ged`
+        return (their ``.events`` are used). Needed: ``event_id_cnty``,
         ``event_date``, ``latitude``, ``longitude`` and the ``same`` column;
         used when present: ``time_precision``, ``geo_precision``,
         ``sub_event_type``, ``event_type``, ``fatalities``.
@@ -373,8 +378,7 @@ def compare_events(
     if days < 0 or km < 0 or not np.isfinite(km):
         msg = f"days and km must be >= 0 (got days={days!r}, km={km!r})"
         raise InputError(msg)
-    _check(left, "left", same)
-    _check(right, "right", same)
+    left, right = _events(left, "left", same), _events(right, "right", same)
     band_km = max(km, 1.0)  # latitude bands as high as the base window (at least 1 km)
     a = _Side(left, days, km, widen, band_km)
     b = _Side(right, days, km, widen, band_km)

@@ -238,5 +238,5 @@ def test_ucdp_events_meet_their_acled_counterparts():
     assert list(narrow.matches["left_row"]) == [0]
     reasons = dict(zip(narrow.only("left")["row"], narrow.only("left")["reason"], strict=True))
     assert reasons == {1: REASONS[1], 2: REASONS[3]}  # row 2 wanted ACLED row 0, a day away
-    typed = compare_events(ged.events, acled)  # the crosswalk gives ACLED event types too
+    typed = compare_events(ged, acled)  # a Loaded is taken as its events; UCDP gets ACLED types
     assert len(typed.matches) == 3
