@@ -369,11 +369,19 @@ def _cmd_compare(args: argparse.Namespace) -> int:
     for path, frame in ((args.output, result.matches), (args.unmatched, result.unmatched)):
         if path:
             frame.to_csv(path, index=False)
+    if args.merged:
+        merged = result.merged()
+        if args.merged.endswith(".csv"):
+            merged.to_csv(args.merged, index=False)
+        else:
+            merged.to_parquet(args.merged, index=False)
     if args.format == "json":
         print(json.dumps(result.to_dict(), indent=2))
     else:
         print(result.summary())
-        for path, what in ((args.output, "matched pairs"), (args.unmatched, "unmatched events")):
+        written = ((args.output, "matched pairs"), (args.unmatched, "unmatched events"),
+                   (args.merged, "merged events"))  # fmt: skip
+        for path, what in written:
             if path:
                 print(f"wrote the {what} to {path}")
     return EXIT_OK
@@ -392,6 +400,8 @@ def _add_compare_command(sub: Any) -> None:
                      help="no wider windows for time/geo precision 2 and 3")  # fmt: skip
     cmp.add_argument("-o", "--output", help="CSV of the matched pairs")
     cmp.add_argument("--unmatched", help="CSV of the unmatched events with reasons")
+    cmp.add_argument("--merged", help="both datasets as one event list, each shared event "
+                     "once, with dataset and matched_id columns (.parquet, or .csv)")  # fmt: skip
     cmp.add_argument("--format", choices=("text", "json"), default="text")
     cmp.set_defaults(run=_cmd_compare)
 

@@ -54,7 +54,7 @@ Examples
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 import numpy as np
@@ -108,6 +108,8 @@ class Comparison:
     unmatched : DataFrame
         One row per event in no pair: ``side`` (``left``/``right``), ``id``,
         ``row``, ``event_date``, ``event_type``, ``fatalities``, ``reason``.
+    left_events, right_events : DataFrame
+        The events compared (the inputs, not copied), for :meth:`merged`.
     """
 
     names: tuple[str, str]
@@ -115,6 +117,31 @@ class Comparison:
     right_rows: int
     matches: pd.DataFrame
     unmatched: pd.DataFrame
+    left_events: pd.DataFrame = field(repr=False, compare=False)
+    right_events: pd.DataFrame = field(repr=False, compare=False)
+
+    def merged(self) -> pd.DataFrame:
+        """Both datasets as one event list: each shared event once.
+
+        Every left event, then the right events no left event matched; column
+        ``dataset`` names where the row comes from and ``matched_id`` the id of
+        its partner on the other side (empty when it has none). Rows =
+        ``left_rows + right_rows - len(matches)``. Ids may repeat across the
+        two datasets: this is a frame for analysis (counts, panels), not a
+        release table.
+        """
+        left, right = self.names
+        partner = pd.Series(pd.NA, index=range(self.left_rows), dtype="str")
+        partner.iloc[self.matches["left_row"].to_numpy()] = self.matches["right_id"].to_numpy()
+        mine = self.left_events.reset_index(drop=True).assign(dataset=left, matched_id=partner)
+        alone = self.only("right")["row"].to_numpy()
+        theirs = self.right_events.iloc[alone].reset_index(drop=True)
+        theirs = theirs.assign(
+            dataset=right, matched_id=pd.Series(pd.NA, index=theirs.index, dtype="str")
+        )
+        merged = pd.concat([mine, theirs], ignore_index=True)
+        merged["dataset"] = merged["dataset"].astype("str")
+        return merged
 
     def only(self, side: str) -> pd.DataFrame:
         """Unmatched events of one side (``"left"`` or ``"right"``)."""
@@ -404,7 +431,8 @@ def compare_events(
         _unmatched(right, "right", usable=b.usable, near=near_right,
                    typed=np.flatnonzero(per_right), matched=best.j),
     )  # fmt: skip
-    return Comparison(names, len(left), len(right), matches, pd.concat(sides, ignore_index=True))
+    unmatched = pd.concat(sides, ignore_index=True)
+    return Comparison(names, len(left), len(right), matches, unmatched, left, right)
 
 
 @dataclass(frozen=True)

@@ -206,8 +206,9 @@ def test_compare_an_export_with_its_canonical_parquet(export, tmp_path, capsys):
     parquet_path = tmp_path / "events.parquet"
     events.to_parquet(parquet_path)
     matches, unmatched = tmp_path / "matches.csv", tmp_path / "unmatched.csv"
+    merged = tmp_path / "merged.parquet"
     args = ["compare", str(export), str(parquet_path), "-o", str(matches),
-            "--unmatched", str(unmatched)]  # fmt: skip
+            "--unmatched", str(unmatched), "--merged", str(merged)]  # fmt: skip
     assert main(args) == 0
     text = capsys.readouterr().out
     assert "matched pairs: 49" in text
@@ -216,6 +217,9 @@ def test_compare_an_export_with_its_canonical_parquet(export, tmp_path, capsys):
     assert (pairs["left_id"] == pairs["right_id"]).all()
     assert (pairs["km_apart"] == 0).all()
     assert pd.read_csv(unmatched)["side"].tolist() == ["right"]
+    union = pd.read_parquet(merged)
+    assert len(union) == 50  # 49 shared events once, and the one only the Parquet file has
+    assert union["matched_id"].notna().sum() == 49
     assert main(["compare", str(export), str(parquet_path), "--format", "json", "--km", "0",
                  "--days", "0", "--same", "none", "--no-widen"]) == 0  # fmt: skip
     counts = json.loads(capsys.readouterr().out)

@@ -240,3 +240,24 @@ def test_ucdp_events_meet_their_acled_counterparts():
     assert reasons == {1: REASONS[1], 2: REASONS[3]}  # row 2 wanted ACLED row 0, a day away
     typed = compare_events(ged, acled)  # a Loaded is taken as its events; UCDP gets ACLED types
     assert len(typed.matches) == 3
+
+
+def test_merged_lists_each_shared_event_once(recoded):
+    events, other, _, new = recoded
+    result = compare_events(events, other, names=("acled", "recoded"))
+    merged = result.merged()
+    assert len(merged) == len(events) + len(other) - len(result.matches)
+    assert merged["dataset"].value_counts().to_dict() == {
+        "acled": len(events),
+        "recoded": len(other) - len(result.matches),
+    }
+    ours = merged[merged["dataset"] == "acled"].set_index("event_id_cnty")["matched_id"]
+    pairs = result.matches.set_index("left_id")["right_id"]
+    assert ours.loc[pairs.index].tolist() == pairs.tolist()
+    assert ours.drop(pairs.index).isna().all()
+    assert set(new["event_id_cnty"]) <= set(
+        merged.loc[merged["dataset"] == "recoded", "event_id_cnty"]
+    )
+    # still canonical events plus two columns: panels work on the union
+    panel = libyaevents.aggregate(merged, period="month", level="country")
+    assert panel["events"].sum() == len(merged)
