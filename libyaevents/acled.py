@@ -50,7 +50,7 @@ from libyaevents.errors import ReadError
 from libyaevents.loading import INT_BOUNDS, Columns, current_districts, finish, loaded
 from libyaevents.loadreport import Loaded
 from libyaevents.tables import EVENTS
-from libyaevents.vocab import actortypes, gazetteer, taxonomy
+from libyaevents.vocab import actortypes, countries, gazetteer, taxonomy
 from libyaevents.vocab.legacy import LEGACY_EVENT_TYPES
 
 #: pyarrow.compute, untyped: its stubs reject valid calls on chunked arrays and scalars.
@@ -147,12 +147,27 @@ def _civilian_targeting(cols: Columns) -> None:
     cols.vocabulary("civilian_targeting", (taxonomy.CIVILIAN_TARGETING,), "'Civilian targeting'")
 
 
-def _libya_defaults(cols: Columns) -> None:
-    """Legacy files have no iso or region: fill them where the country is Libya."""
+def _legacy_defaults(cols: Columns) -> None:
+    """Legacy files have no iso or region: take them from ``GWNO`` (or Libya's own).
+
+    The Gleditsch-Ward code gives the ISO 3166 numeric code of every state and
+    the ACLED region where this project knows it (:mod:`libyaevents.vocab.countries`);
+    a Libyan row without a usable code still gets Libya's.
+    """
+    gw, _ = convert.integers(cols.get("gwno"), 0, 10**4)
+    top = max(countries.BY_GW)
+    slot = pc.if_else(pc.less_equal(gw, top), gw, None)
+    known = [countries.BY_GW.get(i) for i in range(top + 1)]
     libya = pc.fill_null(pc.equal(cols.get("country"), gazetteer.COUNTRY), False)
-    for name, value in (("iso", str(gazetteer.ISO)), ("region", gazetteer.REGION)):
+    for name, libyan, values in (
+        ("iso", str(gazetteer.ISO), [None if c is None else str(c.iso) for c in known]),
+        ("region", gazetteer.REGION, [None if c is None else c.region for c in known]),
+    ):
         if name not in cols.text:
-            cols.text[name] = pc.if_else(libya, value, pa.scalar(None, convert.TEXT))
+            from_gw = pc.take(pa.array(values, convert.TEXT), slot)
+            cols.text[name] = pc.coalesce(
+                from_gw, pc.if_else(libya, libyan, pa.scalar(None, convert.TEXT))
+            )
 
 
 def _libya_admin(cols: Columns) -> None:
@@ -179,7 +194,7 @@ def _libya_admin(cols: Columns) -> None:
 
 
 def _convert(cols: Columns, vintage: str) -> None:
-    _libya_defaults(cols)
+    _legacy_defaults(cols)
     _libya_admin(cols)
     cols.out["event_date"], bad = convert.dates(cols.get("event_date"))
     cols.reject("event_date", bad, "not a date in a known format (2020-03-21, 21 March 2020, "
@@ -243,6 +258,8 @@ def events_from_text(text: CsvText) -> Loaded:
             unnamed |= convert.present(column)
         elif key in _DROPPED:
             file_notes.append(f"column {name!r} is not kept (not part of the canonical table)")
+            if key == "gwno":  # legacy: the country's code gives iso and region
+                columns[key] = convert.text(column)
         elif key in EVENTS.names:
             if key in columns:
                 file_notes.append(f"column {name!r} appears twice; the last one is used")

@@ -30,8 +30,9 @@ country, latitude,     as in GED; ``adm_1``/``adm_2`` -> admin1/admin2 (Libyan
 longitude, admin1/2    districts resolved to the current region and district)
 location               ``where_coordinates``
 geo_precision          ``where_prec`` 1 -> 1; 2, 3, 5 -> 2; 4, 6, 7 -> 3
-iso, region            from ``country_id`` (Gleditsch-Ward) for Libya and its
-                       neighbours; empty otherwise
+iso, region            from ``country_id`` (Gleditsch-Ward): ISO 3166 numeric
+                       for every state GED covers; ACLED's region where
+                       known, else GED's ``region`` (noted in the file notes)
 source                 ``source_office`` (outlets), else ``UCDP GED``
 notes                  composed from GED's death counts (no source text)
 source_scale,          not coded by UCDP: left empty (validate() reports them)
@@ -70,7 +71,7 @@ from libyaevents.errors import ReadError
 from libyaevents.loading import Columns, current_districts, finish, loaded
 from libyaevents.loadreport import Loaded
 from libyaevents.tables import EVENTS
-from libyaevents.vocab import actortypes, gazetteer, taxonomy
+from libyaevents.vocab import actortypes, countries, gazetteer, taxonomy
 
 #: pyarrow.compute, untyped: its stubs reject valid calls on chunked arrays and scalars.
 pc: Any = _compute
@@ -94,24 +95,16 @@ CROSSWALK: Final = MappingProxyType(
         "location": ("where_coordinates", False),
         "admin1": ("adm_1 (Libya: current region)", False),
         "admin2": ("adm_2 (Libya: current district)", False),
-        "iso": ("country_id (Gleditsch-Ward) for Libya and neighbours", False),
+        "iso": ("country_id (Gleditsch-Ward) -> ISO 3166 numeric", False),
+        "region": ("country_id -> ACLED region where known, else GED's region", True),
         "source": ("source_office", False),
         "notes": ("composed from GED's death counts", False),
     }
 )
 
-#: Gleditsch-Ward country code -> (ISO 3166 numeric, ACLED region), for Libya and neighbours.
-GW_TO_ISO: Final = MappingProxyType(
-    {
-        620: (434, "Northern Africa"),  # Libya
-        651: (818, "Northern Africa"),  # Egypt
-        616: (788, "Northern Africa"),  # Tunisia
-        615: (12, "Northern Africa"),  # Algeria
-        483: (148, "Middle Africa"),  # Chad
-        625: (729, "Northern Africa"),  # Sudan
-        436: (562, "Western Africa"),  # Niger
-    }
-)
+#: Gleditsch-Ward country code -> (ISO 3166 numeric, ACLED region or None): every
+#: state GED covers (see :mod:`libyaevents.vocab.countries`).
+GW_TO_ISO: Final = MappingProxyType({c.gw: (c.iso, c.region) for c in countries.COUNTRIES})
 
 _REQUIRED: Final = ("id", "type_of_violence", "side_a", "side_b", "best", "date_start")
 _TIME_PRECISION: Final = {"1": 1, "2": 2, "3": 2, "4": 3, "5": 3}
@@ -156,19 +149,18 @@ def _dates(cols: Columns) -> Any:
     return pc.cast(pc.cast(middle, pa.int32()), pa.date32())
 
 
-def _place(cols: Columns) -> None:
+def _place(cols: Columns) -> int:
+    """iso and region from ``country_id``; return how many rows took UCDP's region."""
     country_id, bad = convert.integers(cols.get("country_id"), 0, 10**4)
     cols.reject("country_id", bad, "not a Gleditsch-Ward country code")
-    iso = {k: v[0] for k, v in GW_TO_ISO.items()}
-    region = {k: v[1] for k, v in GW_TO_ISO.items()}
-    cols.out["iso"] = pc.take(
-        pa.array([iso.get(i) for i in range(max(GW_TO_ISO) + 1)], pa.int64()),
-        pc.if_else(pc.less_equal(country_id, max(GW_TO_ISO)), country_id, None),
-    )
-    cols.out["region"] = pc.take(
-        pa.array([region.get(i) for i in range(max(GW_TO_ISO) + 1)], convert.TEXT),
-        pc.if_else(pc.less_equal(country_id, max(GW_TO_ISO)), country_id, None),
-    )
+    top = max(GW_TO_ISO)
+    slot = pc.if_else(pc.less_equal(country_id, top), country_id, None)
+    table = [GW_TO_ISO.get(i, (None, None)) for i in range(top + 1)]
+    cols.out["iso"] = pc.take(pa.array([iso for iso, _ in table], pa.int64()), slot)
+    unknown = convert.present(country_id) & ~convert.present(cols.out["iso"]) & ~bad
+    cols.caveat("country_id", unknown, "not a Gleditsch-Ward code GED uses: iso left empty")
+    acled = pc.take(pa.array([region for _, region in table], convert.TEXT), slot)
+    cols.out["region"] = pc.coalesce(acled, cols.get("region"))  # else UCDP's own region
     cols.out["country"] = cols.get("country")
     admin1 = pc.replace_substring_regex(cols.get("adm_1"), _ADMIN_SUFFIX, "")
     admin2 = pc.replace_substring_regex(cols.get("adm_2"), _ADMIN_SUFFIX, "")
@@ -185,6 +177,7 @@ def _place(cols: Columns) -> None:
     geo, bad_geo = convert.lookup(cols.get("where_prec"), _GEO_PRECISION, pa.int64())
     cols.reject("where_prec", bad_geo, "not a UCDP where_prec (1-7)")
     cols.out["geo_precision"] = geo
+    return int((~convert.present(acled) & convert.present(cols.get("region"))).sum())
 
 
 def _violence(cols: Columns) -> Any:
@@ -273,7 +266,7 @@ def events_from_ged(text: CsvText) -> Loaded:
                 "dated to more than a month: coded as time_precision 3")  # fmt: skip
     violence = _violence(cols)
     _actors(cols, violence)
-    _place(cols)
+    ucdp_regions = _place(cols)
     best, bad_best = convert.integers(cols.get("best"), 0, 2**31 - 1)
     cols.reject("best", bad_best, "not a death count")
     cols.out["fatalities"] = best
@@ -285,6 +278,11 @@ def events_from_ged(text: CsvText) -> Loaded:
         "source_scale and timestamp are not coded by UCDP: left empty",
         "event types and actor types are approximations (see libyaevents.ucdp)",
     ]
+    if ucdp_regions:
+        file_notes.append(
+            f"region: {ucdp_regions:,} rows keep UCDP's region (no ACLED region is known "
+            "here for their country; see libyaevents.vocab.countries)"
+        )
     return loaded(
         text, events, problems, notes, lines=lines, vintage="ucdp-ged", file_notes=file_notes
     )

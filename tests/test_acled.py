@@ -313,3 +313,17 @@ def test_any_events_round_trip_through_an_acled_csv(seed, rows, labels):
     columns = [c for c in ACLED_COLUMNS if c in events]
     pd.testing.assert_frame_equal(loaded.events[columns], events[columns].reset_index(drop=True))
     assert loaded.ok
+
+
+def test_legacy_files_of_other_countries_take_iso_from_gwno():
+    rows = [
+        LEGACY_ROWS[0],
+        LEGACY_ROWS[0].replace("620,LBY1,1,", "651,EGY1,1,").replace(",Libya,", ",Egypt,"),
+        LEGACY_ROWS[0].replace("620,LBY1,1,", "475,NIG1,1,").replace(",Libya,", ",Nigeria,"),
+        LEGACY_ROWS[0].replace("620,LBY1,1,", ",LBY4,4,"),  # no code: a Libyan row still is
+    ]
+    raw = (LEGACY_HEADER + "\n" + "\n".join(rows) + "\n").encode("cp1252")
+    events = libyaevents.read_acled(io.BytesIO(raw)).events.set_index("event_id_cnty")
+    assert events["iso"].to_dict() == {"LBY1": 434, "EGY1": 818, "NIG1": 566, "LBY4": 434}
+    assert events.at["EGY1", "region"] == "Northern Africa"
+    assert pd.isna(events.at["NIG1", "region"])  # ACLED's region for Nigeria is not known here

@@ -157,3 +157,24 @@ def test_an_event_without_side_b_is_one_sided():
     assert pd.isna(event["actor2"])
     assert pd.isna(event["inter2"])
     assert event["interaction"] == 10  # Government of ... alone: state forces only
+
+
+def test_countries_outside_libya_get_iso_everywhere_and_a_region():
+    # a global GED file: Pakistan (no ACLED region known here: GED's kept),
+    # Somalia (ACLED's region), and a code GED does not use
+    rows = [
+        _row(id=400001, country="Pakistan", country_id=770, region="Asia", latitude=33.6,
+             longitude=73.0, adm_1="Punjab province"),
+        _row(id=400002, country="Somalia", country_id=520, latitude=2.04, longitude=45.34,
+             adm_1="Banadir region"),
+        _row(id=400003, country="Atlantis", country_id=999),
+    ]  # fmt: skip
+    loaded = libyaevents.read_ucdp_ged(_ged(*rows))
+    events = loaded.events.set_index("event_id_cnty")
+    assert events.loc["UCD400001", ["iso", "region"]].tolist() == [586, "Asia"]
+    assert events.loc["UCD400002", ["iso", "region"]].tolist() == [706, "Eastern Africa"]
+    assert events.loc["UCD400001", "admin1"] == "Punjab"  # only Libyan districts are resolved
+    assert pd.isna(events.loc["UCD400003", "iso"])
+    note = loaded.notes[loaded.notes["record_id"] == "400003"]
+    assert note["note"].str.contains("not a Gleditsch-Ward code GED uses").all()
+    assert any("2 rows keep UCDP's region" in n for n in loaded.file_notes)

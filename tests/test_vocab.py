@@ -85,3 +85,19 @@ def test_vocabularies_cover_a_real_current_export(shared_acled):
         for a, b in zip(codes_1, codes_2, strict=True)
     ]
     assert list(frame["interaction"].map(actortypes.INTERACTION_CODE)) == expected
+
+
+def test_country_codes_agree_with_iso_3166():
+    pycountry = pytest.importorskip("pycountry", reason="pycountry (dev group) checks ISO codes")
+    from libyaevents.vocab.countries import ACLED_REGIONS, COUNTRIES
+
+    assert len({c.gw for c in COUNTRIES}) == len(COUNTRIES)
+    assert len({c.iso for c in COUNTRIES}) == len(COUNTRIES)
+    for country in COUNTRIES:
+        if country.name == "Kosovo":  # no ISO 3166 numeric code
+            assert country.iso == 0
+            continue
+        iso = pycountry.countries.get(numeric=f"{country.iso:03d}")
+        assert iso is not None, country
+        assert iso.name == country.name, country
+    assert {c.gw for c in COUNTRIES if c.region} == set(ACLED_REGIONS)
