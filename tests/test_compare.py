@@ -261,3 +261,11 @@ def test_merged_lists_each_shared_event_once(recoded):
     # still canonical events plus two columns: panels work on the union
     panel = libyaevents.aggregate(merged, period="month", level="country")
     assert panel["events"].sum() == len(merged)
+
+
+def test_an_empty_side_leaves_every_other_event_unmatched():
+    events = _cluster(5, seed=9)
+    result = compare_events(events.iloc[:0], events)
+    assert result.matches.empty
+    assert list(result.only("right")["reason"]) == [REASONS[1]] * 5
+    assert len(result.merged()) == 5
