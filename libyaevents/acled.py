@@ -47,10 +47,17 @@ import pyarrow.csv as pv
 from libyaevents import convert
 from libyaevents.csvread import CsvText, Progress, Source, read_csv_text
 from libyaevents.errors import ReadError
-from libyaevents.loading import INT_BOUNDS, Columns, current_districts, finish, loaded
+from libyaevents.loading import (
+    INT_BOUNDS,
+    Columns,
+    country_codes,
+    current_districts,
+    finish,
+    loaded,
+)
 from libyaevents.loadreport import Loaded
 from libyaevents.tables import EVENTS
-from libyaevents.vocab import actortypes, countries, gazetteer, taxonomy
+from libyaevents.vocab import actortypes, gazetteer, taxonomy
 from libyaevents.vocab.legacy import LEGACY_EVENT_TYPES
 
 #: pyarrow.compute, untyped: its stubs reject valid calls on chunked arrays and scalars.
@@ -154,20 +161,15 @@ def _legacy_defaults(cols: Columns) -> None:
     the ACLED region where this project knows it (:mod:`libyaevents.vocab.countries`);
     a Libyan row without a usable code still gets Libya's.
     """
-    gw, _ = convert.integers(cols.get("gwno"), 0, 10**4)
-    top = max(countries.BY_GW)
-    slot = pc.if_else(pc.less_equal(gw, top), gw, None)
-    known = [countries.BY_GW.get(i) for i in range(top + 1)]
+    iso, region = country_codes(convert.integers(cols.get("gwno"), 0, 10**4)[0])
     libya = pc.fill_null(pc.equal(cols.get("country"), gazetteer.COUNTRY), False)
-    for name, libyan, values in (
-        ("iso", str(gazetteer.ISO), [None if c is None else str(c.iso) for c in known]),
-        ("region", gazetteer.REGION, [None if c is None else c.region for c in known]),
+    for name, libyan, from_gw in (
+        ("iso", str(gazetteer.ISO), pc.cast(iso, convert.TEXT)),
+        ("region", gazetteer.REGION, region),
     ):
         if name not in cols.text:
-            from_gw = pc.take(pa.array(values, convert.TEXT), slot)
-            cols.text[name] = pc.coalesce(
-                from_gw, pc.if_else(libya, libyan, pa.scalar(None, convert.TEXT))
-            )
+            fallback = pc.if_else(libya, libyan, pa.scalar(None, convert.TEXT))
+            cols.text[name] = pc.coalesce(from_gw, fallback)
 
 
 def _libya_admin(cols: Columns) -> None:

@@ -25,13 +25,14 @@ from libyaevents.registry import actors_from_events
 from libyaevents.schema import arrow_type, pandas_dtype
 from libyaevents.spec import Field
 from libyaevents.tables import EVENTS
-from libyaevents.vocab import gazetteer
+from libyaevents.vocab import countries, gazetteer
 
 #: pyarrow.compute, untyped: its stubs reject valid calls on chunked arrays and scalars.
 pc: Any = _compute
 
 __all__ = [
-    "INT_BOUNDS", "Columns", "current_districts", "finish", "loaded", "to_frame", "typed_arrow",
+    "INT_BOUNDS", "Columns", "country_codes", "current_districts", "finish", "loaded",
+    "to_frame", "typed_arrow",
 ]  # fmt: skip
 
 #: Range of each integer kind, for conversions that must fit before narrowing.
@@ -100,6 +101,18 @@ def current_districts(values: Any) -> Any:
     names = pc.unique(values).drop_null().to_pylist()
     district = {n: d for n in names if (d := gazetteer.resolve_admin2(n)) is not None}
     return convert.lookup(values, district, convert.TEXT)[0]
+
+
+def country_codes(gw: Any) -> tuple[Any, Any]:
+    """ISO 3166 numeric code and ACLED region of Gleditsch-Ward codes (null where unknown).
+
+    See :mod:`libyaevents.vocab.countries`: every state UCDP's GED covers has
+    an ISO code; the ACLED region only where the project knows it.
+    """
+    known = list(countries.BY_GW.values())
+    position = pc.index_in(gw, value_set=pa.array([c.gw for c in known], pa.int64()))
+    iso = pc.take(pa.array([c.iso for c in known], pa.int64()), position)
+    return iso, pc.take(pa.array([c.region for c in known], convert.TEXT), position)
 
 
 def typed_arrow(values: Any, field: Field) -> Any:

@@ -68,7 +68,7 @@ import pyarrow.compute as _compute
 from libyaevents import convert
 from libyaevents.csvread import CsvText, Progress, Source, read_csv_text
 from libyaevents.errors import ReadError
-from libyaevents.loading import Columns, current_districts, finish, loaded
+from libyaevents.loading import Columns, country_codes, current_districts, finish, loaded
 from libyaevents.loadreport import Loaded
 from libyaevents.tables import EVENTS
 from libyaevents.vocab import actortypes, countries, gazetteer, taxonomy
@@ -153,13 +153,9 @@ def _place(cols: Columns) -> int:
     """iso and region from ``country_id``; return how many rows took UCDP's region."""
     country_id, bad = convert.integers(cols.get("country_id"), 0, 10**4)
     cols.reject("country_id", bad, "not a Gleditsch-Ward country code")
-    top = max(GW_TO_ISO)
-    slot = pc.if_else(pc.less_equal(country_id, top), country_id, None)
-    table = [GW_TO_ISO.get(i, (None, None)) for i in range(top + 1)]
-    cols.out["iso"] = pc.take(pa.array([iso for iso, _ in table], pa.int64()), slot)
+    cols.out["iso"], acled = country_codes(country_id)
     unknown = convert.present(country_id) & ~convert.present(cols.out["iso"]) & ~bad
     cols.caveat("country_id", unknown, "not a Gleditsch-Ward code GED uses: iso left empty")
-    acled = pc.take(pa.array([region for _, region in table], convert.TEXT), slot)
     cols.out["region"] = pc.coalesce(acled, cols.get("region"))  # else UCDP's own region
     cols.out["country"] = cols.get("country")
     admin1 = pc.replace_substring_regex(cols.get("adm_1"), _ADMIN_SUFFIX, "")
