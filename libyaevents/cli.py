@@ -136,12 +136,8 @@ def _cmd_validate(args: argparse.Namespace) -> int:
     return _render(validate(frame, table, today=args.today), args)
 
 
-def _events_of(args: argparse.Namespace, given: str | None = None) -> pd.DataFrame:
-    """Events from a release version, a canonical Parquet file, or any export the loaders read.
-
-    ``given`` is the input (``args.input`` by default).
-    """
-    name = args.input if given is None else given
+def _events_of(name: str, store: str | None) -> pd.DataFrame:
+    """Events from a release version, a canonical Parquet file, or any export the loaders read."""
     source = Path(name)
     if source.suffix == ".parquet" and source.is_file():
         frame, _ = read_table(source, "events")
@@ -152,11 +148,11 @@ def _events_of(args: argparse.Namespace, given: str | None = None) -> pd.DataFra
             print(f"libyaevents: {loaded.rows_reported:,} rows of {source} could not be read "
                   "and are not counted (see `libyaevents convert`)", file=sys.stderr)  # fmt: skip
         return loaded.events
-    return load(name, store=args.store).events
+    return load(name, store=store).events
 
 
 def _cmd_aggregate(args: argparse.Namespace) -> int:
-    events = _events_of(args)
+    events = _events_of(args.input, args.store)
     if args.indicators:
         panel = indicators(events, period=args.period, level=args.level, min_events=args.min_events)
     else:
@@ -175,7 +171,7 @@ def _cmd_aggregate(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
-    events = _events_of(args)
+    events = _events_of(args.input, args.store)
     if args.to == "acled-csv":
         write_acled(events, args.output, labels=not args.numeric)
     elif args.to == "geojson":
@@ -187,7 +183,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
-    events = _events_of(args)
+    events = _events_of(args.input, args.store)
     if args.kind == "timeline":
         path = plot_timeline(events, args.output, period=args.period)
     else:
@@ -362,7 +358,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     result = compare_events(
-        _events_of(args, args.left), _events_of(args, args.right),
+        _events_of(args.left, args.store), _events_of(args.right, args.store),
         days=args.days, km=args.km, same=None if args.same == "none" else args.same,
         widen=args.widen, names=(args.left, args.right),
     )  # fmt: skip

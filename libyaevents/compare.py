@@ -95,8 +95,6 @@ class Comparison:
     ----------
     names : tuple of str
         Labels of the two datasets (for summaries).
-    left_rows, right_rows : int
-        Events in each dataset.
     matches : DataFrame
         One row per matched pair: ``left_id``, ``right_id``, ``left_date``,
         ``right_date``, ``days_apart``, ``km_apart``, ``score``,
@@ -113,12 +111,20 @@ class Comparison:
     """
 
     names: tuple[str, str]
-    left_rows: int
-    right_rows: int
     matches: pd.DataFrame
     unmatched: pd.DataFrame
     left_events: pd.DataFrame = field(repr=False, compare=False)
     right_events: pd.DataFrame = field(repr=False, compare=False)
+
+    @property
+    def left_rows(self) -> int:
+        """Events in the left dataset."""
+        return len(self.left_events)
+
+    @property
+    def right_rows(self) -> int:
+        """Events in the right dataset."""
+        return len(self.right_events)
 
     def merged(self) -> pd.DataFrame:
         """Both datasets as one event list: each shared event once.
@@ -432,7 +438,7 @@ def compare_events(
                    typed=np.flatnonzero(per_right), matched=best.j),
     )  # fmt: skip
     unmatched = pd.concat(sides, ignore_index=True)
-    return Comparison(names, len(left), len(right), matches, unmatched, left, right)
+    return Comparison(names, matches, unmatched, left, right)
 
 
 @dataclass(frozen=True)

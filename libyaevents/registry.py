@@ -40,6 +40,8 @@ pc: Any = _compute
 
 __all__ = ["actors_from_events"]
 
+#: What mentions are grouped by.
+_KEYS: Final = ["name", "main", "inter", "country"]
 _SIDES: Final = (("actor1", "assoc_actor_1", "inter1"), ("actor2", "assoc_actor_2", "inter2"))
 _ASSOCIATED_NOTE: Final = (
     "Named only as an associated actor; actor type taken from the side it is associated with."
@@ -63,7 +65,6 @@ def _mentions(events: pd.DataFrame) -> pa.Table:
     text = pa.large_string()
     date = _column(events, "event_date", pa.timestamp("ms"))
     country = _column(events, "country", text)
-    keys = ["name", "main", "inter", "country"]
     parts = []
     for name_col, assoc_col, inter_col in _SIDES:
         if name_col not in events:
@@ -84,7 +85,7 @@ def _mentions(events: pd.DataFrame) -> pa.Table:
         ("event_date_min", "min"),
         ("event_date_max", "max"),
     ]
-    together = pa.concat_tables(parts).group_by(keys, use_threads=False).aggregate(totals)
+    together = pa.concat_tables(parts).group_by(_KEYS, use_threads=False).aggregate(totals)
     named = pc.fill_null(pc.not_equal(together["name"], ""), False)  # no name: not an actor
     return together.filter(named).rename_columns({f"{a}_{f}": a for a, f in totals})
 
@@ -92,7 +93,7 @@ def _mentions(events: pd.DataFrame) -> pa.Table:
 def _grouped(names: Any, main: bool, side: dict[str, Any]) -> pa.Table:
     """Mentions per (name, main, inter, country): count, first and last date."""
     mentions = pa.table({"name": names, "main": pa.repeat(main, len(names)), **side})
-    grouped = mentions.group_by(["name", "main", "inter", "country"], use_threads=False)
+    grouped = mentions.group_by(_KEYS, use_threads=False)
     return grouped.aggregate(
         [("event_date", "count"), ("event_date", "min"), ("event_date", "max")]
     )
