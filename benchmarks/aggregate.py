@@ -11,12 +11,10 @@ Not a test: nothing asserts a time.
 
 from __future__ import annotations
 
-import argparse
-
 import pandas as pd
 
 import libyaevents
-from benchmarks.common import best
+from benchmarks.common import arguments, best
 from libyaevents.synthetic import synthetic_events
 
 
@@ -31,10 +29,7 @@ def by_hand(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=5)
-    args = parser.parse_args()
+    args = arguments(__doc__, rows=1_000_000, repeat=5)
     events = synthetic_events(args.rows, seed=0)
     ours = libyaevents.aggregate(events, period="week", level="admin1")
     theirs = by_hand(events)

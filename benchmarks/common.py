@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -30,3 +31,11 @@ def reset_peak() -> None:
     clear = Path("/proc/self/clear_refs")
     if clear.exists():
         clear.write_text("5")
+
+
+def arguments(doc: str | None, *, rows: int, repeat: int = 3) -> argparse.Namespace:
+    """Parse the options every benchmark takes: ``--rows`` and ``--repeat``."""
+    parser = argparse.ArgumentParser(description=doc)
+    parser.add_argument("--rows", type=int, default=rows)
+    parser.add_argument("--repeat", type=int, default=repeat)
+    return parser.parse_args()

@@ -14,12 +14,10 @@ which the baseline cannot express. Not a test: nothing asserts a time.
 
 from __future__ import annotations
 
-import argparse
-
 import numpy as np
 import pandas as pd
 
-from benchmarks.common import best
+from benchmarks.common import arguments, best
 from libyaevents import compare_events
 from libyaevents.synthetic import synthetic_events
 
@@ -41,10 +39,7 @@ def by_hand(left: pd.DataFrame, right: pd.DataFrame) -> pd.DataFrame:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    args = arguments(__doc__, rows=100_000)
     left = synthetic_events(args.rows, seed=1)
     right = synthetic_events(args.rows, seed=2)
     print(f"{args.rows:,} x {args.rows:,} synthetic events")

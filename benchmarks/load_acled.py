@@ -14,7 +14,6 @@ read adds in a fresh process. Not a test: nothing asserts a time.
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 import tempfile
@@ -25,7 +24,7 @@ from typing import Any
 import pandas as pd
 
 import libyaevents
-from benchmarks.common import best
+from benchmarks.common import arguments, best
 from libyaevents.acled import write_acled
 from libyaevents.schema import pandas_dtype
 from libyaevents.synthetic import synthetic_events
@@ -85,10 +84,7 @@ def peak(reader: str, path: Path, labels: bool) -> float:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    args = arguments(__doc__, rows=1_000_000)
     events = synthetic_events(args.rows, seed=0)
     folder = Path(tempfile.mkdtemp(prefix="libyaevents-bench-"))
     print(f"libyaevents {libyaevents.__version__}, pandas {pd.__version__}, rows {args.rows:,}")

@@ -11,7 +11,6 @@ VmHWM) against the loaded frames' own size. Not a test: nothing asserts a time.
 
 from __future__ import annotations
 
-import argparse
 import subprocess
 import sys
 import tempfile
@@ -23,7 +22,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 import libyaevents
-from benchmarks.common import best
+from benchmarks.common import arguments, best
 from libyaevents.schema import pandas_dtype
 from libyaevents.synthetic import synthetic_dataset
 from libyaevents.tables import EVENTS
@@ -76,10 +75,7 @@ def row(label: str, seconds: float, base: float, note: str = "") -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    args = arguments(__doc__, rows=1_000_000)
     data = synthetic_dataset(args.rows, seed=0)
     store = Path(tempfile.mkdtemp(prefix="libyaevents-bench-"))
     t0 = time.perf_counter()

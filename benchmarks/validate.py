@@ -11,7 +11,6 @@ VmHWM, reset through /proc/self/clear_refs). Not a test: nothing asserts a time.
 
 from __future__ import annotations
 
-import argparse
 import time
 from collections.abc import Callable
 
@@ -19,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 import libyaevents
-from benchmarks.common import reset_peak, rss_mb
+from benchmarks.common import arguments, reset_peak, rss_mb
 from libyaevents.schema import LIST_FORMAT_PATTERN
 from libyaevents.synthetic import synthetic_events
 from libyaevents.vocab import actortypes, codes, gazetteer, taxonomy
@@ -115,10 +114,7 @@ def measure(fn: Callable[[], object], repeat: int) -> tuple[float, float]:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__)
-    parser.add_argument("--rows", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=3)
-    args = parser.parse_args()
+    args = arguments(__doc__, rows=1_000_000)
     events = synthetic_events(args.rows, seed=0)
     print(f"libyaevents {libyaevents.__version__}, pandas {pd.__version__}, rows {args.rows:,}")
     print(f"{'data':<10} {'contender':<24} {'seconds':>8} {'ratio':>6} {'peak +MB':>9} failures")
