@@ -2,7 +2,7 @@
 
 Run:  python -m benchmarks.aggregate [--rows 1000000] [--repeat 5]
 
-On the same synthetic events, in this process: ``libyaevents.aggregate`` (ACLED
+On the same synthetic events, in this process: ``libyaevents.analysis.panels`` (ACLED
 weeks, admin1, events and fatalities) against the groupby an analyst writes by
 hand for the same panel, checked to give the same numbers; then the zero-filled
 panel and a breakdown by event type for reference. Best of ``--repeat`` runs.

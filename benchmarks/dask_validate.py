@@ -3,7 +3,7 @@
 Run:  python -m benchmarks.dask_validate [--rows 20000000] [--batch 500000]
 
 Synthetic events are written in files of ``--batch`` rows (never more than one
-batch in memory), then validated by ``libyaevents.distributed.validate_dask``
+batch in memory), then validated by ``libyaevents.validation.partitioned.validate_dask``
 from ``dask.dataframe.read_parquet``. Baseline in the same run: the in-memory
 ``libyaevents.validate`` of a single batch, scaled by the number of batches.
 Reported: time, ratio, and the peak resident memory of the process (VmHWM).
@@ -21,8 +21,8 @@ import dask.dataframe as dd
 
 import libyaevents
 from benchmarks.common import reset_peak, rss_mb
-from libyaevents.distributed import validate_dask
 from libyaevents.synthetic import synthetic_events
+from libyaevents.validation.partitioned import validate_dask
 
 TODAY = "2026-01-01"
 

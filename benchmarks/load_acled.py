@@ -25,10 +25,10 @@ import pandas as pd
 
 import libyaevents
 from benchmarks.common import arguments, best
-from libyaevents.acled import write_acled
-from libyaevents.schema import pandas_dtype
+from libyaevents.readers.acled import write_acled
+from libyaevents.schema.models import pandas_dtype
+from libyaevents.schema.tables import EVENTS
 from libyaevents.synthetic import synthetic_events
-from libyaevents.tables import EVENTS
 
 _CHILD = """
 import sys

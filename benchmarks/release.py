@@ -23,9 +23,9 @@ import pyarrow.parquet as pq
 
 import libyaevents
 from benchmarks.common import arguments, best
-from libyaevents.schema import pandas_dtype
+from libyaevents.schema.models import pandas_dtype
+from libyaevents.schema.tables import EVENTS
 from libyaevents.synthetic import synthetic_dataset
-from libyaevents.tables import EVENTS
 
 TODAY = "2026-01-01"
 

@@ -19,7 +19,7 @@ import pandas as pd
 
 import libyaevents
 from benchmarks.common import arguments, reset_peak, rss_mb
-from libyaevents.schema import LIST_FORMAT_PATTERN
+from libyaevents.schema.models import LIST_FORMAT_PATTERN
 from libyaevents.synthetic import synthetic_events
 from libyaevents.vocab import actortypes, codes, gazetteer, taxonomy
 

@@ -11,9 +11,8 @@ Examples
 """
 
 from libyaevents._version import __version__
-from libyaevents.acled import read_acled, write_acled
-from libyaevents.aggregate import aggregate
-from libyaevents.compare import Comparison, compare_events
+from libyaevents.analysis.matching import Comparison, compare_events
+from libyaevents.analysis.panels import aggregate
 from libyaevents.errors import (
     InputError,
     IntegrityError,
@@ -24,8 +23,11 @@ from libyaevents.errors import (
     ReleaseNotFoundError,
     ValidationError,
 )
-from libyaevents.loadreport import Loaded
-from libyaevents.releases import (
+from libyaevents.readers.account import Loaded
+from libyaevents.readers.acled import read_acled, write_acled
+from libyaevents.readers.coded import Sources, read_sources
+from libyaevents.readers.ucdp import read_ucdp_ged
+from libyaevents.releases.release import (
     Release,
     VerifyResult,
     build_release,
@@ -34,12 +36,10 @@ from libyaevents.releases import (
     load,
     verify_release,
 )
-from libyaevents.schema import arrow_schema, pandera_schema
-from libyaevents.sources import Sources, read_sources
-from libyaevents.summary import Summary, summarise
-from libyaevents.tables import ACTORS, EVENTS, MEASURES, TABLES
-from libyaevents.ucdp import read_ucdp_ged
-from libyaevents.validation import RULE_CODES, ValidationReport, validate
+from libyaevents.releases.summary import Summary, summarise
+from libyaevents.schema.models import arrow_schema, pandera_schema
+from libyaevents.schema.tables import ACTORS, EVENTS, MEASURES, TABLES
+from libyaevents.validation.validator import RULE_CODES, ValidationReport, validate
 
 __all__ = [
     "ACTORS",

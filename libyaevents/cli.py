@@ -23,9 +23,9 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from libyaevents import __version__, parquet
-from libyaevents.acled import write_acled
-from libyaevents.aggregate import (
+from libyaevents import __version__
+from libyaevents.analysis.matching import compare_events
+from libyaevents.analysis.panels import (
     BREAKDOWNS,
     LEVELS,
     PERIODS,
@@ -33,20 +33,26 @@ from libyaevents.aggregate import (
     aggregate,
     indicators,
 )
-from libyaevents.coerce import conform
-from libyaevents.compare import compare_events
+from libyaevents.analysis.plots import plot_map, plot_timeline
 from libyaevents.errors import LibyaeventsError, ValidationError
-from libyaevents.export import write_schemas
-from libyaevents.geo import to_geojson, write_geoparquet
-from libyaevents.io import is_events_export, read_events_export, read_source_folder, read_table
-from libyaevents.loadreport import Loaded
-from libyaevents.plot import plot_map, plot_timeline
-from libyaevents.releases import build_release, diff, list_releases, load, verify_release
-from libyaevents.sources import is_sources_folder, read_sources
-from libyaevents.summary import summarise
+from libyaevents.formats import parquet
+from libyaevents.formats.geo import to_geojson, write_geoparquet
+from libyaevents.readers.account import Loaded
+from libyaevents.readers.acled import write_acled
+from libyaevents.readers.coded import is_sources_folder, read_sources
+from libyaevents.readers.detect import (
+    is_events_export,
+    read_events_export,
+    read_source_folder,
+    read_table,
+)
+from libyaevents.releases.release import build_release, diff, list_releases, load, verify_release
+from libyaevents.releases.summary import summarise
+from libyaevents.schema.coerce import conform
+from libyaevents.schema.frictionless import write_schemas
+from libyaevents.schema.tables import TABLES
 from libyaevents.synthetic import synthetic_dataset
-from libyaevents.tables import TABLES
-from libyaevents.validation import ValidationReport, validate
+from libyaevents.validation.validator import ValidationReport, validate
 
 __all__ = ["main"]
 

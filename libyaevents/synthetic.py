@@ -23,8 +23,8 @@ from typing import Final
 import numpy as np
 import pandas as pd
 
-from libyaevents.schema import pandas_dtype
-from libyaevents.tables import ACTORS, EVENTS, MEASURES, actor_id_of
+from libyaevents.schema.models import pandas_dtype
+from libyaevents.schema.tables import ACTORS, EVENTS, MEASURES, actor_id_of
 from libyaevents.vocab import gazetteer, measures, taxonomy
 
 __all__ = ["synthetic_dataset", "synthetic_events"]

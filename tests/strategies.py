@@ -12,8 +12,8 @@ from typing import Any
 import pandas as pd
 from hypothesis import strategies as st
 
-from libyaevents.schema import pandas_dtype
-from libyaevents.tables import ACTORS, EVENTS, MEASURES, actor_id_of
+from libyaevents.schema.models import pandas_dtype
+from libyaevents.schema.tables import ACTORS, EVENTS, MEASURES, actor_id_of
 from libyaevents.vocab import actortypes, codes, gazetteer, measures, taxonomy
 
 TODAY = pd.Timestamp("2026-01-01")

@@ -183,7 +183,7 @@ def test_validate_an_export_names_file_lines(export, capsys):
 
 
 def test_convert_a_ucdp_file(tmp_path, capsys):
-    from tests.test_ucdp import GED_HEADER, ROWS
+    from tests.readers.test_ucdp import GED_HEADER, ROWS
 
     path = tmp_path / "ged.csv"
     path.write_text(GED_HEADER + "\n" + "\n".join(ROWS) + "\n", encoding="utf-8")

@@ -11,7 +11,7 @@ import pytest
 
 import libyaevents
 from libyaevents.cli import main
-from libyaevents.stores import bundled_store
+from libyaevents.releases.stores import bundled_store
 from tests.conftest import SHARED
 
 SEED_ID = "f8806eb3f3e19e34"

@@ -1,0 +1,6 @@
+"""The analysis layer: what researchers compute from a dataset.
+
+Modules: :mod:`~libyaevents.analysis.panels` (ACLED-style aggregates, indicators,
+measures in force), :mod:`~libyaevents.analysis.matching` (which events two datasets
+share) and :mod:`~libyaevents.analysis.plots` (timeline and map).
+"""

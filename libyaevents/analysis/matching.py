@@ -1,0 +1,531 @@
+"""Compare two event datasets: which events are the same, which only one has.
+
+Two datasets about the same conflict (this project's release and an ACLED
+export, or ACLED and UCDP GED) record many of the same events with jittered
+coordinates, dates a day apart and different taxonomies. :func:`compare_events`
+pairs them by location, time and type, in the spirit of MELTT (Donnay et al.,
+"Integrating Conflict Event Data", Journal of Conflict Resolution, 2018):
+
+1. **Candidates.** A pair is a candidate when the events are at most ``days``
+   days and ``km`` kilometres apart (great-circle distance) and, unless
+   ``same=None``, agree on the ``same`` column (``event_type`` by default).
+   With ``widen=True`` the windows of imprecise events are wider: an event
+   dated to a week (``time_precision`` 2) may be up to 7 days off, one dated to
+   a month (3) up to 31; an event located near a place (``geo_precision`` 2) up
+   to 25 km, one located in a region (3) up to 100 km. A pair uses the widest
+   window either event allows.
+2. **Score.** ``days_apart / days + km_apart / km`` (the base windows, each
+   at least 1, so widening admits imprecise events without making them look
+   closer), plus 0.25 for each of ``sub_event_type``, ``actor1``,
+   ``actor2`` that both datasets have and that differs (:data:`SECONDARY`;
+   both empty counts as agreeing). Lower is closer.
+3. **One to one.** Pairs are accepted closest first, each event in at most one
+   pair (greedy matching, computed as repeated rounds of mutual best
+   candidates, which accept the same pairs).
+
+Every event ends up in exactly one place: a row of ``matches`` or a row of
+``unmatched`` with the reason (no coordinates or date, nothing within the
+window, nothing of the same type within the window, or every candidate
+matched a closer event). Rows in = matched + unmatched, on each side.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from libyaevents.analysis.matching import compare_events
+>>> ours = pd.DataFrame({
+...     "event_id_cnty": ["LBY1", "LBY2"],
+...     "event_date": pd.to_datetime(["2020-11-25", "2020-11-26"]),
+...     "event_type": ["Battles", "Protests"],
+...     "latitude": [32.8872, 32.0],
+...     "longitude": [13.1913, 20.0],
+...     "fatalities": [2, 0],
+... })
+>>> theirs = ours.iloc[[0]].assign(
+...     event_id_cnty="LBY900", event_date=pd.Timestamp("2020-11-26"), latitude=32.9
+... )
+>>> result = compare_events(ours, theirs, names=("ours", "acled"))
+>>> result.matches[["left_id", "right_id", "days_apart"]]
+  left_id right_id  days_apart
+0    LBY1   LBY900           1
+>>> result.unmatched[["side", "id", "reason"]]
+   side    id                      reason
+0  left  LBY2  no event within the window
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from libyaevents.errors import InputError
+
+__all__ = ["GEO_KM", "REASONS", "SECONDARY", "TIME_DAYS", "Comparison", "compare_events"]
+
+#: Extra day window of an event dated to a week (2) or a month (3).
+TIME_DAYS: Final = {1: 0, 2: 7, 3: 31}
+
+#: Extra distance window (km) of an event located near a place (2) or in a region (3).
+GEO_KM: Final = {1: 0.0, 2: 25.0, 3: 100.0}
+
+#: Unmatched reasons, in the order they are decided.
+REASONS: Final = (
+    "no date or coordinates",
+    "no event within the window",
+    "no event of the same type within the window",
+    "its candidates matched closer events",
+)
+
+_REQUIRED: Final = ("event_id_cnty", "event_date", "latitude", "longitude")
+_EARTH_KM: Final = 6371.0088  # mean Earth radius (IUGG)
+_KM_PER_DEGREE: Final = _EARTH_KM * np.pi / 180
+_PENALTY: Final = 0.25
+
+#: Columns whose disagreement adds :data:`_PENALTY` to a pair's score.
+SECONDARY: Final = ("sub_event_type", "actor1", "actor2")
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """What :func:`compare_events` found.
+
+    Attributes
+    ----------
+    names : tuple of str
+        Labels of the two datasets (for summaries).
+    matches : DataFrame
+        One row per matched pair: ``left_id``, ``right_id``, ``left_date``,
+        ``right_date``, ``days_apart``, ``km_apart``, ``score``,
+        ``left_type``, ``right_type`` (the ``same`` column, or
+        ``event_type``), ``left_fatalities``, ``right_fatalities`` (when both
+        have the column), ``candidates`` (candidate pairs either event had:
+        above 1, a reviewer may want to look), ``left_row``, ``right_row``
+        (0-based positions in the inputs).
+    unmatched : DataFrame
+        One row per event in no pair: ``side`` (``left``/``right``), ``id``,
+        ``row``, ``event_date``, ``event_type``, ``fatalities``, ``reason``.
+    left_events, right_events : DataFrame
+        The events compared (the inputs, not copied), for :meth:`merged`.
+    """
+
+    names: tuple[str, str]
+    matches: pd.DataFrame
+    unmatched: pd.DataFrame
+    left_events: pd.DataFrame = field(repr=False, compare=False)
+    right_events: pd.DataFrame = field(repr=False, compare=False)
+
+    @property
+    def left_rows(self) -> int:
+        """Events in the left dataset."""
+        return len(self.left_events)
+
+    @property
+    def right_rows(self) -> int:
+        """Events in the right dataset."""
+        return len(self.right_events)
+
+    def merged(self) -> pd.DataFrame:
+        """Both datasets as one event list: each shared event once.
+
+        Every left event, then the right events no left event matched; column
+        ``dataset`` names where the row comes from and ``matched_id`` the id of
+        its partner on the other side (empty when it has none). Rows =
+        ``left_rows + right_rows - len(matches)``. Ids may repeat across the
+        two datasets: this is a frame for analysis (counts, panels), not a
+        release table.
+        """
+        left, right = self.names
+        partner = pd.Series(pd.NA, index=range(self.left_rows), dtype="str")
+        partner.iloc[self.matches["left_row"].to_numpy()] = self.matches["right_id"].to_numpy()
+        mine = self.left_events.reset_index(drop=True).assign(dataset=left, matched_id=partner)
+        alone = self.only("right")["row"].to_numpy()
+        theirs = self.right_events.iloc[alone].reset_index(drop=True)
+        theirs = theirs.assign(
+            dataset=right, matched_id=pd.Series(pd.NA, index=theirs.index, dtype="str")
+        )
+        merged = pd.concat([mine, theirs], ignore_index=True)
+        merged["dataset"] = merged["dataset"].astype("str")
+        return merged
+
+    def only(self, side: str) -> pd.DataFrame:
+        """Unmatched events of one side (``"left"`` or ``"right"``)."""
+        if side not in ("left", "right"):
+            msg = f"side must be 'left' or 'right', not {side!r}"
+            raise InputError(msg)
+        return self.unmatched[self.unmatched["side"] == side].reset_index(drop=True)
+
+    def summary(self) -> str:
+        """A few readable lines: match rates, reasons, fatalities of matched pairs."""
+        left, right = self.names
+        n = len(self.matches)
+        lines = [f"{left}: {self.left_rows:,} events; {right}: {self.right_rows:,} events",
+                 f"matched pairs: {n:,} ({_share(n, self.left_rows)} of {left}, "
+                 f"{_share(n, self.right_rows)} of {right})"]  # fmt: skip
+        for side, name in (("left", left), ("right", right)):
+            reasons = self.only(side)["reason"].value_counts()
+            for reason, count in reasons.items():
+                lines.append(f"only in {name}: {count:,} ({reason})")
+        if n and {"left_fatalities", "right_fatalities"} <= set(self.matches.columns):
+            a, b = self.matches["left_fatalities"], self.matches["right_fatalities"]
+            differ = int((a.fillna(-1) != b.fillna(-1)).sum())
+            lines.append(
+                f"fatalities in matched pairs: {int(a.sum()):,} ({left}) vs {int(b.sum()):,} "
+                f"({right}); {differ:,} pairs differ"
+            )
+        if n:
+            lines.append(
+                f"matched pairs apart: median {self.matches['days_apart'].median():g} days, "
+                f"{self.matches['km_apart'].median():.1f} km; "
+                f"{int((self.matches['candidates'] > 1).sum()):,} had more than one candidate"
+            )
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Counts as plain data (for JSON output)."""
+        reasons = {
+            side: {str(k): int(v) for k, v in self.only(side)["reason"].value_counts().items()}
+            for side in ("left", "right")
+        }
+        return {"names": list(self.names), "left_rows": self.left_rows,
+                "right_rows": self.right_rows, "matched": len(self.matches),
+                "unmatched": reasons}  # fmt: skip
+
+
+def _share(part: int, whole: int) -> str:
+    return f"{part / whole:.0%}" if whole else "-"
+
+
+def _events(given: Any, side: str, same: str | None) -> pd.DataFrame:
+    """The events frame of one side (a frame, or what ``load``/``read_acled`` return)."""
+    frame = getattr(given, "events", given)
+    if not isinstance(frame, pd.DataFrame):
+        msg = (f"{side}: expected a pandas DataFrame of events (or a loaded release or "
+               f"file), got {type(given).__name__}")  # fmt: skip
+        raise InputError(msg)
+    needed = [*_REQUIRED, *([same] if same else [])]
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        msg = (f"{side} events lack the column(s) {missing}: compare needs {needed}. Load "
+               "the file with libyaevents.read_acled / read_ucdp_ged, or pass same=None "
+               "to compare without a type.")  # fmt: skip
+        raise InputError(msg)
+    return frame
+
+
+def _windows(frame: pd.DataFrame, days: int, km: float, widen: bool) -> tuple[Any, Any]:
+    """Each event's own day and km windows (the base ones, widened by its precision)."""
+    n = len(frame)
+    own_days, own_km = np.full(n, days, dtype="int64"), np.full(n, km, dtype="float64")
+    if widen and "time_precision" in frame.columns:
+        extra = frame["time_precision"].map(TIME_DAYS).fillna(0).to_numpy(dtype="int64")
+        own_days = np.maximum(own_days, extra)
+    if widen and "geo_precision" in frame.columns:
+        extra_km = frame["geo_precision"].map(GEO_KM).fillna(0.0).to_numpy(dtype="float64")
+        own_km = np.maximum(own_km, extra_km)
+    return own_days, own_km
+
+
+class _Side:
+    """One dataset's arrays: day numbers, coordinates, windows, latitude bands."""
+
+    def __init__(self, frame: pd.DataFrame, days: int, km: float, widen: bool, band_km: float):
+        dates = pd.to_datetime(frame["event_date"], errors="coerce")
+        self.day = dates.to_numpy(dtype="datetime64[D]").astype("int64")
+        self.lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy(dtype="float64")
+        self.lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy(dtype="float64")
+        self.usable = dates.notna().to_numpy() & np.isfinite(self.lat) & np.isfinite(self.lon)
+        self.days, self.km = _windows(frame, days, km, widen)
+        band = np.floor(np.nan_to_num(self.lat) * _KM_PER_DEGREE / band_km)
+        self.band = band.astype("int64")
+        self.reach = np.ceil(self.km / band_km).astype("int64")  # bands the km window spans
+
+    def cells(self, over_days: bool, over_bands: bool) -> tuple[Any, Any]:
+        """(position, key) of the (day, band) cells usable events reach.
+
+        Spread over the event's own day window and/or its own latitude bands,
+        or only its exact day / band.
+        """
+        positions = np.flatnonzero(self.usable)
+        zero = np.zeros(len(positions), dtype="int64")
+        reach_days = self.days[positions] if over_days else zero
+        reach_bands = self.reach[positions] if over_bands else zero
+        width_bands = 2 * reach_bands + 1
+        counts = (2 * reach_days + 1) * width_bands
+        owner = np.repeat(positions, counts)
+        local = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
+        per_band = np.repeat(width_bands, counts)
+        day = self.day[owner] - np.repeat(reach_days, counts) + local // per_band
+        band = self.band[owner] - np.repeat(reach_bands, counts) + local % per_band
+        return owner, day * (1 << 20) + (band + (1 << 19))
+
+
+#: Which side spreads over its day window and which over its bands: a pair's
+#: window is the widest day window of the two and the widest km window of the
+#: two, which may come from different events. Under each spread two events'
+#: cells meet at most once, and each pair is kept only under the spread of the
+#: events that own its windows, so no pair is found twice.
+_SPREADS: Final = (
+    ((True, True), (False, False)),
+    ((False, False), (True, True)),
+    ((True, False), (False, True)),
+    ((False, True), (True, False)),
+)
+
+
+def _pairs(a: _Side, b: _Side) -> tuple[Any, Any]:
+    """Candidate (a, b) positions whose (day, band) cells meet.
+
+    When every event has the same windows, one spread (``a`` over its
+    windows, ``b`` exact) finds every pair; otherwise all four are joined.
+    """
+    uniform = all(len(x) == 0 or x.min() == x.max()
+                  for x in (np.r_[a.days, b.days], np.r_[a.km, b.km]))  # fmt: skip
+    found_i, found_j = [], []
+    for spread_a, spread_b in _SPREADS[:1] if uniform else _SPREADS:
+        owner_a, keys_a = a.cells(*spread_a)
+        owner_b, keys_b = b.cells(*spread_b)
+        joined = pd.merge(
+            pd.DataFrame({"a": owner_a, "key": keys_a}),
+            pd.DataFrame({"b": owner_b, "key": keys_b}),
+            on="key",
+        )
+        i, j = joined["a"].to_numpy("int64"), joined["b"].to_numpy("int64")
+        if not uniform:  # keep the pairs whose windows this spread owns
+            days_owner = a.days[i] >= b.days[j]
+            km_owner = a.km[i] >= b.km[j]
+            mine = (days_owner == spread_a[0]) & (km_owner == spread_a[1])
+            i, j = i[mine], j[mine]
+        found_i.append(i)
+        found_j.append(j)
+    return np.concatenate(found_i), np.concatenate(found_j)
+
+
+def _distance_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> Any:
+    """Great-circle distance (haversine) in km."""
+    p1, p2 = np.radians(lat1), np.radians(lat2)
+    h = (
+        np.sin((p2 - p1) / 2) ** 2
+        + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
+    )
+    return 2 * _EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+
+
+def _codes(left: pd.DataFrame, right: pd.DataFrame, column: str) -> tuple[Any, Any]:
+    """One column of both frames as shared integer codes (-1: missing).
+
+    Each side is factorised on its own (categoricals by their codes), then
+    the right side's few distinct values are mapped onto the left's.
+    """
+    a, a_values = pd.factorize(left[column], use_na_sentinel=True)
+    b, b_values = pd.factorize(right[column], use_na_sentinel=True)
+    known = pd.Index([str(v) for v in a_values])
+    shared = known.get_indexer(pd.Index([str(v) for v in b_values]))
+    new = shared < 0
+    shared[new] = len(known) + np.arange(new.sum())
+    return a, np.where(b >= 0, shared[np.maximum(b, 0)], -1) if len(shared) else b
+
+
+def _as_text(values: pd.Series) -> pd.Series:
+    """Text values in pandas' ``str`` dtype (categoricals and objects converted)."""
+    return values if values.dtype == "str" else values.astype("str").where(values.notna())
+
+
+def _text(frame: pd.DataFrame, column: str | None, rows: Any) -> pd.Series:
+    """``column`` at ``rows`` as text (all missing when the frame lacks it)."""
+    if column is None or column not in frame.columns:
+        return pd.Series(pd.NA, index=range(len(rows)), dtype="str")
+    return _as_text(frame[column].iloc[rows].reset_index(drop=True))
+
+
+def _greedy(i: Any, j: Any, score: Any) -> Any:
+    """Indexes of the accepted pairs: closest first, each event at most once.
+
+    Rounds of mutual best candidates: a pair that is the best of both its
+    events in what is left is the pair greedy matching would accept, and the
+    closest pair left always is one, so each round accepts at least one.
+    """
+    order = np.lexsort((j, i, score))
+    alive = order
+    accepted = []
+    while len(alive):
+        li, rj = i[alive], j[alive]
+        _, first_i = np.unique(li, return_index=True)
+        _, first_j = np.unique(rj, return_index=True)
+        best_i = np.zeros(len(alive), dtype=bool)
+        best_j = np.zeros(len(alive), dtype=bool)
+        best_i[first_i] = True
+        best_j[first_j] = True
+        mutual = alive[best_i & best_j]
+        accepted.append(mutual)
+        alive = alive[~(np.isin(li, i[mutual]) | np.isin(rj, j[mutual]))]
+    return np.concatenate(accepted) if accepted else np.empty(0, dtype="int64")
+
+
+def compare_events(
+    left: pd.DataFrame | Any,
+    right: pd.DataFrame | Any,
+    *,
+    days: int = 1,
+    km: float = 10.0,
+    same: str | None = "event_type",
+    widen: bool = True,
+    names: tuple[str, str] = ("left", "right"),
+) -> Comparison:
+    """Pair the events two datasets share by location, time and type.
+
+    Parameters
+    ----------
+    left, right : DataFrame, Release or Loaded
+        Events in the canonical schema: a frame, or what :func:`libyaevents.load`,
+        :func:`libyaevents.read_acled` or :func:`libyaevents.read_ucdp_ged`
+        return (their ``.events`` are used). Needed: ``event_id_cnty``,
+        ``event_date``, ``latitude``, ``longitude`` and the ``same`` column;
+        used when present: ``time_precision``, ``geo_precision``,
+        ``sub_event_type``, ``event_type``, ``fatalities``.
+    days : int
+        Events at most this many days apart can match (0: same day).
+    km : float
+        Events at most this many kilometres apart can match.
+    same : str or None
+        A column both events must agree on (``event_type``; ``disorder_type``
+        to compare with UCDP, whose events cross into ACLED's types only
+        roughly); ``None`` for location and time alone.
+    widen : bool
+        Widen the windows of events with time or geo precision 2 or 3
+        (:data:`TIME_DAYS`, :data:`GEO_KM`).
+    names : tuple of str
+        Labels for the two datasets in the summary.
+
+    Returns
+    -------
+    Comparison
+        ``matches``, ``unmatched`` (with reasons), ``summary()``.
+
+    Raises
+    ------
+    InputError
+        When a frame lacks a needed column, or a window is negative.
+    """
+    if days < 0 or km < 0 or not np.isfinite(km):
+        msg = f"days and km must be >= 0 (got days={days!r}, km={km!r})"
+        raise InputError(msg)
+    left, right = _events(left, "left", same), _events(right, "right", same)
+    band_km = max(km, 1.0)  # latitude bands as high as the base window (at least 1 km)
+    a = _Side(left, days, km, widen, band_km)
+    b = _Side(right, days, km, widen, band_km)
+    pairs = _Candidates.between(a, b)
+    pairs = pairs.keep((pairs.days <= pairs.day_window) & (pairs.km <= pairs.km_window))
+    near_left, near_right = np.unique(pairs.i), np.unique(pairs.j)
+    if same is not None:
+        kind_a, kind_b = _codes(left, right, same)
+        kind = kind_a[pairs.i]
+        pairs = pairs.keep((kind == kind_b[pairs.j]) & (kind >= 0))
+    score = pairs.score(left, right, days, km)
+    per_left = np.bincount(pairs.i, minlength=len(left))
+    per_right = np.bincount(pairs.j, minlength=len(right))
+    chosen = _greedy(pairs.i, pairs.j, score)
+    chosen = chosen[np.argsort(pairs.i[chosen], kind="stable")]
+    best = pairs.keep(chosen)
+    matches = _match_table(left, right, same, best, score[chosen])
+    matches.insert(len(matches.columns) - 2, "candidates",
+                   per_left[best.i] + per_right[best.j] - 1)  # fmt: skip
+    sides = (
+        _unmatched(left, "left", usable=a.usable, near=near_left,
+                   typed=np.flatnonzero(per_left), matched=best.i),
+        _unmatched(right, "right", usable=b.usable, near=near_right,
+                   typed=np.flatnonzero(per_right), matched=best.j),
+    )  # fmt: skip
+    unmatched = pd.concat(sides, ignore_index=True)
+    return Comparison(names, matches, unmatched, left, right)
+
+
+@dataclass(frozen=True)
+class _Candidates:
+    """Candidate pairs: positions ``i`` (left) and ``j`` (right), how far apart, windows."""
+
+    i: Any
+    j: Any
+    days: Any
+    km: Any
+    day_window: Any
+    km_window: Any
+
+    @classmethod
+    def between(cls, a: _Side, b: _Side) -> _Candidates:
+        i, j = _pairs(a, b)
+        return cls(
+            i, j, np.abs(a.day[i] - b.day[j]),
+            _distance_km(a.lat[i], a.lon[i], b.lat[j], b.lon[j]),
+            np.maximum(a.days[i], b.days[j]), np.maximum(a.km[i], b.km[j]),
+        )  # fmt: skip
+
+    def keep(self, which: Any) -> _Candidates:
+        """The pairs a boolean mask or an index array selects."""
+        return _Candidates(*(getattr(self, f)[which] for f in self.__dataclass_fields__))
+
+    def score(self, left: pd.DataFrame, right: pd.DataFrame, days: int, km: float) -> Any:
+        """Closeness (lower is closer): days and km over the base windows, disagreements.
+
+        Over the base windows, not the widened ones: widening lets an
+        imprecise event be a candidate, but does not make it look closer
+        than a precise event at the same distance.
+        """
+        score = self.days / max(days, 1) + self.km / max(km, 1.0)
+        for column in SECONDARY:
+            if column in left.columns and column in right.columns:
+                a, b = _codes(left, right, column)
+                score = score + _PENALTY * (a[self.i] != b[self.j])  # both missing: agree
+        return score
+
+
+def _match_table(
+    left: pd.DataFrame, right: pd.DataFrame, same: str | None, pairs: _Candidates, score: Any
+) -> pd.DataFrame:
+    i, j = pairs.i, pairs.j
+    kind = same or "event_type"
+    table: dict[str, Any] = {
+        "left_id": _text(left, "event_id_cnty", i),
+        "right_id": _text(right, "event_id_cnty", j),
+        "left_date": pd.to_datetime(left["event_date"]).to_numpy()[i],
+        "right_date": pd.to_datetime(right["event_date"]).to_numpy()[j],
+        "days_apart": pairs.days.astype("int64"),
+        "km_apart": np.round(pairs.km, 3),
+        "score": np.round(score, 4),
+        "left_type": _text(left, kind, i),
+        "right_type": _text(right, kind, j),
+    }
+    if "fatalities" in left.columns and "fatalities" in right.columns:
+        table["left_fatalities"] = left["fatalities"].iloc[i].reset_index(drop=True)
+        table["right_fatalities"] = right["fatalities"].iloc[j].reset_index(drop=True)
+    table.update(left_row=i.astype("int64"), right_row=j.astype("int64"))
+    return pd.DataFrame(table)
+
+
+def _unmatched(
+    frame: pd.DataFrame, side: str, *, usable: Any, near: Any, typed: Any, matched: Any
+) -> pd.DataFrame:
+    """Events of one side in no accepted pair, each with the first reason that applies."""
+
+    def mask(positions: Any) -> Any:
+        found = np.zeros(len(frame), dtype=bool)
+        found[positions] = True
+        return found
+
+    rows = np.flatnonzero(~mask(matched))
+    reason = np.full(len(rows), REASONS[3], dtype=object)
+    reason[~mask(typed)[rows]] = REASONS[2]
+    reason[~mask(near)[rows]] = REASONS[1]
+    reason[~usable[rows]] = REASONS[0]
+    out = pd.DataFrame({
+        "side": side,
+        "id": _text(frame, "event_id_cnty", rows),
+        "row": rows.astype("int64"),
+        "event_date": pd.to_datetime(frame["event_date"], errors="coerce").to_numpy()[rows],
+        "event_type": _text(frame, "event_type", rows),
+        "fatalities": (frame["fatalities"].iloc[rows].reset_index(drop=True)
+                       if "fatalities" in frame.columns else pd.NA),
+        "reason": reason,
+    })  # fmt: skip
+    return out

@@ -1,0 +1,405 @@
+"""Events over time: ACLED-style panels of events and fatalities by period and area.
+
+Analysts model panels, not raw events. :func:`aggregate` counts events and sums
+fatalities per period (day, ACLED week, month, year) and unit (country, admin1,
+admin2), optionally broken down by event type, sub-event type or disorder type,
+and optionally zero-filled: every unit x period in range, the empty ones
+included, which is what regressions need.
+
+Weeks follow ACLED: Saturday to Friday, labelled by their Saturday.
+
+Precision: an event whose date or place is known less precisely than the panel's
+period or unit can be kept (``precision="keep"``, ACLED's own practice), left out
+(``"exclude"``), or spread (``"spread"``, dates only): an event known to a week
+(time_precision 2) counts 1/7 on each day of the week around its date, one known
+to a month (3) equally on each day of that month, and the shares are summed per
+period, so totals stay equal to the event count.
+
+Examples
+--------
+>>> import pandas as pd
+>>> from libyaevents.analysis.panels import aggregate, week_start
+>>> week_start(pd.Series(pd.to_datetime(["2020-11-25", "2020-11-28"]))).dt.day_name().tolist()
+['Saturday', 'Saturday']
+>>> events = pd.DataFrame({
+...     "event_date": pd.to_datetime(["2020-11-23", "2020-11-25", "2020-12-01"]),
+...     "country": "Libya", "admin1": ["West", "West", "East"],
+...     "fatalities": [0, 2, 1], "time_precision": 1, "geo_precision": 1,
+... })
+>>> aggregate(events, period="week", level="admin1", zero_fill=True)
+... # doctest: +NORMALIZE_WHITESPACE
+      period country admin1  events  fatalities
+0 2020-11-21   Libya   East       0           0
+1 2020-11-21   Libya   West       2           2
+2 2020-11-28   Libya   East       1           1
+3 2020-11-28   Libya   West       0           0
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Final, Literal
+
+import numpy as np
+import pandas as pd
+
+from libyaevents.errors import InputError
+
+__all__ = [
+    "BREAKDOWNS", "CELL_KM", "LEVELS", "NON_STATE_ARMED", "PERIODS", "PRECISION_MODES",
+    "aggregate", "grid_cells", "indicators", "measures_in_force", "period_start", "week_start",
+]  # fmt: skip
+
+#: Periods a panel can have.
+PERIODS: Final = ("day", "week", "month", "year")
+
+#: Units a panel can have, coarsest first; each includes the ones before it.
+LEVELS: Final = ("country", "admin1", "admin2")
+
+#: How events less precise than the panel are treated.
+PRECISION_MODES: Final = ("keep", "exclude", "spread")
+
+#: Columns an aggregate may be broken down by.
+BREAKDOWNS: Final = ("event_type", "sub_event_type", "disorder_type")
+
+# time_precision -> the finest period it supports; geo_precision -> the finest level.
+_TIME_SUPPORTS: Final = {1: "day", 2: "week", 3: "month"}
+_GEO_SUPPORTS: Final = {1: "admin2", 2: "admin2", 3: "admin1"}
+_SATURDAY: Final = 5  # pandas: Monday 0 ... Sunday 6
+
+Period = Literal["day", "week", "month", "year"]
+Level = Literal["country", "admin1", "admin2"]
+
+
+def week_start(dates: pd.Series) -> pd.Series:
+    """The Saturday that starts each date's ACLED week (Saturday to Friday)."""
+    days = dates.dt.normalize()
+    back = (days.dt.day_of_week - _SATURDAY) % 7
+    saturdays: pd.Series = days - pd.to_timedelta(back, unit="D")
+    return saturdays
+
+
+def period_start(dates: pd.Series, period: str) -> pd.Series:
+    """The first day of each date's period (weeks start on Saturday)."""
+    if period == "day":
+        days: pd.Series = dates.dt.normalize()
+        return days
+    if period == "week":
+        return week_start(dates)
+    if period not in ("month", "year"):
+        msg = f"period must be one of {PERIODS}; got {period!r}."
+        raise InputError(msg)
+    starts: pd.Series = dates.dt.to_period(period[0].upper()).dt.start_time
+    return starts.astype(dates.dtype)
+
+
+def _units(level: str) -> list[str]:
+    if level not in LEVELS:
+        msg = f"level must be one of {LEVELS}; got {level!r}."
+        raise InputError(msg)
+    return list(LEVELS[: LEVELS.index(level) + 1])
+
+
+def _rank(values: pd.Series, finest: dict[int, str], order: tuple[str, ...]) -> np.ndarray:
+    """Per row, the position in ``order`` of the finest unit a precision code supports."""
+    lookup = np.full(max(finest) + 2, np.nan)
+    for code, unit in finest.items():
+        lookup[code] = order.index(unit)
+    codes = values.to_numpy(dtype="float64", na_value=np.nan)
+    inside = (codes >= 0) & (codes <= max(finest))
+    ranks: np.ndarray = np.where(
+        inside, lookup[np.where(inside, codes, len(lookup) - 1).astype(int)], np.nan
+    )
+    return ranks
+
+
+def _too_coarse(events: pd.DataFrame, period: str, level: str) -> np.ndarray:
+    """Events whose date or place is known less precisely than the panel asks."""
+    coarse_time = _rank(events["time_precision"], _TIME_SUPPORTS, PERIODS) > PERIODS.index(period)
+    coarse_place = _rank(events["geo_precision"], _GEO_SUPPORTS, LEVELS) < LEVELS.index(level)
+    return coarse_time | coarse_place  # comparisons with NaN (no precision) are False
+
+
+def _spread(events: pd.DataFrame) -> pd.DataFrame:
+    """One row per day an imprecise event may have happened on, with its share as weight."""
+    precision = events["time_precision"].to_numpy()
+    dates = events["event_date"].dt.normalize()
+    month_start = dates.dt.to_period("M").dt.start_time.astype(dates.dtype)
+    days_in_month = dates.dt.days_in_month.to_numpy()
+    length = np.where(precision == 2, 7, np.where(precision == 3, days_in_month, 1))
+    first = np.where(
+        precision == 2, dates - pd.Timedelta(days=3),
+        np.where(precision == 3, month_start, dates),
+    )  # fmt: skip
+    rows = np.repeat(np.arange(len(events)), length)
+    offset = np.arange(len(rows)) - np.repeat(np.cumsum(length) - length, length)
+    spread = events.iloc[rows].reset_index(drop=True)
+    spread["event_date"] = pd.Series(np.repeat(first, length)) + pd.to_timedelta(offset, unit="D")
+    spread["_weight"] = 1.0 / np.repeat(length, length)
+    return spread
+
+
+def aggregate(
+    events: pd.DataFrame,
+    *,
+    period: Period = "week",
+    level: Level = "admin1",
+    by: Sequence[str] = (),
+    zero_fill: bool = False,
+    precision: Literal["keep", "exclude", "spread"] = "keep",
+    start: str | pd.Timestamp | None = None,
+    end: str | pd.Timestamp | None = None,
+    centroids: bool = False,
+) -> pd.DataFrame:
+    """Count events and sum fatalities per period and unit.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Canonical events (``event_date``, ``country``, ``admin1``..., ``fatalities``,
+        and ``time_precision``/``geo_precision`` unless ``precision="keep"``).
+    period : {"day", "week", "month", "year"}
+        ``week`` is ACLED's Saturday-to-Friday week, labelled by its Saturday.
+    level : {"country", "admin1", "admin2"}
+        The unit; the coarser unit columns are kept alongside.
+    by : sequence of str
+        Break down by ``event_type``, ``sub_event_type`` and/or ``disorder_type``.
+    zero_fill : bool
+        Every unit x period (x breakdown value) between the first and last
+        period, with 0 where no event happened. Units are those that have at
+        least one event; breakdown values are the full vocabulary.
+    precision : {"keep", "exclude", "spread"}
+        Events less precise than the panel: counted as coded, left out, or
+        (dates only) spread over the days they may have happened on.
+    start, end : date, optional
+        Limit the panel (and its zero fill) to these dates.
+    centroids : bool
+        Add ``centroid_latitude`` and ``centroid_longitude``: the mean location
+        of the row's events (weighted by their shares with ``spread``; empty on
+        zero-filled rows), as ACLED's weekly aggregates carry.
+
+    Returns
+    -------
+    DataFrame
+        ``period`` (first day), the unit columns, the ``by`` columns, ``events``
+        and ``fatalities`` (integers; floats with ``spread``, whose shares can
+        be fractions), sorted by period and unit.
+
+    Raises
+    ------
+    InputError
+        On an unknown period, level, breakdown or precision mode.
+    """
+    units = _units(level)
+    unknown = [b for b in by if b not in BREAKDOWNS]
+    if unknown or precision not in PRECISION_MODES:
+        msg = (
+            f"by must be among {BREAKDOWNS} (got {unknown}) and precision one of "
+            f"{PRECISION_MODES} (got {precision!r})."
+        )
+        raise InputError(msg)
+    keys = [*units, *by]
+    located = ["latitude", "longitude"] if centroids else []
+    frame = events.loc[:, ["event_date", "fatalities", *keys, *located]]
+    if precision == "exclude":
+        frame = frame[~_too_coarse(events, period, level)]
+    if precision == "spread":
+        with_precision = frame.assign(time_precision=events["time_precision"])
+        frame = _spread(with_precision).drop(columns="time_precision")
+    if start is not None:
+        frame = frame[frame["event_date"] >= pd.Timestamp(start)]
+    if end is not None:
+        frame = frame[frame["event_date"] <= pd.Timestamp(end)]
+    frame = frame.assign(period=period_start(frame["event_date"], period))
+    if precision == "spread":
+        frame["_deaths"] = frame["fatalities"].astype("float64") * frame["_weight"]
+        for column in located:  # weighted means: sums of weighted coordinates
+            frame[column] = frame[column] * frame["_weight"]
+    # observed=True: categoricals group on the values present, not every category
+    grouped = frame.groupby(["period", *keys], sort=True, dropna=False, observed=True)
+    where = {f"centroid_{c}": (c, "sum" if precision == "spread" else "mean") for c in located}
+    if precision == "spread":
+        panel = grouped.agg(events=("_weight", "sum"), fatalities=("_deaths", "sum"), **where)
+        for column in where:
+            panel[column] = panel[column] / panel["events"]
+    else:
+        panel = grouped.agg(
+            events=("fatalities", "size"), fatalities=("fatalities", "sum"), **where
+        )
+    panel = panel.reset_index()
+    if zero_fill:
+        panel = _zero_fill(panel, events, period, units, by=by, bounds=(start, end))
+    if precision != "spread":  # whole counts
+        panel = panel.astype({"events": "int64", "fatalities": "int64"})
+    return panel.reset_index(drop=True)
+
+
+def _zero_fill(
+    panel: pd.DataFrame, events: pd.DataFrame, period: str, units: list[str], *,
+    by: Sequence[str], bounds: tuple[str | pd.Timestamp | None, str | pd.Timestamp | None],
+) -> pd.DataFrame:  # fmt: skip
+    """Every unit x period (x breakdown value) in range, 0 where nothing happened."""
+    if panel.empty:
+        return panel
+    first = pd.Timestamp(bounds[0]) if bounds[0] is not None else panel["period"].min()
+    last = pd.Timestamp(bounds[1]) if bounds[1] is not None else panel["period"].max()
+    periods = period_start(pd.Series(pd.date_range(first, last, freq="D")), period).unique()
+    unit_rows = panel.loc[:, units].drop_duplicates()
+    grid = pd.DataFrame({"period": periods}).merge(unit_rows, how="cross")
+    for column in by:
+        dtype = events[column].dtype
+        values = (
+            list(dtype.categories) if isinstance(dtype, pd.CategoricalDtype)
+            else panel[column].dropna().unique().tolist()
+        )  # fmt: skip
+        grid = grid.merge(pd.DataFrame({column: values}), how="cross")
+    keys = ["period", *units, *by]
+    full = grid.merge(panel, on=keys, how="left")
+    full[["events", "fatalities"]] = full[["events", "fatalities"]].fillna(0.0)
+    return full.sort_values(keys, kind="stable")
+
+
+#: Actor types of armed, organised non-state groups (fragmentation counts these).
+NON_STATE_ARMED: Final = (2, 3, 4)
+
+#: Side of the grid cells diffusion counts, in kilometres.
+CELL_KM: Final = 10.0
+
+_KM_PER_DEGREE: Final = 111.32
+
+
+def grid_cells(latitude: pd.Series, longitude: pd.Series, km: float = CELL_KM) -> pd.Series:
+    """An id of the ~``km`` x ``km`` cell each point falls in (equal-area rows of latitude).
+
+    Rows are ``km`` of latitude high; within a row, cells are ``km`` wide at the
+    row's middle latitude, so cells keep their area away from the equator.
+    """
+    step = km / _KM_PER_DEGREE
+    row = np.floor(latitude.to_numpy(dtype="float64") / step)
+    middle = np.cos(np.radians((row + 0.5) * step))
+    column = np.floor(longitude.to_numpy(dtype="float64") * middle / step)
+    return pd.Series(row.astype("int64") * 100_000 + column.astype("int64"), index=latitude.index)
+
+
+def indicators(
+    events: pd.DataFrame,
+    *,
+    period: Period = "year",
+    level: Level = "country",
+    min_events: int = 10,
+) -> pd.DataFrame:
+    """Conflict-Index-style indicators per period and unit.
+
+    Definitions (political violence: ``disorder_type`` "Political violence" or
+    "Political violence; Demonstrations"):
+
+    - ``deadliness``: fatalities in political violence events;
+    - ``danger``: political violence events targeting civilians
+      (``civilian_targeting`` set);
+    - ``diffusion``: among the ~10x10 km cells (:func:`grid_cells`) of the unit
+      with at least one political violence event in the period, the share with
+      at least ``min_events``. ACLED divides by the *populated* cells of the
+      country; without a population grid, this divides by the cells with events,
+      so it measures how concentrated violence is where it happens;
+    - ``fragmentation``: distinct armed, organised non-state groups (actor types
+      2, 3, 4) named as actor1 or actor2 in political violence events.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Canonical events.
+    period, level : str
+        As for :func:`aggregate` (ACLED uses a year per country).
+    min_events : int
+        Events a cell needs to count as affected in ``diffusion``.
+
+    Returns
+    -------
+    DataFrame
+        ``period``, the unit columns, ``events`` (political violence),
+        ``deadliness``, ``danger``, ``diffusion``, ``fragmentation``.
+    """
+    units = _units(level)
+    violent = events[events["disorder_type"].astype("str").str.startswith("Political violence")]
+    frame = violent.loc[:, ["event_date", "fatalities", "civilian_targeting", *units]].copy()
+    frame["period"] = period_start(frame["event_date"], period)
+    for column in units:
+        frame[column] = frame[column].astype("str")
+    frame["cell"] = grid_cells(violent["latitude"], violent["longitude"])
+    frame["targets_civilians"] = frame["civilian_targeting"].notna()
+    keys = ["period", *units]
+    base = frame.groupby(keys).agg(
+        events=("fatalities", "size"), deadliness=("fatalities", "sum"),
+        danger=("targets_civilians", "sum"),
+    )  # fmt: skip
+    per_cell = frame.groupby([*keys, "cell"]).size()
+    affected = (per_cell >= min_events).groupby(level=keys).mean().rename("diffusion")
+    sides = []
+    for actor, inter in (("actor1", "inter1"), ("actor2", "inter2")):
+        armed = violent[inter].isin(NON_STATE_ARMED).to_numpy()
+        sides.append(frame.loc[armed, keys].assign(actor=violent.loc[armed, actor].to_numpy()))
+    groups = pd.concat(sides).groupby(keys)["actor"].nunique().rename("fragmentation")
+    out = base.join(affected).join(groups)
+    out["fragmentation"] = out["fragmentation"].fillna(0).astype("int64")
+    return out.reset_index().astype({"events": "int64", "deadliness": "int64", "danger": "int64"})
+
+
+#: Statuses of a measure that has been in effect between its start and end dates.
+_IN_EFFECT: Final = ("In force", "Lifted", "Expired")
+
+
+def measures_in_force(
+    measures: pd.DataFrame,
+    *,
+    period: Literal["day", "week"] = "week",
+    start: str | pd.Timestamp | None = None,
+    end: str | pd.Timestamp | None = None,
+) -> pd.DataFrame:
+    """For each target actor and period, the measures in force against it.
+
+    A measure is in force from ``start_date`` to ``end_date`` when its status is
+    ``In force``, ``Lifted`` or ``Expired`` (the last two ended on ``end_date``);
+    an ``In force`` measure without ``end_date`` runs to ``end`` (default: the
+    latest date any measure gives). Proposed, blocked and adopted measures were
+    never in effect. In a weekly panel a measure counts in every ACLED week it
+    was in force on at least one day.
+
+    Returns
+    -------
+    DataFrame
+        ``period``, ``target_actor_id``, ``measures`` (how many),
+        ``measure_ids`` and ``measure_types`` (joined by ``; ``), sorted.
+    """
+    if period not in ("day", "week"):
+        msg = f"period must be 'day' or 'week'; got {period!r}."
+        raise InputError(msg)
+    effective = measures[
+        measures["status"].astype("str").isin(_IN_EFFECT)
+        & measures["start_date"].notna()
+        & measures["target_actor_id"].notna()
+    ]
+    dates = pd.concat([effective["start_date"], effective["end_date"]]).dropna()
+    last = pd.Timestamp(end) if end is not None else pd.Timestamp(dates.max())
+    first = pd.Timestamp(start) if start is not None else pd.Timestamp(dates.min())
+    rows: list[tuple[pd.Timestamp, str, str, str]] = []
+    columns = zip(
+        effective["start_date"], effective["end_date"], effective["target_actor_id"],
+        effective["measure_id"], effective["measure_type"].astype("str"), strict=True,
+    )  # fmt: skip
+    for began, ended, target, measure_id, kind in columns:  # measures are few
+        stop = min(pd.Timestamp(ended), last) if pd.notna(ended) else last
+        begin = max(pd.Timestamp(began), first)
+        if begin > stop:
+            continue
+        days = pd.Series(pd.date_range(begin, stop))
+        rows += [(when, str(target), str(measure_id), kind)
+                 for when in period_start(days, period).unique()]  # fmt: skip
+    frame = pd.DataFrame(rows, columns=["period", "target_actor_id", "measure_id", "type"])
+    grouped = frame.sort_values(["period", "target_actor_id", "measure_id"]).groupby(
+        ["period", "target_actor_id"]
+    )
+    out = grouped.agg(
+        measures=("measure_id", "size"), measure_ids=("measure_id", "; ".join),
+        measure_types=("type", lambda t: "; ".join(sorted(set(t)))),
+    )  # fmt: skip
+    return out.reset_index()

@@ -1,0 +1,355 @@
+"""Read ACLED exports of every vintage into the canonical events and actors tables.
+
+:func:`read_acled` detects the layout from the header:
+
+- ``legacy``: upper-case columns of ACLED versions 1-8 (``GWNO``,
+  ``ALLY_ACTOR_1``...), old event types, often Windows-1252 and ``dd/mm/yyyy``;
+- ``api``: the 2019 - March 2023 layout (``data_id``, ``iso3``; dates like
+  ``21 March 2020``; numeric actor types);
+- ``current``: the 31 columns of exports since March 2023, with numeric or
+  text actor types and interactions;
+- ``monadic`` exports of any of these (one row per actor; no ``actor2``),
+  merged back into one event per id.
+
+It reads every column as text (see :mod:`libyaevents.readers.csvtext`), converts each
+column in one vectorised pass, and keeps out of the events every row with a
+value that cannot be represented (a date that does not exist, a word where a
+number belongs, an event type ACLED never had), listing it in
+:attr:`Loaded.problems` with its line. Values that convert but break a rule
+(a year that disagrees with the date) are returned: :func:`libyaevents.validate`
+reports those. Legacy event types are mapped onto the current taxonomy only as
+far as the mapping is faithful (:mod:`libyaevents.vocab.legacy`); the original
+type is kept as a ``legacy event type=...`` tag and the row is listed in
+:attr:`Loaded.notes`.
+
+Examples
+--------
+>>> import libyaevents
+>>> from libyaevents.readers.acled import detect_vintage
+>>> detect_vintage(["GWNO", "EVENT_ID_CNTY", "EVENT_DATE", "ACTOR1", "ACTOR2"])
+('legacy', False)
+>>> detect_vintage(["event_id_cnty", "event_date", "disorder_type", "actor1", "inter1"])
+('current', True)
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import IO, Any, Final
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as _compute
+import pyarrow.csv as pv
+
+from libyaevents.errors import ReadError
+from libyaevents.readers import conversions as convert
+from libyaevents.readers.account import Loaded
+from libyaevents.readers.assemble import (
+    INT_BOUNDS,
+    Columns,
+    country_codes,
+    current_districts,
+    finish,
+    loaded,
+)
+from libyaevents.readers.csvtext import CsvText, Progress, Source, read_csv_text
+from libyaevents.schema.tables import EVENTS
+from libyaevents.vocab import actortypes, gazetteer, taxonomy
+from libyaevents.vocab.legacy import LEGACY_EVENT_TYPES
+
+#: pyarrow.compute, untyped: its stubs reject valid calls on chunked arrays and scalars.
+pc: Any = _compute
+
+__all__ = ["ACLED_COLUMNS", "detect_vintage", "events_from_text", "read_acled", "write_acled"]
+
+_RENAMES: Final = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor_2"}
+#: Columns some vintages have that the canonical table does not keep.
+_DROPPED: Final = frozenset({"data_id", "event_id_no_cnty", "iso3", "gwno"})
+#: Long free text, kept exactly as written (trimming would copy megabytes for nothing).
+_FREE_TEXT: Final = frozenset({"notes", "source", "tags"})
+_ACTOR_TYPE_COLUMNS: Final = ("inter1", "inter2", "interaction")
+_CIVILIANS_TARGETED: Final = "Civilians targeted"  # the codebook's wording
+_LEGACY_TAG: Final = "legacy event type="
+
+
+def detect_vintage(header: Sequence[str]) -> tuple[str, bool]:
+    """Return the layout (``legacy``, ``api`` or ``current``) and whether it is monadic.
+
+    Raises
+    ------
+    ReadError
+        When the header has no ``event_id_cnty`` column (not an ACLED export).
+    """
+    names = [h.strip() for h in header]
+    lower = {n.lower() for n in names}
+    if "event_id_cnty" not in lower:
+        shown = ", ".join(names[:8]) + (", ..." if len(names) > 8 else "")
+        msg = (
+            f"not an ACLED export: no event_id_cnty column (found: {shown}). Expected an ACLED "
+            "CSV export of any vintage, or a UCDP GED file for read_ucdp_ged."
+        )
+        raise ReadError(msg)
+    monadic = "actor2" not in lower
+    if "gwno" in lower or "ally_actor_1" in lower or any(n.isupper() for n in names if n):
+        return "legacy", monadic
+    if "disorder_type" in lower:
+        return "current", monadic
+    return "api", monadic
+
+
+def _taxonomy(cols: Columns, vintage: str) -> None:
+    if vintage == "legacy":
+        _legacy_taxonomy(cols)
+        return
+    cols.vocabulary("event_type", taxonomy.EVENT_TYPES, "an ACLED event type")
+    cols.vocabulary("sub_event_type", taxonomy.SUB_EVENT_TYPES, "an ACLED sub-event type")
+    if "disorder_type" in cols.text:
+        cols.vocabulary("disorder_type", taxonomy.DISORDER_TYPES, "an ACLED disorder type")
+    else:
+        cols.out["disorder_type"] = convert.lookup(
+            cols.get("sub_event_type"), taxonomy.DISORDER_TYPE_OF, convert.TEXT
+        )[0]
+
+
+def _legacy_taxonomy(cols: Columns) -> None:
+    original = cols.get("event_type")
+    known = dict(LEGACY_EVENT_TYPES)
+    for current in taxonomy.EVENT_TYPES:  # some late legacy files already use current names
+        known.setdefault(current, LEGACY_EVENT_TYPES.get(current, (current, None, None)))  # type: ignore[arg-type]
+    cols.reject(
+        "event_type", convert.members(original, known), "not an ACLED event type of any version"
+    )
+    for position, column in enumerate(("event_type", "sub_event_type", "disorder_type")):
+        mapping = {old: new[position] for old, new in known.items() if new[position] is not None}
+        cols.out[column] = convert.lookup(original, mapping, convert.TEXT)[0]
+    partial = {old for old, new in known.items() if None in new}
+    unmapped = ~convert.members(original, partial) & convert.present(original)
+    cols.caveat(
+        "event_type", unmapped, "legacy event type without a faithful current equivalent: "
+        "mapped as far as it goes, original kept as a tag",
+    )  # fmt: skip
+    text = convert.TEXT
+    tag = pc.binary_join_element_wise(pa.scalar(_LEGACY_TAG, text), original, pa.scalar("", text))
+    tags = pc.cast(cols.get("tags"), text)
+    joined = pc.binary_join_element_wise(tags, tag, pa.scalar("; ", text))
+    merged = pc.if_else(pc.is_null(tags), tag, joined)
+    cols.text["tags"] = pc.if_else(pa.array(unmapped), merged, tags)
+
+
+def _civilian_targeting(cols: Columns) -> None:
+    if "civilian_targeting" not in cols.text:  # API vintage: implied by violence against civilians
+        is_vac = pc.equal(cols.out["event_type"], "Violence against civilians")
+        cols.out["civilian_targeting"] = pc.if_else(
+            pc.fill_null(is_vac, False), taxonomy.CIVILIAN_TARGETING, pa.scalar(None, convert.TEXT)
+        )
+        return
+    values = cols.get("civilian_targeting")
+    wording = pc.equal(values, _CIVILIANS_TARGETED)
+    cols.text["civilian_targeting"] = pc.if_else(
+        pc.fill_null(wording, False), taxonomy.CIVILIAN_TARGETING, values
+    )
+    cols.vocabulary("civilian_targeting", (taxonomy.CIVILIAN_TARGETING,), "'Civilian targeting'")
+
+
+def _legacy_defaults(cols: Columns) -> None:
+    """Legacy files have no iso or region: take them from ``GWNO`` (or Libya's own).
+
+    The Gleditsch-Ward code gives the ISO 3166 numeric code of every state and
+    the ACLED region where this project knows it (:mod:`libyaevents.vocab.countries`);
+    a Libyan row without a usable code still gets Libya's.
+    """
+    iso, region = country_codes(convert.integers(cols.get("gwno"), 0, 10**4)[0])
+    libya = pc.fill_null(pc.equal(cols.get("country"), gazetteer.COUNTRY), False)
+    for name, libyan, from_gw in (
+        ("iso", str(gazetteer.ISO), pc.cast(iso, convert.TEXT)),
+        ("region", gazetteer.REGION, region),
+    ):
+        if name not in cols.text:
+            fallback = pc.if_else(libya, libyan, pa.scalar(None, convert.TEXT))
+            cols.text[name] = pc.coalesce(from_gw, fallback)
+
+
+def _libya_admin(cols: Columns) -> None:
+    """Old Libyan district names in admin1 or admin2 -> current region and district."""
+    libya = np.asarray(pc.fill_null(pc.equal(cols.get("country"), gazetteer.COUNTRY), False))
+    if not libya.any():
+        return
+    admin1, admin2, admin3 = (cols.get(c) for c in ("admin1", "admin2", "admin3"))
+    old_admin1 = current_districts(admin1)
+    moved = libya & np.asarray(pc.is_valid(old_admin1))  # admin1 holds a district
+    new_admin2 = pc.coalesce(current_districts(admin2), admin2)
+    mask = pa.array(moved)
+    cols.text["admin1"] = pc.if_else(
+        mask, convert.lookup(old_admin1, gazetteer.ADMIN1_OF, convert.TEXT)[0], admin1
+    )
+    cols.text["admin3"] = pc.if_else(pc.and_(mask, pc.is_null(admin3)), admin2, admin3)
+    cols.text["admin2"] = pc.if_else(
+        mask, old_admin1, pc.if_else(pa.array(libya), new_admin2, admin2)
+    )
+    cols.caveat(
+        "admin1", moved, "old district name in admin1: set to its current region, district "
+        "in admin2, the old admin2 in admin3",
+    )  # fmt: skip
+
+
+def _convert(cols: Columns, vintage: str) -> None:
+    _legacy_defaults(cols)
+    _libya_admin(cols)
+    cols.out["event_date"], bad = convert.dates(cols.get("event_date"))
+    cols.reject("event_date", bad, "not a date in a known format (2020-03-21, 21 March 2020, "
+                "5-Aug-24, 21/03/2020)")  # fmt: skip
+    _taxonomy(cols, vintage)
+    _civilian_targeting(cols)
+    cols.actor_type("inter1", actortypes.INTER_CODE)
+    cols.actor_type("inter2", actortypes.INTER_CODE)
+    cols.out["inter2"] = pc.if_else(pc.equal(cols.out["inter2"], 0), None, cols.out["inter2"])
+    cols.actor_type("interaction", actortypes.INTERACTION_CODE)
+    cols.vocabulary("source_scale", _SOURCE_SCALES, "an ACLED source scale")
+    for field in EVENTS.fields:
+        if field.name in cols.out or field.name in _ACTOR_TYPE_COLUMNS:
+            continue
+        if field.kind in INT_BOUNDS or field.kind == "float64":
+            if field.required or field.name in cols.text:
+                cols.number(field)
+        elif field.required or field.name in cols.text:
+            cols.out[field.name] = cols.get(field.name)
+    if "year" not in cols.text:
+        cols.out["year"] = pc.year(cols.out["event_date"])
+
+
+_SOURCE_SCALES: Final = tuple(EVENTS.field("source_scale").categories or ())
+
+
+def _merge_monadic(
+    events: pd.DataFrame, lines: np.ndarray
+) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame, int]:
+    """Fold the second row of each id into actor2; a third row is a problem.
+
+    Returns the merged events, their lines, the problems and how many rows were merged.
+    """
+    ids = events["event_id_cnty"]
+    order = ids.groupby(ids, sort=False).cumcount().to_numpy()
+    first = events[order == 0].reset_index(drop=True)
+    second = events[order == 1].set_index("event_id_cnty")
+    extra = events[order > 1]
+    problems = pd.DataFrame({
+        "line": lines[order > 1], "record_id": extra["event_id_cnty"].to_numpy(),
+        "column": "event_id_cnty", "value": extra["event_id_cnty"].to_numpy(),
+        "reason": "a monadic export has at most two rows per event (actor1 and actor2)",
+    })  # fmt: skip
+    other = second.reindex(first["event_id_cnty"])
+    first["actor2"] = other["actor1"].to_numpy()
+    first["assoc_actor_2"] = other["assoc_actor_1"].to_numpy()
+    first["inter2"] = pd.array(other["inter1"].to_numpy(), dtype="Int8")
+    columns = [c for c in EVENTS.names if c in first]
+    return first[columns], lines[order == 0], problems, len(second)
+
+
+def events_from_text(text: CsvText) -> Loaded:
+    """Convert an ACLED export already read as text (see :func:`read_acled`)."""
+    vintage, monadic = detect_vintage(text.header)
+    file_notes: list[str] = []
+    columns: dict[str, Any] = {}
+    unnamed = np.zeros(text.table.num_rows, dtype=bool)
+    for name, column in zip(text.header, text.table.columns, strict=True):
+        key = _RENAMES.get(name.lower(), name.lower())
+        if not key:
+            unnamed |= convert.present(column)
+        elif key in _DROPPED:
+            file_notes.append(f"column {name!r} is not kept (not part of the canonical table)")
+            if key == "gwno":  # legacy: the country's code gives iso and region
+                columns[key] = convert.text(column)
+        elif key in EVENTS.names:
+            if key in columns:
+                file_notes.append(f"column {name!r} appears twice; the last one is used")
+            columns[key] = column if key in _FREE_TEXT else convert.text(column)
+        else:
+            file_notes.append(f"column {name!r} is not an ACLED column; ignored")
+    missing = [f.name for f in EVENTS.fields if f.required and f.name not in columns]
+    cols = Columns(columns, text.table.num_rows)
+    blank = ~np.logical_or.reduce([convert.present(c) for c in text.table.columns])
+    cols.reject("(row)", blank, "empty line")
+    cols.reject("(unnamed)", unnamed & ~blank, "a value in a column with no header (a "
+                "shifted row: an unquoted comma in a value?)")  # fmt: skip
+    _convert(cols, vintage)
+    absent = [n for n in missing if n not in cols.out or not convert.present(cols.out[n]).any()]
+    if absent:
+        file_notes.append(f"not in this layout, left empty: {', '.join(absent)}")
+    events, problems, notes, lines = finish(text, cols)
+    merged = 0
+    if monadic:
+        events, lines, extra, merged = _merge_monadic(events, lines)
+        problems = pd.concat([problems, extra], ignore_index=True) if len(extra) else problems
+    layout = f"{vintage} (monadic)" if monadic else vintage
+    return loaded(
+        text, events, problems, notes, lines=lines, vintage=layout, file_notes=file_notes,
+        merged=merged,
+    )  # fmt: skip
+
+
+def read_acled(source: Source, *, progress: Progress | None = None) -> Loaded:
+    """Read an ACLED export of any vintage into canonical events and actors.
+
+    Parameters
+    ----------
+    source : path or file object
+        A CSV export: UTF-8 (with or without BOM) or Windows-1252, LF or CRLF.
+    progress : callable, optional
+        ``progress(bytes_read, bytes_total)``, called as the file is read.
+
+    Returns
+    -------
+    Loaded
+        ``.events`` and ``.actors`` (canonical, typed), ``.problems`` (rows
+        not returned, with line, column, value and reason), ``.notes`` (rows
+        returned with a caveat), ``.vintage``; ``rows_read == rows_used +
+        rows_reported`` always holds.
+
+    Raises
+    ------
+    ReadError
+        When the file is missing, empty, not CSV, or not an ACLED export.
+    """
+    return events_from_text(read_csv_text(source, progress))
+
+
+#: ACLED's columns, in export order (the canonical events minus this project's extensions).
+ACLED_COLUMNS: Final = tuple(
+    f.name for f in EVENTS.fields if f.name not in {"report_id", "report_section"}
+)
+
+
+def write_acled(
+    events: pd.DataFrame, where: str | os.PathLike[str] | IO[bytes], *, labels: bool = True
+) -> None:
+    """Write events as an ACLED CSV export (current layout) that :func:`read_acled` reads back.
+
+    Parameters
+    ----------
+    events : DataFrame
+        Canonical events.
+    where : path or binary file
+        The CSV to write (UTF-8, LF, quoted only where needed).
+    labels : bool
+        Actor types and interactions as text labels, as exports since 2024
+        write them (default), or as numeric codes.
+    """
+    columns = [c for c in ACLED_COLUMNS if c in events]
+    arrow = pa.Table.from_pandas(events[columns], preserve_index=False)
+    if labels:
+        for name, mapping in (
+            ("inter1", actortypes.INTER_LABEL), ("inter2", actortypes.INTER_LABEL),
+            ("interaction", actortypes.INTERACTION_LABEL),
+        ):  # fmt: skip
+            codes = {str(k): v for k, v in mapping.items()}
+            text = convert.lookup(pc.cast(arrow[name], convert.TEXT), codes, convert.TEXT)[0]
+            arrow = arrow.set_column(arrow.schema.get_field_index(name), name, text)
+    for position, field in enumerate(arrow.schema):
+        if pa.types.is_dictionary(field.type):
+            arrow = arrow.set_column(position, field.name, pc.cast(arrow[field.name], convert.TEXT))
+        elif pa.types.is_timestamp(field.type):
+            arrow = arrow.set_column(position, field.name, pc.cast(arrow[field.name], pa.date32()))
+    pv.write_csv(arrow, where, write_options=pv.WriteOptions(quoting_style="needed"))

@@ -1,0 +1,237 @@
+"""Machinery the loaders share: typed columns with rejects, the row account, the frame.
+
+A loader puts the input's text columns in a :class:`Columns`, converts them
+into canonical columns (recording each value that cannot be represented as a
+*reject*, each row returned with a caveat as a *caveat*), then :func:`finish`
+builds the typed events frame from the rows without rejects and the
+:class:`~libyaevents.readers.account.Loaded` account: problems and notes with the
+line each row starts on, its id, column, value and reason.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as _compute
+
+from libyaevents.readers import conversions as convert
+from libyaevents.readers.account import NOTE_COLUMNS, PROBLEM_COLUMNS, Loaded
+from libyaevents.readers.csvtext import CsvText, first_record
+from libyaevents.readers.registry import actors_from_events
+from libyaevents.schema.models import arrow_type, pandas_dtype
+from libyaevents.schema.spec import Field
+from libyaevents.schema.tables import EVENTS
+from libyaevents.vocab import countries, gazetteer
+
+#: pyarrow.compute, untyped: its stubs reject valid calls on chunked arrays and scalars.
+pc: Any = _compute
+
+__all__ = [
+    "INT_BOUNDS", "Columns", "country_codes", "current_districts", "finish", "loaded",
+    "to_frame", "typed_arrow",
+]  # fmt: skip
+
+#: Range of each integer kind, for conversions that must fit before narrowing.
+INT_BOUNDS: Final = {
+    "int8": (-(2**7), 2**7 - 1),
+    "int16": (-(2**15), 2**15 - 1),
+    "int32": (-(2**31), 2**31 - 1),
+    "int64": (-(2**63), 2**63 - 1),
+}
+
+_NULLABLE_INTS: Final = {getattr(pa, t)(): pd.api.types.pandas_dtype(t.title()) for t in INT_BOUNDS}
+
+
+class Columns:
+    """Text columns in, typed Arrow columns out, with every rejected value noted."""
+
+    def __init__(self, text: dict[str, Any], rows: int) -> None:
+        self.text = text
+        self.rows = rows
+        self.out: dict[str, Any] = {}
+        self.rejects: list[tuple[str, np.ndarray, str]] = []
+        self.caveats: list[tuple[str, np.ndarray, str]] = []
+
+    def reject(self, column: str, mask: np.ndarray, reason: str) -> None:
+        """Keep the rows in ``mask`` out of the events, each reported with ``reason``."""
+        if mask.any():
+            self.rejects.append((column, mask, reason))
+
+    def caveat(self, column: str, mask: np.ndarray, note: str) -> None:
+        """Return the rows in ``mask`` but list them with ``note``."""
+        if mask.any():
+            self.caveats.append((column, mask, note))
+
+    def get(self, name: str) -> Any:
+        """Text of a column, or all-null when the file does not have it."""
+        return self.text.get(name, pa.nulls(self.rows, convert.TEXT))
+
+    def number(self, field: Field) -> None:
+        """Convert a numeric field; values that are not numbers of its kind are rejected."""
+        if field.kind == "float64":
+            values, bad = convert.floats(self.get(field.name))
+            self.reject(field.name, bad, "not a decimal number")
+        else:
+            low, high = INT_BOUNDS[field.kind]
+            values, bad = convert.integers(self.get(field.name), low, high)
+            self.reject(field.name, bad, f"not a whole number within {field.kind}")
+        self.out[field.name] = values
+
+    def vocabulary(self, name: str, allowed: Sequence[str], what: str) -> None:
+        """Keep a closed-vocabulary column; values outside ``allowed`` are rejected."""
+        values = self.get(name)
+        self.reject(name, convert.members(values, allowed), f"not {what}")
+        self.out[name] = values
+
+    def actor_type(self, name: str, labels: Any) -> None:
+        """Numeric codes or text labels (any mix) as integers."""
+        values = self.get(name)
+        numbers, not_number = convert.integers(values, 0, 99)
+        from_label, not_label = convert.lookup(values, labels, pa.int64())
+        self.reject(name, not_number & not_label, "not an ACLED actor type code or label")
+        self.out[name] = pc.coalesce(numbers, from_label)
+
+
+def current_districts(values: Any) -> Any:
+    """Each value's current Libyan district (any spelling the gazetteer knows), else null."""
+    names = pc.unique(values).drop_null().to_pylist()
+    district = {n: d for n in names if (d := gazetteer.resolve_admin2(n)) is not None}
+    return convert.lookup(values, district, convert.TEXT)[0]
+
+
+def country_codes(gw: Any) -> tuple[Any, Any]:
+    """ISO 3166 numeric code and ACLED region of Gleditsch-Ward codes (null where unknown).
+
+    See :mod:`libyaevents.vocab.countries`: every state UCDP's GED covers has
+    an ISO code; the ACLED region only where the project knows it.
+    """
+    known = list(countries.BY_GW.values())
+    position = pc.index_in(gw, value_set=pa.array([c.gw for c in known], pa.int64()))
+    iso = pc.take(pa.array([c.iso for c in known], pa.int64()), position)
+    return iso, pc.take(pa.array([c.region for c in known], convert.TEXT), position)
+
+
+def typed_arrow(values: Any, field: Field) -> Any:
+    """Cast a converted column to the canonical Arrow type (categories pinned)."""
+    if field.kind == "category":
+        categories = pa.array(list(field.categories or ()), pa.large_string())
+        index = pc.index_in(pc.cast(values, pa.large_string()), value_set=categories)
+        if isinstance(index, pa.ChunkedArray):
+            index = index.combine_chunks()
+        kind: Any = arrow_type(field)
+        return pa.DictionaryArray.from_arrays(index.cast(kind.index_type), categories)
+    return pc.cast(values, arrow_type(field))
+
+
+def to_frame(arrow: pa.Table) -> pd.DataFrame:
+    """Arrow to canonical pandas dtypes; integer columns with gaps stay nullable."""
+    mapper: Any = _NULLABLE_INTS.get
+    frame = arrow.to_pandas(date_as_object=False, ignore_metadata=True, types_mapper=mapper)
+    for field in EVENTS.fields:
+        if field.name not in frame:
+            continue
+        target = pandas_dtype(field)
+        column = frame[field.name]
+        if field.kind in INT_BOUNDS and column.hasnans:
+            continue  # a required number is missing: validate() reports it
+        if column.dtype != target:
+            frame[field.name] = column.astype(target)
+    return frame
+
+
+def _id_index(text: CsvText, id_column: str) -> int | None:
+    return next((i for i, h in enumerate(text.header) if h.lower() == id_column), None)
+
+
+def _record_ids(text: CsvText, positions: np.ndarray, id_column: str) -> list[Any]:
+    index = _id_index(text, id_column)
+    column = None if index is None else text.table.column(index)
+    if column is None or len(positions) == 0:
+        return [None] * len(positions)
+    ids: list[Any] = pc.take(column, pa.array(positions)).to_pylist()
+    return ids
+
+
+def invalid_rows(text: CsvText, id_column: str) -> pd.DataFrame:
+    """The records that could not be split into fields, as problems."""
+    index = _id_index(text, id_column) or 0
+    rows = []
+    for record in text.invalid:
+        fields = first_record(record.text)
+        rid = fields[index] if len(fields) > index else None
+        rows.append((record.line, rid, None, record.text[:200], record.reason))
+    return pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
+
+
+def account(
+    text: CsvText, masks: list[tuple[str, np.ndarray, str]], columns: tuple[str, ...],
+    values: dict[str, Any], id_column: str,
+) -> pd.DataFrame:  # fmt: skip
+    """One row per (row, column) in the masks, with line, id and value."""
+    parts = []
+    for column, mask, reason in masks:
+        positions = np.flatnonzero(mask)
+        shown = values.get(column)
+        found = (
+            pc.take(shown, pa.array(positions)).to_pylist() if shown is not None
+            else [None] * len(positions)
+        )  # fmt: skip
+        parts.append(pd.DataFrame({
+            "_pos": positions, "column": column, "value": found, columns[-1]: reason,
+        }))  # fmt: skip
+    if not parts:
+        return pd.DataFrame({c: pd.Series([], dtype="object") for c in columns})
+    frame = pd.concat(parts, ignore_index=True).sort_values(["_pos", "column"], kind="stable")
+    unique = frame["_pos"].unique()
+    lines = dict(zip(unique, text.lines(unique), strict=True))
+    ids = dict(zip(unique, _record_ids(text, unique, id_column), strict=True))
+    frame["line"] = frame["_pos"].map(lines).astype("int64")
+    frame["record_id"] = frame["_pos"].map(ids)
+    return frame.loc[:, list(columns)].reset_index(drop=True)
+
+
+def finish(
+    text: CsvText, cols: Columns, *, id_column: str = "event_id_cnty"
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, np.ndarray]:  # fmt: skip
+    """Typed events from the rows without rejects, plus problems and notes.
+
+    Returns
+    -------
+    events, problems, notes : DataFrame
+    lines : ndarray of int
+        The line each returned event starts on.
+    """
+    rejected = np.logical_or.reduce([m for _, m, _ in cols.rejects] or [np.zeros(cols.rows, bool)])
+    problems = account(text, cols.rejects, PROBLEM_COLUMNS, cols.text, id_column)
+    caveats = [(c, m & ~rejected, n) for c, m, n in cols.caveats]
+    notes = account(text, caveats, NOTE_COLUMNS, cols.text, id_column)
+    fields = [f for f in EVENTS.fields if f.name in cols.out]
+    arrow = pa.table({f.name: typed_arrow(cols.out[f.name], f) for f in fields})
+    events = to_frame(arrow.filter(pa.array(~rejected)) if rejected.any() else arrow)  # no copy
+    if text.invalid:
+        problems = pd.concat([invalid_rows(text, id_column), problems], ignore_index=True)
+    return events, problems, notes, text.lines(np.flatnonzero(~rejected))
+
+
+def loaded(
+    text: CsvText, events: pd.DataFrame, problems: pd.DataFrame, notes: pd.DataFrame, *,
+    lines: np.ndarray, vintage: str, file_notes: list[str], merged: int = 0,
+) -> Loaded:  # fmt: skip
+    """The :class:`Loaded` result, problems in line order and the actors built."""
+    return Loaded(
+        events=events.reset_index(drop=True),
+        actors=actors_from_events(events),
+        problems=problems.sort_values("line", kind="stable").reset_index(drop=True),
+        notes=notes,
+        source=text.name,
+        vintage=vintage,
+        encoding=text.encoding,
+        rows_read=text.table.num_rows + len(text.invalid),
+        rows_merged=merged,
+        file_notes=file_notes,
+        lines=lines,
+    )

@@ -1,0 +1,176 @@
+"""Vectorised text-to-type conversions that say which values did not convert.
+
+Each function takes a column of text (a pyarrow array, nulls for empty cells)
+and returns the typed values plus a boolean numpy mask of the values that were
+present but could not be converted; the caller reports those. Nothing here
+loops over rows in Python.
+
+Examples
+--------
+>>> import pyarrow as pa
+>>> from libyaevents.readers import conversions
+>>> values, bad = conversions.dates(pa.array(["2020-03-21", "21 March 2020", "5-Aug-24",
+...                                       "21/03/2020", "31/02/2020", None,
+...                                       "2020-03-21 00:00:00.000"]))
+>>> [str(v) for v in values.to_pylist()]
+['2020-03-21', '2020-03-21', '2024-08-05', '2020-03-21', 'None', 'None', '2020-03-21']
+>>> bad.tolist()
+[False, False, False, False, True, False, False]
+>>> values, bad = conversions.integers(pa.array(["12", "12.0", "x", None]), -128, 127)
+>>> values.to_pylist(), bad.tolist()
+([12, 12, None, None], [False, False, True, False])
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any, Final
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as _compute
+
+#: pyarrow.compute, untyped: its stubs reject valid calls on chunked arrays and scalars.
+pc: Any = _compute
+
+__all__ = [
+    "DATE_FORMATS",
+    "TEXT",
+    "dates",
+    "floats",
+    "integers",
+    "lookup",
+    "members",
+    "present",
+    "text",
+]
+
+#: A pyarrow Array or ChunkedArray (typed loosely: see ``pc`` above).
+Array = Any
+
+#: The text type loaders work in: what pandas' ``str`` columns hold, so no copy on conversion.
+TEXT: Final = pa.large_string()
+
+#: Date formats real exports use, tried in order: ISO (current exports), "21 March
+#: 2020" (API 2019-2023), "5-Aug-24" (spreadsheet re-saves), "21/03/2020" (legacy,
+#: day first), plus "21-March-2020" re-saves.
+DATE_FORMATS: Final = (
+    ("%Y-%m-%d", r"^\d{4}-\d{1,2}-(\d{1,2})$"),
+    ("%d %B %Y", r"^(\d{1,2}) [A-Za-z]+ \d{4}$"),
+    ("%d-%b-%y", r"^(\d{1,2})-[A-Za-z]{3}-\d{2}$"),
+    ("%d/%m/%Y", r"^(\d{1,2})/\d{1,2}/\d{4}$"),
+    ("%d-%B-%Y", r"^(\d{1,2})-[A-Za-z]+-\d{4}$"),
+)
+
+#: A midnight time after a date (``2020-03-21 00:00:00.000``, as UCDP and
+#: spreadsheets write dates): dropped before parsing.
+_MIDNIGHT: Final = r"[ T]00:00(:00(\.0+)?)?$"
+
+_INTEGER: Final = r"^[+-]?\d{1,18}(\.0*)?$"  # 18 digits always fit int64
+_FLOAT: Final = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
+
+
+def _mask(flags: Array) -> np.ndarray:
+    """A boolean pyarrow array as numpy, nulls as False."""
+    mask: np.ndarray = np.asarray(pc.fill_null(flags, False), dtype=bool)
+    return mask
+
+
+def text(values: Array) -> Array:
+    """Trim surrounding spaces; empty or blank cells become null."""
+    trimmed = pc.utf8_trim_whitespace(values)
+    if pc.sum(pc.binary_length(trimmed)).as_py() == pc.sum(pc.binary_length(values)).as_py():
+        return values  # the usual case: nothing trimmed, and the reader nulled empty cells
+    empty: Any = pc.equal(trimmed, "")
+    return pc.if_else(empty, pa.scalar(None, trimmed.type), trimmed)
+
+
+def present(values: Array) -> np.ndarray:
+    """True where a value is given."""
+    return _mask(pc.is_valid(values))
+
+
+def _cast(values: Array, kind: pa.DataType) -> Array | None:
+    """The fast path: a cast that succeeds when every value is well formed."""
+    try:
+        return pc.cast(values, kind)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+        return None
+
+
+def _failed(values: Array, result: Array) -> np.ndarray:
+    """Values given whose result is null; no per-row work when none failed."""
+    failed: np.ndarray = np.zeros(len(values), dtype=bool)
+    if result.null_count != values.null_count:
+        failed = present(values) & ~_mask(pc.is_valid(result))
+    return failed
+
+
+def integers(values: Array, low: int, high: int) -> tuple[Array, np.ndarray]:
+    """Whole numbers (``12``, ``12.0``) within ``[low, high]`` as int64."""
+    number = _cast(values, pa.int64())
+    if number is None or (
+        not _mask(pc.utf8_is_decimal(values)).all()
+        and (
+            _mask(pc.match_substring(values, "x", ignore_case=True)).any()  # the cast reads 0x1A
+        )
+    ):
+        ok = pc.match_substring_regex(values, _INTEGER)
+        digits = pc.replace_substring_regex(values, r"\.0*$", "")
+        number = pc.cast(pc.if_else(ok, digits, pa.scalar(None, values.type)), pa.int64())
+    extremes = pc.min_max(number)
+    low_found, high_found = extremes["min"].as_py(), extremes["max"].as_py()
+    if low_found is not None and (low_found < low or high_found > high):
+        inside = pc.and_(pc.greater_equal(number, low), pc.less_equal(number, high))
+        number = pc.if_else(pc.fill_null(inside, False), number, pa.scalar(None, pa.int64()))
+    return number, _failed(values, number)
+
+
+def floats(values: Array) -> tuple[Array, np.ndarray]:
+    """Decimal numbers as float64."""
+    number = _cast(values, pa.float64())
+    if number is None:
+        ok = pc.match_substring_regex(values, _FLOAT)
+        number = pc.cast(pc.if_else(ok, values, pa.scalar(None, values.type)), pa.float64())
+    finite = pc.is_finite(number)  # the cast reads "nan" and "inf"; data never means them
+    if pc.sum(pc.cast(finite, pa.int64())).as_py() != len(number) - number.null_count:
+        number = pc.if_else(pc.fill_null(finite, False), number, pa.scalar(None, pa.float64()))
+    return number, _failed(values, number)
+
+
+def dates(values: Array) -> tuple[Array, np.ndarray]:
+    """Dates in any of :data:`DATE_FORMATS`; impossible days (31/02) are bad, not shifted."""
+    iso = _cast(values, pa.date32())  # strict: rejects 2020-02-31 rather than shifting it
+    if iso is not None:
+        return iso, np.zeros(len(values), dtype=bool)
+    if _mask(pc.match_substring_regex(values, _MIDNIGHT)).any():
+        values = pc.replace_substring_regex(values, _MIDNIGHT, "")
+    result = pa.nulls(len(values), pa.date32())
+    for fmt, pattern in DATE_FORMATS:
+        matches = pc.match_substring_regex(values, pattern)
+        todo = pc.fill_null(pc.and_(pc.is_null(result), matches), False)
+        if not _mask(todo).any():
+            continue
+        parsed = pc.strptime(values, format=fmt, unit="s", error_is_null=True)
+        day_text = pc.replace_substring_regex(values, pattern, r"\1")
+        day = pc.cast(pc.if_else(todo, day_text, pa.scalar(None, values.type)), pa.int64())
+        exact = pc.equal(pc.day(parsed), day)  # strptime turns 31/02 into 02/03
+        take = pc.fill_null(pc.and_kleene(todo, exact), False)
+        result = pc.if_else(take, pc.cast(parsed, pa.date32()), result)
+    return result, _failed(values, result)
+
+
+def lookup(
+    values: Array, mapping: Mapping[str, Any], value_type: pa.DataType
+) -> tuple[Array, np.ndarray]:
+    """Map each text value through ``mapping``; values not in it are bad."""
+    keys = pa.array(list(mapping), TEXT)
+    targets = pa.array(list(mapping.values()), value_type)
+    position = pc.index_in(pc.cast(values, TEXT), value_set=keys)
+    return pc.take(targets, position), _failed(values, position)
+
+
+def members(values: Array, allowed: Iterable[str]) -> np.ndarray:
+    """Bad mask: values given but not in ``allowed``."""
+    position = pc.index_in(pc.cast(values, TEXT), value_set=pa.array(list(allowed), TEXT))
+    return _failed(values, position)

@@ -1,0 +1,638 @@
+"""Versioned, immutable, checksummed Parquet releases: build, verify, load, list, diff.
+
+A release is a folder named by its version holding ``events.parquet``,
+``actors.parquet``, ``measures.parquet``, ``changes.parquet`` (what changed
+against the parent release) and ``datapackage.json``, a manifest in the
+Frictionless Data Package shape with each file's bytes, sha256, rows, schema
+and a content hash of its rows.
+
+Examples
+--------
+>>> import tempfile
+>>> import libyaevents
+>>> from libyaevents.synthetic import synthetic_dataset
+>>> store = tempfile.mkdtemp()
+>>> _ = libyaevents.build_release(synthetic_dataset(100, seed=1), "1.0.0", store=store)
+>>> data = libyaevents.load(store=store, filters={"admin1": "East"})
+>>> data.version, sorted(set(data.events["admin1"]))
+('1.0.0', ['East'])
+>>> libyaevents.verify_release("1.0.0", store=store).ok
+True
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import json
+import logging
+import os
+import shutil
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final, Literal, overload
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from libyaevents._version import __version__
+from libyaevents.errors import (
+    InputError,
+    IntegrityError,
+    ReleaseExistsError,
+    ReleaseNotFoundError,
+)
+from libyaevents.formats import parquet
+from libyaevents.releases.changes import CHANGE_COLUMNS, diff_tables, summarise_changes
+from libyaevents.releases.stores import (
+    MANIFEST_NAME,
+    LocalStore,
+    Store,
+    cached_sha256,
+    file_sha256,
+    open_store,
+    version_key,
+)
+from libyaevents.schema.coerce import conform
+from libyaevents.schema.frictionless import table_schema
+from libyaevents.schema.tables import SCHEMA_VERSION, TABLES
+from libyaevents.validation.validator import validate
+
+__all__ = [
+    "DATA_LICENSE",
+    "DaskRelease",
+    "Release",
+    "VerifyResult",
+    "build_release",
+    "diff",
+    "list_releases",
+    "load",
+    "verify_release",
+]
+
+#: The licence of the data this project codes.
+DATA_LICENSE: Final = {
+    "name": "CC-BY-4.0",
+    "path": "https://creativecommons.org/licenses/by/4.0/",
+    "title": "Creative Commons Attribution 4.0",
+}
+_CITATION: Final = (
+    "libyaevents maintainers. libyaevents: conflict and political events in Libya, "
+    "coded in the style of ACLED. Data release {version}."
+)
+_CHANGES: Final = "changes"
+
+#: What ``store=`` accepts: a folder, an http(s) URL, a store object, or None (bundled).
+StoreArg = str | os.PathLike[str] | Store | None
+#: What ``filters=`` accepts: a mapping of event filters, or a pyarrow expression.
+Filters = Mapping[str, Any] | pc.Expression | None
+_log = logging.getLogger("libyaevents")
+
+
+@dataclass(frozen=True)
+class Release:
+    """A loaded release: typed tables plus exactly what was loaded.
+
+    Attributes
+    ----------
+    version : str
+        The release version.
+    manifest : dict
+        The release's ``datapackage.json``.
+    events, actors, measures : pandas.DataFrame
+        Canonical typed tables (events filtered when ``filters`` were given).
+    path : pathlib.Path
+        The folder the files were read from.
+    """
+
+    version: str
+    manifest: dict[str, Any]
+    events: pd.DataFrame
+    actors: pd.DataFrame
+    measures: pd.DataFrame
+    path: Path
+
+    def tables(self) -> dict[str, pd.DataFrame]:
+        """The three tables by name."""
+        return {"events": self.events, "actors": self.actors, "measures": self.measures}
+
+    def changes(self) -> pd.DataFrame:
+        """The change table against the parent release."""
+        return pq.read_table(self.path / f"{_CHANGES}.parquet").to_pandas()
+
+
+@dataclass(frozen=True)
+class DaskRelease:
+    """A release loaded with ``engine="dask"``: events lazy, actors and measures in memory."""
+
+    version: str
+    manifest: dict[str, Any]
+    events: Any
+    actors: pd.DataFrame
+    measures: pd.DataFrame
+    path: Path
+
+
+@dataclass(frozen=True)
+class VerifyResult:
+    """What :func:`verify_release` found: ``problems`` is empty when all is well."""
+
+    version: str
+    problems: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """True when no problem was found."""
+        return not self.problems
+
+
+# -- building ------------------------------------------------------------------
+
+
+def _typed_tables(data: Mapping[str, pd.DataFrame] | Any) -> dict[str, pd.DataFrame]:
+    source = data if isinstance(data, Mapping) else {n: getattr(data, n) for n in TABLES}
+    missing = [n for n in TABLES if n not in source]
+    if missing:
+        msg = f"A release needs the tables {', '.join(TABLES)}; missing: {', '.join(missing)}."
+        raise InputError(msg)
+    return {name: conform(source[name], name)[0] for name in TABLES}
+
+
+def _created(tables: Mapping[str, pd.DataFrame]) -> str:
+    """The release date from the sources: the latest date any row carries."""
+    dates = [tables["events"]["event_date"].max()]
+    if "timestamp" in tables["events"] and len(tables["events"]):
+        dates.append(pd.Timestamp(int(tables["events"]["timestamp"].max()), unit="s"))
+    for column in ("start_date", "end_date"):
+        dates.append(tables["measures"][column].max())
+    known = [d for d in dates if pd.notna(d)]
+    return str(max(known).date()) if known else "1970-01-01"
+
+
+def _fsync(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _resource(folder: Path, name: str, arrow: pa.Table) -> dict[str, Any]:
+    path = folder / f"{name}.parquet"
+    return {
+        "name": name,
+        "path": path.name,
+        "format": "parquet",
+        "mediatype": "application/vnd.apache.parquet",
+        "bytes": path.stat().st_size,
+        "hash": f"sha256:{file_sha256(path)}",
+        "rows": arrow.num_rows,
+        "x-content-hash": f"sha256:{parquet.content_hash(arrow, name)}",
+        "schema": table_schema(name),
+    }
+
+
+def _write_changes(folder: Path, changes: pd.DataFrame) -> dict[str, Any]:
+    path = folder / f"{_CHANGES}.parquet"
+    schema = pa.schema([(c, pa.string()) for c in CHANGE_COLUMNS])
+    arrow = pa.Table.from_pandas(changes, schema=schema, preserve_index=False)
+    pq.write_table(arrow.replace_schema_metadata(None), path, compression="zstd")
+    return {
+        "name": _CHANGES,
+        "path": path.name,
+        "format": "parquet",
+        "mediatype": "application/vnd.apache.parquet",
+        "bytes": path.stat().st_size,
+        "hash": f"sha256:{file_sha256(path)}",
+        "rows": len(changes),
+    }
+
+
+def _manifest(
+    version: str, parent: str | None, created: str, resources: list[dict[str, Any]], *,
+    changes: pd.DataFrame, sources: Sequence[Mapping[str, str]],
+) -> dict[str, Any]:  # fmt: skip
+    return {
+        "profile": "data-package",
+        "name": "libyaevents",
+        "title": "Conflict and political events in Libya (ACLED style)",
+        "version": version,
+        "created": created,
+        "licenses": [DATA_LICENSE],
+        "x-citation": _CITATION.format(version=version),
+        "x-schema-version": SCHEMA_VERSION,
+        "x-parent-version": parent,
+        "x-library-version": __version__,
+        "x-changes": summarise_changes(changes),
+        "sources": [dict(s) for s in sources],
+        "resources": resources,
+    }
+
+
+def _parent_of(store: LocalStore, version: str, parent: str | bool | None) -> str | None:
+    if parent is False or parent is None:
+        return None
+    if isinstance(parent, str):
+        store.folder(parent)
+        return parent
+    older = [v for v in store.versions() if version_key(v) < version_key(version)]
+    return older[-1] if older else None
+
+
+def build_release(
+    data: Mapping[str, pd.DataFrame] | Any,
+    version: str,
+    *,
+    store: str | os.PathLike[str] | LocalStore,
+    parent: str | bool | None = True,
+    today: pd.Timestamp | str | None = None,
+    sources: Sequence[Mapping[str, str]] = (),
+) -> Path:
+    """Validate the tables and write them as a new, immutable release.
+
+    Parameters
+    ----------
+    data : mapping or dataset
+        ``events``, ``actors`` and ``measures``.
+    version : str
+        ``MAJOR.MINOR.PATCH``; must not exist in the store yet.
+    store : path or LocalStore
+        The folder of releases.
+    parent : str, True or None
+        The release the change table compares with: ``True`` (default) the
+        latest older version in the store, a version string, or ``None``.
+    today : Timestamp or str, optional
+        Passed to :func:`libyaevents.validate`.
+    sources : sequence of mappings, optional
+        The reports the data was coded from, written to the manifest's
+        ``sources`` (Frictionless: ``title`` plus any ``x-`` keys); see
+        :meth:`libyaevents.Sources.manifest_sources`.
+
+    Returns
+    -------
+    pathlib.Path
+        The release folder.
+
+    Raises
+    ------
+    ValidationError
+        When the data breaks any rule (nothing is written).
+    ReleaseExistsError
+        When the version exists, or appears while building.
+    """
+    target_store = store if isinstance(store, LocalStore) else LocalStore(store)
+    version_key(version)
+    if (target_store.root / version).exists():
+        msg = f"Release {version} already exists in {target_store.root}; releases are immutable."
+        raise ReleaseExistsError(msg)
+    validate(data, today=today).raise_if_invalid()
+    tables = _typed_tables(data)
+    parent_version = _parent_of(target_store, version, parent)
+    old = load(parent_version, store=target_store).tables() if parent_version else {}
+    changes = diff_tables(old, tables)
+    target_store.root.mkdir(parents=True, exist_ok=True)
+    tmp = target_store.root / f".build-{version}-{uuid.uuid4().hex}"
+    tmp.mkdir()
+    try:
+        _write_release(tmp, version, parent_version, tables, changes=changes, sources=sources)
+        _publish(tmp, target_store.root / version)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp)
+    target_store.write_index()
+    return target_store.root / version
+
+
+def _write_release(
+    folder: Path, version: str, parent: str | None, tables: dict[str, pd.DataFrame], *,
+    changes: pd.DataFrame, sources: Sequence[Mapping[str, str]],
+) -> None:  # fmt: skip
+    resources = []
+    for name, frame in tables.items():
+        arrow = parquet.release_arrow(frame, name)
+        parquet.write_table(arrow, name, str(folder / f"{name}.parquet"))
+        resources.append(_resource(folder, name, arrow))
+    resources.append(_write_changes(folder, changes))
+    manifest = _manifest(
+        version, parent, _created(tables), resources, changes=changes, sources=sources
+    )
+    text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
+    (folder / MANIFEST_NAME).write_text(text, encoding="utf-8")
+    for path in folder.iterdir():
+        _fsync(path)
+    _fsync(folder)
+
+
+def _publish(tmp: Path, target: Path) -> None:
+    """Move the finished folder into place in one rename; never replace a release."""
+    try:
+        target.mkdir()  # claims the name: a concurrent build of the version fails here
+    except FileExistsError:
+        msg = f"Release {target.name} already exists in {target.parent}; releases are immutable."
+        raise ReleaseExistsError(msg) from None
+    try:
+        os.rename(tmp, target)  # replaces our empty claim atomically
+    except OSError:
+        target.rmdir()
+        raise
+    _fsync(target.parent)
+
+
+# -- reading ---------------------------------------------------------------------
+
+
+def _safe_path(folder: Path, name: object) -> Path:
+    """``folder / name`` resolved; ``folder`` must be resolved already."""
+    text = str(name)
+    path = (folder / text).resolve()
+    if "/" in text or "\\" in text or path.parent != folder:
+        msg = (
+            f"{folder / MANIFEST_NAME}: resource path {text!r} points outside the release "
+            "folder; the manifest was tampered with or is broken. Re-fetch the release."
+        )
+        raise IntegrityError(msg)
+    return path
+
+
+def _read_manifest(folder: Path) -> dict[str, Any]:
+    path = folder / MANIFEST_NAME
+    try:
+        manifest: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        msg = f"{path}: cannot read the manifest ({exc}). Re-fetch or rebuild the release."
+        raise IntegrityError(msg) from None
+    if not isinstance(manifest.get("resources"), list):
+        msg = f"{path}: the manifest lists no resources. Re-fetch or rebuild the release."
+        raise IntegrityError(msg)
+    return manifest
+
+
+_ROWS: dict[str, int] = {}
+
+
+@functools.lru_cache(maxsize=16)
+def _read_verified(sha256: str, path: Path, table: str) -> pd.DataFrame:
+    return parquet.read_table(path, table)
+
+
+def _small_table(path: Path, table: str) -> pd.DataFrame:
+    """Actors or measures, read once per verified file content (a copy each call).
+
+    Releases are immutable, so a table whose file hashes the same is the same
+    table; the copy is lazy (pandas copy-on-write) and callers may edit it.
+    """
+    return _read_verified(cached_sha256(path), path, table).copy()
+
+
+def _rows_in(path: Path, reread: bool) -> int:
+    """Rows in a Parquet file; remembered per verified sha256 unless ``reread``."""
+    key = cached_sha256(path)
+    if reread or key not in _ROWS:
+        _ROWS[key] = pq.ParquetFile(path).metadata.num_rows
+    return _ROWS[key]
+
+
+def _check_files(folder: Path, manifest: dict[str, Any], *, rehash: bool) -> list[str]:
+    """Check each resource's path, size, sha256 and row count; return problems."""
+    problems = []
+    root = folder.resolve()
+    for res in manifest["resources"]:
+        path = _safe_path(root, res.get("path"))
+        try:
+            stat = path.stat()
+        except FileNotFoundError:
+            stat = None
+        if stat is None or not path.is_file():
+            problems.append(f"{path}: missing (the manifest lists it).")
+            continue
+        if stat.st_size != res.get("bytes"):
+            problems.append(f"{path}: {stat.st_size} bytes, the manifest says {res.get('bytes')}.")
+            continue
+        digest = file_sha256(path) if rehash else cached_sha256(path, stat)
+        if f"sha256:{digest}" != res.get("hash"):
+            problems.append(f"{path}: sha256 differs from the manifest (corrupted or altered).")
+            continue
+        rows = _rows_in(path, rehash)
+        if rows != res.get("rows"):
+            problems.append(f"{path}: {rows} rows, the manifest says {res.get('rows')}.")
+    return problems
+
+
+_FILTER_KEYS: Final = ("start", "end", "year", "admin1", "event_type", "country", "actor")
+
+
+def _event_dnf(filters: Mapping[str, Any]) -> list[list[tuple[str, str, Any]]]:
+    """Event filters in disjunctive normal form, the shape pyarrow and Dask both read."""
+    unknown = set(filters) - set(_FILTER_KEYS)
+    if unknown:
+        msg = f"Unknown filters {sorted(unknown)}; known: {list(_FILTER_KEYS)}."
+        raise InputError(msg)
+    both: list[tuple[str, str, Any]] = []
+    actors: list[Any] = []
+    for key, value in filters.items():
+        values = list(value) if isinstance(value, list | tuple | set) else [value]
+        if key == "start":
+            both.append(("event_date", ">=", pd.Timestamp(value).date()))
+        elif key == "end":
+            both.append(("event_date", "<=", pd.Timestamp(value).date()))
+        elif key == "actor":
+            actors = values
+        else:
+            both.append((key, "in", values))
+    if actors:  # actor1 or actor2
+        return [[*both, ("actor1", "in", actors)], [*both, ("actor2", "in", actors)]]
+    return [both]
+
+
+def _date_bounds(filters: Filters) -> tuple[dt.date | None, dt.date | None] | None:
+    """First and last event_date a filter mapping can match; None when it has no date bound."""
+    if not isinstance(filters, Mapping):
+        return None
+    bounds: list[dt.date | None] = [None, None]
+    if "start" in filters:
+        bounds[0] = pd.Timestamp(filters["start"]).date()
+    if "end" in filters:
+        bounds[1] = pd.Timestamp(filters["end"]).date()
+    if "year" in filters:
+        value = filters["year"]
+        years = [int(y) for y in (value if isinstance(value, list | tuple | set) else [value])]
+        if years:
+            low, high = dt.date(min(years), 1, 1), dt.date(max(years), 12, 31)
+            bounds = [max(low, bounds[0] or low), min(high, bounds[1] or high)]
+    return None if bounds == [None, None] else (bounds[0], bounds[1])
+
+
+def _event_filters(filters: Filters) -> pc.Expression | parquet.DNF | None:
+    """A mapping as DNF (what both readers take), an expression as it is, or None."""
+    if filters is None or isinstance(filters, pc.Expression):
+        return filters
+    dnf = _event_dnf(filters)
+    return dnf if any(dnf) else None
+
+
+@overload
+def load(
+    version: str | None = None,
+    *,
+    store: StoreArg = None,
+    columns: Sequence[str] | None = None,
+    filters: Filters = None,
+    engine: Literal["pandas"] = "pandas",
+) -> Release: ...
+
+
+@overload
+def load(
+    version: str | None = None,
+    *,
+    store: StoreArg = None,
+    columns: Sequence[str] | None = None,
+    filters: Filters = None,
+    engine: Literal["dask"],
+) -> DaskRelease: ...
+
+
+def load(
+    version: str | None = None,
+    *,
+    store: StoreArg = None,
+    columns: Sequence[str] | None = None,
+    filters: Filters = None,
+    engine: Literal["pandas", "dask"] = "pandas",
+) -> Release | DaskRelease:
+    """Load a release: checksums verified first, then typed tables.
+
+    Parameters
+    ----------
+    version : str, optional
+        The version to load; the latest in the store by default.
+    store : path, URL or Store, optional
+        The releases bundled with the package by default; a folder; or an
+        ``http(s)://`` URL (fetched once into the user cache).
+    columns : sequence of str, optional
+        Event columns to read (all by default).
+    filters : mapping or pyarrow expression, optional
+        Event filters pushed into the Parquet read: ``start``/``end`` (dates,
+        inclusive), ``year``, ``admin1``, ``event_type``, ``country``, ``actor``
+        (actor1 or actor2); a value or a list of values each.
+    engine : {"pandas", "dask"}
+        ``"dask"`` returns the events as a lazy Dask DataFrame (partitions of
+        4 row groups) for data larger than memory; validate it with
+        :func:`libyaevents.validation.partitioned.validate_dask`.
+
+    Returns
+    -------
+    Release or DaskRelease
+        ``.events``, ``.actors``, ``.measures``, ``.version``, ``.manifest``.
+
+    Raises
+    ------
+    ReleaseNotFoundError
+        When the store has no such version (or none at all).
+    IntegrityError
+        When a file does not match the manifest.
+    """
+    source = open_store(store)
+    if version is None:
+        versions = source.versions()
+        if not versions:
+            msg = f"No release in {source!r}. Build one, or pass store=... ."
+            raise ReleaseNotFoundError(msg)
+        version = versions[-1]
+        _log.info("libyaevents: loading release %s, the latest in %r", version, source)
+    folder = source.folder(version)
+    manifest = _read_manifest(folder)
+    problems = _check_files(folder, manifest, rehash=False)
+    if problems:
+        raise IntegrityError("Release " + version + " failed its checks:\n" + "\n".join(problems))
+    small = {
+        name: _small_table(folder / f"{name}.parquet", name) for name in ("actors", "measures")
+    }
+    events_path = folder / "events.parquet"
+    wanted = list(columns) if columns is not None else None
+    if engine == "dask":
+        return DaskRelease(
+            version,
+            manifest,
+            events=_dask_events(events_path, wanted, filters),
+            path=folder,
+            **small,
+        )
+    if engine != "pandas":
+        msg = f"Unknown engine {engine!r}: expected 'pandas' or 'dask'."
+        raise InputError(msg)
+    pushed = _event_filters(filters)
+    events = parquet.read_table(
+        events_path, "events", columns=wanted, filters=pushed, dates=_date_bounds(filters)
+    )
+    return Release(version, manifest, events=events, path=folder, **small)
+
+
+def _dask_events(path: Path, columns: list[str] | None, filters: Filters) -> Any:
+    """Events as a Dask DataFrame, one partition per 4 row groups, filters pushed down."""
+    import dask.dataframe as dd  # noqa: PLC0415 - optional dependency
+
+    if isinstance(filters, pc.Expression):
+        msg = "With engine='dask', pass filters as a mapping (e.g. {'admin1': 'East'})."
+        raise InputError(msg)
+    dnf = _event_dnf(filters) if filters else None
+    events = dd.read_parquet(path, columns=columns, split_row_groups=4, filters=dnf)
+    keys = list(parquet.SORT_KEYS["events"])
+    if dnf is None or len(dnf) == 1 or not set(keys) <= set(events.columns):
+        return events
+    # An OR of filters comes back out of release order inside a partition;
+    # partitions follow the sorted row groups, so sorting each one restores it.
+    return events.map_partitions(lambda part: part.sort_values(keys, kind="stable"))
+
+
+def list_releases(store: StoreArg = None) -> list[str]:
+    """Return the versions in a store, oldest first (the bundled store by default)."""
+    return open_store(store).versions()
+
+
+def verify_release(version: str, *, store: StoreArg = None) -> VerifyResult:
+    """Check a release fully: files, sizes, hashes, rows, content hashes, schema, rules.
+
+    Unlike :func:`load`, this recomputes the content hash of every table and
+    validates the whole dataset, cross-table references included. Problems
+    are returned, not raised, so that all of them are seen at once.
+    """
+    folder = open_store(store).folder(version)
+    manifest = _read_manifest(folder)
+    problems = _check_files(folder, manifest, rehash=True)
+    if problems:
+        return VerifyResult(version, problems)
+    release = load(version, store=store)
+    by_name = {r["name"]: r for r in manifest["resources"]}
+    for name, frame in release.tables().items():
+        expected = by_name.get(name, {})
+        if f"sha256:{parquet.content_hash(frame, name)}" != expected.get("x-content-hash"):
+            problems.append(f"{folder / (name + '.parquet')}: content hash differs from manifest.")
+        if expected.get("schema") != table_schema(name):
+            problems.append(
+                f"{folder / MANIFEST_NAME}: schema of {name} differs from this library's."
+            )
+    report = validate(release.tables(), today=manifest.get("created"))
+    problems += [
+        f"{r.table} row {r.row} ({r.record_id}) {r.column}: [{r.rule}] {r.message}"
+        for r in report.failures.itertuples(index=False)
+    ]
+    return VerifyResult(version, problems)
+
+
+def diff(a: str | Release, b: str | Release, *, store: StoreArg = None) -> pd.DataFrame:
+    """Return what changed from release ``a`` to release ``b``.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``table, record_id, change, column, old, new``: one row per added or
+        deleted id, one per changed cell of a kept id.
+    """
+    old = a if isinstance(a, Release) else load(a, store=store)
+    new = b if isinstance(b, Release) else load(b, store=store)
+    return diff_tables(old.tables(), new.tables())

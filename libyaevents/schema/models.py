@@ -1,0 +1,270 @@
+"""pandera and Arrow schemas generated from the table specs.
+
+One field declaration (:mod:`libyaevents.schema.tables`) gives the pandas dtype, the
+pandera column with its checks, and the Arrow type used in Parquet releases.
+
+Examples
+--------
+>>> from libyaevents.schema import models
+>>> models.pandas_dtype(models.EVENTS.field("event_date"))
+dtype('<M8[ms]')
+>>> str(models.arrow_schema(models.EVENTS).field("inter1").type)
+'int8'
+>>> frame = models.empty_frame("actors")
+>>> list(frame.columns[:2]), len(frame)
+(['actor_id', 'name'], 0)
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+import pandera.pandas as pa
+import pyarrow
+
+from libyaevents.errors import InputError
+from libyaevents.schema.spec import Field, Rule, RuleContext, TableSpec
+from libyaevents.schema.tables import ACTORS, EVENTS, MEASURES, TABLES
+
+__all__ = [
+    "ACTORS",
+    "DATE_UNIT",
+    "EVENTS",
+    "LIST_FORMAT_PATTERN",
+    "MEASURES",
+    "TABLES",
+    "arrow_schema",
+    "arrow_type",
+    "column_checks",
+    "empty_frame",
+    "get_table",
+    "pandas_dtype",
+    "pandas_dtypes",
+    "pandera_schema",
+]
+
+#: Dates are naive ``datetime64`` with this unit, the unit Arrow's date32 maps to.
+DATE_UNIT: Final = "ms"
+
+# Patterns avoid \s, $ and look-around: pandas runs such patterns in Python's
+# re, row by row (~50x slower); these run vectorised in pyarrow's RE2.
+_WS: Final = r"[ \t\r\n]"
+
+#: A '; '-joined list is malformed when an item is empty or padded, or the
+#: separator is not exactly '; '.
+LIST_FORMAT_PATTERN: Final = rf"^{_WS}|{_WS}\Z|;[^ ]|;\Z|; ;|; {_WS}|{_WS};"
+
+_BLANK_PATTERN: Final = rf"^{_WS}|{_WS}\Z|^\Z"
+
+_NUMPY_INTS: Final = {"int8": "int8", "int16": "int16", "int32": "int32", "int64": "int64"}
+_NULLABLE_INTS: Final = {"int8": "Int8", "int16": "Int16", "int32": "Int32", "int64": "Int64"}
+
+
+def get_table(table: str | TableSpec) -> TableSpec:
+    """Return the spec of a table given by name.
+
+    Raises
+    ------
+    InputError
+        When the name is not one of ``events``, ``actors``, ``measures``.
+    """
+    if isinstance(table, TableSpec):
+        return table
+    try:
+        return TABLES[table]
+    except KeyError:
+        msg = f"Unknown table {table!r}: expected one of {', '.join(TABLES)}."
+        raise InputError(msg) from None
+
+
+def pandas_dtype(field: Field) -> Any:
+    """Return the pandas dtype a field is stored with.
+
+    Strings use pandas' default ``str`` dtype, closed vocabularies a categorical
+    with pinned categories, integers numpy ints (nullable ``Int`` when the field
+    is nullable), dates ``datetime64[ms]``.
+    """
+    if field.kind == "string":
+        return pd.StringDtype(na_value=np.nan)
+    if field.kind == "category":
+        return pd.CategoricalDtype(list(field.categories or ()), ordered=False)
+    if field.kind == "date":
+        return np.dtype(f"datetime64[{DATE_UNIT}]")
+    if field.kind == "float64":
+        return np.dtype("float64")
+    ints = _NULLABLE_INTS if field.nullable else _NUMPY_INTS
+    return pd.api.types.pandas_dtype(ints[field.kind])
+
+
+@lru_cache(maxsize=8)
+def _dtypes(name: str) -> dict[str, Any]:
+    return {f.name: pandas_dtype(f) for f in TABLES[name].fields}
+
+
+def pandas_dtypes(table: str | TableSpec) -> dict[str, Any]:
+    """Return ``column -> pandas dtype`` for every field of a table (a fresh dict).
+
+    Examples
+    --------
+    >>> pandas_dtypes("actors")["inter_code"]
+    dtype('int8')
+    """
+    return dict(_dtypes(get_table(table).name))
+
+
+def arrow_type(field: Field) -> pyarrow.DataType:
+    """Return the Arrow type a field is written to Parquet with."""
+    if field.kind == "string":
+        # large_string is what pandas' str dtype holds: conversion is zero-copy.
+        return pyarrow.large_string()
+    if field.kind == "category":
+        index = pyarrow.int8() if len(field.categories or ()) < 128 else pyarrow.int16()
+        return pyarrow.dictionary(index, pyarrow.large_string())
+    if field.kind == "date":
+        return pyarrow.date32()
+    return pyarrow.type_for_alias(field.kind)
+
+
+def arrow_schema(table: str | TableSpec) -> pyarrow.Schema:
+    """Return the Arrow schema of a table (all fields, optional ones included)."""
+    spec = get_table(table)
+    return pyarrow.schema(
+        [pyarrow.field(f.name, arrow_type(f), nullable=f.nullable) for f in spec.fields]
+    )
+
+
+def empty_frame(table: str | TableSpec) -> pd.DataFrame:
+    """Return an empty frame with the table's required columns and dtypes."""
+    spec = get_table(table)
+    return pd.DataFrame(
+        {f.name: pd.Series([], dtype=pandas_dtype(f)) for f in spec.fields if f.required}
+    )
+
+
+def _vector_check(code: str, message: str, ok: Callable[[pd.Series], pd.Series]) -> pa.Check:
+    return pa.Check(ok, name=code, error=message)
+
+
+def _regex_check(code: str, message: str, pattern: str, *, must_match: bool) -> pa.Check:
+    """A text check: values must (or must not) contain a match of ``pattern``."""
+
+    def ok(s: pd.Series) -> pd.Series:
+        found = s.str.contains(pattern, regex=True)
+        return found if must_match else ~found
+
+    return _vector_check(code, message, ok)
+
+
+def column_checks(field: Field) -> list[pa.Check]:
+    """Return the pandera checks a field declares, each named by its rule code."""
+    checks: list[pa.Check] = []
+    if field.kind == "date":
+        # pandera compares datetimes without their unit: pin it with a check.
+        unit = np.dtype(f"datetime64[{DATE_UNIT}]")
+        checks.append(pa.Check(lambda s: s.dtype == unit, name="type", error=f"must be {unit}"))
+    if field.kind == "string":
+        checks.append(
+            _regex_check(
+                "blank-string",
+                "text must not be empty or padded with spaces",
+                _BLANK_PATTERN,
+                must_match=False,
+            )
+        )
+    if field.pattern is not None:
+        checks.append(
+            _regex_check("pattern", f"must match {field.pattern}", field.pattern, must_match=True)
+        )
+    if field.is_list:
+        checks.append(
+            _regex_check(
+                "list-format",
+                "items must be non-empty and joined by '; '",
+                LIST_FORMAT_PATTERN,
+                must_match=False,
+            )
+        )
+    if field.values is not None:
+        values = list(field.values)
+        checks.append(
+            _vector_check("not-in-vocabulary", f"must be one of {values}", lambda s: s.isin(values))
+        )
+    if field.minimum is not None or field.maximum is not None:
+        low = -np.inf if field.minimum is None else field.minimum
+        high = np.inf if field.maximum is None else field.maximum
+        bounds = [f">= {low:g}"] * (field.minimum is not None) + [f"<= {high:g}"] * (
+            field.maximum is not None
+        )
+        checks.append(
+            _vector_check(
+                "out-of-range", "must be " + " and ".join(bounds), lambda s: s.between(low, high)
+            )
+        )
+    return checks
+
+
+def _table_check(rule: Rule, ctx: RuleContext) -> pa.Check:
+    def ok(df: pd.DataFrame) -> pd.Series:
+        if not set(rule.columns).issubset(df.columns):
+            return pd.Series(True, index=df.index)
+        return ~rule.fn(df, ctx)
+
+    return pa.Check(ok, name=rule.code, error=rule.message, ignore_na=False)
+
+
+def pandera_schema(
+    table: str | TableSpec,
+    *,
+    today: pd.Timestamp | str | None = None,
+    table_checks: bool = True,
+) -> pa.DataFrameSchema:
+    """Return the pandera schema of a table.
+
+    Parameters
+    ----------
+    table : str or TableSpec
+        ``events``, ``actors`` or ``measures``.
+    today : Timestamp or str, optional
+        The date after which dates count as in the future; defaults to today.
+    table_checks : bool
+        Include the row rules that read several columns (dataframe-level checks).
+
+    Returns
+    -------
+    pandera.pandas.DataFrameSchema
+        A strict schema: unknown columns fail, dtypes are exact, checks are named
+        by their rule codes.
+
+    Examples
+    --------
+    >>> s = pandera_schema("measures", today="2020-12-31")
+    >>> s.columns["status"].dtype
+    DataType(category)
+    >>> [c.name for c in s.checks][:2]
+    ['date-order', 'date-future']
+    """
+    return _pandera_schema(get_table(table).name, RuleContext.on(today), table_checks)
+
+
+@lru_cache(maxsize=32)
+def _pandera_schema(name: str, ctx: RuleContext, table_checks: bool) -> pa.DataFrameSchema:
+    spec = TABLES[name]
+    columns = {
+        f.name: pa.Column(
+            pandas_dtype(f),
+            checks=column_checks(f),
+            nullable=f.nullable,
+            unique=f.unique,
+            required=f.required,
+            description=f.description,
+        )
+        for f in spec.fields
+    }
+    checks = [_table_check(rule, ctx) for rule in spec.rules] if table_checks else []
+    return pa.DataFrameSchema(
+        columns, checks=checks, strict=True, name=spec.name, description=spec.title
+    )
