@@ -258,7 +258,7 @@ def _cmd_verify(args: argparse.Namespace) -> int:
         print(f"release {args.version}: verified (files, hashes, rows, schema, rules)")
         return EXIT_OK
     print(f"release {args.version}: {len(result.problems)} problems")
-    for problem in result.problems:
+    for problem in result.messages():
         print(f"  {problem}")
     return EXIT_INVALID
 

@@ -287,7 +287,7 @@ MEASURE_MUTATIONS: dict[str, tuple[str, Mutation]] = {
 def rows_of(failures: pd.DataFrame) -> set[tuple[str, int, str]]:
     """(rule, row, column) of each failure, for comparisons."""
     return {
-        (r.rule, -1 if pd.isna(r.row) else int(r.row), r.column)
+        (r.code, -1 if pd.isna(r.row) else int(r.row), r.column)
         for r in failures.itertuples(index=False)
     }
 

@@ -43,9 +43,9 @@ def test_invalid_csv_exits_1_and_json_lists_every_failure(tables, capsys):
     assert out["load"]["rows_read"] == out["load"]["rows_used"] == 200  # every row typed
     out = out["validation"]
     assert out["ok"] is False
-    found = {(f["row"], f["column"], f["rule"], f["value"]) for f in out["failures"]}
-    sources = {f["source"] for f in out["failures"] if f["row"] == 2}
-    assert sources == {f"{path}:4"}  # data row 2 is file line 4
+    found = {(f["row"], f["column"], f["code"], f["value"]) for f in out["failures"]}
+    sources = {(f["source"], f["line"]) for f in out["failures"] if f["row"] == 2}
+    assert sources == {(str(path), 4)}  # data row 2 is file line 4
     assert (2, "iso", "iso-country", "434") in found
     assert (4, "event_id_cnty", "pattern", "LBY5x") in found
     assert (2, "latitude", "outside-country") not in {(r, c, ru) for r, c, ru, _ in found}
@@ -224,4 +224,4 @@ def test_compare_an_export_with_its_canonical_parquet(export, tmp_path, capsys):
                  "--days", "0", "--same", "none", "--no-widen"]) == 0  # fmt: skip
     counts = json.loads(capsys.readouterr().out)
     assert counts["matched"] == 49
-    assert counts["unmatched"]["right"] == {"no event within the window": 1}
+    assert counts["unmatched"]["right"] == {"nothing-in-window": 1}

@@ -47,9 +47,11 @@ Examples
 >>> result.matches[["left_id", "right_id", "days_apart"]]
   left_id right_id  days_apart
 0    LBY1   LBY900           1
->>> result.unmatched[["side", "id", "reason"]]
-   side    id                      reason
-0  left  LBY2  no event within the window
+>>> result.unmatched[["side", "id", "code"]]
+   side    id               code
+0  left  LBY2  nothing-in-window
+>>> result.problems()[["source", "record_id", "code", "severity"]].to_dict("records")
+[{'source': 'ours', 'record_id': 'LBY2', 'code': 'nothing-in-window', 'severity': 'note'}]
 """
 
 from __future__ import annotations
@@ -61,6 +63,7 @@ import numpy as np
 import pandas as pd
 
 from libyaevents.errors import InputError
+from libyaevents.problems import PROBLEM_CODES, problem_table
 
 __all__ = ["GEO_KM", "REASONS", "SECONDARY", "TIME_DAYS", "Comparison", "compare_events"]
 
@@ -70,13 +73,11 @@ TIME_DAYS: Final = {1: 0, 2: 7, 3: 31}
 #: Extra distance window (km) of an event located near a place (2) or in a region (3).
 GEO_KM: Final = {1: 0.0, 2: 25.0, 3: 100.0}
 
-#: Unmatched reasons, in the order they are decided.
-REASONS: Final = (
-    "no date or coordinates",
-    "no event within the window",
-    "no event of the same type within the window",
-    "its candidates matched closer events",
-)
+#: Codes of the unmatched reasons, in the order they are decided (meanings in
+#: :data:`libyaevents.problems.PROBLEM_CODES`).
+REASONS: Final = ("no-date-or-position", "nothing-in-window", "no-same-type", "partner-taken")
+
+_MESSAGES: Final = tuple(PROBLEM_CODES[code].meaning for code in REASONS)
 
 _REQUIRED: Final = ("event_id_cnty", "event_date", "latitude", "longitude")
 _EARTH_KM: Final = 6371.0088  # mean Earth radius (IUGG)
@@ -105,7 +106,9 @@ class Comparison:
         (0-based positions in the inputs).
     unmatched : DataFrame
         One row per event in no pair: ``side`` (``left``/``right``), ``id``,
-        ``row``, ``event_date``, ``event_type``, ``fatalities``, ``reason``.
+        ``row``, ``event_date``, ``event_type``, ``fatalities``, ``code`` (one
+        of :data:`REASONS`) and ``message`` (its meaning). :meth:`problems`
+        gives the same rows in the shared problem shape.
     left_events, right_events : DataFrame
         The events compared (the inputs, not copied), for :meth:`merged`.
     """
@@ -149,6 +152,20 @@ class Comparison:
         merged["dataset"] = merged["dataset"].astype("str")
         return merged
 
+    def problems(self) -> pd.DataFrame:
+        """The unmatched events as notes in the shared problem shape.
+
+        ``source`` is the dataset's name, ``row`` its position there; concatenate
+        with any other report (:func:`libyaevents.problems.concat_problems`).
+        """
+        names = dict(zip(("left", "right"), self.names, strict=True))
+        found = self.unmatched
+        return problem_table(
+            {"source": found["side"].map(names), "record_id": found["id"], "row": found["row"],
+             "code": found["code"], "message": found["message"]},
+            table="events", severity="note",
+        )  # fmt: skip
+
     def only(self, side: str) -> pd.DataFrame:
         """Unmatched events of one side (``"left"`` or ``"right"``)."""
         if side not in ("left", "right"):
@@ -164,7 +181,7 @@ class Comparison:
                  f"matched pairs: {n:,} ({_share(n, self.left_rows)} of {left}, "
                  f"{_share(n, self.right_rows)} of {right})"]  # fmt: skip
         for side, name in (("left", left), ("right", right)):
-            reasons = self.only(side)["reason"].value_counts()
+            reasons = self.only(side)["message"].value_counts()
             for reason, count in reasons.items():
                 lines.append(f"only in {name}: {count:,} ({reason})")
         if n and {"left_fatalities", "right_fatalities"} <= set(self.matches.columns):
@@ -185,7 +202,7 @@ class Comparison:
     def to_dict(self) -> dict[str, Any]:
         """Counts as plain data (for JSON output)."""
         reasons = {
-            side: {str(k): int(v) for k, v in self.only(side)["reason"].value_counts().items()}
+            side: {str(k): int(v) for k, v in self.only(side)["code"].value_counts().items()}
             for side in ("left", "right")
         }
         return {"names": list(self.names), "left_rows": self.left_rows,
@@ -514,10 +531,10 @@ def _unmatched(
         return found
 
     rows = np.flatnonzero(~mask(matched))
-    reason = np.full(len(rows), REASONS[3], dtype=object)
-    reason[~mask(typed)[rows]] = REASONS[2]
-    reason[~mask(near)[rows]] = REASONS[1]
-    reason[~usable[rows]] = REASONS[0]
+    reason = np.full(len(rows), 3, dtype="int8")
+    reason[~mask(typed)[rows]] = 2
+    reason[~mask(near)[rows]] = 1
+    reason[~usable[rows]] = 0
     out = pd.DataFrame({
         "side": side,
         "id": _text(frame, "event_id_cnty", rows),
@@ -526,6 +543,7 @@ def _unmatched(
         "event_type": _text(frame, "event_type", rows),
         "fatalities": (frame["fatalities"].iloc[rows].reset_index(drop=True)
                        if "fatalities" in frame.columns else pd.NA),
-        "reason": reason,
+        "code": np.asarray(REASONS, dtype=object)[reason],
+        "message": np.asarray(_MESSAGES, dtype=object)[reason],
     })  # fmt: skip
     return out

@@ -30,18 +30,12 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from typing import Any, Final
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
-__all__ = ["NOTE_COLUMNS", "PROBLEM_COLUMNS", "Loaded"]
-
-#: Columns of :attr:`Loaded.problems`: rows that were not returned.
-PROBLEM_COLUMNS: Final = ("line", "record_id", "column", "value", "reason")
-
-#: Columns of :attr:`Loaded.notes`: rows returned with a caveat (e.g. not fully mapped).
-NOTE_COLUMNS: Final = ("line", "record_id", "column", "value", "note")
+__all__ = ["Loaded"]
 
 
 @dataclass(frozen=True)
@@ -53,11 +47,12 @@ class Loaded:
     events, actors : DataFrame
         Canonical typed tables (``actors`` built from the events' actors).
     problems : DataFrame
-        One row per value that kept a row out (:data:`PROBLEM_COLUMNS`);
+        One row per value that kept a row out, in the shared problem shape
+        (:data:`libyaevents.problems.PROBLEM_COLUMNS`, severity ``error``);
         ``line`` is the physical line the row starts on.
     notes : DataFrame
-        Rows returned with a caveat (:data:`NOTE_COLUMNS`), e.g. a legacy
-        event type that has no faithful current equivalent.
+        Rows returned with a caveat, same shape (severity ``note``), e.g. a
+        legacy event type that has no faithful current equivalent.
     file_notes : list of str
         Facts about the whole file (columns dropped or missing, encoding).
     source, vintage, encoding : str
@@ -112,10 +107,10 @@ class Loaded:
         ]
         lines += [f"note: {n}" for n in self.file_notes]
         if not self.notes.empty:
-            counts = self.notes.groupby(["column", "note"]).size().rename("rows").reset_index()
+            counts = self._note_counts()
             lines.append("rows returned with a caveat:")
             lines += [
-                f"  {r.column}: {r.note} x{r.rows:,}"
+                f"  {r.column}: {r.message} x{r.rows:,}"
                 for r in counts.sort_values("rows", ascending=False).itertuples(index=False)
             ]
         if not self.problems.empty:
@@ -123,14 +118,18 @@ class Loaded:
             for rec in self.problems.head(limit).to_dict("records"):
                 rid = "" if pd.isna(rec["record_id"]) else f" {rec['record_id']!s}"
                 lines.append(
-                    f"  line {rec['line']}{rid} {rec['column']}: {rec['reason']}; "
+                    f"  line {rec['line']}{rid} {rec['column']}: [{rec['code']}] {rec['message']}; "
                     f"found {rec['value']!r}"
                 )
         return "\n".join(lines)
 
+    def _note_counts(self) -> pd.DataFrame:
+        groups = self.notes.groupby(["column", "code", "message"], dropna=False)
+        return groups.size().rename("rows").reset_index()
+
     def to_dict(self) -> dict[str, Any]:
         """The account as JSON-ready data (every problem listed, notes counted)."""
-        notes = self.notes.groupby(["column", "note"]).size().rename("rows").reset_index()
+        notes = self._note_counts()
         return {
             "source": self.source,
             "vintage": self.vintage,

@@ -45,6 +45,7 @@ import pyarrow.compute as _compute
 import pyarrow.csv as pv
 
 from libyaevents.errors import ReadError
+from libyaevents.problems import concat_problems, problem_table
 from libyaevents.readers import conversions as convert
 from libyaevents.readers.account import Loaded
 from libyaevents.readers.assemble import (
@@ -120,7 +121,10 @@ def _legacy_taxonomy(cols: Columns) -> None:
     for current in taxonomy.EVENT_TYPES:  # some late legacy files already use current names
         known.setdefault(current, LEGACY_EVENT_TYPES.get(current, (current, None, None)))  # type: ignore[arg-type]
     cols.reject(
-        "event_type", convert.members(original, known), "not an ACLED event type of any version"
+        "event_type",
+        convert.members(original, known),
+        "event-type-unknown",
+        "not an ACLED event type of any version",
     )
     for position, column in enumerate(("event_type", "sub_event_type", "disorder_type")):
         mapping = {old: new[position] for old, new in known.items() if new[position] is not None}
@@ -128,9 +132,12 @@ def _legacy_taxonomy(cols: Columns) -> None:
     partial = {old for old, new in known.items() if None in new}
     unmapped = ~convert.members(original, partial) & convert.present(original)
     cols.caveat(
-        "event_type", unmapped, "legacy event type without a faithful current equivalent: "
+        "event_type",
+        unmapped,
+        "legacy-event-type",
+        "legacy event type without a faithful current equivalent: "
         "mapped as far as it goes, original kept as a tag",
-    )  # fmt: skip
+    )
     text = convert.TEXT
     tag = pc.binary_join_element_wise(pa.scalar(_LEGACY_TAG, text), original, pa.scalar("", text))
     tags = pc.cast(cols.get("tags"), text)
@@ -190,17 +197,24 @@ def _libya_admin(cols: Columns) -> None:
         mask, old_admin1, pc.if_else(pa.array(libya), new_admin2, admin2)
     )
     cols.caveat(
-        "admin1", moved, "old district name in admin1: set to its current region, district "
+        "admin1",
+        moved,
+        "district-renamed",
+        "old district name in admin1: set to its current region, district "
         "in admin2, the old admin2 in admin3",
-    )  # fmt: skip
+    )
 
 
 def _convert(cols: Columns, vintage: str) -> None:
     _legacy_defaults(cols)
     _libya_admin(cols)
     cols.out["event_date"], bad = convert.dates(cols.get("event_date"))
-    cols.reject("event_date", bad, "not a date in a known format (2020-03-21, 21 March 2020, "
-                "5-Aug-24, 21/03/2020)")  # fmt: skip
+    cols.reject(
+        "event_date",
+        bad,
+        "not-a-date",
+        "not a date in a known format (2020-03-21, 21 March 2020, 5-Aug-24, 21/03/2020)",
+    )
     _taxonomy(cols, vintage)
     _civilian_targeting(cols)
     cols.actor_type("inter1", actortypes.INTER_CODE)
@@ -235,11 +249,12 @@ def _merge_monadic(
     first = events[order == 0].reset_index(drop=True)
     second = events[order == 1].set_index("event_id_cnty")
     extra = events[order > 1]
-    problems = pd.DataFrame({
+    problems = problem_table({
         "line": lines[order > 1], "record_id": extra["event_id_cnty"].to_numpy(),
         "column": "event_id_cnty", "value": extra["event_id_cnty"].to_numpy(),
-        "reason": "a monadic export has at most two rows per event (actor1 and actor2)",
-    })  # fmt: skip
+        "code": "monadic-extra-row",
+        "message": "a monadic export has at most two rows per event (actor1 and actor2)",
+    }, table="events")  # fmt: skip
     other = second.reindex(first["event_id_cnty"])
     first["actor2"] = other["actor1"].to_numpy()
     first["assoc_actor_2"] = other["assoc_actor_1"].to_numpy()
@@ -271,9 +286,13 @@ def events_from_text(text: CsvText) -> Loaded:
     missing = [f.name for f in EVENTS.fields if f.required and f.name not in columns]
     cols = Columns(columns, text.table.num_rows)
     blank = ~np.logical_or.reduce([convert.present(c) for c in text.table.columns])
-    cols.reject("(row)", blank, "empty line")
-    cols.reject("(unnamed)", unnamed & ~blank, "a value in a column with no header (a "
-                "shifted row: an unquoted comma in a value?)")  # fmt: skip
+    cols.reject("(row)", blank, "line-blank", "empty line")
+    cols.reject(
+        "(unnamed)",
+        unnamed & ~blank,
+        "column-unnamed",
+        "a value in a column with no header (a shifted row: an unquoted comma in a value?)",
+    )
     _convert(cols, vintage)
     absent = [n for n in missing if n not in cols.out or not convert.present(cols.out[n]).any()]
     if absent:
@@ -282,7 +301,7 @@ def events_from_text(text: CsvText) -> Loaded:
     merged = 0
     if monadic:
         events, lines, extra, merged = _merge_monadic(events, lines)
-        problems = pd.concat([problems, extra], ignore_index=True) if len(extra) else problems
+        problems = concat_problems([problems, extra.assign(source=text.name)])
     layout = f"{vintage} (monadic)" if monadic else vintage
     return loaded(
         text, events, problems, notes, lines=lines, vintage=layout, file_notes=file_notes,

@@ -11,6 +11,7 @@ line each row starts on, its id, column, value and reason.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 import numpy as np
@@ -18,8 +19,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as _compute
 
+from libyaevents.problems import concat_problems, problem_table
 from libyaevents.readers import conversions as convert
-from libyaevents.readers.account import NOTE_COLUMNS, PROBLEM_COLUMNS, Loaded
+from libyaevents.readers.account import Loaded
 from libyaevents.readers.csvtext import CsvText, first_record
 from libyaevents.readers.registry import actors_from_events
 from libyaevents.schema.models import arrow_type, pandas_dtype
@@ -46,6 +48,16 @@ INT_BOUNDS: Final = {
 _NULLABLE_INTS: Final = {getattr(pa, t)(): pd.api.types.pandas_dtype(t.title()) for t in INT_BOUNDS}
 
 
+@dataclass(frozen=True)
+class _Mask:
+    """Rows of one column that a reader rejected or returned with a caveat."""
+
+    column: str
+    rows: np.ndarray
+    code: str
+    message: str
+
+
 class Columns:
     """Text columns in, typed Arrow columns out, with every rejected value noted."""
 
@@ -53,18 +65,18 @@ class Columns:
         self.text = text
         self.rows = rows
         self.out: dict[str, Any] = {}
-        self.rejects: list[tuple[str, np.ndarray, str]] = []
-        self.caveats: list[tuple[str, np.ndarray, str]] = []
+        self.rejects: list[_Mask] = []
+        self.caveats: list[_Mask] = []
 
-    def reject(self, column: str, mask: np.ndarray, reason: str) -> None:
-        """Keep the rows in ``mask`` out of the events, each reported with ``reason``."""
+    def reject(self, column: str, mask: np.ndarray, code: str, message: str) -> None:
+        """Keep the rows in ``mask`` out of the events, each reported (an error)."""
         if mask.any():
-            self.rejects.append((column, mask, reason))
+            self.rejects.append(_Mask(column, mask, code, message))
 
-    def caveat(self, column: str, mask: np.ndarray, note: str) -> None:
-        """Return the rows in ``mask`` but list them with ``note``."""
+    def caveat(self, column: str, mask: np.ndarray, code: str, message: str) -> None:
+        """Return the rows in ``mask`` but list them (a note)."""
         if mask.any():
-            self.caveats.append((column, mask, note))
+            self.caveats.append(_Mask(column, mask, code, message))
 
     def get(self, name: str) -> Any:
         """Text of a column, or all-null when the file does not have it."""
@@ -74,17 +86,19 @@ class Columns:
         """Convert a numeric field; values that are not numbers of its kind are rejected."""
         if field.kind == "float64":
             values, bad = convert.floats(self.get(field.name))
-            self.reject(field.name, bad, "not a decimal number")
+            self.reject(field.name, bad, "not-a-number", "not a decimal number")
         else:
             low, high = INT_BOUNDS[field.kind]
             values, bad = convert.integers(self.get(field.name), low, high)
-            self.reject(field.name, bad, f"not a whole number within {field.kind}")
+            self.reject(
+                field.name, bad, "not-an-integer", f"not a whole number within {field.kind}"
+            )
         self.out[field.name] = values
 
     def vocabulary(self, name: str, allowed: Sequence[str], what: str) -> None:
         """Keep a closed-vocabulary column; values outside ``allowed`` are rejected."""
         values = self.get(name)
-        self.reject(name, convert.members(values, allowed), f"not {what}")
+        self.reject(name, convert.members(values, allowed), "not-in-vocabulary", f"not {what}")
         self.out[name] = values
 
     def actor_type(self, name: str, labels: Any) -> None:
@@ -92,7 +106,8 @@ class Columns:
         values = self.get(name)
         numbers, not_number = convert.integers(values, 0, 99)
         from_label, not_label = convert.lookup(values, labels, pa.int64())
-        self.reject(name, not_number & not_label, "not an ACLED actor type code or label")
+        unknown = not_number & not_label
+        self.reject(name, unknown, "actor-type-unknown", "not an ACLED actor type code or label")
         self.out[name] = pc.coalesce(numbers, from_label)
 
 
@@ -163,35 +178,37 @@ def invalid_rows(text: CsvText, id_column: str) -> pd.DataFrame:
     for record in text.invalid:
         fields = first_record(record.text)
         rid = fields[index] if len(fields) > index else None
-        rows.append((record.line, rid, None, record.text[:200], record.reason))
-    return pd.DataFrame(rows, columns=list(PROBLEM_COLUMNS))
+        rows.append((record.line, rid, record.text[:200], record.reason))
+    frame = pd.DataFrame(rows, columns=["line", "record_id", "value", "message"])
+    return problem_table(frame, source=text.name, table="events", code="record-malformed")
 
 
 def account(
-    text: CsvText, masks: list[tuple[str, np.ndarray, str]], columns: tuple[str, ...],
-    values: dict[str, Any], id_column: str,
-) -> pd.DataFrame:  # fmt: skip
-    """One row per (row, column) in the masks, with line, id and value."""
+    text: CsvText, masks: list[_Mask], values: dict[str, Any], id_column: str, severity: str
+) -> pd.DataFrame:
+    """One problem per (row, column) in the masks, with line, id and value."""
     parts = []
-    for column, mask, reason in masks:
-        positions = np.flatnonzero(mask)
-        shown = values.get(column)
+    for mask in masks:
+        positions = np.flatnonzero(mask.rows)
+        shown = values.get(mask.column)
         found = (
             pc.take(shown, pa.array(positions)).to_pylist() if shown is not None
             else [None] * len(positions)
         )  # fmt: skip
         parts.append(pd.DataFrame({
-            "_pos": positions, "column": column, "value": found, columns[-1]: reason,
+            "_pos": positions, "column": mask.column, "value": found, "code": mask.code,
+            "message": mask.message,
         }))  # fmt: skip
     if not parts:
-        return pd.DataFrame({c: pd.Series([], dtype="object") for c in columns})
+        return problem_table({})
     frame = pd.concat(parts, ignore_index=True).sort_values(["_pos", "column"], kind="stable")
     unique = frame["_pos"].unique()
     lines = dict(zip(unique, text.lines(unique), strict=True))
     ids = dict(zip(unique, _record_ids(text, unique, id_column), strict=True))
     frame["line"] = frame["_pos"].map(lines).astype("int64")
     frame["record_id"] = frame["_pos"].map(ids)
-    return frame.loc[:, list(columns)].reset_index(drop=True)
+    frame = frame.reset_index(drop=True)
+    return problem_table(frame, source=text.name, table="events", severity=severity)
 
 
 def finish(
@@ -205,15 +222,15 @@ def finish(
     lines : ndarray of int
         The line each returned event starts on.
     """
-    rejected = np.logical_or.reduce([m for _, m, _ in cols.rejects] or [np.zeros(cols.rows, bool)])
-    problems = account(text, cols.rejects, PROBLEM_COLUMNS, cols.text, id_column)
-    caveats = [(c, m & ~rejected, n) for c, m, n in cols.caveats]
-    notes = account(text, caveats, NOTE_COLUMNS, cols.text, id_column)
+    rejected = np.logical_or.reduce([m.rows for m in cols.rejects] or [np.zeros(cols.rows, bool)])
+    problems = account(text, cols.rejects, cols.text, id_column, "error")
+    caveats = [replace(m, rows=m.rows & ~rejected) for m in cols.caveats]
+    notes = account(text, caveats, cols.text, id_column, "note")
     fields = [f for f in EVENTS.fields if f.name in cols.out]
     arrow = pa.table({f.name: typed_arrow(cols.out[f.name], f) for f in fields})
     events = to_frame(arrow.filter(pa.array(~rejected)) if rejected.any() else arrow)  # no copy
     if text.invalid:
-        problems = pd.concat([invalid_rows(text, id_column), problems], ignore_index=True)
+        problems = concat_problems([invalid_rows(text, id_column), problems])
     return events, problems, notes, text.lines(np.flatnonzero(~rejected))
 
 

@@ -136,15 +136,15 @@ def _inter(cols: Columns, side: str, violence: Any) -> Any:
 
 def _dates(cols: Columns) -> Any:
     start, bad_start = convert.dates(cols.get("date_start"))
-    cols.reject("date_start", bad_start, "not a date")
+    cols.reject("date_start", bad_start, "not-a-date", "not a date")
     if "date_end" not in cols.text:
         return start
     end, bad_end = convert.dates(cols.get("date_end"))
-    cols.reject("date_end", bad_end, "not a date")
+    cols.reject("date_end", bad_end, "not-a-date", "not a date")
     days = pc.cast(pc.cast(start, pa.int32()), pa.int64())
     span = pc.subtract(pc.cast(pc.cast(end, pa.int32()), pa.int64()), days)
     backwards = convert.present(span) & np.asarray(pc.fill_null(pc.less(span, 0), False))
-    cols.reject("date_end", backwards, "date_end is before date_start")
+    cols.reject("date_end", backwards, "date-order", "date_end is before date_start")
     middle = pc.add(days, pc.divide(pc.fill_null(span, 0), 2))
     return pc.cast(pc.cast(middle, pa.int32()), pa.date32())
 
@@ -152,10 +152,15 @@ def _dates(cols: Columns) -> Any:
 def _place(cols: Columns) -> int:
     """iso and region from ``country_id``; return how many rows took UCDP's region."""
     country_id, bad = convert.integers(cols.get("country_id"), 0, 10**4)
-    cols.reject("country_id", bad, "not a Gleditsch-Ward country code")
+    cols.reject("country_id", bad, "country-code-unknown", "not a Gleditsch-Ward country code")
     cols.out["iso"], acled = country_codes(country_id)
     unknown = convert.present(country_id) & ~convert.present(cols.out["iso"]) & ~bad
-    cols.caveat("country_id", unknown, "not a Gleditsch-Ward code GED uses: iso left empty")
+    cols.caveat(
+        "country_id",
+        unknown,
+        "country-code-unmapped",
+        "not a Gleditsch-Ward code GED uses: iso left empty",
+    )
     cols.out["region"] = pc.coalesce(acled, cols.get("region"))  # else UCDP's own region
     cols.out["country"] = cols.get("country")
     admin1 = pc.replace_substring_regex(cols.get("adm_1"), _ADMIN_SUFFIX, "")
@@ -171,7 +176,7 @@ def _place(cols: Columns) -> int:
     for name in ("latitude", "longitude"):
         cols.number(EVENTS.field(name))
     geo, bad_geo = convert.lookup(cols.get("where_prec"), _GEO_PRECISION, pa.int64())
-    cols.reject("where_prec", bad_geo, "not a UCDP where_prec (1-7)")
+    cols.reject("where_prec", bad_geo, "not-in-vocabulary", "not a UCDP where_prec (1-7)")
     cols.out["geo_precision"] = geo
     return int((~convert.present(acled) & convert.present(cols.get("region"))).sum())
 
@@ -179,7 +184,9 @@ def _place(cols: Columns) -> int:
 def _violence(cols: Columns) -> Any:
     violence = cols.get("type_of_violence")
     sub, bad = convert.lookup(violence, _TYPES, convert.TEXT)
-    cols.reject("type_of_violence", bad, "not a UCDP type_of_violence (1, 2, 3)")
+    cols.reject(
+        "type_of_violence", bad, "not-in-vocabulary", "not a UCDP type_of_violence (1, 2, 3)"
+    )
     cols.out["sub_event_type"] = sub
     cols.out["event_type"] = convert.lookup(sub, taxonomy.EVENT_TYPE_OF, convert.TEXT)[0]
     cols.out["disorder_type"] = convert.lookup(sub, taxonomy.DISORDER_TYPE_OF, convert.TEXT)[0]
@@ -249,22 +256,26 @@ def events_from_ged(text: CsvText) -> Loaded:
         raise ReadError(msg)
     cols = Columns(columns, text.table.num_rows)
     gid, bad = convert.integers(cols.get("id"), 0, 10**15)
-    cols.reject("id", bad | ~convert.present(cols.get("id")), "not a GED event id")
+    cols.reject("id", bad | ~convert.present(cols.get("id")), "id-invalid", "not a GED event id")
     cols.out["event_id_cnty"] = pc.binary_join_element_wise(
         pa.scalar("UCD", convert.TEXT), pc.cast(gid, convert.TEXT), pa.scalar("", convert.TEXT)
     )
     cols.out["event_date"] = _dates(cols)
     cols.out["year"] = pc.year(cols.out["event_date"])
     precision, bad_prec = convert.lookup(cols.get("date_prec"), _TIME_PRECISION, pa.int64())
-    cols.reject("date_prec", bad_prec, "not a UCDP date_prec (1-5)")
+    cols.reject("date_prec", bad_prec, "not-in-vocabulary", "not a UCDP date_prec (1-5)")
     cols.out["time_precision"] = precision
-    cols.caveat("date_prec", convert.members(cols.get("date_prec"), ["1", "2", "3", "4"]),
-                "dated to more than a month: coded as time_precision 3")  # fmt: skip
+    cols.caveat(
+        "date_prec",
+        convert.members(cols.get("date_prec"), ["1", "2", "3", "4"]),
+        "date-imprecise",
+        "dated to more than a month: coded as time_precision 3",
+    )
     violence = _violence(cols)
     _actors(cols, violence)
     ucdp_regions = _place(cols)
     best, bad_best = convert.integers(cols.get("best"), 0, 2**31 - 1)
-    cols.reject("best", bad_best, "not a death count")
+    cols.reject("best", bad_best, "not-an-integer", "not a death count")
     cols.out["fatalities"] = best
     _describe(cols)
     for name in ("source_scale", "timestamp"):

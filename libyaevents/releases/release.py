@@ -47,6 +47,7 @@ from libyaevents.errors import (
     ReleaseNotFoundError,
 )
 from libyaevents.formats import parquet
+from libyaevents.problems import concat_problems, problem_table
 from libyaevents.releases.changes import CHANGE_COLUMNS, diff_tables, summarise_changes
 from libyaevents.releases.stores import (
     MANIFEST_NAME,
@@ -139,15 +140,38 @@ class DaskRelease:
 
 @dataclass(frozen=True)
 class VerifyResult:
-    """What :func:`verify_release` found: ``problems`` is empty when all is well."""
+    """What :func:`verify_release` found: ``problems`` is empty when all is well.
+
+    Attributes
+    ----------
+    version : str
+        The release checked.
+    problems : pandas.DataFrame
+        One row per problem in the shared shape
+        (:data:`libyaevents.problems.PROBLEM_COLUMNS`): ``source`` is the file,
+        ``code`` one of the release codes (``hash-mismatch``, ``file-missing``,
+        ...) or a validation rule's code.
+    """
 
     version: str
-    problems: list[str] = field(default_factory=list)
+    problems: pd.DataFrame = field(default_factory=lambda: problem_table({}))
 
     @property
     def ok(self) -> bool:
         """True when no problem was found."""
-        return not self.problems
+        return self.problems.empty
+
+    def messages(self) -> list[str]:
+        """Each problem as one line of text: where, then what."""
+        return [_problem_line(r) for r in self.problems.to_dict("records")]
+
+
+def _problem_line(rec: Mapping[Any, Any]) -> str:
+    if rec["table"] in TABLES and not pd.isna(rec["row"]):
+        rid = "" if pd.isna(rec["record_id"]) else f" ({rec['record_id']})"
+        where = f"{rec['table']} row {rec['row']}{rid} {rec['column']}"
+        return f"{where}: [{rec['code']}] {rec['message']}"
+    return f"{rec['source']}: {rec['message']}"
 
 
 # -- building ------------------------------------------------------------------
@@ -396,30 +420,40 @@ def _rows_in(path: Path, reread: bool) -> int:
     return _ROWS[key]
 
 
-def _check_files(folder: Path, manifest: dict[str, Any], *, rehash: bool) -> list[str]:
+def _file_problem(path: Path, table: Any, code: str, message: str) -> dict[str, Any]:
+    return {"source": str(path), "table": table, "code": code, "message": message}
+
+
+def _check_file(path: Path, res: Mapping[str, Any], rehash: bool) -> dict[str, Any] | None:
+    """The first thing wrong with one resource's file, or None."""
+    name = res.get("name")
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        stat = None
+    if stat is None or not path.is_file():
+        return _file_problem(path, name, "file-missing", "missing (the manifest lists it).")
+    if stat.st_size != res.get("bytes"):
+        said = f"{stat.st_size} bytes, the manifest says {res.get('bytes')}."
+        return _file_problem(path, name, "size-mismatch", said)
+    digest = file_sha256(path) if rehash else cached_sha256(path, stat)
+    if f"sha256:{digest}" != res.get("hash"):
+        said = "sha256 differs from the manifest (corrupted or altered)."
+        return _file_problem(path, name, "hash-mismatch", said)
+    rows = _rows_in(path, rehash)
+    if rows != res.get("rows"):
+        said = f"{rows} rows, the manifest says {res.get('rows')}."
+        return _file_problem(path, name, "rows-mismatch", said)
+    return None
+
+
+def _check_files(folder: Path, manifest: dict[str, Any], *, rehash: bool) -> pd.DataFrame:
     """Check each resource's path, size, sha256 and row count; return problems."""
-    problems = []
     root = folder.resolve()
-    for res in manifest["resources"]:
-        path = _safe_path(root, res.get("path"))
-        try:
-            stat = path.stat()
-        except FileNotFoundError:
-            stat = None
-        if stat is None or not path.is_file():
-            problems.append(f"{path}: missing (the manifest lists it).")
-            continue
-        if stat.st_size != res.get("bytes"):
-            problems.append(f"{path}: {stat.st_size} bytes, the manifest says {res.get('bytes')}.")
-            continue
-        digest = file_sha256(path) if rehash else cached_sha256(path, stat)
-        if f"sha256:{digest}" != res.get("hash"):
-            problems.append(f"{path}: sha256 differs from the manifest (corrupted or altered).")
-            continue
-        rows = _rows_in(path, rehash)
-        if rows != res.get("rows"):
-            problems.append(f"{path}: {rows} rows, the manifest says {res.get('rows')}.")
-    return problems
+    found = [
+        _check_file(_safe_path(root, res.get("path")), res, rehash) for res in manifest["resources"]
+    ]
+    return problem_table(pd.DataFrame([p for p in found if p is not None]))
 
 
 _FILTER_KEYS: Final = ("start", "end", "year", "admin1", "event_type", "country", "actor")
@@ -547,8 +581,9 @@ def load(
     folder = source.folder(version)
     manifest = _read_manifest(folder)
     problems = _check_files(folder, manifest, rehash=False)
-    if problems:
-        raise IntegrityError("Release " + version + " failed its checks:\n" + "\n".join(problems))
+    if len(problems):
+        lines = VerifyResult(version, problems).messages()
+        raise IntegrityError("Release " + version + " failed its checks:\n" + "\n".join(lines))
     small = {
         name: _small_table(folder / f"{name}.parquet", name) for name in ("actors", "measures")
     }
@@ -604,24 +639,23 @@ def verify_release(version: str, *, store: StoreArg = None) -> VerifyResult:
     folder = open_store(store).folder(version)
     manifest = _read_manifest(folder)
     problems = _check_files(folder, manifest, rehash=True)
-    if problems:
+    if len(problems):
         return VerifyResult(version, problems)
     release = load(version, store=store)
     by_name = {r["name"]: r for r in manifest["resources"]}
+    found = []
     for name, frame in release.tables().items():
         expected = by_name.get(name, {})
         if f"sha256:{parquet.content_hash(frame, name)}" != expected.get("x-content-hash"):
-            problems.append(f"{folder / (name + '.parquet')}: content hash differs from manifest.")
+            said = "content hash differs from manifest."
+            found.append(_file_problem(folder / f"{name}.parquet", name, "content-mismatch", said))
         if expected.get("schema") != table_schema(name):
-            problems.append(
-                f"{folder / MANIFEST_NAME}: schema of {name} differs from this library's."
-            )
+            said = f"schema of {name} differs from this library's."
+            found.append(_file_problem(folder / MANIFEST_NAME, name, "schema-mismatch", said))
     report = validate(release.tables(), today=manifest.get("created"))
-    problems += [
-        f"{r.table} row {r.row} ({r.record_id}) {r.column}: [{r.rule}] {r.message}"
-        for r in report.failures.itertuples(index=False)
-    ]
-    return VerifyResult(version, problems)
+    return VerifyResult(
+        version, concat_problems([problem_table(pd.DataFrame(found)), report.failures])
+    )
 
 
 def diff(a: str | Release, b: str | Release, *, store: StoreArg = None) -> pd.DataFrame:

@@ -80,7 +80,7 @@ class Summary:
             "verified: files, sha256, content hashes, schema and all rules"
             if self.verified.ok
             else f"NOT VERIFIED: {len(self.verified.problems)} problems\n  "
-            + "\n  ".join(self.verified.problems[:20])
+            + "\n  ".join(self.verified.messages()[:20])
         )
         counts = ", ".join(f"{n:,} {t}" for t, n in self.rows.items())
         parts = [
@@ -109,7 +109,7 @@ class Summary:
             "created": self.created,
             "schema_version": self.schema_version,
             "verified": self.verified.ok,
-            "problems": list(self.verified.problems),
+            "problems": json.loads(self.verified.problems.to_json(orient="records")),
             "rows": self.rows,
             "first_date": self.first_date,
             "last_date": self.last_date,

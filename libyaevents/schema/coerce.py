@@ -14,8 +14,8 @@ Examples
 >>> typed, problems = conform(frame, "actors")
 >>> typed["first_seen"].dtype
 dtype('<M8[ms]')
->>> problems[["row", "column", "rule", "value"]].to_dict("records")
-[{'row': 0, 'column': 'first_seen', 'rule': 'type', 'value': '2020-13-01'}]
+>>> problems[["row", "column", "code", "value"]].to_dict("records")
+[{'row': 0, 'column': 'first_seen', 'code': 'type', 'value': '2020-13-01'}]
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from libyaevents.schema.spec import Field, TableSpec
 __all__ = ["PROBLEM_COLUMNS", "conform"]
 
 #: Columns of the problems frame :func:`conform` returns.
-PROBLEM_COLUMNS: Final = ("row", "column", "rule", "value", "message")
+PROBLEM_COLUMNS: Final = ("row", "column", "code", "value", "message")
 
 
 def _same_dtype(series: pd.Series, dtype: object) -> bool:
@@ -92,7 +92,7 @@ def _problems(before: pd.Series, after: pd.Series, field: Field) -> pd.DataFrame
         {
             "row": rows,
             "column": field.name,
-            "rule": rule,
+            "code": rule,
             "value": before.iloc[rows].astype("str").to_numpy(),
             "message": message,
         }

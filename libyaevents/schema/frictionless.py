@@ -20,10 +20,10 @@ import json
 from pathlib import Path
 from typing import Any, Final
 
+from libyaevents.problems import PROBLEM_CODES, PROBLEM_COLUMNS
 from libyaevents.schema.models import get_table
 from libyaevents.schema.spec import COLUMN_RULES, Field, TableSpec
 from libyaevents.schema.tables import TABLES
-from libyaevents.validation.validator import CROSS_TABLE_RULES
 from libyaevents.vocab import actortypes, codes, gazetteer, measures, taxonomy
 
 __all__ = ["codebook_markdown", "table_schema", "table_schema_json", "write_schemas"]
@@ -221,6 +221,22 @@ def _vocab_section() -> list[str]:
     return lines
 
 
+def _problem_section() -> list[str]:
+    lines = [
+        "## Problem codes",
+        "",
+        "Every report (validation failures, reader problems and notes, release",
+        "verification, unmatched events of a comparison) is one table with the columns",
+        f"{', '.join(f'`{c}`' for c in PROBLEM_COLUMNS)}.",
+        "Besides the rule codes above, its `code` column takes these values:",
+        "",
+    ]
+    rows: list[tuple[object, ...]] = [
+        (f"`{c.code}`", c.severity, c.reported_by, c.meaning) for c in PROBLEM_CODES.values()
+    ]
+    return lines + _md_table(("code", "severity", "reported by", "meaning"), rows)
+
+
 def codebook_markdown() -> str:
     """Return ``docs/codebook.md``: tables, rules and vocabularies, generated."""
     lines = [
@@ -233,9 +249,8 @@ def codebook_markdown() -> str:
         "",
     ]
     lines += _md_table(("code", "meaning"), [(f"`{c}`", m) for c, m in COLUMN_RULES.items()])
-    lines += ["Cross-table rules (checked when a whole dataset is validated):", ""]
-    lines += _md_table(("code", "meaning"), [(f"`{c}`", m) for c, m in CROSS_TABLE_RULES.items()])
     for spec in TABLES.values():
         lines += _table_section(spec)
+    lines += _problem_section()
     lines += _vocab_section()
     return "\n".join(lines).rstrip() + "\n"

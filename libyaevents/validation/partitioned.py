@@ -12,7 +12,7 @@ Examples
 >>> events = synthetic_events(1_000, seed=2)
 >>> events.loc[900, "event_id_cnty"] = events.loc[10, "event_id_cnty"]
 >>> report = validate_dask(dd.from_pandas(events, npartitions=4), today="2026-01-01")
->>> report.failures[["row", "rule", "value"]].values.tolist()
+>>> report.failures[["row", "code", "value"]].values.tolist()
 [[10, 'duplicate', 'LBY11'], [900, 'duplicate', 'LBY11']]
 """
 
@@ -34,7 +34,7 @@ def _partition_failures(
     part: pd.DataFrame, table: str, today: pd.Timestamp, offset: int
 ) -> pd.DataFrame:
     failures = validate(part, table, today=today).failures
-    failures = failures[failures["rule"] != "duplicate"]  # judged across partitions
+    failures = failures[failures["code"] != "duplicate"]  # judged across partitions
     return failures.assign(row=failures["row"] + offset)
 
 
@@ -48,7 +48,7 @@ def _duplicate_rows(part: pd.DataFrame, key: str, repeated: pd.Series, offset: i
     values = part[key].iloc[hits].astype("str").to_numpy()
     return pd.DataFrame(
         {"table": "", "record_id": values, "row": hits + offset, "column": key,
-         "rule": "duplicate", "value": values,
+         "code": "duplicate", "value": values,
          "message": f"{key} a value that must be unique appears more than once"}
     )  # fmt: skip
 
@@ -97,5 +97,5 @@ def validate_dask(
     failures = pd.concat(found, ignore_index=True) if found else None
     if failures is not None:  # a whole-column failure is found once per partition
         whole_column = failures["row"].isna()
-        failures = failures[~(whole_column & failures.duplicated(["rule", "column"]))]
+        failures = failures[~(whole_column & failures.duplicated(["code", "column"]))]
     return ValidationReport(finish_failures(failures, spec.name), {spec.name: int(sum(lengths))})

@@ -19,8 +19,8 @@ True
 >>> report = libyaevents.validate(events, "events", today="2026-01-01")
 >>> report.ok
 False
->>> report.failures[["table", "row", "column", "rule", "value"]].to_dict("records")
-[{'table': 'events', 'row': 5, 'column': 'fatalities', 'rule': 'out-of-range', 'value': '-3'}]
+>>> report.failures[["table", "row", "column", "code", "value"]].to_dict("records")
+[{'table': 'events', 'row': 5, 'column': 'fatalities', 'code': 'out-of-range', 'value': '-3'}]
 """
 
 from __future__ import annotations
@@ -36,6 +36,7 @@ import pandas as pd
 from pandera.errors import SchemaErrorReason, SchemaErrors
 
 from libyaevents.errors import InputError, ValidationError
+from libyaevents.problems import PROBLEM_CODES, PROBLEM_COLUMNS, problem_table
 from libyaevents.schema.coerce import conform
 from libyaevents.schema.models import get_table, pandera_schema
 from libyaevents.schema.spec import COLUMN_RULES, Rule, RuleContext, TableSpec
@@ -51,15 +52,12 @@ __all__ = [
     "validate",
 ]
 
-#: Columns of :attr:`ValidationReport.failures`, in order.
-FAILURE_COLUMNS: Final = (
-    "table", "record_id", "row", "column", "rule", "value", "message", "source",
-)  # fmt: skip
+#: Columns of :attr:`ValidationReport.failures`, in order: the shared problem shape.
+FAILURE_COLUMNS: Final = PROBLEM_COLUMNS
 
 #: Codes of the rules that compare tables, with their meaning.
 CROSS_TABLE_RULES: Final = {
-    "actor-unresolved": "an actor named by events or measures is not in the actors table",
-    "event-unresolved": "a measure's event_id_cnty is not in the events table",
+    c.code: c.meaning for c in PROBLEM_CODES.values() if c.reported_by == "validate"
 }
 
 
@@ -128,7 +126,7 @@ class ValidationReport:
 
     def counts(self) -> pd.DataFrame:
         """Failures per table, rule and column, most frequent first."""
-        grouped = self.failures.groupby(["table", "rule", "column"], dropna=False, observed=True)
+        grouped = self.failures.groupby(["table", "code", "column"], dropna=False, observed=True)
         return grouped.size().rename("failures").sort_values(ascending=False).reset_index()
 
     def summary(self, limit: int = 10) -> str:
@@ -144,40 +142,46 @@ class ValidationReport:
             return f"valid: {checked} checked, no failures"
         lines = [f"invalid: {len(self.failures):,} failures in {checked}", "by rule:"]
         for count in self.counts().itertuples(index=False):
-            meaning = RULE_CODES.get(str(count.rule), "")
+            meaning = RULE_CODES.get(str(count.code), "")
             lines.append(
-                f"  {count.table}.{count.column}  {count.rule}  x{count.failures:,}  ({meaning})"
+                f"  {count.table}.{count.column}  {count.code}  x{count.failures:,}  ({meaning})"
             )
         lines.append(f"first {min(limit, len(self.failures))}:")
         for item in self.failures.head(limit).to_dict("records"):
             rec: dict[Any, Any] = item
             where = "column" if pd.isna(rec["row"]) else f"row {rec['row']}"
             if not pd.isna(rec["source"]):
-                where = f"{where} ({rec['source']})"
+                at = rec["source"] if pd.isna(rec["line"]) else f"{rec['source']}:{rec['line']}"
+                where = f"{where} ({at})"
             rid = "" if pd.isna(rec["record_id"]) else f" id {rec['record_id']}"
             found = "" if pd.isna(rec["value"]) else f"; found {rec['value']!r}"
             lines.append(
-                f"  {rec['table']} {where}{rid} {rec['column']}: [{rec['rule']}] "
+                f"  {rec['table']} {where}{rid} {rec['column']}: [{rec['code']}] "
                 f"{rec['message']}{found}"
             )
         return "\n".join(lines)
 
     def with_sources(self, table: str, sources: Sequence[str] | np.ndarray) -> ValidationReport:
-        """Fill ``source`` for ``table``'s row failures: ``sources[row]``, e.g. ``file:line``.
+        """Fill ``source`` and ``line`` of ``table``'s row failures from ``sources[row]``.
 
         Parameters
         ----------
         table : str
             The table whose rows ``sources`` describes.
         sources : sequence of str
-            One label per row of that table, in row order.
+            One label per row of that table, in row order: a file name, or
+            ``file:line`` (split into ``source`` and ``line``).
         """
         failures = self.failures.copy()
         rows = failures["row"]
         mine = (failures["table"] == table) & rows.notna()
-        labels = np.asarray(sources, dtype=object)
-        failures.loc[mine, "source"] = labels[rows[mine].to_numpy(dtype="int64")]
-        return ValidationReport(failures, self.rows)
+        labels = pd.Series(np.asarray(sources, dtype=object)[rows[mine].to_numpy(dtype="int64")])
+        parts = labels.str.rsplit(":", n=1, expand=True).reindex(columns=[0, 1])
+        numbered = parts[1].str.fullmatch(r"[0-9]+").fillna(False).astype(bool)
+        failures.loc[mine, "source"] = labels.where(~numbered, parts[0]).to_numpy()
+        line: Any = pd.to_numeric(parts[1].where(numbered)).astype("Int64").to_numpy()
+        failures.loc[mine.to_numpy(), "line"] = line
+        return ValidationReport(problem_table(failures), self.rows)
 
     def raise_if_invalid(self) -> None:
         """Raise :class:`~libyaevents.errors.ValidationError` when anything failed.
@@ -276,7 +280,7 @@ def _frame_of(chunks: Iterable[_Chunk], table: str, frame: pd.DataFrame, key: st
             {
                 "row": c.rows,
                 "column": c.column,
-                "rule": c.rule,
+                "code": c.rule,
                 "value": _values_at(frame, c.column, c.rows) if c.values is None else c.values,
                 "message": c.message,
             }
@@ -296,20 +300,15 @@ def _frame_of(chunks: Iterable[_Chunk], table: str, frame: pd.DataFrame, key: st
 
 
 def _empty_failures() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series([], dtype="object") for c in FAILURE_COLUMNS})
+    return problem_table({})
 
 
 def _finish(failures: pd.DataFrame) -> pd.DataFrame:
-    """Fix dtypes and order: by table, then row, then column and rule."""
-    if "source" not in failures:
-        failures = failures.assign(source=None)
-    out = failures.loc[:, list(FAILURE_COLUMNS)].copy()
-    for col in ("table", "record_id", "column", "rule", "value", "message", "source"):
-        out[col] = out[col].astype("str")
-    out["row"] = out["row"].astype("Int64")
+    """The shared problem shape (every failure an error), by table, row, column and code."""
+    out = problem_table(failures, severity="error")
     order = pd.Categorical(out["table"], categories=list(TABLES), ordered=True)
     out = out.assign(_t=order).sort_values(
-        ["_t", "row", "column", "rule"], na_position="first", kind="stable"
+        ["_t", "row", "column", "code"], na_position="first", kind="stable"
     )
     return out.drop(columns="_t").reset_index(drop=True)
 
@@ -330,7 +329,7 @@ def _conform_chunks(problems: pd.DataFrame) -> list[_Chunk]:
             group["value"].to_numpy(dtype=object),
             group["message"].to_numpy(dtype=object),
         )
-        for (rule, column), group in problems.groupby(["rule", "column"], sort=False)
+        for (rule, column), group in problems.groupby(["code", "column"], sort=False)
     ]
 
 

@@ -155,7 +155,7 @@ def test_every_event_is_matched_or_reported_with_a_reason():
         rows = set(result.matches[f"{side}_row"]) | set(result.only(side)["row"])
         assert sorted(rows) == list(range(len(frame)))
         assert len(result.matches) + len(result.only(side)) == len(frame)
-    reasons = dict(zip(result.only("left")["row"], result.only("left")["reason"], strict=True))
+    reasons = dict(zip(result.only("left")["row"], result.only("left")["code"], strict=True))
     assert reasons[0] == REASONS[0]
     assert reasons[1] == REASONS[1]
     assert set(reasons.values()) <= set(REASONS)
@@ -168,9 +168,9 @@ def test_reasons_distinguish_type_from_competition():
     protest = base.assign(event_id_cnty="LBY3", event_type="Protests")
     protest["event_type"] = protest["event_type"].astype(base["event_type"].dtype)
     result = compare_events(pd.concat([base, twin], ignore_index=True), protest)
-    assert set(result.only("left")["reason"]) == {REASONS[2]}
+    assert set(result.only("left")["code"]) == {REASONS[2]}
     result = compare_events(pd.concat([base, twin], ignore_index=True), base)
-    assert list(result.only("left")["reason"]) == [REASONS[3]]
+    assert list(result.only("left")["code"]) == [REASONS[3]]
     assert result.matches.loc[0, "candidates"] == 2  # the other left event wanted it too
 
 
@@ -236,7 +236,7 @@ def test_ucdp_events_meet_their_acled_counterparts():
     assert pairs == {0: 0, 1: 1, 2: 2}  # UCDP's month- and week-dated events need the widening
     narrow = compare_events(ged.events, acled, same="disorder_type", widen=False)
     assert list(narrow.matches["left_row"]) == [0]
-    reasons = dict(zip(narrow.only("left")["row"], narrow.only("left")["reason"], strict=True))
+    reasons = dict(zip(narrow.only("left")["row"], narrow.only("left")["code"], strict=True))
     assert reasons == {1: REASONS[1], 2: REASONS[3]}  # row 2 wanted ACLED row 0, a day away
     typed = compare_events(ged, acled)  # a Loaded is taken as its events; UCDP gets ACLED types
     assert len(typed.matches) == 3
@@ -267,5 +267,5 @@ def test_an_empty_side_leaves_every_other_event_unmatched():
     events = _cluster(5, seed=9)
     result = compare_events(events.iloc[:0], events)
     assert result.matches.empty
-    assert list(result.only("right")["reason"]) == [REASONS[1]] * 5
+    assert list(result.only("right")["code"]) == [REASONS[1]] * 5
     assert len(result.merged()) == 5

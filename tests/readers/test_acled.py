@@ -161,7 +161,7 @@ def test_legacy_layout_windows_1252_crlf_trailing_columns_and_old_types():
     assert (events.at["LBY1", "admin1"], events.at["LBY1", "admin2"]) == ("East", "Benghazi")
     # validation then says exactly what the old layout cannot provide
     report = libyaevents.validate(loaded.tables(), today=TODAY)
-    missing = set(report.failures.loc[report.failures["rule"] == "value-missing", "column"])
+    missing = set(report.failures.loc[report.failures["code"] == "value-missing", "column"])
     assert missing == {"event_type", "sub_event_type", "disorder_type", "source_scale", "timestamp"}
 
 
@@ -208,8 +208,8 @@ def test_every_bad_row_is_reported_at_its_line_and_the_rest_returned(events):
     problems = loaded.problems.set_index("line")
     assert problems.at[3, "column"] == "event_date"
     assert problems.at[3, "value"] == "2020-02-31"
-    assert problems.at[6, "reason"] == "empty line"
-    assert "fields" in problems.at[8, "reason"]
+    assert problems.at[6, "message"] == "empty line"
+    assert "fields" in problems.at[8, "message"]
     assert len(loaded.events) == loaded.rows_read - loaded.rows_reported
 
 

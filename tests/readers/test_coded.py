@@ -53,7 +53,7 @@ def test_a_bad_value_is_reported_at_its_file_and_line(folder):
     report = libyaevents.read_sources(folder).validate(today=TODAY)
     assert not report.ok
     (failure,) = report.failures.to_dict("records")
-    assert failure["rule"] == "out-of-range"
+    assert failure["code"] == "out-of-range"
     assert failure["record_id"] == "LBY1"
     assert failure["source"] == f"{folder / REPORT}:{line}"
     assert f"{REPORT}:{line}" in report.summary()
@@ -122,7 +122,7 @@ def test_no_reports_is_an_error(folder):
 def test_duplicate_ids_across_report_files_are_caught(folder):
     shutil.copy(folder / REPORT, folder / "reports" / "copy.toml")
     report = libyaevents.read_sources(folder).validate(today=TODAY)
-    duplicates = report.failures[report.failures["rule"] == "duplicate"]
+    duplicates = report.failures[report.failures["code"] == "duplicate"]
     assert len(duplicates) > 0
     assert duplicates["source"].str.contains(r"reports/(?:copy|f8806eb3f3e19e34)\.toml:\d+").all()
 

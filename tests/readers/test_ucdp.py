@@ -117,7 +117,7 @@ def test_notes_are_composed_not_copied(loaded):
 def test_validation_reports_only_what_ged_does_not_code(loaded):
     report = libyaevents.validate(loaded.tables(), today=TODAY)
     assert set(report.failures["column"]) == {"source_scale", "timestamp"}
-    assert set(report.failures["rule"]) == {"value-missing"}
+    assert set(report.failures["code"]) == {"value-missing"}
 
 
 def test_bad_rows_are_reported_with_lines():
@@ -134,7 +134,7 @@ def test_bad_rows_are_reported_with_lines():
     assert problems.at[3, "column"] == "type_of_violence"
     assert (problems.at[4, "column"], problems.at[4, "value"]) == ("best", "many")
     assert set(problems.loc[[5], "column"]) == {"date_start", "date_end"}
-    assert problems.at[6, "reason"] == "date_end is before date_start"
+    assert problems.at[6, "message"] == "date_end is before date_start"
     assert loaded.problems["record_id"].tolist()[:2] == ["300010", "300011"]
 
 
@@ -176,5 +176,5 @@ def test_countries_outside_libya_get_iso_everywhere_and_a_region():
     assert events.loc["UCD400001", "admin1"] == "Punjab"  # only Libyan districts are resolved
     assert pd.isna(events.loc["UCD400003", "iso"])
     note = loaded.notes[loaded.notes["record_id"] == "400003"]
-    assert note["note"].str.contains("not a Gleditsch-Ward code GED uses").all()
+    assert note["message"].str.contains("not a Gleditsch-Ward code GED uses").all()
     assert any("2 rows keep UCDP's region" in n for n in loaded.file_notes)

@@ -283,23 +283,29 @@ def _edit_manifest(store: Path, **changes: object) -> None:
 
 
 @pytest.mark.parametrize(
-    ("damage", "message"),
+    ("damage", "message", "code"),
     [
-        (lambda s: _flip_byte(s / "1.0.0" / "events.parquet"), r"events\.parquet: sha256"),
+        (lambda s: _flip_byte(s / "1.0.0" / "events.parquet"), r"events\.parquet: sha256",
+         "hash-mismatch"),
         (lambda s: (s / "1.0.0" / "actors.parquet").write_bytes(
-            (s / "1.0.0" / "actors.parquet").read_bytes()[:100]), r"actors\.parquet: 100 bytes"),
-        (lambda s: (s / "1.0.0" / "measures.parquet").unlink(), r"measures\.parquet: missing"),
-        (lambda s: _edit_manifest(s, rows=5), r"events\.parquet: \d+ rows, the manifest says 5"),
-        (lambda s: _edit_manifest(s, hash="sha256:" + "0" * 64), r"events\.parquet: sha256"),
+            (s / "1.0.0" / "actors.parquet").read_bytes()[:100]), r"actors\.parquet: 100 bytes",
+         "size-mismatch"),
+        (lambda s: (s / "1.0.0" / "measures.parquet").unlink(), r"measures\.parquet: missing",
+         "file-missing"),
+        (lambda s: _edit_manifest(s, rows=5), r"events\.parquet: \d+ rows, the manifest says 5",
+         "rows-mismatch"),
+        (lambda s: _edit_manifest(s, hash="sha256:" + "0" * 64), r"events\.parquet: sha256",
+         "hash-mismatch"),
     ],
 )  # fmt: skip
-def test_damaged_release_is_refused_naming_the_file(store, damage, message):
+def test_damaged_release_is_refused_naming_the_file(store, damage, message, code):
     damage(store)
     with pytest.raises(IntegrityError, match=message):
         libyaevents.load("1.0.0", store=store)
     result = libyaevents.verify_release("1.0.0", store=store)
     assert not result.ok
-    assert any(pd.Series(result.problems).str.contains(message))
+    assert any(pd.Series(result.messages()).str.contains(message))
+    assert list(result.problems["code"]) == [code]
 
 
 def test_manifest_path_outside_the_folder_is_refused(store):
@@ -320,10 +326,11 @@ def test_verify_recomputes_content_hashes(store):
     manifest = json.loads((store / "1.1.0" / "datapackage.json").read_text())
     manifest["resources"][1]["x-content-hash"] = "sha256:" + "1" * 64
     (store / "1.1.0" / "datapackage.json").write_text(json.dumps(manifest))
-    problems = libyaevents.verify_release("1.1.0", store=store).problems
-    assert problems == [
+    problems = libyaevents.verify_release("1.1.0", store=store)
+    assert problems.messages() == [
         f"{store / '1.1.0' / 'actors.parquet'}: content hash differs from manifest."
     ]
+    assert list(problems.problems["code"]) == ["content-mismatch"]
 
 
 _BUILD_SCRIPT = """

@@ -66,6 +66,6 @@ def test_five_million_rows_out_of_core(tmp_path):
     lazy = dd.read_parquet(tmp_path, split_row_groups=False)
     report = validate_dask(lazy, today=TODAY)
     assert report.rows == {"events": 5_000_000}
-    found = report.failures[["row", "rule", "value"]].values.tolist()
+    found = report.failures[["row", "code", "value"]].values.tolist()
     assert found == [[1_000_122, "duplicate", "LBY1000123"], [3_500_003, "duplicate", "LBY1000123"]]
     assert pd.isna(report.failures["record_id"]).sum() == 0

@@ -102,7 +102,7 @@ def test_unresolved_associated_actor_names_the_missing_item():
     data["events"].loc[1, "assoc_actor_1"] = "Kaniyat Militia; Ghost Brigade"
     report = check(data)
     failures = report.failures
-    assert list(failures["rule"]) == ["actor-unresolved"]
+    assert list(failures["code"]) == ["actor-unresolved"]
     assert list(failures["value"]) == ["Ghost Brigade"]
 
 
@@ -113,7 +113,7 @@ def _events(n: int) -> pd.DataFrame:
 def test_missing_and_unknown_columns_are_column_level_failures():
     events = _events(4).drop(columns=["tags"]).assign(comment="x")
     failures = check(events, "events").failures
-    found = set(zip(failures["rule"], failures["column"], failures["row"].isna(), strict=True))
+    found = set(zip(failures["code"], failures["column"], failures["row"].isna(), strict=True))
     assert found == {("column-missing", "tags", True), ("column-unknown", "comment", True)}
 
 
@@ -148,7 +148,7 @@ def test_text_input_is_converted_and_each_bad_value_reported_once():
     assert ("type", 3, "fatalities") in found
     # the converted-away values are not reported again as missing
     assert not any(rule == "value-missing" for rule, _, _ in found)
-    assert report.failures.set_index("rule").loc["type", "value"].tolist() == [
+    assert report.failures.set_index("code").loc["type", "value"].tolist() == [
         "2020-02-31",
         "several",
     ]
