@@ -13,6 +13,7 @@ Examples
 from libyaevents._version import __version__
 from libyaevents.analysis.matching import Comparison, compare_events
 from libyaevents.analysis.panels import aggregate
+from libyaevents.dataset import Dataset
 from libyaevents.errors import (
     InputError,
     IntegrityError,
@@ -23,6 +24,7 @@ from libyaevents.errors import (
     ReleaseNotFoundError,
     ValidationError,
 )
+from libyaevents.inputs import open_dataset
 from libyaevents.readers.account import Loaded
 from libyaevents.readers.acled import read_acled, write_acled
 from libyaevents.readers.coded import Sources, read_sources
@@ -48,6 +50,7 @@ __all__ = [
     "RULE_CODES",
     "TABLES",
     "Comparison",
+    "Dataset",
     "InputError",
     "IntegrityError",
     "LibyaeventsError",
@@ -70,6 +73,7 @@ __all__ = [
     "diff",
     "list_releases",
     "load",
+    "open_dataset",
     "pandera_schema",
     "read_acled",
     "read_sources",

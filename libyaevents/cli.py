@@ -20,7 +20,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, Final
 
-import numpy as np
 import pandas as pd
 
 from libyaevents import __version__
@@ -34,21 +33,21 @@ from libyaevents.analysis.panels import (
     indicators,
 )
 from libyaevents.analysis.plots import plot_map, plot_timeline
+from libyaevents.dataset import events_of
 from libyaevents.errors import LibyaeventsError, ValidationError
 from libyaevents.formats import parquet
 from libyaevents.formats.geo import to_geojson, write_geoparquet
+from libyaevents.inputs import open_dataset
 from libyaevents.readers.account import Loaded
 from libyaevents.readers.acled import write_acled
-from libyaevents.readers.coded import is_sources_folder, read_sources
+from libyaevents.readers.coded import Sources, is_sources_folder, read_sources
 from libyaevents.readers.detect import (
     is_events_export,
     read_events_export,
-    read_source_folder,
     read_table,
 )
-from libyaevents.releases.release import build_release, diff, list_releases, load, verify_release
+from libyaevents.releases.release import build_release, diff, list_releases, verify_release
 from libyaevents.releases.summary import summarise
-from libyaevents.schema.coerce import conform
 from libyaevents.schema.frictionless import write_schemas
 from libyaevents.schema.tables import TABLES
 from libyaevents.synthetic import synthetic_dataset
@@ -132,10 +131,7 @@ def _cmd_validate(args: argparse.Namespace) -> int:
         progress = _Progress(args.path, args.progress)
         loaded = _load(args, progress)
         progress.phase("validating")
-        report = validate(loaded.tables(), today=args.today)
-        if not report.ok:  # name the file line of each failing event
-            where = np.char.add(f"{args.path}:", loaded.lines.astype(str))
-            report = report.with_sources("events", where)
+        report = validate(loaded, today=args.today)  # failures name the file line
         progress.phase("done")
         return _render_load(loaded, report, args)
     frame, table = read_table(args.path, args.table)
@@ -143,18 +139,12 @@ def _cmd_validate(args: argparse.Namespace) -> int:
 
 
 def _events_of(name: str, store: str | None) -> pd.DataFrame:
-    """Events from a release version, a canonical Parquet file, or any export the loaders read."""
-    source = Path(name)
-    if source.suffix == ".parquet" and source.is_file():
-        frame, _ = read_table(source, "events")
-        return conform(frame, "events")[0]
-    if source.is_file():
-        loaded = read_events_export(source)
-        if not loaded.ok:
-            print(f"libyaevents: {loaded.rows_reported:,} rows of {source} could not be read "
-                  "and are not counted (see `libyaevents convert`)", file=sys.stderr)  # fmt: skip
-        return loaded.events
-    return load(name, store=store).events
+    """Events of whatever :func:`open_dataset` resolves ``name`` to."""
+    data = open_dataset(name, store=store)
+    if isinstance(data, Loaded) and not data.ok:
+        print(f"libyaevents: {data.rows_reported:,} rows of {name} could not be read "
+              "and are not counted (see `libyaevents convert`)", file=sys.stderr)  # fmt: skip
+    return events_of(data, what=name)
 
 
 def _cmd_aggregate(args: argparse.Namespace) -> int:
@@ -237,16 +227,11 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 
 
 def _cmd_build(args: argparse.Namespace) -> int:
-    cited: list[dict[str, str]] = []
-    if is_sources_folder(args.source):  # validated here so failures name file and line
-        sources = read_sources(args.source)
-        sources.validate(today=args.today).raise_if_invalid()
-        tables, cited = sources.tables, sources.manifest_sources()
-    else:
-        tables = read_source_folder(Path(args.source))
+    data = open_dataset(Path(args.source))  # validated once, by build_release
+    cited = data.manifest_sources() if isinstance(data, Sources) else []
     parent = None if args.no_parent else True
     path = build_release(
-        tables, args.version, store=args.store, parent=parent, today=args.today, sources=cited
+        data, args.version, store=args.store, parent=parent, today=args.today, sources=cited
     )
     print(f"built release {args.version} at {path}")
     return EXIT_OK

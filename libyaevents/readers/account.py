@@ -35,6 +35,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from libyaevents.schema.models import empty_frame
+
 __all__ = ["Loaded"]
 
 
@@ -92,9 +94,24 @@ class Loaded:
         """True when every row was used."""
         return self.problems.empty
 
+    @property
+    def measures(self) -> pd.DataFrame:
+        """No measures: event files do not carry them (an empty canonical table)."""
+        return empty_frame("measures")
+
     def tables(self) -> dict[str, pd.DataFrame]:
         """``events`` and ``actors``, for :func:`libyaevents.validate`."""
         return {"events": self.events, "actors": self.actors}
+
+    def locate(self, failures: pd.DataFrame) -> pd.DataFrame:
+        """Name the input file and line of each failure about a returned event."""
+        rows = failures["row"]
+        mine = ((failures["table"] == "events") & rows.notna()).to_numpy()
+        located = failures.copy()
+        located.loc[mine, "source"] = self.source
+        positions = rows[mine].to_numpy(dtype="int64")
+        located.loc[mine, "line"] = self.lines[positions].astype("int64")
+        return located
 
     def summary(self, limit: int = 10) -> str:
         """Return a readable account of the load."""

@@ -135,6 +135,21 @@ class Sources:
     origins: dict[str, list[Origin]]
     reports: pd.DataFrame
 
+    @property
+    def events(self) -> pd.DataFrame:
+        """The coded events (one row per event, report order)."""
+        return self.tables["events"]
+
+    @property
+    def actors(self) -> pd.DataFrame:
+        """The coded actors."""
+        return self.tables["actors"]
+
+    @property
+    def measures(self) -> pd.DataFrame:
+        """The coded measures."""
+        return self.tables["measures"]
+
     def where(self, table: str, row: int, column: str | None = None) -> str:
         """``path:line`` of a row's value for ``column`` (the row's header line without one)."""
         key = _origin_key(table, column)
@@ -153,25 +168,29 @@ class Sources:
         ]
 
     def validate(self, today: pd.Timestamp | str | None = None) -> ValidationReport:
-        """Validate the tables; each failure's ``source`` names file and line.
+        """Validate the tables; each failure's ``source`` and ``line`` name file and line.
+
+        The same as ``libyaevents.validate(sources)``.
 
         Parameters
         ----------
         today : Timestamp or str, optional
             Passed to :func:`libyaevents.validate`.
         """
-        report = validate(self.tables, today=today)
-        if report.ok:
-            return report
-        failures = report.failures
-        source = [
+        return validate(self, today=today)
+
+    def locate(self, failures: pd.DataFrame) -> pd.DataFrame:
+        """Fill ``source`` and ``line`` of each row failure: where its value was coded."""
+        where = [
             None if pd.isna(row) else self.where(str(table), int(row), str(column))
             for table, row, column in zip(
                 failures["table"], failures["row"], failures["column"], strict=True
             )
         ]
-        located = failures.assign(source=pd.Series(source, dtype="str", index=failures.index))
-        return dataclasses.replace(report, failures=located)
+        split = pd.Series(where, dtype="str", index=failures.index).str.rsplit(":", n=1)
+        return failures.assign(
+            source=split.str[0], line=pd.to_numeric(split.str[1]).astype("Int64")
+        )
 
 
 def _origin_key(table: str, column: str | None) -> str | None:

@@ -40,6 +40,7 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from libyaevents._version import __version__
+from libyaevents.dataset import DatasetLike, tables_of
 from libyaevents.errors import (
     InputError,
     IntegrityError,
@@ -58,7 +59,6 @@ from libyaevents.releases.stores import (
     open_store,
     version_key,
 )
-from libyaevents.schema.coerce import conform
 from libyaevents.schema.frictionless import table_schema
 from libyaevents.schema.tables import SCHEMA_VERSION, TABLES
 from libyaevents.validation.validator import validate
@@ -177,13 +177,15 @@ def _problem_line(rec: Mapping[Any, Any]) -> str:
 # -- building ------------------------------------------------------------------
 
 
-def _typed_tables(data: Mapping[str, pd.DataFrame] | Any) -> dict[str, pd.DataFrame]:
-    source = data if isinstance(data, Mapping) else {n: getattr(data, n) for n in TABLES}
-    missing = [n for n in TABLES if n not in source]
+def _valid_tables(data: DatasetLike, today: pd.Timestamp | str | None) -> dict[str, pd.DataFrame]:
+    """The typed tables of a dataset that has all three and breaks no rule (validated once)."""
+    missing = [n for n in TABLES if n not in tables_of(data, what="data")]
     if missing:
         msg = f"A release needs the tables {', '.join(TABLES)}; missing: {', '.join(missing)}."
         raise InputError(msg)
-    return {name: conform(source[name], name)[0] for name in TABLES}
+    report = validate(data, today=today)
+    report.raise_if_invalid()
+    return dict(report.tables)
 
 
 def _created(tables: Mapping[str, pd.DataFrame]) -> str:
@@ -268,7 +270,7 @@ def _parent_of(store: LocalStore, version: str, parent: str | bool | None) -> st
 
 
 def build_release(
-    data: Mapping[str, pd.DataFrame] | Any,
+    data: DatasetLike,
     version: str,
     *,
     store: str | os.PathLike[str] | LocalStore,
@@ -280,8 +282,10 @@ def build_release(
 
     Parameters
     ----------
-    data : mapping or dataset
-        ``events``, ``actors`` and ``measures``.
+    data : dataset
+        ``events``, ``actors`` and ``measures``: coded sources (failures then
+        name file and line), a loaded release, or a mapping of frames
+        (:mod:`libyaevents.dataset`). Validated once.
     version : str
         ``MAJOR.MINOR.PATCH``; must not exist in the store yet.
     store : path or LocalStore
@@ -313,8 +317,7 @@ def build_release(
     if (target_store.root / version).exists():
         msg = f"Release {version} already exists in {target_store.root}; releases are immutable."
         raise ReleaseExistsError(msg)
-    validate(data, today=today).raise_if_invalid()
-    tables = _typed_tables(data)
+    tables = _valid_tables(data, today)
     parent_version = _parent_of(target_store, version, parent)
     old = load(parent_version, store=target_store).tables() if parent_version else {}
     changes = diff_tables(old, tables)

@@ -48,7 +48,18 @@ INDEX_NAME: Final = "releases.json"
 #: The manifest inside each release folder.
 MANIFEST_NAME: Final = "datapackage.json"
 
-_VERSION: Final = re.compile(r"^[0-9]+\.[0-9]+\.[0-9]+$")
+_VERSION: Final = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
+
+
+def is_version(text: object) -> bool:
+    """True for a string of the form ``MAJOR.MINOR.PATCH`` (the whole string, no newline).
+
+    Examples
+    --------
+    >>> is_version("1.0.0"), is_version("1.0.0\\n"), is_version(1)
+    (True, False, False)
+    """
+    return isinstance(text, str) and _VERSION.fullmatch(text) is not None
 
 
 def version_key(version: str) -> tuple[int, ...]:
@@ -64,7 +75,7 @@ def version_key(version: str) -> tuple[int, ...]:
     >>> sorted(["1.10.0", "1.2.0"], key=version_key)
     ['1.2.0', '1.10.0']
     """
-    if not _VERSION.match(version):
+    if not is_version(version):
         msg = f"Version {version!r} is not MAJOR.MINOR.PATCH (e.g. '2020.12.0')."
         raise InputError(msg)
     return tuple(int(p) for p in version.split("."))
@@ -132,7 +143,7 @@ class LocalStore:
         found = [
             p.name
             for p in self.root.iterdir()
-            if _VERSION.match(p.name) and (p / MANIFEST_NAME).is_file()
+            if is_version(p.name) and (p / MANIFEST_NAME).is_file()
         ]
         return sorted(found, key=version_key)
 

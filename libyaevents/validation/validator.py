@@ -28,15 +28,16 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 from pandera.errors import SchemaErrorReason, SchemaErrors
 
+from libyaevents.dataset import Locating, tables_of
 from libyaevents.errors import InputError, ValidationError
-from libyaevents.problems import PROBLEM_CODES, PROBLEM_COLUMNS, problem_table
+from libyaevents.problems import PROBLEM_CODES, PROBLEM_COLUMNS, concat_problems, problem_table
 from libyaevents.schema.coerce import conform
 from libyaevents.schema.models import get_table, pandera_schema
 from libyaevents.schema.spec import COLUMN_RULES, Rule, RuleContext, TableSpec
@@ -114,10 +115,14 @@ class ValidationReport:
         empty otherwise).
     rows : mapping of str to int
         Rows checked per table.
+    tables : mapping of str to DataFrame
+        The tables checked, converted to the canonical dtypes (a value that
+        did not convert is empty there and reported in ``failures``).
     """
 
     failures: pd.DataFrame
     rows: Mapping[str, int]
+    tables: Mapping[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -181,7 +186,7 @@ class ValidationReport:
         failures.loc[mine, "source"] = labels.where(~numbered, parts[0]).to_numpy()
         line: Any = pd.to_numeric(parts[1].where(numbered)).astype("Int64").to_numpy()
         failures.loc[mine.to_numpy(), "line"] = line
-        return ValidationReport(problem_table(failures), self.rows)
+        return ValidationReport(problem_table(failures), self.rows, self.tables)
 
     def raise_if_invalid(self) -> None:
         """Raise :class:`~libyaevents.errors.ValidationError` when anything failed.
@@ -397,19 +402,13 @@ def _cross_table(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 def _as_tables(data: Any, table: str | None) -> dict[str, pd.DataFrame]:
     if isinstance(data, pd.DataFrame):
         return {get_table(table or guess_table(data)).name: data}
-    if isinstance(data, Mapping):
-        tables = dict(data)
-    else:
-        tables = {n: getattr(data, n) for n in TABLES if getattr(data, n, None) is not None}
-    unknown = set(tables) - set(TABLES)
-    if unknown or not tables:
-        msg = (
-            f"validate() takes a DataFrame, or a mapping/dataset of the tables "
-            f"{', '.join(TABLES)}; found {sorted(unknown) or type(data).__name__}."
-        )
-        raise InputError(msg)
+    tables = tables_of(data, what="data")
     if table is not None:
-        tables = {get_table(table).name: tables[get_table(table).name]}
+        name = get_table(table).name
+        if name not in tables:
+            msg = f"table={table!r}: the dataset has no such table (it has {list(tables)})."
+            raise InputError(msg)
+        tables = {name: tables[name]}
     return tables
 
 
@@ -443,10 +442,12 @@ def validate(
 
     Parameters
     ----------
-    data : DataFrame, mapping of table name to DataFrame, or dataset
-        One table, or several (a dict, or any object with ``events``, ``actors``
-        and ``measures`` attributes). With several tables, references across
-        them are checked too.
+    data : DataFrame or dataset
+        One table, or a dataset (:mod:`libyaevents.dataset`: a release, a
+        reader's result, coded sources, or a mapping of table name to frame).
+        With several tables, references across them are checked too. A
+        dataset that knows where its rows came from (a reader's result, coded
+        sources) fills each failure's ``source`` and ``line``.
     table : str, optional
         ``events``, ``actors`` or ``measures``: which table a single frame is
         (guessed from its id column when omitted), or which one to check in a
@@ -459,7 +460,9 @@ def validate(
     -------
     ValidationReport
         ``.ok`` and ``.failures``; ``.raise_if_invalid()`` raises
-        :class:`~libyaevents.errors.ValidationError` with a summary.
+        :class:`~libyaevents.errors.ValidationError` with a summary;
+        ``.tables`` holds the typed frames it checked (callers need not
+        convert again).
 
     Raises
     ------
@@ -475,5 +478,7 @@ def validate(
         found.append(failures)
     if len(typed) > 1:
         found.append(_cross_table(typed))
-    failures = pd.concat([f for f in found if len(f)] or [_empty_failures()], ignore_index=True)
-    return ValidationReport(_finish(failures), {n: len(f) for n, f in tables.items()})
+    failures = _finish(concat_problems(found))
+    if len(failures) and isinstance(data, Locating):
+        failures = problem_table(data.locate(failures))
+    return ValidationReport(failures, {n: len(f) for n, f in tables.items()}, typed)

@@ -48,6 +48,11 @@ def test_compiled_tables_derive_columns_from_what_coders_write(folder):
     assert sources.reports["report_id"].tolist() == ["f8806eb3f3e19e34"]
 
 
+def _where(failures):
+    """``file:line`` of each failure."""
+    return failures["source"] + ":" + failures["line"].astype("str")
+
+
 def test_a_bad_value_is_reported_at_its_file_and_line(folder):
     line = _edit(folder / REPORT, "fatalities = 0", "fatalities = -2")
     report = libyaevents.read_sources(folder).validate(today=TODAY)
@@ -55,14 +60,14 @@ def test_a_bad_value_is_reported_at_its_file_and_line(folder):
     (failure,) = report.failures.to_dict("records")
     assert failure["code"] == "out-of-range"
     assert failure["record_id"] == "LBY1"
-    assert failure["source"] == f"{folder / REPORT}:{line}"
+    assert (failure["source"], failure["line"]) == (str(folder / REPORT), line)
     assert f"{REPORT}:{line}" in report.summary()
 
 
 def test_a_derived_column_is_reported_at_the_key_it_comes_from(folder):
     line = _edit(folder / REPORT, 'sub_event_type = "Agreement"', 'sub_event_type = "Agreed"')
     report = libyaevents.read_sources(folder).validate(today=TODAY)
-    sources = set(report.failures["source"])
+    sources = set(_where(report.failures))
     assert sources == {f"{folder / REPORT}:{line}"}  # sub_event_type, and disorder_type from it
 
 
@@ -70,7 +75,7 @@ def test_actor_errors_point_into_actors_toml(folder):
     line = _edit(folder / "actors.toml", "inter_code = 3", "inter_code = 9")
     report = libyaevents.read_sources(folder).validate(today=TODAY)
     actor_rows = report.failures[report.failures["table"] == "actors"]
-    assert actor_rows["source"].tolist() == [f"{folder / 'actors.toml'}:{line}"]
+    assert _where(actor_rows).tolist() == [f"{folder / 'actors.toml'}:{line}"]
 
 
 def test_structural_problems_are_all_listed_with_lines_and_hints(folder):
@@ -124,7 +129,7 @@ def test_duplicate_ids_across_report_files_are_caught(folder):
     report = libyaevents.read_sources(folder).validate(today=TODAY)
     duplicates = report.failures[report.failures["code"] == "duplicate"]
     assert len(duplicates) > 0
-    assert duplicates["source"].str.contains(r"reports/(?:copy|f8806eb3f3e19e34)\.toml:\d+").all()
+    assert _where(duplicates).str.contains(r"reports/(?:copy|f8806eb3f3e19e34)\.toml:\d+").all()
 
 
 def test_inline_records_still_compile_without_per_record_lines(folder):

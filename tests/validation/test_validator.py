@@ -185,7 +185,7 @@ def test_every_reported_rule_is_documented():
     [
         (pd.DataFrame({"a": [1]}), None, "Cannot tell which table"),
         (pd.DataFrame({"a": [1]}), "battles", "Unknown table 'battles'"),
-        ({"evnts": pd.DataFrame()}, None, "found \\['evnts'\\]"),
+        ({"evnts": pd.DataFrame()}, None, "unknown tables \\['evnts'\\]"),
         ([1, 2], None, "found list"),
     ],
 )
