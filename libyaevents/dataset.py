@@ -27,13 +27,15 @@ libyaevents.errors.InputError: data must be a dataset (a release, ...); found in
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Final, Protocol, runtime_checkable
+from typing import Final, Protocol, runtime_checkable
 
 import pandas as pd
 
 from libyaevents.errors import InputError
 
-__all__ = ["TABLE_NAMES", "Dataset", "DatasetLike", "Locating", "events_of", "tables_of"]
+__all__ = [
+    "TABLE_NAMES", "Dataset", "DatasetLike", "Locating", "events_of", "table_of", "tables_of",
+]  # fmt: skip
 
 #: The tables a dataset can hold, in their canonical order.
 TABLE_NAMES: Final = ("events", "actors", "measures")
@@ -65,7 +67,7 @@ class Locating(Protocol):
 
 
 #: What functions taking "a dataset" accept.
-DatasetLike = Dataset | Mapping[str, pd.DataFrame] | Any
+DatasetLike = Dataset | Mapping[str, pd.DataFrame]
 
 
 def _expected(what: str, data: object) -> InputError:
@@ -112,18 +114,23 @@ def tables_of(data: DatasetLike, *, what: str) -> dict[str, pd.DataFrame]:
     return {n: tables[n] for n in TABLE_NAMES if n in tables}
 
 
-def events_of(data: DatasetLike | pd.DataFrame, *, what: str) -> pd.DataFrame:
-    """The events of a dataset, or ``data`` itself when it is a DataFrame of events.
+def table_of(data: DatasetLike | pd.DataFrame, table: str, *, what: str) -> pd.DataFrame:
+    """One table of a dataset, or ``data`` itself when it is a DataFrame (of that table).
 
     Raises
     ------
     InputError
-        When ``data`` is neither a DataFrame nor a dataset with events.
+        When ``data`` is neither a DataFrame nor a dataset holding ``table``.
     """
     if isinstance(data, pd.DataFrame):
         return data
     tables = tables_of(data, what=what)
-    if "events" not in tables:
-        msg = f"{what} has no events table (it has {list(tables)})."
+    if table not in tables:
+        msg = f"{what} has no {table} table (it has {list(tables)})."
         raise InputError(msg)
-    return tables["events"]
+    return tables[table]
+
+
+def events_of(data: DatasetLike | pd.DataFrame, *, what: str) -> pd.DataFrame:
+    """The events of a dataset, or ``data`` itself when it is a DataFrame of events."""
+    return table_of(data, "events", what=what)

@@ -62,6 +62,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from libyaevents.dataset import events_of
 from libyaevents.errors import InputError
 from libyaevents.problems import PROBLEM_CODES, problem_table
 
@@ -215,12 +216,8 @@ def _share(part: int, whole: int) -> str:
 
 
 def _events(given: Any, side: str, same: str | None) -> pd.DataFrame:
-    """The events frame of one side (a frame, or what ``load``/``read_acled`` return)."""
-    frame = getattr(given, "events", given)
-    if not isinstance(frame, pd.DataFrame):
-        msg = (f"{side}: expected a pandas DataFrame of events (or a loaded release or "
-               f"file), got {type(given).__name__}")  # fmt: skip
-        raise InputError(msg)
+    """The events frame of one side (a frame, or any dataset: a release, a loaded file)."""
+    frame = events_of(given, what=side)
     needed = [*_REQUIRED, *([same] if same else [])]
     missing = [c for c in needed if c not in frame.columns]
     if missing:

@@ -43,6 +43,7 @@ from typing import Final, Literal
 import numpy as np
 import pandas as pd
 
+from libyaevents.dataset import DatasetLike, table_of
 from libyaevents.errors import InputError
 
 __all__ = [
@@ -140,7 +141,7 @@ def _spread(events: pd.DataFrame) -> pd.DataFrame:
 
 
 def aggregate(
-    events: pd.DataFrame,
+    events: pd.DataFrame | DatasetLike,
     *,
     period: Period = "week",
     level: Level = "admin1",
@@ -190,6 +191,7 @@ def aggregate(
     InputError
         On an unknown period, level, breakdown or precision mode.
     """
+    events = table_of(events, "events", what="events")
     units = _units(level)
     unknown = [b for b in by if b not in BREAKDOWNS]
     if unknown or precision not in PRECISION_MODES:
@@ -282,7 +284,7 @@ def grid_cells(latitude: pd.Series, longitude: pd.Series, km: float = CELL_KM) -
 
 
 def indicators(
-    events: pd.DataFrame,
+    events: pd.DataFrame | DatasetLike,
     *,
     period: Period = "year",
     level: Level = "country",
@@ -319,6 +321,7 @@ def indicators(
         ``period``, the unit columns, ``events`` (political violence),
         ``deadliness``, ``danger``, ``diffusion``, ``fragmentation``.
     """
+    events = table_of(events, "events", what="events")
     units = _units(level)
     violent = events[events["disorder_type"].astype("str").str.startswith("Political violence")]
     frame = violent.loc[:, ["event_date", "fatalities", "civilian_targeting", *units]].copy()
@@ -349,7 +352,7 @@ _IN_EFFECT: Final = ("In force", "Lifted", "Expired")
 
 
 def measures_in_force(
-    measures: pd.DataFrame,
+    measures: pd.DataFrame | DatasetLike,
     *,
     period: Literal["day", "week"] = "week",
     start: str | pd.Timestamp | None = None,
@@ -370,6 +373,7 @@ def measures_in_force(
         ``period``, ``target_actor_id``, ``measures`` (how many),
         ``measure_ids`` and ``measure_types`` (joined by ``; ``), sorted.
     """
+    measures = table_of(measures, "measures", what="measures")
     if period not in ("day", "week"):
         msg = f"period must be 'day' or 'week'; got {period!r}."
         raise InputError(msg)

@@ -21,6 +21,7 @@ from typing import Any, Final
 import pandas as pd
 
 from libyaevents.analysis.panels import aggregate
+from libyaevents.dataset import DatasetLike, table_of
 from libyaevents.errors import InputError
 from libyaevents.vocab import gazetteer, taxonomy
 
@@ -43,7 +44,9 @@ def _pyplot() -> Any:
     return plt
 
 
-def plot_timeline(events: pd.DataFrame, path: str | Path, *, period: str = "month") -> Path:
+def plot_timeline(
+    events: pd.DataFrame | DatasetLike, path: str | Path, *, period: str = "month"
+) -> Path:
     """Events per period stacked by event type (bars) and fatalities (line); a PNG.
 
     Parameters
@@ -60,6 +63,7 @@ def plot_timeline(events: pd.DataFrame, path: str | Path, *, period: str = "mont
     pathlib.Path
         ``path``.
     """
+    events = table_of(events, "events", what="events")
     plt = _pyplot()
     panel = aggregate(events, period=period, level="country", by=["event_type"])  # type: ignore[arg-type]
     counts = panel.pivot_table(
@@ -87,8 +91,9 @@ def plot_timeline(events: pd.DataFrame, path: str | Path, *, period: str = "mont
     return target
 
 
-def plot_map(events: pd.DataFrame, path: str | Path) -> Path:
+def plot_map(events: pd.DataFrame | DatasetLike, path: str | Path) -> Path:
     """Event locations over Libya's extent, sized by fatalities, admin1 regions labelled."""
+    events = table_of(events, "events", what="events")
     plt = _pyplot()
     box = gazetteer.LIBYA_BOX
     inside = events["longitude"].between(box.min_lon, box.max_lon) & events["latitude"].between(

@@ -29,6 +29,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from libyaevents.dataset import DatasetLike, table_of
 from libyaevents.formats import parquet
 
 __all__ = ["GEOPARQUET_VERSION", "to_geojson", "wkb_points", "write_geoparquet"]
@@ -55,8 +56,9 @@ def wkb_points(longitude: pd.Series, latitude: pd.Series) -> Any:
     )  # fmt: skip
 
 
-def write_geoparquet(events: pd.DataFrame, where: str | Path | IO[bytes]) -> None:
+def write_geoparquet(events: pd.DataFrame | DatasetLike, where: str | Path | IO[bytes]) -> None:
     """Write events as GeoParquet: canonical columns plus a WKB point ``geometry``."""
+    events = table_of(events, "events", what="events")
     arrow = parquet.release_arrow(events, "events", gaps=True)
     lon, lat = arrow["longitude"].to_pandas(), arrow["latitude"].to_pandas()
     arrow = arrow.append_column("geometry", wkb_points(lon, lat))
@@ -87,11 +89,14 @@ def _json_value(value: Any) -> Any:
     return value
 
 
-def to_geojson(events: pd.DataFrame, where: str | os.PathLike[str] | None = None) -> str:
+def to_geojson(
+    events: pd.DataFrame | DatasetLike, where: str | os.PathLike[str] | None = None
+) -> str:
     """Events as a GeoJSON FeatureCollection of points; every column a property.
 
     Returns the text, and writes it to ``where`` when given.
     """
+    events = table_of(events, "events", what="events")
     columns = list(events.columns)
     features = []
     for row in events.itertuples(index=False):

@@ -44,6 +44,7 @@ import pyarrow as pa
 import pyarrow.compute as _compute
 import pyarrow.csv as pv
 
+from libyaevents.dataset import DatasetLike, table_of
 from libyaevents.errors import ReadError
 from libyaevents.problems import concat_problems, problem_table
 from libyaevents.readers import conversions as convert
@@ -342,7 +343,10 @@ ACLED_COLUMNS: Final = tuple(
 
 
 def write_acled(
-    events: pd.DataFrame, where: str | os.PathLike[str] | IO[bytes], *, labels: bool = True
+    events: pd.DataFrame | DatasetLike,
+    where: str | os.PathLike[str] | IO[bytes],
+    *,
+    labels: bool = True,
 ) -> None:
     """Write events as an ACLED CSV export (current layout) that :func:`read_acled` reads back.
 
@@ -356,6 +360,7 @@ def write_acled(
         Actor types and interactions as text labels, as exports since 2024
         write them (default), or as numeric codes.
     """
+    events = table_of(events, "events", what="events")
     columns = [c for c in ACLED_COLUMNS if c in events]
     arrow = pa.Table.from_pandas(events[columns], preserve_index=False)
     if labels:
