@@ -70,9 +70,10 @@ class Locating(Protocol):
 DatasetLike = Dataset | Mapping[str, pd.DataFrame]
 
 
-def _expected(what: str, data: object) -> InputError:
+def _expected(what: str, data: object, *, frame: bool = False) -> InputError:
     msg = (
-        f"{what} must be a dataset (a release, a reader's result, coded sources, or a "
+        f"{what} must be {'a pandas DataFrame or ' if frame else ''}a dataset (a release, "
+        "a reader's result, coded sources, or a "
         f"mapping of {', '.join(repr(t) for t in TABLE_NAMES)} to DataFrames); "
         f"found {type(data).__name__}."
     )
@@ -124,6 +125,8 @@ def table_of(data: DatasetLike | pd.DataFrame, table: str, *, what: str) -> pd.D
     """
     if isinstance(data, pd.DataFrame):
         return data
+    if not isinstance(data, Mapping | Dataset):
+        raise _expected(what, data, frame=True)
     tables = tables_of(data, what=what)
     if table not in tables:
         msg = f"{what} has no {table} table (it has {list(tables)})."

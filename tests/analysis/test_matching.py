@@ -202,7 +202,7 @@ def test_bad_input_says_what_is_missing():
         compare_events(events, events.drop(columns="latitude"))
     with pytest.raises(InputError, match="days and km must be >= 0"):
         compare_events(events, events, km=-1)
-    with pytest.raises(InputError, match="expected a pandas DataFrame"):
+    with pytest.raises(InputError, match="right must be a pandas DataFrame or a dataset"):
         compare_events(events, [1, 2])
     with pytest.raises(InputError, match="side must be"):
         compare_events(events, events).only("middle")
