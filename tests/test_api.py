@@ -22,3 +22,44 @@ def test_error_tree():
 def test_citation_version_matches_the_package():
     cff = (ROOT / "CITATION.cff").read_text(encoding="utf-8")
     assert re.search(r"^version: (\S+)$", cff, re.M).group(1) == libyaevents.__version__
+
+
+def _modules() -> list[str]:
+    import pkgutil
+
+    found = pkgutil.walk_packages(libyaevents.__path__, prefix="libyaevents.")
+    return sorted(m.name for m in found if not m.name.endswith("__main__"))
+
+
+def test_every_module_imports_and_no_public_name_shadows_a_module():
+    import importlib
+
+    for name in _modules():
+        module = importlib.import_module(name)
+        parent, _, leaf = name.rpartition(".")
+        # the attribute of the parent package is the module itself, not a function
+        assert getattr(importlib.import_module(parent), leaf) is module, name
+    import libyaevents.analysis.panels as panels
+
+    assert callable(panels.indicators)  # was broken: libyaevents.aggregate was the function
+
+
+def test_every_import_path_in_the_docs_resolves():
+    import importlib
+
+    texts = [p.read_text(encoding="utf-8") for p in [ROOT / "README.md", *ROOT.glob("docs/*.md")]]
+    dotted = set(re.findall(r"\blibyaevents(?:\.[A-Za-z_][A-Za-z0-9_]*)+", "\n".join(texts)))
+    assert dotted, "no documented paths found"
+    for path in sorted(dotted):
+        parts = path.split(".")
+        obj: object = None
+        for i in range(len(parts), 0, -1):  # the longest importable module, then attributes
+            try:
+                obj = importlib.import_module(".".join(parts[:i]))
+            except ModuleNotFoundError:
+                continue
+            for attr in parts[i:]:
+                assert hasattr(obj, attr), f"{path} (documented) does not resolve"
+                obj = getattr(obj, attr)
+            break
+        assert obj is not None, path

@@ -41,9 +41,10 @@ from typing import IO, Any, Final
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as _compute
+import pyarrow.compute as pc
 import pyarrow.csv as pv
 
+from libyaevents.compute import loose
 from libyaevents.dataset import DatasetLike, table_of
 from libyaevents.errors import ReadError
 from libyaevents.problems import concat_problems, problem_table
@@ -61,9 +62,6 @@ from libyaevents.readers.csvtext import CsvText, Progress, Source, read_csv_text
 from libyaevents.schema.tables import EVENTS
 from libyaevents.vocab import actortypes, gazetteer, taxonomy
 from libyaevents.vocab.legacy import LEGACY_EVENT_TYPES
-
-#: pyarrow.compute, untyped: its stubs reject valid calls on chunked arrays and scalars.
-pc: Any = _compute
 
 __all__ = ["ACLED_COLUMNS", "detect_vintage", "events_from_text", "read_acled", "write_acled"]
 
@@ -149,13 +147,13 @@ def _legacy_taxonomy(cols: Columns) -> None:
 
 def _civilian_targeting(cols: Columns) -> None:
     if "civilian_targeting" not in cols.text:  # API vintage: implied by violence against civilians
-        is_vac = pc.equal(cols.out["event_type"], "Violence against civilians")
+        is_vac = loose.equal(cols.out["event_type"], "Violence against civilians")
         cols.out["civilian_targeting"] = pc.if_else(
             pc.fill_null(is_vac, False), taxonomy.CIVILIAN_TARGETING, pa.scalar(None, convert.TEXT)
         )
         return
     values = cols.get("civilian_targeting")
-    wording = pc.equal(values, _CIVILIANS_TARGETED)
+    wording = loose.equal(values, _CIVILIANS_TARGETED)
     cols.text["civilian_targeting"] = pc.if_else(
         pc.fill_null(wording, False), taxonomy.CIVILIAN_TARGETING, values
     )
@@ -170,7 +168,7 @@ def _legacy_defaults(cols: Columns) -> None:
     a Libyan row without a usable code still gets Libya's.
     """
     iso, region = country_codes(convert.integers(cols.get("gwno"), 0, 10**4)[0])
-    libya = pc.fill_null(pc.equal(cols.get("country"), gazetteer.COUNTRY), False)
+    libya = loose.fill_null(loose.equal(cols.get("country"), gazetteer.COUNTRY), False)
     for name, libyan, from_gw in (
         ("iso", str(gazetteer.ISO), pc.cast(iso, convert.TEXT)),
         ("region", gazetteer.REGION, region),
@@ -182,7 +180,7 @@ def _legacy_defaults(cols: Columns) -> None:
 
 def _libya_admin(cols: Columns) -> None:
     """Old Libyan district names in admin1 or admin2 -> current region and district."""
-    libya = np.asarray(pc.fill_null(pc.equal(cols.get("country"), gazetteer.COUNTRY), False))
+    libya = np.asarray(loose.fill_null(loose.equal(cols.get("country"), gazetteer.COUNTRY), False))
     if not libya.any():
         return
     admin1, admin2, admin3 = (cols.get(c) for c in ("admin1", "admin2", "admin3"))
@@ -220,7 +218,7 @@ def _convert(cols: Columns, vintage: str) -> None:
     _civilian_targeting(cols)
     cols.actor_type("inter1", actortypes.INTER_CODE)
     cols.actor_type("inter2", actortypes.INTER_CODE)
-    cols.out["inter2"] = pc.if_else(pc.equal(cols.out["inter2"], 0), None, cols.out["inter2"])
+    cols.out["inter2"] = loose.if_else(loose.equal(cols.out["inter2"], 0), None, cols.out["inter2"])
     cols.actor_type("interaction", actortypes.INTERACTION_CODE)
     cols.vocabulary("source_scale", _SOURCE_SCALES, "an ACLED source scale")
     for field in EVENTS.fields:

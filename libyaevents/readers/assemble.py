@@ -17,8 +17,9 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as _compute
+import pyarrow.compute as pc
 
+from libyaevents.compute import loose
 from libyaevents.problems import concat_problems, problem_table
 from libyaevents.readers import conversions as convert
 from libyaevents.readers.account import Loaded
@@ -28,9 +29,6 @@ from libyaevents.schema.models import arrow_type, pandas_dtype
 from libyaevents.schema.spec import Field
 from libyaevents.schema.tables import EVENTS
 from libyaevents.vocab import countries, gazetteer
-
-#: pyarrow.compute, untyped: its stubs reject valid calls on chunked arrays and scalars.
-pc: Any = _compute
 
 __all__ = [
     "INT_BOUNDS", "Columns", "country_codes", "current_districts", "finish", "loaded",
@@ -192,7 +190,7 @@ def account(
         positions = np.flatnonzero(mask.rows)
         shown = values.get(mask.column)
         found = (
-            pc.take(shown, pa.array(positions)).to_pylist() if shown is not None
+            loose.take(shown, pa.array(positions)).to_pylist() if shown is not None
             else [None] * len(positions)
         )  # fmt: skip
         parts.append(pd.DataFrame({

@@ -28,10 +28,9 @@ from typing import Any, Final
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as _compute
+import pyarrow.compute as pc
 
-#: pyarrow.compute, untyped: its stubs reject valid calls on chunked arrays and scalars.
-pc: Any = _compute
+from libyaevents.compute import loose
 
 __all__ = [
     "DATE_FORMATS",
@@ -81,7 +80,7 @@ def text(values: Array) -> Array:
     trimmed = pc.utf8_trim_whitespace(values)
     if pc.sum(pc.binary_length(trimmed)).as_py() == pc.sum(pc.binary_length(values)).as_py():
         return values  # the usual case: nothing trimmed, and the reader nulled empty cells
-    empty: Any = pc.equal(trimmed, "")
+    empty: Any = loose.equal(trimmed, "")
     return pc.if_else(empty, pa.scalar(None, trimmed.type), trimmed)
 
 
@@ -118,11 +117,11 @@ def integers(values: Array, low: int, high: int) -> tuple[Array, np.ndarray]:
         ok = pc.match_substring_regex(values, _INTEGER)
         digits = pc.replace_substring_regex(values, r"\.0*$", "")
         number = pc.cast(pc.if_else(ok, digits, pa.scalar(None, values.type)), pa.int64())
-    extremes = pc.min_max(number)
+    extremes = loose.min_max(number)
     low_found, high_found = extremes["min"].as_py(), extremes["max"].as_py()
     if low_found is not None and (low_found < low or high_found > high):
-        inside = pc.and_(pc.greater_equal(number, low), pc.less_equal(number, high))
-        number = pc.if_else(pc.fill_null(inside, False), number, pa.scalar(None, pa.int64()))
+        inside = loose.and_(loose.greater_equal(number, low), loose.less_equal(number, high))
+        number = loose.if_else(loose.fill_null(inside, False), number, pa.scalar(None, pa.int64()))
     return number, _failed(values, number)
 
 
@@ -131,10 +130,12 @@ def floats(values: Array) -> tuple[Array, np.ndarray]:
     number = _cast(values, pa.float64())
     if number is None:
         ok = pc.match_substring_regex(values, _FLOAT)
-        number = pc.cast(pc.if_else(ok, values, pa.scalar(None, values.type)), pa.float64())
+        number = loose.cast(pc.if_else(ok, values, pa.scalar(None, values.type)), pa.float64())
     finite = pc.is_finite(number)  # the cast reads "nan" and "inf"; data never means them
-    if pc.sum(pc.cast(finite, pa.int64())).as_py() != len(number) - number.null_count:
-        number = pc.if_else(pc.fill_null(finite, False), number, pa.scalar(None, pa.float64()))
+    if loose.sum(loose.cast(finite, pa.int64())).as_py() != len(number) - number.null_count:
+        number = loose.if_else(
+            loose.fill_null(finite, False), number, pa.scalar(None, pa.float64())
+        )
     return number, _failed(values, number)
 
 
@@ -148,14 +149,14 @@ def dates(values: Array) -> tuple[Array, np.ndarray]:
     result = pa.nulls(len(values), pa.date32())
     for fmt, pattern in DATE_FORMATS:
         matches = pc.match_substring_regex(values, pattern)
-        todo = pc.fill_null(pc.and_(pc.is_null(result), matches), False)
+        todo = loose.fill_null(loose.and_(loose.is_null(result), matches), False)
         if not _mask(todo).any():
             continue
         parsed = pc.strptime(values, format=fmt, unit="s", error_is_null=True)
         day_text = pc.replace_substring_regex(values, pattern, r"\1")
         day = pc.cast(pc.if_else(todo, day_text, pa.scalar(None, values.type)), pa.int64())
         exact = pc.equal(pc.day(parsed), day)  # strptime turns 31/02 into 02/03
-        take = pc.fill_null(pc.and_kleene(todo, exact), False)
+        take = loose.fill_null(loose.and_kleene(todo, exact), False)
         result = pc.if_else(take, pc.cast(parsed, pa.date32()), result)
     return result, _failed(values, result)
 
@@ -167,7 +168,7 @@ def lookup(
     keys = pa.array(list(mapping), TEXT)
     targets = pa.array(list(mapping.values()), value_type)
     position = pc.index_in(pc.cast(values, TEXT), value_set=keys)
-    return pc.take(targets, position), _failed(values, position)
+    return loose.take(targets, position), _failed(values, position)
 
 
 def members(values: Array, allowed: Iterable[str]) -> np.ndarray:

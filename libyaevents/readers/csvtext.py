@@ -37,13 +37,10 @@ from typing import IO, Any, Final
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as _compute
+import pyarrow.compute as pc
 import pyarrow.csv as pv
 
 from libyaevents.errors import ReadError
-
-#: pyarrow.compute, untyped: its stubs reject valid calls on chunked arrays and scalars.
-pc: Any = _compute
 
 __all__ = [
     "CsvText", "InvalidRecord", "Progress", "first_record", "read_csv_text", "read_header",

@@ -30,13 +30,11 @@ from typing import Any, Final
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as _compute
+import pyarrow.compute as pc
 
+from libyaevents.compute import loose
 from libyaevents.schema.models import pandas_dtype
 from libyaevents.schema.tables import ACTORS, actor_id_of
-
-#: pyarrow.compute, untyped: its stubs reject valid calls on chunked arrays and scalars.
-pc: Any = _compute
 
 __all__ = ["actors_from_events"]
 
@@ -86,7 +84,7 @@ def _mentions(events: pd.DataFrame) -> pa.Table:
         ("event_date_max", "max"),
     ]
     together = pa.concat_tables(parts).group_by(_KEYS, use_threads=False).aggregate(totals)
-    named = pc.fill_null(pc.not_equal(together["name"], ""), False)  # no name: not an actor
+    named = loose.fill_null(loose.not_equal(together["name"], ""), False)  # no name: not an actor
     return together.filter(named).rename_columns({f"{a}_{f}": a for a, f in totals})
 
 

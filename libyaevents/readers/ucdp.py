@@ -63,8 +63,9 @@ from typing import Any, Final
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as _compute
+import pyarrow.compute as pc
 
+from libyaevents.compute import loose
 from libyaevents.errors import ReadError
 from libyaevents.readers import conversions as convert
 from libyaevents.readers.account import Loaded
@@ -72,9 +73,6 @@ from libyaevents.readers.assemble import Columns, country_codes, current_distric
 from libyaevents.readers.csvtext import CsvText, Progress, Source, read_csv_text
 from libyaevents.schema.tables import EVENTS
 from libyaevents.vocab import actortypes, countries, gazetteer, taxonomy
-
-#: pyarrow.compute, untyped: its stubs reject valid calls on chunked arrays and scalars.
-pc: Any = _compute
 
 __all__ = ["CROSSWALK", "GW_TO_ISO", "is_ucdp_ged", "read_ucdp_ged"]
 
@@ -143,9 +141,9 @@ def _dates(cols: Columns) -> Any:
     cols.reject("date_end", bad_end, "not-a-date", "not a date")
     days = pc.cast(pc.cast(start, pa.int32()), pa.int64())
     span = pc.subtract(pc.cast(pc.cast(end, pa.int32()), pa.int64()), days)
-    backwards = convert.present(span) & np.asarray(pc.fill_null(pc.less(span, 0), False))
+    backwards = convert.present(span) & np.asarray(loose.fill_null(loose.less(span, 0), False))
     cols.reject("date_end", backwards, "date-order", "date_end is before date_start")
-    middle = pc.add(days, pc.divide(pc.fill_null(span, 0), 2))
+    middle = loose.add(days, loose.divide(loose.fill_null(span, 0), 2))
     return pc.cast(pc.cast(middle, pa.int32()), pa.date32())
 
 
@@ -165,7 +163,7 @@ def _place(cols: Columns) -> int:
     cols.out["country"] = cols.get("country")
     admin1 = pc.replace_substring_regex(cols.get("adm_1"), _ADMIN_SUFFIX, "")
     admin2 = pc.replace_substring_regex(cols.get("adm_2"), _ADMIN_SUFFIX, "")
-    libya = pc.fill_null(pc.equal(cols.out["country"], gazetteer.COUNTRY), False)
+    libya = loose.fill_null(loose.equal(cols.out["country"], gazetteer.COUNTRY), False)
     resolved = current_districts(admin1)
     region_of = convert.lookup(resolved, gazetteer.ADMIN1_OF, convert.TEXT)[0]
     known = pc.and_(libya, pc.is_valid(resolved))
@@ -190,7 +188,7 @@ def _violence(cols: Columns) -> Any:
     cols.out["sub_event_type"] = sub
     cols.out["event_type"] = convert.lookup(sub, taxonomy.EVENT_TYPE_OF, convert.TEXT)[0]
     cols.out["disorder_type"] = convert.lookup(sub, taxonomy.DISORDER_TYPE_OF, convert.TEXT)[0]
-    one_sided = pc.fill_null(pc.equal(violence, "3"), False)
+    one_sided = loose.fill_null(loose.equal(violence, "3"), False)
     cols.out["civilian_targeting"] = pc.if_else(one_sided, taxonomy.CIVILIAN_TARGETING, _null())
     return violence
 

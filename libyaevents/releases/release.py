@@ -108,6 +108,8 @@ class Release:
         Canonical typed tables (events filtered when ``filters`` were given).
     path : pathlib.Path
         The folder the files were read from.
+    complete : bool
+        False when ``filters`` or ``columns`` narrowed the events.
     """
 
     version: str
@@ -116,6 +118,7 @@ class Release:
     actors: pd.DataFrame
     measures: pd.DataFrame
     path: Path
+    complete: bool = True
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The three tables by name."""
@@ -456,6 +459,12 @@ def _check_files(folder: Path, manifest: dict[str, Any], *, rehash: bool) -> pd.
     found = [
         _check_file(_safe_path(root, res.get("path")), res, rehash) for res in manifest["resources"]
     ]
+    listed = {res.get("name") for res in manifest["resources"]}
+    found += [
+        _file_problem(root / MANIFEST_NAME, name, "file-unlisted",
+                      f"lists no {name} table; every release has {', '.join(TABLES)}.")
+        for name in TABLES if name not in listed
+    ]  # fmt: skip
     return problem_table(pd.DataFrame([p for p in found if p is not None]))
 
 
@@ -607,7 +616,9 @@ def load(
     events = parquet.read_table(
         events_path, "events", columns=wanted, filters=pushed, dates=_date_bounds(filters)
     )
-    return Release(version, manifest, events=events, path=folder, **small)
+    unfiltered = filters is None or (isinstance(filters, Mapping) and not filters)
+    complete = unfiltered and columns is None
+    return Release(version, manifest, events=events, path=folder, complete=complete, **small)
 
 
 def _dask_events(path: Path, columns: list[str] | None, filters: Filters) -> Any:
@@ -632,20 +643,45 @@ def list_releases(store: StoreArg = None) -> list[str]:
     return open_store(store).versions()
 
 
-def verify_release(version: str, *, store: StoreArg = None) -> VerifyResult:
+def verify_release(version: str | Release, *, store: StoreArg = None) -> VerifyResult:
     """Check a release fully: files, sizes, hashes, rows, content hashes, schema, rules.
 
-    Unlike :func:`load`, this recomputes the content hash of every table and
-    validates the whole dataset, cross-table references included. Problems
-    are returned, not raised, so that all of them are seen at once.
+    Unlike :func:`load`, this recomputes the sha256 of every file and the
+    content hash of every table, and validates the whole dataset, cross-table
+    references included. Problems are returned, not raised, so that all of
+    them are seen at once.
+
+    Parameters
+    ----------
+    version : str or Release
+        A version in ``store``, or a release already loaded in full (its
+        tables are checked as loaded, not read again).
+    store : path, URL or Store, optional
+        Where the version is (the bundled store by default).
     """
+    if isinstance(version, Release):
+        return _verify_loaded(version)
     folder = open_store(store).folder(version)
-    manifest = _read_manifest(folder)
-    problems = _check_files(folder, manifest, rehash=True)
+    problems = _check_files(folder, _read_manifest(folder), rehash=True)
     if len(problems):
         return VerifyResult(version, problems)
-    release = load(version, store=store)
-    by_name = {r["name"]: r for r in manifest["resources"]}
+    return _verify_loaded(load(version, store=store), rehashed=True)
+
+
+def _verify_loaded(release: Release, *, rehashed: bool = False) -> VerifyResult:
+    """Content hashes, schemas and rules of a loaded release (files too unless ``rehashed``)."""
+    folder, manifest = release.path, release.manifest
+    by_name = {r.get("name"): r for r in manifest["resources"]}
+    if not release.complete:
+        msg = (
+            f"verify_release: release {release.version} was loaded with filters or columns; "
+            "pass the version (or a release loaded in full) to verify it."
+        )
+        raise InputError(msg)
+    if not rehashed:
+        problems = _check_files(folder, manifest, rehash=True)
+        if len(problems):
+            return VerifyResult(release.version, problems)
     found = []
     for name, frame in release.tables().items():
         expected = by_name.get(name, {})
@@ -657,7 +693,7 @@ def verify_release(version: str, *, store: StoreArg = None) -> VerifyResult:
             found.append(_file_problem(folder / MANIFEST_NAME, name, "schema-mismatch", said))
     report = validate(release.tables(), today=manifest.get("created"))
     return VerifyResult(
-        version, concat_problems([problem_table(pd.DataFrame(found)), report.failures])
+        release.version, concat_problems([problem_table(pd.DataFrame(found)), report.failures])
     )
 
 

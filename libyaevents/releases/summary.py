@@ -216,7 +216,7 @@ def summarise(
         When a file does not match the manifest (the load refuses it).
     """
     release = load(version, store=store)
-    verified = verify_release(release.version, store=store)
+    verified = verify_release(release)  # the tables as loaded: read once
     manifest = release.manifest
     day = pd.Timestamp(as_of if as_of is not None else manifest["created"])
     events = release.events

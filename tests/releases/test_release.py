@@ -16,6 +16,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
 
@@ -440,3 +441,23 @@ def test_diff_reports_a_column_added_to_aligned_rows(data):
     assert set(changes["column"]) == {"notes"}
     assert len(changes) == len(data["actors"])
     assert changes["new"].isna().all()
+
+
+def test_verify_a_loaded_release_reads_nothing_twice_and_refuses_a_narrowed_one(store):
+    release = libyaevents.load("1.0.0", store=store)
+    assert libyaevents.verify_release(release).ok
+    narrowed = libyaevents.load("1.0.0", store=store, filters={"year": 2020})
+    with pytest.raises(InputError, match="loaded with filters or columns"):
+        libyaevents.verify_release(narrowed)
+    expression = libyaevents.load("1.0.0", store=store, filters=pc.field("year") == 2020)
+    assert not expression.complete
+
+
+def test_a_table_removed_from_the_manifest_is_refused(store):
+    manifest = json.loads(_manifest(store).read_text())
+    manifest["resources"] = [r for r in manifest["resources"] if r["name"] != "measures"]
+    _manifest(store).write_text(json.dumps(manifest))
+    with pytest.raises(IntegrityError, match="lists no measures table"):
+        libyaevents.load("1.0.0", store=store)
+    result = libyaevents.verify_release("1.0.0", store=store)
+    assert list(result.problems["code"]) == ["file-unlisted"]
