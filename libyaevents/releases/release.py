@@ -401,9 +401,6 @@ def _read_manifest(folder: Path) -> dict[str, Any]:
     return manifest
 
 
-_ROWS: dict[str, int] = {}
-
-
 @functools.lru_cache(maxsize=16)
 def _read_verified(sha256: str, path: Path, table: str) -> pd.DataFrame:
     return parquet.read_table(path, table)
@@ -418,12 +415,17 @@ def _small_table(path: Path, table: str) -> pd.DataFrame:
     return _read_verified(cached_sha256(path), path, table).copy()
 
 
+@functools.lru_cache(maxsize=1024)
+def _rows_of(sha256: str, path: Path) -> int:
+    del sha256  # the content the count belongs to: part of the cache key only
+    return pq.ParquetFile(path).metadata.num_rows
+
+
 def _rows_in(path: Path, reread: bool) -> int:
-    """Rows in a Parquet file; remembered per verified sha256 unless ``reread``."""
-    key = cached_sha256(path)
-    if reread or key not in _ROWS:
-        _ROWS[key] = pq.ParquetFile(path).metadata.num_rows
-    return _ROWS[key]
+    """Rows in a Parquet file; remembered per verified sha256 (bounded) unless ``reread``."""
+    if reread:
+        return pq.ParquetFile(path).metadata.num_rows
+    return _rows_of(cached_sha256(path), path)
 
 
 def _file_problem(path: Path, table: Any, code: str, message: str) -> dict[str, Any]:

@@ -18,6 +18,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import os
@@ -90,23 +91,26 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-_SEEN: dict[tuple[int, int, int, int], str] = {}
+@functools.lru_cache(maxsize=1024)
+def _sha256_of(path: Path, state: tuple[int, ...]) -> str:
+    """The hash of ``path`` in one state; at most 1024 states are remembered."""
+    del state  # part of the cache key only
+    return file_sha256(path)
 
 
 def cached_sha256(path: Path, stat: os.stat_result | None = None) -> str:
-    """:func:`file_sha256`, remembered per file state for this process.
+    """:func:`file_sha256`, remembered per file state for this process (bounded).
 
-    The state is the file's inode, size and modification time in nanoseconds
-    (``stat`` when the caller has it already): rewriting or touching the file
-    makes it hashed again. Used by ``load`` so
-    that loading the same release twice in a session hashes it once;
-    ``verify_release`` always rehashes.
+    The state is the file's device, inode, size, and modification and change
+    times in nanoseconds (``stat`` when the caller has it already). Any write
+    to the file changes its change time (which, unlike the modification time,
+    cannot be set back), so a changed file is always hashed again. Used by
+    ``load`` so that loading the same release twice in a session hashes it
+    once; ``verify_release`` always rehashes.
     """
     stat = stat if stat is not None else path.stat()
-    key = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns)  # device + inode: the file
-    if key not in _SEEN:
-        _SEEN[key] = file_sha256(path)
-    return _SEEN[key]
+    state = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    return _sha256_of(path, state)
 
 
 class Store(Protocol):
