@@ -22,7 +22,6 @@ True
 
 from __future__ import annotations
 
-import datetime as dt
 import functools
 import json
 import logging
@@ -36,7 +35,6 @@ from typing import Any, Final, Literal, overload
 
 import pandas as pd
 import pyarrow as pa
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from libyaevents._version import __version__
@@ -50,6 +48,7 @@ from libyaevents.errors import (
 from libyaevents.formats import parquet
 from libyaevents.problems import concat_problems, problem_table
 from libyaevents.releases.changes import CHANGE_COLUMNS, diff_tables, summarise_changes
+from libyaevents.releases.filters import Filters, Query, event_query
 from libyaevents.releases.stores import (
     MANIFEST_NAME,
     LocalStore,
@@ -90,7 +89,6 @@ _CHANGES: Final = "changes"
 #: What ``store=`` accepts: a folder, an http(s) URL, a store object, or None (bundled).
 StoreArg = str | os.PathLike[str] | Store | None
 #: What ``filters=`` accepts: a mapping of event filters, or a pyarrow expression.
-Filters = Mapping[str, Any] | pc.Expression | None
 _log = logging.getLogger("libyaevents")
 
 
@@ -470,58 +468,6 @@ def _check_files(folder: Path, manifest: dict[str, Any], *, rehash: bool) -> pd.
     return problem_table(pd.DataFrame([p for p in found if p is not None]))
 
 
-_FILTER_KEYS: Final = ("start", "end", "year", "admin1", "event_type", "country", "actor")
-
-
-def _event_dnf(filters: Mapping[str, Any]) -> list[list[tuple[str, str, Any]]]:
-    """Event filters in disjunctive normal form, the shape pyarrow and Dask both read."""
-    unknown = set(filters) - set(_FILTER_KEYS)
-    if unknown:
-        msg = f"Unknown filters {sorted(unknown)}; known: {list(_FILTER_KEYS)}."
-        raise InputError(msg)
-    both: list[tuple[str, str, Any]] = []
-    actors: list[Any] = []
-    for key, value in filters.items():
-        values = list(value) if isinstance(value, list | tuple | set) else [value]
-        if key == "start":
-            both.append(("event_date", ">=", pd.Timestamp(value).date()))
-        elif key == "end":
-            both.append(("event_date", "<=", pd.Timestamp(value).date()))
-        elif key == "actor":
-            actors = values
-        else:
-            both.append((key, "in", values))
-    if actors:  # actor1 or actor2
-        return [[*both, ("actor1", "in", actors)], [*both, ("actor2", "in", actors)]]
-    return [both]
-
-
-def _date_bounds(filters: Filters) -> tuple[dt.date | None, dt.date | None] | None:
-    """First and last event_date a filter mapping can match; None when it has no date bound."""
-    if not isinstance(filters, Mapping):
-        return None
-    bounds: list[dt.date | None] = [None, None]
-    if "start" in filters:
-        bounds[0] = pd.Timestamp(filters["start"]).date()
-    if "end" in filters:
-        bounds[1] = pd.Timestamp(filters["end"]).date()
-    if "year" in filters:
-        value = filters["year"]
-        years = [int(y) for y in (value if isinstance(value, list | tuple | set) else [value])]
-        if years:
-            low, high = dt.date(min(years), 1, 1), dt.date(max(years), 12, 31)
-            bounds = [max(low, bounds[0] or low), min(high, bounds[1] or high)]
-    return None if bounds == [None, None] else (bounds[0], bounds[1])
-
-
-def _event_filters(filters: Filters) -> pc.Expression | parquet.DNF | None:
-    """A mapping as DNF (what both readers take), an expression as it is, or None."""
-    if filters is None or isinstance(filters, pc.Expression):
-        return filters
-    dnf = _event_dnf(filters)
-    return dnf if any(dnf) else None
-
-
 @overload
 def load(
     version: str | None = None,
@@ -584,6 +530,10 @@ def load(
     IntegrityError
         When a file does not match the manifest.
     """
+    query = event_query(filters, columns)  # every argument checked before any I/O
+    if engine not in ("pandas", "dask"):
+        msg = f"engine must be 'pandas' or 'dask'; found {engine!r}."
+        raise InputError(msg)
     source = open_store(store)
     if version is None:
         versions = source.versions()
@@ -602,36 +552,25 @@ def load(
         name: _small_table(folder / f"{name}.parquet", name) for name in ("actors", "measures")
     }
     events_path = folder / "events.parquet"
-    wanted = list(columns) if columns is not None else None
     if engine == "dask":
         return DaskRelease(
-            version,
-            manifest,
-            events=_dask_events(events_path, wanted, filters),
-            path=folder,
-            **small,
+            version, manifest, events=_dask_events(events_path, query), path=folder, **small
         )
-    if engine != "pandas":
-        msg = f"Unknown engine {engine!r}: expected 'pandas' or 'dask'."
-        raise InputError(msg)
-    pushed = _event_filters(filters)
     events = parquet.read_table(
-        events_path, "events", columns=wanted, filters=pushed, dates=_date_bounds(filters)
+        events_path, "events", columns=query.columns, filters=query.pushed, dates=query.dates
     )
-    unfiltered = filters is None or (isinstance(filters, Mapping) and not filters)
-    complete = unfiltered and columns is None
-    return Release(version, manifest, events=events, path=folder, complete=complete, **small)
+    return Release(version, manifest, events=events, path=folder, complete=query.complete, **small)
 
 
-def _dask_events(path: Path, columns: list[str] | None, filters: Filters) -> Any:
+def _dask_events(path: Path, query: Query) -> Any:
     """Events as a Dask DataFrame, one partition per 4 row groups, filters pushed down."""
     import dask.dataframe as dd  # noqa: PLC0415 - optional dependency
 
-    if isinstance(filters, pc.Expression):
+    if query.expression is not None:
         msg = "With engine='dask', pass filters as a mapping (e.g. {'admin1': 'East'})."
         raise InputError(msg)
-    dnf = _event_dnf(filters) if filters else None
-    events = dd.read_parquet(path, columns=columns, split_row_groups=4, filters=dnf)
+    dnf = query.dnf
+    events = dd.read_parquet(path, columns=query.columns, split_row_groups=4, filters=dnf)
     keys = list(parquet.SORT_KEYS["events"])
     if dnf is None or len(dnf) == 1 or not set(keys) <= set(events.columns):
         return events

@@ -255,7 +255,7 @@ def test_filters_match_pandas(store, filters, expected):
 def test_columns_and_unknown_filter(store):
     events = libyaevents.load(store=store, columns=["event_id_cnty", "admin1"]).events
     assert list(events.columns) == ["event_id_cnty", "admin1"]
-    with pytest.raises(InputError, match="Unknown filters \\['region'\\]"):
+    with pytest.raises(InputError, match=r"unknown key\(s\) \['region'\]"):
         libyaevents.load(store=store, filters={"region": "x"})
 
 
