@@ -142,8 +142,11 @@ def _events_of(name: str, store: str | None) -> pd.DataFrame:
     """Events of whatever :func:`open_dataset` resolves ``name`` to."""
     data = open_dataset(name, store=store)
     if isinstance(data, Loaded) and not data.ok:
-        print(f"libyaevents: {data.rows_reported:,} rows of {name} could not be read "
-              "and are not counted (see `libyaevents convert`)", file=sys.stderr)  # fmt: skip
+        print(
+            f"libyaevents: {data.rows_reported:,} rows of {name} could not be read "
+            "and are not counted (see `libyaevents convert`)",
+            file=sys.stderr,
+        )
     return events_of(data, what=name)
 
 
@@ -153,10 +156,16 @@ def _cmd_aggregate(args: argparse.Namespace) -> int:
         panel = indicators(events, period=args.period, level=args.level, min_events=args.min_events)
     else:
         panel = aggregate(
-            events, period=args.period, level=args.level, by=args.by or (),
-            zero_fill=args.zero_fill, precision=args.precision, start=args.start, end=args.end,
+            events,
+            period=args.period,
+            level=args.level,
+            by=args.by or (),
+            zero_fill=args.zero_fill,
+            precision=args.precision,
+            start=args.start,
+            end=args.end,
             centroids=args.centroids,
-        )  # fmt: skip
+        )
     panel["period"] = panel["period"].dt.strftime("%Y-%m-%d")
     if args.output:
         panel.to_csv(args.output, index=False)
@@ -272,8 +281,12 @@ def _add_output(parser: argparse.ArgumentParser) -> None:
 def _add_progress(parser: argparse.ArgumentParser) -> None:
     group = parser.add_mutually_exclusive_group()
     default = f"default: for files over {_LARGE // 10**6} MB"
-    group.add_argument("--progress", action="store_true", default=None,
-                       help=f"report progress on stderr ({default})")  # fmt: skip
+    group.add_argument(
+        "--progress",
+        action="store_true",
+        default=None,
+        help=f"report progress on stderr ({default})",
+    )
     group.add_argument("--quiet", dest="progress", action="store_false", help="no progress")
 
 
@@ -349,10 +362,14 @@ def _parser() -> argparse.ArgumentParser:
 
 def _cmd_compare(args: argparse.Namespace) -> int:
     result = compare_events(
-        _events_of(args.left, args.store), _events_of(args.right, args.store),
-        days=args.days, km=args.km, same=None if args.same == "none" else args.same,
-        widen=args.widen, names=(args.left, args.right),
-    )  # fmt: skip
+        _events_of(args.left, args.store),
+        _events_of(args.right, args.store),
+        days=args.days,
+        km=args.km,
+        same=None if args.same == "none" else args.same,
+        widen=args.widen,
+        names=(args.left, args.right),
+    )
     for path, frame in ((args.output, result.matches), (args.unmatched, result.unmatched)):
         if path:
             frame.to_csv(path, index=False)
@@ -366,8 +383,11 @@ def _cmd_compare(args: argparse.Namespace) -> int:
         print(json.dumps(result.to_dict(), indent=2))
     else:
         print(result.summary())
-        written = ((args.output, "matched pairs"), (args.unmatched, "unmatched events"),
-                   (args.merged, "merged events"))  # fmt: skip
+        written = (
+            (args.output, "matched pairs"),
+            (args.unmatched, "unmatched events"),
+            (args.merged, "merged events"),
+        )
         for path, what in written:
             if path:
                 print(f"wrote the {what} to {path}")
@@ -381,14 +401,25 @@ def _add_compare_command(sub: Any) -> None:
     cmp.add_argument("--store", help=_STORE_HELP)
     cmp.add_argument("--days", type=int, default=1, help="largest date difference (default 1)")
     cmp.add_argument("--km", type=float, default=10.0, help="largest distance (default 10)")
-    cmp.add_argument("--same", choices=("event_type", "disorder_type", "none"),
-                     default="event_type", help="column a pair must agree on")  # fmt: skip
-    cmp.add_argument("--no-widen", dest="widen", action="store_false",
-                     help="no wider windows for time/geo precision 2 and 3")  # fmt: skip
+    cmp.add_argument(
+        "--same",
+        choices=("event_type", "disorder_type", "none"),
+        default="event_type",
+        help="column a pair must agree on",
+    )
+    cmp.add_argument(
+        "--no-widen",
+        dest="widen",
+        action="store_false",
+        help="no wider windows for time/geo precision 2 and 3",
+    )
     cmp.add_argument("-o", "--output", help="CSV of the matched pairs")
     cmp.add_argument("--unmatched", help="CSV of the unmatched events with reasons")
-    cmp.add_argument("--merged", help="both datasets as one event list, each shared event "
-                     "once, with dataset and matched_id columns (.parquet, or .csv)")  # fmt: skip
+    cmp.add_argument(
+        "--merged",
+        help="both datasets as one event list, each shared event "
+        "once, with dataset and matched_id columns (.parquet, or .csv)",
+    )
     cmp.add_argument("--format", choices=("text", "json"), default="text")
     cmp.set_defaults(run=_cmd_compare)
 
@@ -400,20 +431,31 @@ def _add_aggregate_command(sub: Any) -> None:
     weeks = "week: ACLED's Saturday-Friday weeks, labelled by the Saturday"
     agg.add_argument("--period", choices=PERIODS, default="week", help=weeks)
     agg.add_argument("--level", choices=LEVELS, default="admin1")
-    agg.add_argument("--by", action="append", choices=BREAKDOWNS,
-                     help="break down by this column (repeatable)")  # fmt: skip
-    agg.add_argument("--zero-fill", action="store_true",
-                     help="every unit x period in range, 0 where nothing happened")  # fmt: skip
+    agg.add_argument(
+        "--by", action="append", choices=BREAKDOWNS, help="break down by this column (repeatable)"
+    )
+    agg.add_argument(
+        "--zero-fill",
+        action="store_true",
+        help="every unit x period in range, 0 where nothing happened",
+    )
     coarse = "events less precise than the panel: keep, exclude or spread"
     agg.add_argument("--precision", choices=PRECISION_MODES, default="keep", help=coarse)
-    agg.add_argument("--centroids", action="store_true",
-                     help="add the mean latitude and longitude of each row's events")  # fmt: skip
+    agg.add_argument(
+        "--centroids",
+        action="store_true",
+        help="add the mean latitude and longitude of each row's events",
+    )
     agg.add_argument("--start", help="first day (YYYY-MM-DD)")
     agg.add_argument("--end", help="last day (YYYY-MM-DD)")
     instead = "deadliness, danger, diffusion, fragmentation instead of counts"
     agg.add_argument("--indicators", action="store_true", help=instead)
-    agg.add_argument("--min-events", type=int, default=10,
-                     help="events a ~10 km cell needs to count in diffusion")  # fmt: skip
+    agg.add_argument(
+        "--min-events",
+        type=int,
+        default=10,
+        help="events a ~10 km cell needs to count in diffusion",
+    )
     agg.add_argument("-o", "--output", help="CSV to write (default: standard output)")
     agg.set_defaults(run=_cmd_aggregate)
 

@@ -34,8 +34,14 @@ import pandas as pd
 from libyaevents.errors import InputError
 
 __all__ = [
-    "TABLE_NAMES", "Dataset", "DatasetLike", "Locating", "events_of", "table_of", "tables_of",
-]  # fmt: skip
+    "TABLE_NAMES",
+    "Dataset",
+    "DatasetLike",
+    "Locating",
+    "events_of",
+    "table_of",
+    "tables_of",
+]
 
 #: The tables a dataset can hold, in their canonical order.
 TABLE_NAMES: Final = ("events", "actors", "measures")

@@ -53,9 +53,17 @@ __all__ = [
 
 #: The columns of every problem table, in order.
 PROBLEM_COLUMNS: Final = (
-    "source", "table", "record_id", "line", "row", "column", "code", "value", "message",
+    "source",
+    "table",
+    "record_id",
+    "line",
+    "row",
+    "column",
+    "code",
+    "value",
+    "message",
     "severity",
-)  # fmt: skip
+)
 
 #: ``error``: the record (or file) is not usable as is; ``note``: used, with a caveat.
 SEVERITIES: Final = ("error", "note")
@@ -83,10 +91,18 @@ def _codes(*entries: tuple[str, Severity, str, str]) -> Mapping[str, ProblemCode
 #: :data:`libyaevents.RULE_CODES`): cross-table rules, readers, release
 #: verification and comparisons.
 PROBLEM_CODES: Final = _codes(
-    ("actor-unresolved", "error",
-     "an actor named by events or measures is not in the actors table", "validate"),
-    ("event-unresolved", "error", "a measure's event_id_cnty is not in the events table",
-     "validate"),
+    (
+        "actor-unresolved",
+        "error",
+        "an actor named by events or measures is not in the actors table",
+        "validate",
+    ),
+    (
+        "event-unresolved",
+        "error",
+        "a measure's event_id_cnty is not in the events table",
+        "validate",
+    ),
     ("not-a-date", "error", "not a date in a known format", "readers"),
     ("not-a-number", "error", "not a decimal number", "readers"),
     ("not-an-integer", "error", "not a whole number that fits the column's type", "readers"),
@@ -100,37 +116,68 @@ PROBLEM_CODES: Final = _codes(
     ("line-blank", "error", "an empty line", "readers"),
     ("column-unnamed", "error", "a value in a column with no header", "readers"),
     ("monadic-extra-row", "error", "a third row for an event of a monadic export", "readers"),
-    ("legacy-event-type", "note",
-     "a legacy event type mapped as far as it goes, the original kept as a tag", "readers"),
-    ("district-renamed", "note",
-     "an old Libyan district name moved to admin2, its current region in admin1", "readers"),
+    (
+        "legacy-event-type",
+        "note",
+        "a legacy event type mapped as far as it goes, the original kept as a tag",
+        "readers",
+    ),
+    (
+        "district-renamed",
+        "note",
+        "an old Libyan district name moved to admin2, its current region in admin1",
+        "readers",
+    ),
     ("country-code-unmapped", "note", "a country code with no ISO equivalent known", "readers"),
-    ("date-imprecise", "note", "a date less precise than ACLED's time_precision allows",
-     "readers"),
-    ("manifest-invalid", "error", "a release manifest that cannot be read or trusted",
-     "verify_release"),
+    ("date-imprecise", "note", "a date less precise than ACLED's time_precision allows", "readers"),
+    (
+        "manifest-invalid",
+        "error",
+        "a release manifest that cannot be read or trusted",
+        "verify_release",
+    ),
     ("file-missing", "error", "a file the manifest lists is not in the release", "verify_release"),
-    ("file-unlisted", "error", "a table the release format requires is not in the manifest",
-     "verify_release"),
-    ("size-mismatch", "error", "a file's size differs from its manifest entry",
-     "verify_release"),
-    ("hash-mismatch", "error", "a file's sha256 differs from its manifest entry",
-     "verify_release"),
-    ("rows-mismatch", "error", "a file's row count differs from its manifest entry",
-     "verify_release"),
-    ("content-mismatch", "error", "a table's content hash differs from its manifest entry",
-     "verify_release"),
-    ("schema-mismatch", "error", "a file's columns or types differ from the schema",
-     "verify_release"),
-    ("no-date-or-position", "note", "no date or coordinates: the event cannot be placed",
-     "compare_events"),
-    ("nothing-in-window", "note", "no event of the other dataset within the windows",
-     "compare_events"),
-    ("no-same-type", "note", "events within the windows, none of the same type",
-     "compare_events"),
-    ("partner-taken", "note", "every candidate was matched to a closer event",
-     "compare_events"),
-)  # fmt: skip
+    (
+        "file-unlisted",
+        "error",
+        "a table the release format requires is not in the manifest",
+        "verify_release",
+    ),
+    ("size-mismatch", "error", "a file's size differs from its manifest entry", "verify_release"),
+    ("hash-mismatch", "error", "a file's sha256 differs from its manifest entry", "verify_release"),
+    (
+        "rows-mismatch",
+        "error",
+        "a file's row count differs from its manifest entry",
+        "verify_release",
+    ),
+    (
+        "content-mismatch",
+        "error",
+        "a table's content hash differs from its manifest entry",
+        "verify_release",
+    ),
+    (
+        "schema-mismatch",
+        "error",
+        "a file's columns or types differ from the schema",
+        "verify_release",
+    ),
+    (
+        "no-date-or-position",
+        "note",
+        "no date or coordinates: the event cannot be placed",
+        "compare_events",
+    ),
+    (
+        "nothing-in-window",
+        "note",
+        "no event of the other dataset within the windows",
+        "compare_events",
+    ),
+    ("no-same-type", "note", "events within the windows, none of the same type", "compare_events"),
+    ("partner-taken", "note", "every candidate was matched to a closer event", "compare_events"),
+)
 
 
 def problem_table(columns: Mapping[str, Any] | pd.DataFrame, **fill: Any) -> pd.DataFrame:

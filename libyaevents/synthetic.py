@@ -86,16 +86,32 @@ _PLACE_WEIGHTS: Final = np.array(
 
 # sub-event type weights (Libya-like: clashes, shelling, strategic developments)
 _SUB_WEIGHTS: Final = {
-    "Armed clash": 25, "Government regains territory": 1, "Non-state actor overtakes territory": 1,
-    "Excessive force against protesters": 0.3, "Protest with intervention": 1,
-    "Peaceful protest": 8, "Violent demonstration": 1, "Mob violence": 0.5,
-    "Chemical weapon": 0.01, "Air/drone strike": 8, "Suicide bomb": 0.2,
-    "Shelling/artillery/missile attack": 12, "Remote explosive/landmine/IED": 3, "Grenade": 0.5,
-    "Sexual violence": 0.2, "Attack": 6, "Abduction/forced disappearance": 4, "Agreement": 2,
-    "Arrests": 3, "Change to group/activity": 5, "Disrupted weapons use": 3,
-    "Headquarters or base established": 1, "Looting/property destruction": 2,
-    "Non-violent transfer of territory": 1, "Other": 2,
-}  # fmt: skip
+    "Armed clash": 25,
+    "Government regains territory": 1,
+    "Non-state actor overtakes territory": 1,
+    "Excessive force against protesters": 0.3,
+    "Protest with intervention": 1,
+    "Peaceful protest": 8,
+    "Violent demonstration": 1,
+    "Mob violence": 0.5,
+    "Chemical weapon": 0.01,
+    "Air/drone strike": 8,
+    "Suicide bomb": 0.2,
+    "Shelling/artillery/missile attack": 12,
+    "Remote explosive/landmine/IED": 3,
+    "Grenade": 0.5,
+    "Sexual violence": 0.2,
+    "Attack": 6,
+    "Abduction/forced disappearance": 4,
+    "Agreement": 2,
+    "Arrests": 3,
+    "Change to group/activity": 5,
+    "Disrupted weapons use": 3,
+    "Headquarters or base established": 1,
+    "Looting/property destruction": 2,
+    "Non-violent transfer of territory": 1,
+    "Other": 2,
+}
 
 _SOURCES: Final = ("Libya Observer", "Libya Herald", "Al Wasat", "Libya Review", "Xinhua; AFP")
 _SCALES: Final = ("National", "International", "Subnational", "National-International", "Other")

@@ -162,10 +162,16 @@ class Comparison:
         names = dict(zip(("left", "right"), self.names, strict=True))
         found = self.unmatched
         return problem_table(
-            {"source": found["side"].map(names), "record_id": found["id"], "row": found["row"],
-             "code": found["code"], "message": found["message"]},
-            table="events", severity="note",
-        )  # fmt: skip
+            {
+                "source": found["side"].map(names),
+                "record_id": found["id"],
+                "row": found["row"],
+                "code": found["code"],
+                "message": found["message"],
+            },
+            table="events",
+            severity="note",
+        )
 
     def only(self, side: str) -> pd.DataFrame:
         """Unmatched events of one side (``"left"`` or ``"right"``)."""
@@ -178,9 +184,11 @@ class Comparison:
         """A few readable lines: match rates, reasons, fatalities of matched pairs."""
         left, right = self.names
         n = len(self.matches)
-        lines = [f"{left}: {self.left_rows:,} events; {right}: {self.right_rows:,} events",
-                 f"matched pairs: {n:,} ({_share(n, self.left_rows)} of {left}, "
-                 f"{_share(n, self.right_rows)} of {right})"]  # fmt: skip
+        lines = [
+            f"{left}: {self.left_rows:,} events; {right}: {self.right_rows:,} events",
+            f"matched pairs: {n:,} ({_share(n, self.left_rows)} of {left}, "
+            f"{_share(n, self.right_rows)} of {right})",
+        ]
         for side, name in (("left", left), ("right", right)):
             reasons = self.only(side)["message"].value_counts()
             for reason, count in reasons.items():
@@ -206,9 +214,13 @@ class Comparison:
             side: {str(k): int(v) for k, v in self.only(side)["code"].value_counts().items()}
             for side in ("left", "right")
         }
-        return {"names": list(self.names), "left_rows": self.left_rows,
-                "right_rows": self.right_rows, "matched": len(self.matches),
-                "unmatched": reasons}  # fmt: skip
+        return {
+            "names": list(self.names),
+            "left_rows": self.left_rows,
+            "right_rows": self.right_rows,
+            "matched": len(self.matches),
+            "unmatched": reasons,
+        }
 
 
 def _share(part: int, whole: int) -> str:
@@ -221,9 +233,11 @@ def _events(given: Any, side: str, same: str | None) -> pd.DataFrame:
     needed = [*_REQUIRED, *([same] if same else [])]
     missing = [c for c in needed if c not in frame.columns]
     if missing:
-        msg = (f"{side} events lack the column(s) {missing}: compare needs {needed}. Load "
-               "the file with libyaevents.read_acled / read_ucdp_ged, or pass same=None "
-               "to compare without a type.")  # fmt: skip
+        msg = (
+            f"{side} events lack the column(s) {missing}: compare needs {needed}. Load "
+            "the file with libyaevents.read_acled / read_ucdp_ged, or pass same=None "
+            "to compare without a type."
+        )
         raise InputError(msg)
     return frame
 
@@ -294,8 +308,9 @@ def _pairs(a: _Side, b: _Side) -> tuple[Any, Any]:
     When every event has the same windows, one spread (``a`` over its
     windows, ``b`` exact) finds every pair; otherwise all four are joined.
     """
-    uniform = all(len(x) == 0 or x.min() == x.max()
-                  for x in (np.r_[a.days, b.days], np.r_[a.km, b.km]))  # fmt: skip
+    uniform = all(
+        len(x) == 0 or x.min() == x.max() for x in (np.r_[a.days, b.days], np.r_[a.km, b.km])
+    )
     found_i, found_j = [], []
     for spread_a, spread_b in _SPREADS[:1] if uniform else _SPREADS:
         owner_a, keys_a = a.cells(*spread_a)
@@ -443,14 +458,25 @@ def compare_events(
     chosen = chosen[np.argsort(pairs.i[chosen], kind="stable")]
     best = pairs.keep(chosen)
     matches = _match_table(left, right, same, best, score[chosen])
-    matches.insert(len(matches.columns) - 2, "candidates",
-                   per_left[best.i] + per_right[best.j] - 1)  # fmt: skip
+    matches.insert(len(matches.columns) - 2, "candidates", per_left[best.i] + per_right[best.j] - 1)
     sides = (
-        _unmatched(left, "left", usable=a.usable, near=near_left,
-                   typed=np.flatnonzero(per_left), matched=best.i),
-        _unmatched(right, "right", usable=b.usable, near=near_right,
-                   typed=np.flatnonzero(per_right), matched=best.j),
-    )  # fmt: skip
+        _unmatched(
+            left,
+            "left",
+            usable=a.usable,
+            near=near_left,
+            typed=np.flatnonzero(per_left),
+            matched=best.i,
+        ),
+        _unmatched(
+            right,
+            "right",
+            usable=b.usable,
+            near=near_right,
+            typed=np.flatnonzero(per_right),
+            matched=best.j,
+        ),
+    )
     unmatched = pd.concat(sides, ignore_index=True)
     return Comparison(names, matches, unmatched, left, right)
 
@@ -470,10 +496,13 @@ class _Candidates:
     def between(cls, a: _Side, b: _Side) -> _Candidates:
         i, j = _pairs(a, b)
         return cls(
-            i, j, np.abs(a.day[i] - b.day[j]),
+            i,
+            j,
+            np.abs(a.day[i] - b.day[j]),
             _distance_km(a.lat[i], a.lon[i], b.lat[j], b.lon[j]),
-            np.maximum(a.days[i], b.days[j]), np.maximum(a.km[i], b.km[j]),
-        )  # fmt: skip
+            np.maximum(a.days[i], b.days[j]),
+            np.maximum(a.km[i], b.km[j]),
+        )
 
     def keep(self, which: Any) -> _Candidates:
         """The pairs a boolean mask or an index array selects."""
@@ -532,15 +561,20 @@ def _unmatched(
     reason[~mask(typed)[rows]] = 2
     reason[~mask(near)[rows]] = 1
     reason[~usable[rows]] = 0
-    out = pd.DataFrame({
-        "side": side,
-        "id": _text(frame, "event_id_cnty", rows),
-        "row": rows.astype("int64"),
-        "event_date": pd.to_datetime(frame["event_date"], errors="coerce").to_numpy()[rows],
-        "event_type": _text(frame, "event_type", rows),
-        "fatalities": (frame["fatalities"].iloc[rows].reset_index(drop=True)
-                       if "fatalities" in frame.columns else pd.NA),
-        "code": np.asarray(REASONS, dtype=object)[reason],
-        "message": np.asarray(_MESSAGES, dtype=object)[reason],
-    })  # fmt: skip
+    out = pd.DataFrame(
+        {
+            "side": side,
+            "id": _text(frame, "event_id_cnty", rows),
+            "row": rows.astype("int64"),
+            "event_date": pd.to_datetime(frame["event_date"], errors="coerce").to_numpy()[rows],
+            "event_type": _text(frame, "event_type", rows),
+            "fatalities": (
+                frame["fatalities"].iloc[rows].reset_index(drop=True)
+                if "fatalities" in frame.columns
+                else pd.NA
+            ),
+            "code": np.asarray(REASONS, dtype=object)[reason],
+            "message": np.asarray(_MESSAGES, dtype=object)[reason],
+        }
+    )
     return out

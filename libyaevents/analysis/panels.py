@@ -47,9 +47,19 @@ from libyaevents.dataset import DatasetLike, table_of
 from libyaevents.errors import InputError
 
 __all__ = [
-    "BREAKDOWNS", "CELL_KM", "LEVELS", "NON_STATE_ARMED", "PERIODS", "PRECISION_MODES",
-    "aggregate", "grid_cells", "indicators", "measures_in_force", "period_start", "week_start",
-]  # fmt: skip
+    "BREAKDOWNS",
+    "CELL_KM",
+    "LEVELS",
+    "NON_STATE_ARMED",
+    "PERIODS",
+    "PRECISION_MODES",
+    "aggregate",
+    "grid_cells",
+    "indicators",
+    "measures_in_force",
+    "period_start",
+    "week_start",
+]
 
 #: Periods a panel can have.
 PERIODS: Final = ("day", "week", "month", "year")
@@ -129,9 +139,10 @@ def _spread(events: pd.DataFrame) -> pd.DataFrame:
     days_in_month = dates.dt.days_in_month.to_numpy()
     length = np.where(precision == 2, 7, np.where(precision == 3, days_in_month, 1))
     first = np.where(
-        precision == 2, dates - pd.Timedelta(days=3),
+        precision == 2,
+        dates - pd.Timedelta(days=3),
         np.where(precision == 3, month_start, dates),
-    )  # fmt: skip
+    )
     rows = np.repeat(np.arange(len(events)), length)
     offset = np.arange(len(rows)) - np.repeat(np.cumsum(length) - length, length)
     spread = events.iloc[rows].reset_index(drop=True)
@@ -237,9 +248,14 @@ def aggregate(
 
 
 def _zero_fill(
-    panel: pd.DataFrame, events: pd.DataFrame, period: str, units: list[str], *,
-    by: Sequence[str], bounds: tuple[str | pd.Timestamp | None, str | pd.Timestamp | None],
-) -> pd.DataFrame:  # fmt: skip
+    panel: pd.DataFrame,
+    events: pd.DataFrame,
+    period: str,
+    units: list[str],
+    *,
+    by: Sequence[str],
+    bounds: tuple[str | pd.Timestamp | None, str | pd.Timestamp | None],
+) -> pd.DataFrame:
     """Every unit x period (x breakdown value) in range, 0 where nothing happened."""
     if panel.empty:
         return panel
@@ -251,9 +267,10 @@ def _zero_fill(
     for column in by:
         dtype = events[column].dtype
         values = (
-            list(dtype.categories) if isinstance(dtype, pd.CategoricalDtype)
+            list(dtype.categories)
+            if isinstance(dtype, pd.CategoricalDtype)
             else panel[column].dropna().unique().tolist()
-        )  # fmt: skip
+        )
         grid = grid.merge(pd.DataFrame({column: values}), how="cross")
     keys = ["period", *units, *by]
     full = grid.merge(panel, on=keys, how="left")
@@ -332,9 +349,10 @@ def indicators(
     frame["targets_civilians"] = frame["civilian_targeting"].notna()
     keys = ["period", *units]
     base = frame.groupby(keys).agg(
-        events=("fatalities", "size"), deadliness=("fatalities", "sum"),
+        events=("fatalities", "size"),
+        deadliness=("fatalities", "sum"),
         danger=("targets_civilians", "sum"),
-    )  # fmt: skip
+    )
     per_cell = frame.groupby([*keys, "cell"]).size()
     affected = (per_cell >= min_events).groupby(level=keys).mean().rename("diffusion")
     sides = []
@@ -387,23 +405,30 @@ def measures_in_force(
     first = pd.Timestamp(start) if start is not None else pd.Timestamp(dates.min())
     rows: list[tuple[pd.Timestamp, str, str, str]] = []
     columns = zip(
-        effective["start_date"], effective["end_date"], effective["target_actor_id"],
-        effective["measure_id"], effective["measure_type"].astype("str"), strict=True,
-    )  # fmt: skip
+        effective["start_date"],
+        effective["end_date"],
+        effective["target_actor_id"],
+        effective["measure_id"],
+        effective["measure_type"].astype("str"),
+        strict=True,
+    )
     for began, ended, target, measure_id, kind in columns:  # measures are few
         stop = min(pd.Timestamp(ended), last) if pd.notna(ended) else last
         begin = max(pd.Timestamp(began), first)
         if begin > stop:
             continue
         days = pd.Series(pd.date_range(begin, stop))
-        rows += [(when, str(target), str(measure_id), kind)
-                 for when in period_start(days, period).unique()]  # fmt: skip
+        rows += [
+            (when, str(target), str(measure_id), kind)
+            for when in period_start(days, period).unique()
+        ]
     frame = pd.DataFrame(rows, columns=["period", "target_actor_id", "measure_id", "type"])
     grouped = frame.sort_values(["period", "target_actor_id", "measure_id"]).groupby(
         ["period", "target_actor_id"]
     )
     out = grouped.agg(
-        measures=("measure_id", "size"), measure_ids=("measure_id", "; ".join),
+        measures=("measure_id", "size"),
+        measure_ids=("measure_id", "; ".join),
         measure_types=("type", lambda t: "; ".join(sorted(set(t)))),
-    )  # fmt: skip
+    )
     return out.reset_index()

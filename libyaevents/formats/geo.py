@@ -50,10 +50,11 @@ def wkb_points(longitude: pd.Series, latitude: pd.Series) -> Any:
     missing = np.isnan(x) | np.isnan(y)
     validity = None if not missing.any() else pa.array(~missing).buffers()[1]
     return pa.Array.from_buffers(
-        pa.binary(), len(x), [validity, pa.py_buffer(offsets.tobytes()),
-                              pa.py_buffer(records.tobytes())],
+        pa.binary(),
+        len(x),
+        [validity, pa.py_buffer(offsets.tobytes()), pa.py_buffer(records.tobytes())],
         null_count=int(missing.sum()),
-    )  # fmt: skip
+    )
 
 
 def write_geoparquet(events: pd.DataFrame | DatasetLike, where: str | Path | IO[bytes]) -> None:
@@ -102,9 +103,14 @@ def to_geojson(
     for row in events.itertuples(index=False):
         props = {c: _json_value(v) for c, v in zip(columns, row, strict=True)}
         lon, lat = props.get("longitude"), props.get("latitude")
-        geometry = None if lon is None or lat is None else {
-            "type": "Point", "coordinates": [lon, lat],
-        }  # fmt: skip
+        geometry = (
+            None
+            if lon is None or lat is None
+            else {
+                "type": "Point",
+                "coordinates": [lon, lat],
+            }
+        )
         features.append({"type": "Feature", "geometry": geometry, "properties": props})
     text = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
     if where is not None:

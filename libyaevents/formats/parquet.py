@@ -119,9 +119,11 @@ def write_table(
     arrow = frame if isinstance(frame, pa.Table) else release_arrow(frame, name, gaps=gaps)
     sorting = [pq.SortingColumn(arrow.schema.get_field_index(k)) for k in SORT_KEYS[name]]
     options: dict[str, Any] = {
-        "compression": "zstd", "write_statistics": True, "sorting_columns": sorting,
+        "compression": "zstd",
+        "write_statistics": True,
+        "sorting_columns": sorting,
         "use_dictionary": True,
-    }  # fmt: skip
+    }
     with pq.ParquetWriter(where, arrow.schema, **options) as writer:
         for start, stop in _year_segments(arrow, name):
             writer.write_table(arrow.slice(start, stop - start), row_group_size=ROW_GROUP_SIZE)
@@ -149,8 +151,13 @@ def from_arrow(arrow: pa.Table, table: str, pool: pa.MemoryPool | None = None) -
     # (measured) and leave zero-copy, read-only arrays users cannot assign into.
     expected = pandas_dtypes(table)
     # Integer columns with gaps go straight to pandas' nullable dtypes (not via float).
-    nullable = {n for n, d in expected.items() if isinstance(d, pd.api.extensions.ExtensionDtype)
-                and pd.api.types.is_integer_dtype(d) and n in arrow.column_names}  # fmt: skip
+    nullable = {
+        n
+        for n, d in expected.items()
+        if isinstance(d, pd.api.extensions.ExtensionDtype)
+        and pd.api.types.is_integer_dtype(d)
+        and n in arrow.column_names
+    }
     frame = arrow.drop_columns(list(nullable)).to_pandas(
         date_as_object=False, ignore_metadata=True, memory_pool=pool
     )

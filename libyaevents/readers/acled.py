@@ -248,12 +248,17 @@ def _merge_monadic(
     first = events[order == 0].reset_index(drop=True)
     second = events[order == 1].set_index("event_id_cnty")
     extra = events[order > 1]
-    problems = problem_table({
-        "line": lines[order > 1], "record_id": extra["event_id_cnty"].to_numpy(),
-        "column": "event_id_cnty", "value": extra["event_id_cnty"].to_numpy(),
-        "code": "monadic-extra-row",
-        "message": "a monadic export has at most two rows per event (actor1 and actor2)",
-    }, table="events")  # fmt: skip
+    problems = problem_table(
+        {
+            "line": lines[order > 1],
+            "record_id": extra["event_id_cnty"].to_numpy(),
+            "column": "event_id_cnty",
+            "value": extra["event_id_cnty"].to_numpy(),
+            "code": "monadic-extra-row",
+            "message": "a monadic export has at most two rows per event (actor1 and actor2)",
+        },
+        table="events",
+    )
     other = second.reindex(first["event_id_cnty"])
     first["actor2"] = other["actor1"].to_numpy()
     first["assoc_actor_2"] = other["assoc_actor_1"].to_numpy()
@@ -303,9 +308,15 @@ def events_from_text(text: CsvText) -> Loaded:
         problems = concat_problems([problems, extra.assign(source=text.name)])
     layout = f"{vintage} (monadic)" if monadic else vintage
     return loaded(
-        text, events, problems, notes, lines=lines, vintage=layout, file_notes=file_notes,
+        text,
+        events,
+        problems,
+        notes,
+        lines=lines,
+        vintage=layout,
+        file_notes=file_notes,
         merged=merged,
-    )  # fmt: skip
+    )
 
 
 def read_acled(source: Source, *, progress: Progress | None = None) -> Loaded:
@@ -363,9 +374,10 @@ def write_acled(
     arrow = pa.Table.from_pandas(events[columns], preserve_index=False)
     if labels:
         for name, mapping in (
-            ("inter1", actortypes.INTER_LABEL), ("inter2", actortypes.INTER_LABEL),
+            ("inter1", actortypes.INTER_LABEL),
+            ("inter2", actortypes.INTER_LABEL),
             ("interaction", actortypes.INTERACTION_LABEL),
-        ):  # fmt: skip
+        ):
             codes = {str(k): v for k, v in mapping.items()}
             text = convert.lookup(pc.cast(arrow[name], convert.TEXT), codes, convert.TEXT)[0]
             arrow = arrow.set_column(arrow.schema.get_field_index(name), name, text)

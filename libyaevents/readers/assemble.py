@@ -31,9 +31,15 @@ from libyaevents.schema.tables import EVENTS
 from libyaevents.vocab import countries, gazetteer
 
 __all__ = [
-    "INT_BOUNDS", "Columns", "country_codes", "current_districts", "finish", "loaded",
-    "to_frame", "typed_arrow",
-]  # fmt: skip
+    "INT_BOUNDS",
+    "Columns",
+    "country_codes",
+    "current_districts",
+    "finish",
+    "loaded",
+    "to_frame",
+    "typed_arrow",
+]
 
 #: Range of each integer kind, for conversions that must fit before narrowing.
 INT_BOUNDS: Final = {
@@ -190,13 +196,21 @@ def account(
         positions = np.flatnonzero(mask.rows)
         shown = values.get(mask.column)
         found = (
-            loose.take(shown, pa.array(positions)).to_pylist() if shown is not None
+            loose.take(shown, pa.array(positions)).to_pylist()
+            if shown is not None
             else [None] * len(positions)
-        )  # fmt: skip
-        parts.append(pd.DataFrame({
-            "_pos": positions, "column": mask.column, "value": found, "code": mask.code,
-            "message": mask.message,
-        }))  # fmt: skip
+        )
+        parts.append(
+            pd.DataFrame(
+                {
+                    "_pos": positions,
+                    "column": mask.column,
+                    "value": found,
+                    "code": mask.code,
+                    "message": mask.message,
+                }
+            )
+        )
     if not parts:
         return problem_table({})
     frame = pd.concat(parts, ignore_index=True).sort_values(["_pos", "column"], kind="stable")
@@ -211,7 +225,7 @@ def account(
 
 def finish(
     text: CsvText, cols: Columns, *, id_column: str = "event_id_cnty"
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, np.ndarray]:  # fmt: skip
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, np.ndarray]:
     """Typed events from the rows without rejects, plus problems and notes.
 
     Returns
@@ -233,9 +247,16 @@ def finish(
 
 
 def loaded(
-    text: CsvText, events: pd.DataFrame, problems: pd.DataFrame, notes: pd.DataFrame, *,
-    lines: np.ndarray, vintage: str, file_notes: list[str], merged: int = 0,
-) -> Loaded:  # fmt: skip
+    text: CsvText,
+    events: pd.DataFrame,
+    problems: pd.DataFrame,
+    notes: pd.DataFrame,
+    *,
+    lines: np.ndarray,
+    vintage: str,
+    file_notes: list[str],
+    merged: int = 0,
+) -> Loaded:
     """The :class:`Loaded` result, problems in line order and the actors built."""
     return Loaded(
         events=events.reset_index(drop=True),

@@ -66,22 +66,56 @@ _REPORT_KEYS: Final = (
     (),
 )
 _EVENT_KEYS: Final = (
-    ("event_id_cnty", "paragraph", "event_date", "time_precision", "event_type",
-     "sub_event_type", "actor1", "place", "geo_precision", "fatalities", "notes"),
-    ("assoc_actor_1", "actor2", "assoc_actor_2", "civilian_targeting", "source",
-     "source_scale", "tags"),
-)  # fmt: skip
+    (
+        "event_id_cnty",
+        "paragraph",
+        "event_date",
+        "time_precision",
+        "event_type",
+        "sub_event_type",
+        "actor1",
+        "place",
+        "geo_precision",
+        "fatalities",
+        "notes",
+    ),
+    (
+        "assoc_actor_1",
+        "actor2",
+        "assoc_actor_2",
+        "civilian_targeting",
+        "source",
+        "source_scale",
+        "tags",
+    ),
+)
 _MEASURE_KEYS: Final = (
-    ("measure_id", "paragraph", "event_id_cnty", "measure_type", "imposing_actor_id",
-     "status", "notes"),
+    (
+        "measure_id",
+        "paragraph",
+        "event_id_cnty",
+        "measure_type",
+        "imposing_actor_id",
+        "status",
+        "notes",
+    ),
     ("target_actor_id", "legal_basis", "start_date", "end_date"),
-)  # fmt: skip
+)
 _PROVENANCE: Final = ("report_id", "report_section")
 _LIST_KEYS: Final = frozenset({"aliases", "assoc_actor_1", "assoc_actor_2", "source", "tags"})
 
 # Event columns a place fills.
-_PLACE_COLUMNS: Final = ("iso", "region", "country", "admin1", "admin2", "admin3", "location",
-                         "latitude", "longitude")  # fmt: skip
+_PLACE_COLUMNS: Final = (
+    "iso",
+    "region",
+    "country",
+    "admin1",
+    "admin2",
+    "admin3",
+    "location",
+    "latitude",
+    "longitude",
+)
 
 # Table column -> the source key it is written or derived from (for locations).
 _EVENT_ORIGIN: Final = {
@@ -92,7 +126,7 @@ _EVENT_ORIGIN: Final = {
     "interaction": "actor1",
     "report_section": "paragraph",
     **dict.fromkeys(_PLACE_COLUMNS, "place"),
-}  # fmt: skip
+}
 _MEASURE_ORIGIN: Final = {"report_section": "paragraph"}
 _ACTOR_ORIGIN: Final = {"report_id": "report", "report_section": "section"}
 
@@ -264,9 +298,12 @@ class _Collector:
 
 
 def _records(
-    path: Path, parsed: tuple[dict[str, Any], _Layout], kind: str, found: _Collector,
+    path: Path,
+    parsed: tuple[dict[str, Any], _Layout],
+    kind: str,
+    found: _Collector,
     keys: tuple[tuple[str, ...], tuple[str, ...]],
-) -> list[tuple[dict[str, Any], Origin]]:  # fmt: skip
+) -> list[tuple[dict[str, Any], Origin]]:
     data, layout = parsed
     rows = data.get(kind, [])
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
@@ -309,9 +346,14 @@ def _joined(values: Any) -> str | None:
 
 
 def _resolve(
-    value: Any, known: Mapping[str, Any], *, what: str, origin: Origin, key: str,
+    value: Any,
+    known: Mapping[str, Any],
+    *,
+    what: str,
+    origin: Origin,
+    key: str,
     found: _Collector,
-) -> Any:  # fmt: skip
+) -> Any:
     if value in known:
         return known[value]
     close = difflib.get_close_matches(str(value), list(known), n=1)
@@ -381,11 +423,15 @@ class _Compiler:
             self.found.add(origin, None, f"no [report] table with {', '.join(_REPORT_KEYS[0])}")
             return
         _check_keys(head, origin, _REPORT_KEYS, self.found)
-        self.reports.append({
-            "report_id": head.get("id"), "title": head.get("title"),
-            "published": head.get("published"), "section": head.get("section"),
-            "path": str(path),
-        })  # fmt: skip
+        self.reports.append(
+            {
+                "report_id": head.get("id"),
+                "title": head.get("title"),
+                "published": head.get("published"),
+                "section": head.get("section"),
+                "path": str(path),
+            }
+        )
         for row, at in _records(path, parsed, "events", self.found, _EVENT_KEYS):
             self.events.append(self._event(row, at, head))
             self.event_origins.append(at)
@@ -398,9 +444,13 @@ class _Compiler:
         if value is None:
             return None
         actor: dict[str, Any] | None = _resolve(
-            value, self.actor_by_id, what=f"actor_id in {ACTORS_FILE}", origin=at, key=key,
+            value,
+            self.actor_by_id,
+            what=f"actor_id in {ACTORS_FILE}",
+            origin=at,
+            key=key,
             found=self.found,
-        )  # fmt: skip
+        )
         return actor
 
     def _names(self, row: Mapping[str, Any], key: str, at: Origin) -> str | None:
@@ -411,10 +461,17 @@ class _Compiler:
     def _event(self, row: Mapping[str, Any], at: Origin, head: Mapping[str, Any]) -> dict[str, Any]:
         actor1 = self._actor(row, "actor1", at)
         actor2 = self._actor(row, "actor2", at)
-        place = _resolve(
-            row.get("place"), self.places, what=f"place in {PLACES_FILE}", origin=at,
-            key="place", found=self.found,
-        ) or {}  # fmt: skip
+        place = (
+            _resolve(
+                row.get("place"),
+                self.places,
+                what=f"place in {PLACES_FILE}",
+                origin=at,
+                key="place",
+                found=self.found,
+            )
+            or {}
+        )
         day, sub = row.get("event_date"), row.get("sub_event_type")
         inter1 = actor1["inter_code"] if actor1 else None
         inter2 = actor2["inter_code"] if actor2 else None
@@ -508,8 +565,11 @@ def read_sources(folder: str | Path | None = None) -> Sources:
     compiler = _Compiler(root)
     report_files = sorted((root / REPORTS_DIR).glob("*.toml"))
     if not report_files:
-        compiler.found.add(Origin(str(root / REPORTS_DIR), None), None,
-                           "no report files (*.toml); code at least one report")  # fmt: skip
+        compiler.found.add(
+            Origin(str(root / REPORTS_DIR), None),
+            None,
+            "no report files (*.toml); code at least one report",
+        )
     for path in report_files:
         compiler.report(path)
     compiler.seen()
@@ -526,6 +586,7 @@ def read_sources(folder: str | Path | None = None) -> Sources:
         "actors": compiler.actor_origins,
         "measures": compiler.measure_origins,
     }
-    reports = pd.DataFrame(compiler.reports, columns=["report_id", "title", "published",
-                                                       "section", "path"])  # fmt: skip
+    reports = pd.DataFrame(
+        compiler.reports, columns=["report_id", "title", "published", "section", "path"]
+    )
     return Sources(tables, origins, reports)

@@ -43,8 +43,13 @@ import pyarrow.csv as pv
 from libyaevents.errors import ReadError
 
 __all__ = [
-    "CsvText", "InvalidRecord", "Progress", "first_record", "read_csv_text", "read_header",
-]  # fmt: skip
+    "CsvText",
+    "InvalidRecord",
+    "Progress",
+    "first_record",
+    "read_csv_text",
+    "read_header",
+]
 
 #: Encodings tried in order; Latin-1 decodes any byte, so reading never fails on encoding.
 ENCODINGS: Final = ("utf-8", "cp1252", "latin-1")
@@ -211,9 +216,14 @@ class _Counting(io.RawIOBase):
 
 
 def _read(
-    source: Any, header: list[str], encoding: str, *, threads: bool,
-    on_invalid: Callable[[Any], str] | None, progress: Progress | None = None,
-) -> pa.Table:  # fmt: skip
+    source: Any,
+    header: list[str],
+    encoding: str,
+    *,
+    threads: bool,
+    on_invalid: Callable[[Any], str] | None,
+    progress: Progress | None = None,
+) -> pa.Table:
     data: Any = pa.BufferReader(source) if isinstance(source, bytes) else str(source)
     read = pv.ReadOptions(
         encoding="utf8" if encoding == "utf-8" else encoding,
@@ -239,9 +249,11 @@ def _read(
     with _Counting(source, progress) as counted:
         stream_source: Any = counted
         stream = pv.open_csv(
-            stream_source, read_options=read, parse_options=parse,
+            stream_source,
+            read_options=read,
+            parse_options=parse,
             convert_options=convert,
-        )  # fmt: skip
+        )
         table = stream.read_all()
     return table.rename_columns(header)
 
@@ -280,8 +292,7 @@ def read_csv_text(source: Source, progress: Progress | None = None) -> CsvText:
         records.clear()
         last = position + 1 == len(tried)
         try:
-            table = _read(data, header, candidate, threads=True, on_invalid=None,
-                          progress=progress)  # fmt: skip
+            table = _read(data, header, candidate, threads=True, on_invalid=None, progress=progress)
             break  # the usual case: every record well formed
         except pa.ArrowInvalid as exc:
             if "skip initial" in str(exc):  # a header without a line end: no records

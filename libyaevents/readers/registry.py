@@ -67,8 +67,11 @@ def _mentions(events: pd.DataFrame) -> pa.Table:
     for name_col, assoc_col, inter_col in _SIDES:
         if name_col not in events:
             continue
-        side: dict[str, Any] = {"inter": _column(events, inter_col, pa.int64()), "event_date": date,
-                "country": country}  # fmt: skip
+        side: dict[str, Any] = {
+            "inter": _column(events, inter_col, pa.int64()),
+            "event_date": date,
+            "country": country,
+        }
         names = _column(events, name_col, text)
         parts.append(_grouped(names, True, side))
         if assoc_col in events:

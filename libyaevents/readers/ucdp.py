@@ -125,9 +125,7 @@ def _inter(cols: Columns, side: str, violence: Any) -> Any:
     """Approximate ACLED actor types from GED's sides and type of violence."""
     names = cols.get(side)
     government = pc.fill_null(pc.starts_with(names, "Government of"), False)
-    by_type = (
-        {"1": 1, "2": 3, "3": 2} if side == "side_a" else {"1": 2, "2": 3, "3": 7}
-    )  # fmt: skip
+    by_type = {"1": 1, "2": 3, "3": 2} if side == "side_a" else {"1": 2, "2": 3, "3": 7}
     fallback = convert.lookup(violence, by_type, pa.int64())[0]
     return pc.if_else(government, 1, fallback)
 
@@ -216,21 +214,40 @@ def _text_of(cols: Columns, column: str) -> Any:
 def _describe(cols: Columns) -> None:
     """Notes composed from GED's numbers, tags keeping GED's ids and precisions."""
     parts = [
-        "UCDP GED event ", _text_of(cols, "id"), " (", _text_of(cols, "dyad_name"),
-        "): deaths side A ", _text_of(cols, "deaths_a"), ", side B ", _text_of(cols, "deaths_b"),
-        ", civilians ", _text_of(cols, "deaths_civilians"), ", unknown ",
-        _text_of(cols, "deaths_unknown"), "; best ", _text_of(cols, "best"), " (low ",
-        _text_of(cols, "low"), ", high ", _text_of(cols, "high"), ").",
-    ]  # fmt: skip
+        "UCDP GED event ",
+        _text_of(cols, "id"),
+        " (",
+        _text_of(cols, "dyad_name"),
+        "): deaths side A ",
+        _text_of(cols, "deaths_a"),
+        ", side B ",
+        _text_of(cols, "deaths_b"),
+        ", civilians ",
+        _text_of(cols, "deaths_civilians"),
+        ", unknown ",
+        _text_of(cols, "deaths_unknown"),
+        "; best ",
+        _text_of(cols, "best"),
+        " (low ",
+        _text_of(cols, "low"),
+        ", high ",
+        _text_of(cols, "high"),
+        ").",
+    ]
     cols.out["notes"] = pc.binary_join_element_wise(
         *[pa.scalar(p, convert.TEXT) if isinstance(p, str) else p for p in parts],
         pa.scalar("", convert.TEXT),
     )
     tags = [
-        "ucdp id=", _text_of(cols, "id"), "; ucdp relid=", _text_of(cols, "relid"),
-        "; ucdp date_prec=", _text_of(cols, "date_prec"), "; ucdp where_prec=",
+        "ucdp id=",
+        _text_of(cols, "id"),
+        "; ucdp relid=",
+        _text_of(cols, "relid"),
+        "; ucdp date_prec=",
+        _text_of(cols, "date_prec"),
+        "; ucdp where_prec=",
         _text_of(cols, "where_prec"),
-    ]  # fmt: skip
+    ]
     cols.out["tags"] = pc.binary_join_element_wise(
         *[pa.scalar(p, convert.TEXT) if isinstance(p, str) else p for p in tags],
         pa.scalar("", convert.TEXT),

@@ -35,14 +35,25 @@ def _text(series: pd.Series) -> pd.Series:
 
 
 def _changes(
-    table: str, ids: pd.Index, change: str, column: str | None = None, *,
-    old: pd.Series | None = None, new: pd.Series | None = None,
-) -> pd.DataFrame:  # fmt: skip
+    table: str,
+    ids: pd.Index,
+    change: str,
+    column: str | None = None,
+    *,
+    old: pd.Series | None = None,
+    new: pd.Series | None = None,
+) -> pd.DataFrame:
     """Change rows in the shape of CHANGE_COLUMNS."""
     return pd.DataFrame(
-        {"table": table, "record_id": ids.astype("str"), "change": change, "column": column,
-         "old": old, "new": new}
-    )  # fmt: skip
+        {
+            "table": table,
+            "record_id": ids.astype("str"),
+            "change": change,
+            "column": column,
+            "old": old,
+            "new": new,
+        }
+    )
 
 
 def _differs(a: pd.Series, b: pd.Series) -> np.ndarray:

@@ -240,9 +240,14 @@ def _write_changes(folder: Path, changes: pd.DataFrame) -> dict[str, Any]:
 
 
 def _manifest(
-    version: str, parent: str | None, created: str, resources: list[dict[str, Any]], *,
-    changes: pd.DataFrame, sources: Sequence[Mapping[str, str]],
-) -> dict[str, Any]:  # fmt: skip
+    version: str,
+    parent: str | None,
+    created: str,
+    resources: list[dict[str, Any]],
+    *,
+    changes: pd.DataFrame,
+    sources: Sequence[Mapping[str, str]],
+) -> dict[str, Any]:
     return {
         "profile": "data-package",
         "name": "libyaevents",
@@ -336,9 +341,14 @@ def build_release(
 
 
 def _write_release(
-    folder: Path, version: str, parent: str | None, tables: dict[str, pd.DataFrame], *,
-    changes: pd.DataFrame, sources: Sequence[Mapping[str, str]],
-) -> None:  # fmt: skip
+    folder: Path,
+    version: str,
+    parent: str | None,
+    tables: dict[str, pd.DataFrame],
+    *,
+    changes: pd.DataFrame,
+    sources: Sequence[Mapping[str, str]],
+) -> None:
     resources = []
     for name, frame in tables.items():
         arrow = parquet.release_arrow(frame, name)
@@ -461,10 +471,15 @@ def _check_files(folder: Path, manifest: dict[str, Any], *, rehash: bool) -> pd.
     ]
     listed = {res.get("name") for res in manifest["resources"]}
     found += [
-        _file_problem(root / MANIFEST_NAME, name, "file-unlisted",
-                      f"lists no {name} table; every release has {', '.join(TABLES)}.")
-        for name in TABLES if name not in listed
-    ]  # fmt: skip
+        _file_problem(
+            root / MANIFEST_NAME,
+            name,
+            "file-unlisted",
+            f"lists no {name} table; every release has {', '.join(TABLES)}.",
+        )
+        for name in TABLES
+        if name not in listed
+    ]
     return problem_table(pd.DataFrame([p for p in found if p is not None]))
 
 

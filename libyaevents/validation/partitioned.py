@@ -47,10 +47,16 @@ def _duplicate_rows(part: pd.DataFrame, key: str, repeated: pd.Series, offset: i
     hits = np.flatnonzero(isin(part[key].astype("str"), repeated).to_numpy())
     values = part[key].iloc[hits].astype("str").to_numpy()
     return pd.DataFrame(
-        {"table": "", "record_id": values, "row": hits + offset, "column": key,
-         "code": "duplicate", "value": values,
-         "message": f"{key} a value that must be unique appears more than once"}
-    )  # fmt: skip
+        {
+            "table": "",
+            "record_id": values,
+            "row": hits + offset,
+            "column": key,
+            "code": "duplicate",
+            "value": values,
+            "message": f"{key} a value that must be unique appears more than once",
+        }
+    )
 
 
 def validate_dask(

@@ -379,12 +379,14 @@ def _cross_table(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
     found = []
     events, actors, measures = (tables.get(n) for n in ("events", "actors", "measures"))
     refs: list[tuple[str, pd.DataFrame | None, str, pd.DataFrame | None, str, str]] = [
-        *[("events", events, col, actors, "name", "actor-unresolved")
-          for col in _EVENT_ACTOR_COLUMNS],
+        *[
+            ("events", events, col, actors, "name", "actor-unresolved")
+            for col in _EVENT_ACTOR_COLUMNS
+        ],
         ("measures", measures, "imposing_actor_id", actors, "actor_id", "actor-unresolved"),
         ("measures", measures, "target_actor_id", actors, "actor_id", "actor-unresolved"),
         ("measures", measures, "event_id_cnty", events, "event_id_cnty", "event-unresolved"),
-    ]  # fmt: skip
+    ]
     for table, frame, column, target, key, rule in refs:
         target_name = "events" if key == EVENTS.primary_key else "actors"
         if frame is None or target is None or column not in frame or key not in target:
