@@ -63,6 +63,12 @@ def plot_timeline(
     pathlib.Path
         ``path``.
     """
+    figure = timeline_figure(events, period=period)
+    return _save(figure, path)
+
+
+def timeline_figure(events: pd.DataFrame | DatasetLike, *, period: str = "month") -> Any:
+    """The figure :func:`plot_timeline` writes: each bar spans its period from its first day."""
     events = table_of(events, "events", what="events")
     plt = _pyplot()
     panel = aggregate(events, period=period, level="country", by=["event_type"])  # type: ignore[arg-type]
@@ -75,7 +81,7 @@ def plot_timeline(
     bottom = pd.Series(0.0, index=counts.index)
     for column in counts.columns:
         values = counts[column].fillna(0)
-        axis.bar(counts.index, values, width=width, bottom=bottom, label=column)
+        axis.bar(counts.index, values, width=width, bottom=bottom, label=column, align="edge")
         bottom += values
     axis.set_ylabel(f"events per {period}")
     other = axis.twinx()
@@ -85,14 +91,23 @@ def plot_timeline(
     axis.legend(loc="upper left", fontsize=8)
     axis.set_title(f"{len(events):,} events, {int(events['fatalities'].sum()):,} fatalities")
     figure.tight_layout()
+    return figure
+
+
+def _save(figure: Any, path: str | Path) -> Path:
     target = Path(path)
     figure.savefig(target, dpi=_DPI)
-    plt.close(figure)
+    _pyplot().close(figure)
     return target
 
 
 def plot_map(events: pd.DataFrame | DatasetLike, path: str | Path) -> Path:
     """Event locations over Libya's extent, sized by fatalities, admin1 regions labelled."""
+    return _save(map_figure(events), path)
+
+
+def map_figure(events: pd.DataFrame | DatasetLike) -> Any:
+    """The figure :func:`plot_map` writes; its title counts the events outside the extent."""
     events = table_of(events, "events", what="events")
     plt = _pyplot()
     box = gazetteer.LIBYA_BOX
@@ -119,7 +134,4 @@ def plot_map(events: pd.DataFrame | DatasetLike, path: str | Path) -> Path:
     if len(shown):
         axis.legend(loc="lower left", fontsize=7)
     figure.tight_layout()
-    target = Path(path)
-    figure.savefig(target, dpi=_DPI)
-    plt.close(figure)
-    return target
+    return figure
