@@ -1,0 +1,44 @@
+"""readers.csvtext: CSV as Arrow text, encodings, line numbers, malformed records."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+
+from libyaevents.errors import ReadError
+from libyaevents.readers.csvtext import first_record, read_csv_text, read_header
+
+
+def test_lines_count_quoted_line_breaks_and_skipped_records():
+    raw = b'a,b\n1,"two\nlines"\n3,4,5\n6,7\n'
+    text = read_csv_text(io.BytesIO(raw))
+    assert text.header == ["a", "b"]
+    assert text.table.num_rows == 2  # the 3-field record is not in the table
+    assert text.lines([0, 1]).tolist() == [2, 5]  # what an editor shows
+    (bad,) = text.invalid
+    assert (bad.line, bad.text.strip()) == (4, "3,4,5")
+    assert "3 fields; the header has 2" in bad.reason
+
+
+def test_encodings_fall_back_from_utf8_to_cp1252():
+    raw = "name\nTripoli \u2013 Misrata\n".encode("cp1252")
+    text = read_csv_text(io.BytesIO(raw))
+    assert text.encoding == "cp1252"
+    assert text.table.column(0).to_pylist() == ["Tripoli \u2013 Misrata"]
+    bom = "\ufeffname\nx\n".encode()
+    assert read_csv_text(io.BytesIO(bom)).header == ["name"]
+
+
+def test_header_only_missing_and_empty_files(tmp_path):
+    assert read_csv_text(io.BytesIO(b"a,b")).table.num_rows == 0
+    with pytest.raises(ReadError, match="no such file"):
+        read_csv_text(tmp_path / "missing.csv")
+    (tmp_path / "empty.csv").write_bytes(b"")
+    with pytest.raises(ReadError):
+        read_header(tmp_path / "empty.csv")
+
+
+def test_first_record_survives_broken_quoting():
+    assert first_record('x,"y,z"\nnext') == ["x", "y,z"]
+    assert first_record("") == []
