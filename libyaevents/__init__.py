@@ -15,9 +15,13 @@ from libyaevents.analysis.matching import Comparison, compare_events
 from libyaevents.analysis.panels import aggregate
 from libyaevents.dataset import Dataset
 from libyaevents.errors import (
+    AccessDeniedError,
+    ApiError,
+    AuthenticationError,
     InputError,
     IntegrityError,
     LibyaeventsError,
+    QuotaExceededError,
     ReadError,
     ReleaseError,
     ReleaseExistsError,
@@ -25,6 +29,8 @@ from libyaevents.errors import (
     ValidationError,
 )
 from libyaevents.inputs import open_dataset
+from libyaevents.live.acled import fetch_acled, fetch_acled_deleted
+from libyaevents.live.pulls import Pulled
 from libyaevents.readers.account import Loaded
 from libyaevents.readers.acled import read_acled, write_acled
 from libyaevents.readers.coded import Sources, read_sources
@@ -49,12 +55,17 @@ __all__ = [
     "MEASURES",
     "RULE_CODES",
     "TABLES",
+    "AccessDeniedError",
+    "ApiError",
+    "AuthenticationError",
     "Comparison",
     "Dataset",
     "InputError",
     "IntegrityError",
     "LibyaeventsError",
     "Loaded",
+    "Pulled",
+    "QuotaExceededError",
     "ReadError",
     "Release",
     "ReleaseError",
@@ -71,6 +82,8 @@ __all__ = [
     "build_release",
     "compare_events",
     "diff",
+    "fetch_acled",
+    "fetch_acled_deleted",
     "list_releases",
     "load",
     "open_dataset",

@@ -19,9 +19,13 @@ if TYPE_CHECKING:
     import pandas as pd
 
 __all__ = [
+    "AccessDeniedError",
+    "ApiError",
+    "AuthenticationError",
     "InputError",
     "IntegrityError",
     "LibyaeventsError",
+    "QuotaExceededError",
     "ReadError",
     "ReleaseError",
     "ReleaseExistsError",
@@ -72,3 +76,23 @@ class ReleaseNotFoundError(ReleaseError, LookupError):
 
 class IntegrityError(ReleaseError):
     """A release file does not match its manifest: hash, size, rows, path or schema."""
+
+
+class ApiError(LibyaeventsError):
+    """An API (ACLED, UCDP) could not deliver what was asked.
+
+    The message names the endpoint, the page and the query (never a credential)
+    and says what to do; pages already fetched are kept for the next run.
+    """
+
+
+class AuthenticationError(ApiError):
+    """Credentials are missing or were refused, or a token could not be refreshed."""
+
+
+class AccessDeniedError(ApiError):
+    """The account may not read this data (its tier, or a profile step not done)."""
+
+
+class QuotaExceededError(ApiError):
+    """A request would exceed the request budget set for this client."""

@@ -171,7 +171,8 @@ def _admin2_admin1(df: pd.DataFrame, ctx: RuleContext) -> pd.Series:
 
 def _iso_country(df: pd.DataFrame, ctx: RuleContext) -> pd.Series:
     is_iso = (df["iso"] == gazetteer.ISO).fillna(False).astype(bool)
-    return (_is_libya(df) != is_iso) & df["country"].notna()
+    at_sea = _as_str(df["country"]).isin(gazetteer.SEAS)  # ACLED codes the coast's country
+    return (_is_libya(df) != is_iso) & df["country"].notna() & ~at_sea
 
 
 _EVENT_RULES: Final = (

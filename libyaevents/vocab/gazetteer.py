@@ -34,6 +34,7 @@ __all__ = [
     "ISO3",
     "LIBYA_BOX",
     "REGION",
+    "SEAS",
     "BoundingBox",
     "in_libya_box",
     "resolve_admin2",
@@ -43,6 +44,10 @@ COUNTRY: Final = "Libya"
 ISO: Final = 434
 ISO3: Final = "LBY"
 REGION: Final = "Northern Africa"
+
+#: Sea areas ACLED gives as ``country`` for events at sea (API ``maritime_pairs=true``
+#: and exports that carry them); Libya's waters are in the Mediterranean.
+SEAS: Final = ("Mediterranean Sea",)
 
 
 class BoundingBox(NamedTuple):
