@@ -31,6 +31,7 @@ from libyaevents.errors import (
 from libyaevents.inputs import open_dataset
 from libyaevents.live.acled import fetch_acled, fetch_acled_deleted
 from libyaevents.live.pulls import Pulled
+from libyaevents.live.ucdp import fetch_ucdp_ged
 from libyaevents.readers.account import Loaded
 from libyaevents.readers.acled import read_acled, write_acled
 from libyaevents.readers.coded import Sources, read_sources
@@ -84,6 +85,7 @@ __all__ = [
     "diff",
     "fetch_acled",
     "fetch_acled_deleted",
+    "fetch_ucdp_ged",
     "list_releases",
     "load",
     "open_dataset",

@@ -253,3 +253,53 @@ class FakeAcled(FakeService):
             {"event_id_cnty": i, "deleted_timestamp": str(t)} for i, t in self.deleted if t >= since
         ]
         return {"status": 200, "success": True, "data": found[(page - 1) * limit : page * limit]}
+
+
+class FakeUcdp(FakeService):
+    """UCDP's gedevents endpoint: token header, pagesize/page, NextPageUrl, filters."""
+
+    def __init__(self, rows: list[dict[str, Any]], *, token: str = "ucdp-test-token",
+                 versions: tuple[str, ...] = ("25.1",)) -> None:  # fmt: skip
+        super().__init__()
+        self.rows, self.token, self.versions = rows, token, versions
+        self.base_url = ""
+        self.missing = 0  # rows announced in TotalCount but never delivered
+
+    def start(self) -> str:
+        self.base_url = super().start()
+        return self.base_url
+
+    def handle(self, method, path, params, body, headers):  # type: ignore[no-untyped-def]
+        if headers.get("x-ucdp-access-token") != self.token:
+            text = "API token required. Add header: x-ucdp-access-token: <your-token>"
+            return 401, text, {"Content-Type": "text/plain"}
+        prefix = "/api/gedevents/"
+        if not path.startswith(prefix):
+            return 404, "Not found", {"Content-Type": "text/plain"}
+        version = path[len(prefix) :]
+        size, page = int(_one(params, "pagesize") or 1), int(_one(params, "page") or 0)
+        found = self._filter(params) if version in self.versions else []
+        pages = -(-len(found) // size)
+        chunk = found[page * size : (page + 1) * size]
+        following = ""
+        if page + 1 < pages:
+            kept = {k: v[0] for k, v in params.items() if k != "page"}
+            query = "&".join(f"{k}={v}" for k, v in {**kept, "page": page + 1}.items())
+            following = f"{self.base_url}{path}?{query}"
+        return 200, {"TotalCount": len(found) + (self.missing if found else 0),
+                     "TotalPages": pages, "PreviousPageUrl": "", "NextPageUrl": following,
+                     "Result": chunk}, {}  # fmt: skip
+
+    def _filter(self, params: dict[str, list[str]]) -> list[dict[str, Any]]:
+        found = self.rows
+        if country := _one(params, "Country"):
+            codes = {int(c) for c in country.split(",")}
+            found = [r for r in found if r["country_id"] in codes]
+        if start := _one(params, "StartDate"):
+            found = [r for r in found if r["date_start"][:10] >= start]
+        if end := _one(params, "EndDate"):
+            found = [r for r in found if r["date_end"][:10] <= end]
+        if kinds := _one(params, "TypeOfViolence"):
+            allowed = {int(k) for k in kinds.split(",")}
+            found = [r for r in found if r["type_of_violence"] in allowed]
+        return found

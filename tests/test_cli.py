@@ -77,7 +77,7 @@ def test_usage_error_exits_2(capsys):
 
 def test_schema_lists_tables(capsys):
     assert main(["schema"]) == 0
-    assert "events: 37 columns" in capsys.readouterr().out
+    assert "events: 39 columns" in capsys.readouterr().out
 
 
 def test_release_build_verify_list_diff(tmp_path, capsys):

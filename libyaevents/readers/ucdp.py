@@ -25,7 +25,7 @@ inter1, inter2         ``Government of ...`` -> 1 State forces; side_b of
                        non-state conflict -> 3 Political militia; side_a of
                        one-sided violence -> 2; side_b of one-sided violence
                        -> 7 Civilians (*approximation* of ACLED's actor types)
-fatalities             ``best``
+fatalities             ``best``; ``low`` and ``high`` kept as fatalities_low/_high
 country, latitude,     as in GED; ``adm_1``/``adm_2`` -> admin1/admin2 (Libyan
 longitude, admin1/2    districts resolved to the current region and district)
 location               ``where_coordinates``
@@ -292,6 +292,11 @@ def events_from_ged(text: CsvText) -> Loaded:
     best, bad_best = convert.integers(cols.get("best"), 0, 2**31 - 1)
     cols.reject("best", bad_best, "not-an-integer", "not a death count")
     cols.out["fatalities"] = best
+    for bound in ("low", "high"):  # the uncertainty GED gives around best, kept
+        if bound in columns:
+            values, bad = convert.integers(cols.get(bound), 0, 2**31 - 1)
+            cols.reject(bound, bad, "not-an-integer", "not a death count")
+            cols.out[f"fatalities_{bound}"] = values
     _describe(cols)
     for name in ("source_scale", "timestamp"):
         cols.out[name] = pa.nulls(cols.rows, pa.int64() if name == "timestamp" else convert.TEXT)

@@ -624,6 +624,26 @@ def verify_release(version: str | Release, *, store: StoreArg = None) -> VerifyR
     return _verify_loaded(load(version, store=store), rehashed=True)
 
 
+def _compatible(old: Any, new: Mapping[str, Any]) -> bool:
+    """Whether a release written with schema ``old`` is read by schema ``new``.
+
+    The schema may grow by optional columns; every field the release has keeps
+    its name, storage and constraints, and the primary key stays. Descriptions
+    and rule messages may be reworded.
+    """
+    if not isinstance(old, Mapping) or old.get("primaryKey") != new.get("primaryKey"):
+        return False
+
+    def shape(f: Mapping[str, Any]) -> tuple[Any, ...]:
+        return (f.get("type"), f.get("x-libyaevents-storage"), f.get("constraints"))
+
+    fields = {f.get("name"): f for f in old.get("fields", []) if isinstance(f, Mapping)}
+    current = {f["name"]: f for f in new["fields"]}
+    kept = all(n in current and shape(f) == shape(current[n]) for n, f in fields.items())
+    added = [f for n, f in current.items() if n not in fields]
+    return kept and all(f.get("x-libyaevents-optional-column") for f in added)
+
+
 def _verify_loaded(release: Release, *, rehashed: bool = False) -> VerifyResult:
     """Content hashes, schemas and rules of a loaded release (files too unless ``rehashed``)."""
     folder, manifest = release.path, release.manifest
@@ -644,8 +664,8 @@ def _verify_loaded(release: Release, *, rehashed: bool = False) -> VerifyResult:
         if f"sha256:{parquet.content_hash(frame, name)}" != expected.get("x-content-hash"):
             said = "content hash differs from manifest."
             found.append(_file_problem(folder / f"{name}.parquet", name, "content-mismatch", said))
-        if expected.get("schema") != table_schema(name):
-            said = f"schema of {name} differs from this library's."
+        if not _compatible(expected.get("schema"), table_schema(name)):
+            said = f"schema of {name} is not one this library reads (a field changed or went)."
             found.append(_file_problem(folder / MANIFEST_NAME, name, "schema-mismatch", said))
     report = validate(release.tables(), today=manifest.get("created"))
     return VerifyResult(

@@ -275,6 +275,10 @@ _EVENT_FIELDS: Final = (
           nullable=True, required=False, minimum=0),
     Field("population_best", "int64", "Best population estimate (optional).",
           nullable=True, required=False, minimum=0),
+    Field("fatalities_low", "int32", "Lowest credible death count, where the source gives "
+          "one (UCDP GED's low; optional).", nullable=True, required=False, minimum=0),
+    Field("fatalities_high", "int32", "Highest credible death count, where the source gives "
+          "one (UCDP GED's high; optional).", nullable=True, required=False, minimum=0),
     _text("report_id", "Extension: id of the report this row was coded from.",
           nullable=True, required=False),
     _text("report_section", "Extension: section or paragraph of that report.",

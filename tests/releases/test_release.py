@@ -461,3 +461,19 @@ def test_a_table_removed_from_the_manifest_is_refused(store):
         libyaevents.load("1.0.0", store=store)
     result = libyaevents.verify_release("1.0.0", store=store)
     assert list(result.problems["code"]) == ["file-unlisted"]
+
+
+def test_a_schema_that_grew_by_optional_columns_still_verifies_but_a_changed_field_does_not(store):
+    manifest = json.loads(_manifest(store).read_text())
+    events = next(r for r in manifest["resources"] if r["name"] == "events")
+    events["schema"]["fields"] = [
+        f for f in events["schema"]["fields"] if f["name"] != "fatalities_high"
+    ]  # as written before the column existed
+    events["schema"]["fields"][0]["description"] = "Reworded."
+    _manifest(store).write_text(json.dumps(manifest))
+    assert libyaevents.verify_release("1.0.0", store=store).ok
+    fatalities = next(f for f in events["schema"]["fields"] if f["name"] == "fatalities")
+    fatalities["type"] = "number"
+    _manifest(store).write_text(json.dumps(manifest))
+    result = libyaevents.verify_release("1.0.0", store=store)
+    assert list(result.problems["code"]) == ["schema-mismatch"]
