@@ -13,6 +13,7 @@ valid: 300 events, 20 actors, ... measures checked, no failures
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import json
 import sys
 import time
@@ -38,6 +39,8 @@ from libyaevents.errors import LibyaeventsError, ValidationError
 from libyaevents.formats import parquet
 from libyaevents.formats.geo import to_geojson, write_geoparquet
 from libyaevents.inputs import open_dataset
+from libyaevents.live.acled import fetch_acled
+from libyaevents.live.ucdp import fetch_ucdp_ged
 from libyaevents.readers.account import Loaded
 from libyaevents.readers.acled import write_acled
 from libyaevents.readers.coded import Sources, is_sources_folder, read_sources
@@ -290,13 +293,82 @@ def _add_progress(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--quiet", dest="progress", action="store_false", help="no progress")
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="libyaevents", description="Libya conflict events in ACLED style."
-    )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
-    sub = parser.add_subparsers(dest="command", required=True)
+def _pull_progress(forced: bool | None) -> Any:
+    """Pages and rows on one line of stderr, on a terminal (or when asked)."""
+    if not (forced if forced is not None else sys.stderr.isatty()):
+        return None
 
+    def show(pages: int, rows: int) -> None:
+        print(f"\rlibyaevents: {pages:,} pages, {rows:,} rows", end="", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _cmd_fetch(args: argparse.Namespace) -> int:
+    progress = _pull_progress(args.progress)
+    if args.source == "acled":
+        filters = dict(f.split("=", 1) for f in args.filter or [])
+        pulled = fetch_acled(
+            args.country or None, args.start, args.end, base_url=args.base_url,
+            maritime=args.maritime, progress=progress, **filters,
+        )  # fmt: skip
+    else:
+        countries = [int(c) for c in args.country] if args.country else None
+        pulled = fetch_ucdp_ged(
+            args.version, countries, args.start, args.end, base_url=args.base_url,
+            progress=progress, budget=args.budget,
+        )  # fmt: skip
+    if progress is not None:
+        print(file=sys.stderr)
+    output = Path(args.output)
+    actors = Path(args.actors) if args.actors else output.with_name(f"{output.stem}.actors.parquet")
+    parquet.write_table(pulled.events, "events", str(output), gaps=True)
+    parquet.write_table(pulled.actors, "actors", str(actors), gaps=True)
+    if args.format == "json":
+        print(json.dumps(pulled.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(pulled.summary(limit=args.limit))
+        print(f"wrote {len(pulled.events):,} events to {output} and the actors to {actors}")
+    return EXIT_OK
+
+
+def _add_fetch_command(sub: Any) -> None:
+    fetch = sub.add_parser("fetch", help="pull events from the ACLED or UCDP API into Parquet")
+    kinds = fetch.add_subparsers(dest="source", required=True)
+    acled = kinds.add_parser("acled", help="ACLED's API (ACLED_USERNAME / ACLED_PASSWORD)")
+    acled.add_argument("--country", action="append", help="ACLED country name (repeatable)")
+    acled.add_argument(
+        "--filter", action="append", metavar="FIELD=VALUE",
+        help="another ACLED field, e.g. event_type=Battles (repeatable)",
+    )  # fmt: skip
+    acled.add_argument("--maritime", action="store_true", help="events at sea as their sea")
+    ucdp = kinds.add_parser("ucdp", help="UCDP GED by version (UCDP_API_TOKEN)")
+    ucdp.add_argument("version", help="GED version, e.g. 25.1 or 26.0.3")
+    ucdp.add_argument("--country", action="append", help="Gleditsch-Ward code (Libya 620)")
+    ucdp.add_argument("--budget", type=int, default=5000, help="most requests to send")
+    for kind in (acled, ucdp):
+        kind.add_argument("--start", type=_day, help="first event day, YYYY-MM-DD")
+        kind.add_argument("--end", type=_day, help="last event day, YYYY-MM-DD")
+        kind.add_argument("-o", "--output", required=True, help="events Parquet file to write")
+        kind.add_argument("--actors", help="actors Parquet file (default: OUTPUT.actors.parquet)")
+        kind.add_argument("--base-url", help="API site root (default: the real service)")
+        kind.add_argument("--format", choices=("text", "json"), default="text")
+        kind.add_argument("--limit", type=int, default=20, help="problems listed in text output")
+        kind.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                          help="pages and rows on stderr (default: on a terminal)")  # fmt: skip
+        kind.set_defaults(run=_cmd_fetch)
+
+
+def _day(text: str) -> str:
+    """An argparse type: a calendar day, or a usage error (exit 2)."""
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError:
+        msg = f"not a day {text!r}: expected YYYY-MM-DD"
+        raise argparse.ArgumentTypeError(msg) from None
+
+
+def _add_summary_command(sub: Any) -> None:
     summary = sub.add_parser(
         "summary", help="load, verify and summarise a release (the latest bundled one)"
     )
@@ -305,6 +377,16 @@ def _parser() -> argparse.ArgumentParser:
     summary.add_argument("--as-of", help="day for 'measures in force' (default: release date)")
     summary.add_argument("--format", choices=("text", "json"), default="text")
     summary.set_defaults(run=_cmd_summary)
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="libyaevents", description="Libya conflict events in ACLED style."
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    _add_summary_command(sub)
 
     val = sub.add_parser("validate", help="validate a table file or a coded sources folder")
     val.add_argument(
@@ -336,6 +418,7 @@ def _parser() -> argparse.ArgumentParser:
 
     _add_release_commands(sub)
     _add_aggregate_command(sub)
+    _add_fetch_command(sub)
     _add_compare_command(sub)
     exp = sub.add_parser("export", help="events as an ACLED CSV, GeoJSON or GeoParquet file")
     exp.add_argument("input", help=_INPUT_HELP)

@@ -227,8 +227,10 @@ class FakeAcled(FakeService):
                 low, high = value.split("|")
                 if not low <= have <= high:
                     return False
-            elif where == ">=":
-                if float(have or 0) < float(value):
+            elif where in (">=", "<="):
+                numeric = value.lstrip("-").isdigit()
+                left, right = (float(have or 0), float(value)) if numeric else (have, value)
+                if (left < right) if where == ">=" else (left > right):
                     return False
             elif have not in value.split("|"):
                 return False
