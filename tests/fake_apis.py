@@ -155,14 +155,17 @@ class FakeAcled(FakeService):
         self.lifetime = 86_400.0
         self.restrictions: dict[str, Any] | None = None
         self.denial: str | None = None  # "Access denied" / "Consent must be accepted"
+        self.changes = 0  # bumped by every edit: the sorted order is recomputed
 
     # -- the data as ACLED holds it -------------------------------------------------
     def upsert(self, row: dict[str, str]) -> None:
         self.rows = [r for r in self.rows if r["event_id_cnty"] != row["event_id_cnty"]] + [row]
+        self.changes += 1
 
     def delete(self, event_id: str, when: int) -> None:
         self.rows = [r for r in self.rows if r["event_id_cnty"] != event_id]
         self.deleted.append((event_id, when))
+        self.changes += 1
 
     def expire_tokens(self) -> None:
         self.tokens.clear()
@@ -210,6 +213,16 @@ class FakeAcled(FakeService):
             return self._issue()
         return 400, {"error": "invalid_grant"}, {}
 
+    def _ordered(self) -> list[dict[str, str]]:
+        """The rows newest first (as ACLED serves them), sorted once per change of the data."""
+        key = self.changes
+        if getattr(self, "_order_key", None) != key:
+            self._order = sorted(
+                self.rows, key=lambda r: (r["event_date"], r["event_id_cnty"]), reverse=True
+            )
+            self._order_key = key
+        return self._order
+
     def _matches(self, row: dict[str, str], params: dict[str, list[str]]) -> bool:
         for key, values in params.items():
             if key in {
@@ -241,8 +254,7 @@ class FakeAcled(FakeService):
         if self.restrictions is not None:
             return {"status": 200, "success": True, "count": 0, "data": [],
                     "data_query_restrictions": self.restrictions}  # fmt: skip
-        found = [r for r in self.rows if self._matches(r, params)]
-        found.sort(key=lambda r: (r["event_date"], r["event_id_cnty"]), reverse=True)
+        found = [r for r in self._ordered() if self._matches(r, params)]
         chunk = found[(page - 1) * limit : page * limit]
         total = len(found) if _one(params, "with_total") == "true" else None
         return {"status": 200, "success": True, "count": len(chunk) if total is not None else None,

@@ -28,6 +28,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from libyaevents.compute import loose
 from libyaevents.live.credentials import cache_dir
 from libyaevents.readers.account import Loaded
 from libyaevents.readers.csvtext import CsvText
@@ -49,6 +50,16 @@ def text_value(value: Any) -> str | None:
     if isinstance(value, float) and value.is_integer():
         return str(int(value)) if abs(value) < 2**53 else repr(value)
     return str(value)
+
+
+def _text_column(values: list[Any]) -> Any:
+    """A column of JSON values as text, "" and null missing (vectorised when all are text)."""
+    try:
+        column = pa.array(values, TEXT)  # ACLED: every value is already a string
+    except (pa.ArrowTypeError, pa.ArrowInvalid):  # UCDP: typed values, one by one
+        return pa.array([text_value(v) for v in values], TEXT)
+    blank = loose.equal(column, "")
+    return loose.if_else(blank, pa.scalar(None, TEXT), column)
 
 
 class ApiRows(CsvText):
@@ -139,7 +150,7 @@ class PageStore:
     ) -> None:
         """Keep one page (text columns) and the state needed to fetch the next one."""
         names = list(dict.fromkeys(k for row in rows for k in row))
-        columns = {n: pa.array([text_value(r.get(n)) for r in rows], TEXT) for n in names}
+        columns = {n: _text_column([r.get(n) for r in rows]) for n in names}
         tmp = self.folder / f".page-{number:06d}.{os.getpid()}.tmp"
         pq.write_table(pa.table(columns) if columns else pa.table({}), tmp)
         (self.folder / "state.json").write_text(json.dumps(dict(state)), encoding="utf-8")
