@@ -247,13 +247,7 @@ class AcledClient:
                     f"{message!r}). Log in at acleddata.com to check the account."
                 )
                 raise AuthenticationError(msg)
-            if reply.status != 200:
-                msg = f"{what}: HTTP {reply.status} ({_message(reply)!r})."
-                raise ApiError(msg)
-            data = reply.json(what)
-            if not isinstance(data, dict):
-                msg = f"{what}: the reply is not an ACLED envelope (a JSON object)."
-                raise ApiError(msg)
+            data = reply.envelope(what, "ACLED")
             if data.get("success") is False or data.get("error"):
                 msg = f"{what}: ACLED says {_message(reply)!r}."
                 raise ApiError(msg)

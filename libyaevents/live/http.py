@@ -83,6 +83,17 @@ class Reply:
     text: str
     retry_after: str | None = None
 
+    def envelope(self, what: str, service: str) -> dict[str, Any]:
+        """A 200 reply's JSON object; any other status or shape is an :class:`ApiError`."""
+        if self.status != 200:
+            msg = f"{what}: HTTP {self.status} ({self.text.strip()[:160]!r})."
+            raise ApiError(msg)
+        data = self.json(what)
+        if not isinstance(data, dict):
+            msg = f"{what}: the reply is not a {service} envelope (a JSON object)."
+            raise ApiError(msg)
+        return data
+
     def json(self, what: str) -> Any:
         """The body as JSON; a body that is not JSON is an :class:`ApiError` naming ``what``."""
         try:

@@ -187,14 +187,7 @@ class _Ged:
                 f"{what}: UCDP refused the token (HTTP {reply.status}: {said!r}). {_HOW_TO_GET_ONE}"
             )
             raise AuthenticationError(msg)
-        if reply.status != 200:
-            msg = f"{what}: HTTP {reply.status} ({reply.text.strip()[:160]!r})."
-            raise ApiError(msg)
-        data = reply.json(what)
-        if not isinstance(data, dict):
-            msg = f"{what}: the reply is not a UCDP envelope (a JSON object)."
-            raise ApiError(msg)
-        return data
+        return reply.envelope(what, "UCDP")
 
     def exists(self) -> bool:
         """An empty first page: a filter matching nothing, or a version that does not exist."""

@@ -88,7 +88,6 @@ _CHANGES: Final = "changes"
 
 #: What ``store=`` accepts: a folder, an http(s) URL, a store object, or None (bundled).
 StoreArg = str | os.PathLike[str] | Store | None
-#: What ``filters=`` accepts: a mapping of event filters, or a pyarrow expression.
 _log = logging.getLogger("libyaevents")
 
 
@@ -579,7 +578,11 @@ def load(
 
 def _dask_events(path: Path, query: Query) -> Any:
     """Events as a Dask DataFrame, one partition per 4 row groups, filters pushed down."""
-    import dask.dataframe as dd  # noqa: PLC0415 - optional dependency
+    try:
+        import dask.dataframe as dd  # noqa: PLC0415 - optional dependency
+    except ModuleNotFoundError:
+        msg = "load(engine='dask') needs Dask: pip install 'libyaevents[dask]'."
+        raise InputError(msg) from None
 
     if query.expression is not None:
         msg = "With engine='dask', pass filters as a mapping (e.g. {'admin1': 'East'})."
