@@ -294,6 +294,8 @@ def read_csv_text(source: Source, progress: Progress | None = None) -> CsvText:
         try:
             table = _read(data, header, candidate, threads=True, on_invalid=None, progress=progress)
             break  # the usual case: every record well formed
+        except UnicodeDecodeError:  # a byte this encoding cannot decode, past the head
+            continue  # the next encoding; Latin-1, the last, decodes every byte
         except pa.ArrowInvalid as exc:
             if "skip initial" in str(exc):  # a header without a line end: no records
                 empty = [pa.array([], pa.large_string()) for _ in header]
@@ -308,6 +310,8 @@ def read_csv_text(source: Source, progress: Progress | None = None) -> CsvText:
         try:  # single-threaded: record numbers are only known then
             table = _read(data, header, candidate, threads=False, on_invalid=keep)
             break
+        except UnicodeDecodeError:
+            continue
         except pa.ArrowInvalid as exc:
             if "UTF8" in str(exc) and not last:
                 continue

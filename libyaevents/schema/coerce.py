@@ -54,7 +54,9 @@ def _to_number(series: pd.Series, field: Field) -> pd.Series:
     if field.kind == "float64":
         return numbers.astype("float64")
     as_float = numbers.astype("float64")
-    integral = as_float.where(np.isfinite(as_float) & (as_float == np.round(as_float)))
+    bounds = np.iinfo(field.kind)  # a value beyond the column's type does not convert
+    fits = (as_float >= bounds.min) & (as_float <= bounds.max)
+    integral = as_float.where(np.isfinite(as_float) & (as_float == np.round(as_float)) & fits)
     # Nullable first, so that values that failed can stay empty; see _narrow.
     nullable = Field(field.name, field.kind, field.description, nullable=True)
     return integral.astype(pandas_dtype(nullable))
@@ -88,6 +90,8 @@ def _problems(before: pd.Series, after: pd.Series, field: Field) -> pd.DataFrame
         rule, message = "not-in-vocabulary", f"{field.name} must be one of its vocabulary"
     else:
         rule, message = "type", f"{field.name} must be a valid {field.kind}"
+        if field.kind.startswith("int"):
+            message = f"{field.name} must be a whole number within {field.kind}"
     return pd.DataFrame(
         {
             "row": rows,

@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from libyaevents.errors import ReadError
 from libyaevents.readers.csvtext import first_record, read_csv_text, read_header
@@ -42,3 +44,32 @@ def test_header_only_missing_and_empty_files(tmp_path):
 def test_first_record_survives_broken_quoting():
     assert first_record('x,"y,z"\nnext') == ["x", "y,z"]
     assert first_record("") == []
+
+
+_EXPORT: dict[str, bytes] = {}
+
+
+def _export() -> bytes:
+    if not _EXPORT:
+        import libyaevents
+        from libyaevents.synthetic import synthetic_events
+
+        buffer = io.BytesIO()
+        libyaevents.write_acled(synthetic_events(2_000, seed=13), buffer)
+        _EXPORT["raw"] = buffer.getvalue()
+    return _EXPORT["raw"]
+
+
+@settings(max_examples=25)
+@given(st.sampled_from([0x81, 0x8D, 0x8F, 0x90, 0x9D, 0xFF]), st.floats(0.05, 0.999))
+def test_a_byte_cp1252_cannot_decode_anywhere_falls_back_to_latin1(byte, where):
+    import libyaevents
+
+    raw = bytearray(_export())
+    position = int(len(raw) * where)
+    while raw[position] in b',"\n\r':  # replace a character inside a value
+        position -= 1
+    raw[position] = byte
+    loaded = libyaevents.read_acled(io.BytesIO(bytes(raw)))
+    assert loaded.encoding in ("cp1252", "latin-1")
+    assert loaded.rows_read == loaded.rows_used + loaded.rows_reported == 2_000

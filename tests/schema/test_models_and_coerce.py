@@ -73,3 +73,16 @@ def test_conform_reports_each_bad_value_and_keeps_every_row():
     again, none = conform(typed, "actors")  # typed frames pass through unchanged
     assert none.empty
     pd.testing.assert_frame_equal(again, typed)
+
+
+def test_integers_beyond_the_column_type_are_failures_not_crashes():
+    events = synthetic_dataset(10, seed=2)["events"]
+    events = events.astype({"fatalities": "int64", "timestamp": "object"})
+    events.loc[0, "fatalities"] = 2**31
+    events.loc[1, "timestamp"] = 10**20
+    typed, problems = conform(events, "events")
+    assert problems[["row", "column", "code"]].values.tolist() == [
+        [0, "fatalities", "type"], [1, "timestamp", "type"],
+    ]  # fmt: skip
+    assert "whole number within int32" in problems.loc[0, "message"]
+    assert typed["fatalities"].isna().sum() == 1
