@@ -35,7 +35,8 @@ from libyaevents.analysis.panels import (
 )
 from libyaevents.analysis.plots import plot_map, plot_timeline
 from libyaevents.dataset import events_of
-from libyaevents.errors import LibyaeventsError, ValidationError
+from libyaevents.errors import InputError, LibyaeventsError, ValidationError
+from libyaevents.files import atomic_target
 from libyaevents.formats import parquet
 from libyaevents.formats.geo import to_geojson, write_geoparquet
 from libyaevents.inputs import open_dataset
@@ -171,7 +172,8 @@ def _cmd_aggregate(args: argparse.Namespace) -> int:
         )
     panel["period"] = panel["period"].dt.strftime("%Y-%m-%d")
     if args.output:
-        panel.to_csv(args.output, index=False)
+        with atomic_target(args.output) as target:
+            panel.to_csv(target, index=False)
         print(f"wrote {len(panel):,} rows to {args.output}")
     else:
         print(panel.to_csv(index=False), end="")
@@ -201,6 +203,9 @@ def _cmd_plot(args: argparse.Namespace) -> int:
 
 
 def _cmd_convert(args: argparse.Namespace) -> int:
+    if Path(args.output).resolve() == Path(args.path).resolve():
+        msg = f"{args.output}: is the input; convert writes Parquet beside it, never over it."
+        raise InputError(msg)
     progress = _Progress(args.path, args.progress)
     loaded = _load(args, progress)
     output = Path(args.output)

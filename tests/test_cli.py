@@ -225,3 +225,19 @@ def test_compare_an_export_with_its_canonical_parquet(export, tmp_path, capsys):
     counts = json.loads(capsys.readouterr().out)
     assert counts["matched"] == 49
     assert counts["unmatched"]["right"] == {"nothing-in-window": 1}
+
+
+def test_convert_never_overwrites_its_input_and_outputs_leave_no_temporaries(tmp_path, capsys):
+    source = tmp_path / "export.csv"
+    libyaevents.write_acled(synthetic_dataset(30, seed=2)["events"], source)
+    before = source.read_bytes()
+    assert main(["convert", str(source), "-o", str(source)]) == 2
+    assert "is the input" in capsys.readouterr().err
+    assert source.read_bytes() == before
+    assert main(["convert", str(source), "-o", str(tmp_path / "events.parquet")]) == 0
+    assert main(["aggregate", str(source), "-o", str(tmp_path / "panel.csv")]) == 0
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "events.actors.parquet", "events.parquet", "export.csv", "panel.csv",
+    ]  # fmt: skip
+    assert main(["aggregate", str(source), "-o", str(tmp_path / "missing" / "p.csv")]) == 2
+    assert "does not exist" in capsys.readouterr().err

@@ -23,6 +23,7 @@ import pandas as pd
 from libyaevents.analysis.panels import aggregate
 from libyaevents.dataset import DatasetLike, table_of
 from libyaevents.errors import InputError
+from libyaevents.files import atomic_target
 from libyaevents.vocab import gazetteer, taxonomy
 
 __all__ = ["plot_map", "plot_timeline"]
@@ -96,7 +97,8 @@ def timeline_figure(events: pd.DataFrame | DatasetLike, *, period: str = "month"
 
 def _save(figure: Any, path: str | Path) -> Path:
     target = Path(path)
-    figure.savefig(target, dpi=_DPI)
+    with atomic_target(target) as tmp:
+        figure.savefig(tmp, dpi=_DPI, format="png")
     _pyplot().close(figure)
     return target
 

@@ -30,6 +30,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from libyaevents.dataset import DatasetLike, table_of
+from libyaevents.files import atomic_target
 from libyaevents.formats import parquet
 
 __all__ = ["GEOPARQUET_VERSION", "to_geojson", "wkb_points", "write_geoparquet"]
@@ -77,7 +78,8 @@ def write_geoparquet(events: pd.DataFrame | DatasetLike, where: str | Path | IO[
     }
     metadata = dict(arrow.schema.metadata or {})
     metadata[b"geo"] = json.dumps(geo).encode()
-    pq.write_table(arrow.replace_schema_metadata(metadata), where, compression="zstd")
+    with atomic_target(where) as target:
+        pq.write_table(arrow.replace_schema_metadata(metadata), target, compression="zstd")
 
 
 def _json_value(value: Any) -> Any:
@@ -114,5 +116,6 @@ def to_geojson(
         features.append({"type": "Feature", "geometry": geometry, "properties": props})
     text = json.dumps({"type": "FeatureCollection", "features": features}, ensure_ascii=False)
     if where is not None:
-        Path(where).write_text(text, encoding="utf-8")
+        with atomic_target(where) as target:
+            Path(target).write_text(text, encoding="utf-8")
     return text

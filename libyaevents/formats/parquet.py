@@ -39,6 +39,7 @@ import pyarrow.compute as pc
 import pyarrow.dataset as pds
 import pyarrow.parquet as pq
 
+from libyaevents.files import atomic_target
 from libyaevents.schema.models import arrow_schema, get_table, pandas_dtypes
 from libyaevents.schema.tables import SCHEMA_VERSION
 
@@ -124,9 +125,9 @@ def write_table(
         "sorting_columns": sorting,
         "use_dictionary": True,
     }
-    with pq.ParquetWriter(where, arrow.schema, **options) as writer:
+    with atomic_target(where) as target, pq.ParquetWriter(target, arrow.schema, **options) as out:
         for start, stop in _year_segments(arrow, name):
-            writer.write_table(arrow.slice(start, stop - start), row_group_size=ROW_GROUP_SIZE)
+            out.write_table(arrow.slice(start, stop - start), row_group_size=ROW_GROUP_SIZE)
 
 
 def _year_segments(arrow: pa.Table, table: str) -> list[tuple[int, int]]:

@@ -47,6 +47,7 @@ import pyarrow.csv as pv
 from libyaevents.compute import loose
 from libyaevents.dataset import DatasetLike, table_of
 from libyaevents.errors import ReadError
+from libyaevents.files import atomic_target
 from libyaevents.problems import concat_problems, problem_table
 from libyaevents.readers import conversions as convert
 from libyaevents.readers.account import Loaded
@@ -356,6 +357,7 @@ def write_acled(
     where: str | os.PathLike[str] | IO[bytes],
     *,
     labels: bool = True,
+    formulas: bool = False,
 ) -> None:
     """Write events as an ACLED CSV export (current layout) that :func:`read_acled` reads back.
 
@@ -368,6 +370,11 @@ def write_acled(
     labels : bool
         Actor types and interactions as text labels, as exports since 2024
         write them (default), or as numeric codes.
+    formulas : bool
+        Keep text cells that start with ``=``, ``+``, ``-``, ``@`` (or a tab or
+        carriage return) as they are. By default they are written with a
+        leading ``'`` so that a spreadsheet shows them instead of running them
+        (CSV formula injection); numbers are never changed.
     """
     events = table_of(events, "events", what="events")
     columns = [c for c in ACLED_COLUMNS if c in events]
@@ -386,4 +393,21 @@ def write_acled(
             arrow = arrow.set_column(position, field.name, pc.cast(arrow[field.name], convert.TEXT))
         elif pa.types.is_timestamp(field.type):
             arrow = arrow.set_column(position, field.name, pc.cast(arrow[field.name], pa.date32()))
-    pv.write_csv(arrow, where, write_options=pv.WriteOptions(quoting_style="needed"))
+    if not formulas:
+        arrow = _defuse(arrow)
+    with atomic_target(where) as target:
+        pv.write_csv(arrow, target, write_options=pv.WriteOptions(quoting_style="needed"))
+
+
+def _defuse(arrow: pa.Table) -> pa.Table:
+    """Text cells a spreadsheet would run as a formula, prefixed with ``'``."""
+    for position, field in enumerate(arrow.schema):
+        if not (pa.types.is_string(field.type) or pa.types.is_large_string(field.type)):
+            continue
+        column = arrow[field.name]
+        risky = loose.fill_null(loose.match_substring_regex(column, r"^[=+\-@\t\r]"), False)
+        if loose.any(risky).as_py():
+            mark, none = pa.scalar("'", field.type), pa.scalar("", field.type)
+            quoted = loose.binary_join_element_wise(mark, column, none)
+            arrow = arrow.set_column(position, field.name, loose.if_else(risky, quoted, column))
+    return arrow

@@ -327,3 +327,28 @@ def test_legacy_files_of_other_countries_take_iso_from_gwno():
     assert events["iso"].to_dict() == {"LBY1": 434, "EGY1": 818, "NIG1": 566, "LBY4": 434}
     assert events.at["EGY1", "region"] == "Northern Africa"
     assert pd.isna(events.at["NIG1", "region"])  # ACLED's region for Nigeria is not known here
+
+
+def test_formula_cells_are_defused_in_the_export_and_numbers_are_not(tmp_path):
+    events = synthetic_events(20, seed=3)
+    events.loc[0, "notes"] = '=HYPERLINK("http://example.org")'
+    events.loc[1, "notes"] = "@SUM(A1)"
+    events.loc[2, "longitude"] = -0.5  # a negative number stays a number
+    path = tmp_path / "out.csv"
+    libyaevents.write_acled(events, path)
+    back = libyaevents.read_acled(path).events.set_index("event_id_cnty")
+    ids = events["event_id_cnty"]
+    assert back.loc[ids[0], "notes"] == "'" + events.loc[0, "notes"]
+    assert back.loc[ids[1], "notes"] == "'@SUM(A1)"
+    assert back.loc[ids[2], "longitude"] == -0.5
+    libyaevents.write_acled(events, path, formulas=True)  # raw, when asked
+    assert (
+        libyaevents.read_acled(path).events.set_index("event_id_cnty").loc[ids[0], "notes"]
+        == events.loc[0, "notes"]
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out.csv"]  # no temporary left
+
+
+def test_writing_into_a_missing_folder_says_so(tmp_path):
+    with pytest.raises(libyaevents.InputError, match="does not exist"):
+        libyaevents.write_acled(synthetic_events(3, seed=1), tmp_path / "nope" / "out.csv")

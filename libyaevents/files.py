@@ -1,0 +1,53 @@
+"""Writing files so that a crash or a full disk never leaves a truncated one.
+
+:func:`atomic_target` gives a temporary path beside the target; the target is
+replaced only when writing succeeded, in one rename. A file object (not a
+path) is written as given.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> from libyaevents.files import atomic_target
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> with atomic_target(folder / "out.txt") as tmp:
+...     _ = pathlib.Path(tmp).write_text("done")
+>>> (folder / "out.txt").read_text(), sorted(p.name for p in folder.iterdir())
+('done', ['out.txt'])
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+from libyaevents.errors import InputError
+
+__all__ = ["atomic_target"]
+
+
+@contextlib.contextmanager
+def atomic_target(where: str | os.PathLike[str] | IO[Any]) -> Iterator[Any]:
+    """A temporary path to write instead of ``where``, renamed onto it on success.
+
+    Raises
+    ------
+    InputError
+        When the folder of ``where`` does not exist.
+    """
+    if not isinstance(where, str | os.PathLike):
+        yield where  # a file object: the caller owns it
+        return
+    target = Path(where)
+    if not target.parent.is_dir():
+        msg = f"{target}: the folder {target.parent} does not exist; create it or choose another."
+        raise InputError(msg)
+    tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
+    try:
+        yield str(tmp)
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
