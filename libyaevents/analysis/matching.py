@@ -62,6 +62,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
+from libyaevents.arguments import number
 from libyaevents.dataset import events_of
 from libyaevents.errors import InputError
 from libyaevents.problems import PROBLEM_CODES, problem_table
@@ -437,6 +438,8 @@ def compare_events(
     InputError
         When a frame lacks a needed column, or a window is negative.
     """
+    days = int(number(days, "days", minimum=0, whole=True))
+    km = number(km, "km", minimum=0)
     if days < 0 or km < 0 or not np.isfinite(km):
         msg = f"days and km must be >= 0 (got days={days!r}, km={km!r})"
         raise InputError(msg)

@@ -43,6 +43,7 @@ from typing import Final, Literal
 import numpy as np
 import pandas as pd
 
+from libyaevents.arguments import choice, columns, day, names
 from libyaevents.dataset import DatasetLike, table_of
 from libyaevents.errors import InputError
 
@@ -204,14 +205,15 @@ def aggregate(
     """
     events = table_of(events, "events", what="events")
     units = _units(level)
-    unknown = [b for b in by if b not in BREAKDOWNS]
-    if unknown or precision not in PRECISION_MODES:
-        msg = (
-            f"by must be among {BREAKDOWNS} (got {unknown}) and precision one of "
-            f"{PRECISION_MODES} (got {precision!r})."
-        )
-        raise InputError(msg)
+    period = choice(period, "period", PERIODS)  # type: ignore[assignment]
+    by = names(by, "by", BREAKDOWNS)
+    precision = choice(precision, "precision", PRECISION_MODES)  # type: ignore[assignment]
+    start = None if start is None else day(start, "start")
+    end = None if end is None else day(end, "end")
     keys = [*units, *by]
+    extra = [*(["latitude", "longitude"] if centroids else []),
+             *(["time_precision"] if precision != "keep" else [])]  # fmt: skip
+    columns(events, ["event_date", "fatalities", *keys, *extra], "events", "pass canonical events")
     located = ["latitude", "longitude"] if centroids else []
     frame = events.loc[:, ["event_date", "fatalities", *keys, *located]]
     if precision == "exclude":

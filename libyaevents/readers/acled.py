@@ -44,6 +44,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pv
 
+from libyaevents import arguments
 from libyaevents.compute import loose
 from libyaevents.dataset import DatasetLike, table_of
 from libyaevents.errors import ReadError
@@ -343,7 +344,7 @@ def read_acled(source: Source, *, progress: Progress | None = None) -> Loaded:
     ReadError
         When the file is missing, empty, not CSV, or not an ACLED export.
     """
-    return events_from_text(read_csv_text(source, progress))
+    return events_from_text(read_csv_text(arguments.source(source, "source"), progress))
 
 
 #: ACLED's columns, in export order (the canonical events minus this project's extensions).
@@ -377,6 +378,8 @@ def write_acled(
         (CSV formula injection); numbers are never changed.
     """
     events = table_of(events, "events", what="events")
+    arguments.columns(events, ("event_id_cnty", "event_date", "inter1", "inter2", "interaction"),
+                      "events", "write_acled writes canonical events")  # fmt: skip
     columns = [c for c in ACLED_COLUMNS if c in events]
     arrow = pa.Table.from_pandas(events[columns], preserve_index=False)
     if labels:

@@ -65,6 +65,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from libyaevents import arguments
 from libyaevents.compute import loose
 from libyaevents.errors import ReadError
 from libyaevents.readers import conversions as convert
@@ -337,4 +338,4 @@ def read_ucdp_ged(source: Source, *, progress: Progress | None = None) -> Loaded
     ReadError
         When the file is missing, empty, not CSV or not a GED file.
     """
-    return events_from_ged(read_csv_text(source, progress))
+    return events_from_ged(read_csv_text(arguments.source(source, "source"), progress))

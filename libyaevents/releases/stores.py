@@ -281,4 +281,7 @@ def open_store(store: str | os.PathLike[str] | Store | None) -> Store:
         return RemoteStore(store)
     if isinstance(store, str | os.PathLike):
         return LocalStore(store)
+    if not all(callable(getattr(store, m, None)) for m in ("versions", "folder")):
+        msg = f"store must be a folder, an http(s) URL or a Store; found {type(store).__name__}."
+        raise InputError(msg)
     return store

@@ -35,6 +35,7 @@ import numpy as np
 import pandas as pd
 from pandera.errors import SchemaErrorReason, SchemaErrors
 
+from libyaevents.arguments import choice, day
 from libyaevents.dataset import Locating, tables_of
 from libyaevents.errors import InputError, ValidationError
 from libyaevents.problems import PROBLEM_CODES, PROBLEM_COLUMNS, concat_problems, problem_table
@@ -402,6 +403,8 @@ def _cross_table(tables: Mapping[str, pd.DataFrame]) -> pd.DataFrame:
 
 
 def _as_tables(data: Any, table: str | None) -> dict[str, pd.DataFrame]:
+    if table is not None:
+        choice(table, "table", TABLES)
     if isinstance(data, pd.DataFrame):
         return {get_table(table or guess_table(data)).name: data}
     tables = tables_of(data, what="data")
@@ -472,7 +475,7 @@ def validate(
         When ``data`` is not a frame or a set of the known tables.
     """
     tables = _as_tables(data, table)
-    ctx = RuleContext.on(today)
+    ctx = RuleContext.on(None if today is None else day(today, "today"))
     typed: dict[str, pd.DataFrame] = {}
     found = []
     for name, frame in tables.items():

@@ -1,0 +1,94 @@
+"""Checks of public functions' arguments, one per kind, with one message shape.
+
+Each names the argument, shows the value and says what is allowed, raising
+:class:`~libyaevents.errors.InputError` (a ``ValueError``) so that only the
+library's errors leave a public function.
+
+Examples
+--------
+>>> from libyaevents.arguments import day, number
+>>> day("2020-03-21", "start")
+Timestamp('2020-03-21 00:00:00')
+>>> number(float("nan"), "km", minimum=0)
+Traceback (most recent call last):
+...
+libyaevents.errors.InputError: km must be a number >= 0; found nan.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+from collections.abc import Collection, Sequence
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from libyaevents.errors import InputError
+
+__all__ = ["choice", "columns", "day", "names", "number", "source"]
+
+
+def _fail(name: str, expected: str, value: object) -> InputError:
+    shown = repr(value) if not isinstance(value, pd.DataFrame | pd.Series) else type(value).__name__
+    return InputError(f"{name} must be {expected}; found {shown}.")
+
+
+def day(value: Any, name: str) -> pd.Timestamp:
+    """A calendar day: a ``'YYYY-MM-DD'`` string, a date or a Timestamp."""
+    stamp: Any = pd.NaT
+    if isinstance(value, str | dt.date | np.datetime64):
+        try:
+            stamp = pd.Timestamp(value)
+        except (ValueError, TypeError, OverflowError):
+            stamp = pd.NaT
+        if not pd.isna(stamp):
+            found: pd.Timestamp = stamp.tz_localize(None) if stamp.tzinfo is not None else stamp
+            return found
+    raise _fail(name, "a date ('2020-03-21', a date or a Timestamp)", value)
+
+
+def number(value: Any, name: str, *, minimum: float | None = None, whole: bool = False) -> float:
+    """A finite number (a whole one with ``whole``), at least ``minimum``."""
+    kind = "a whole number" if whole else "a number"
+    expected = kind if minimum is None else f"{kind} >= {minimum:g}"
+    ok = isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
+    if not ok or not math.isfinite(float(value)) or (whole and float(value) != int(value)):
+        raise _fail(name, expected, value)
+    if minimum is not None and float(value) < minimum:
+        raise _fail(name, expected, value)
+    return float(value)
+
+
+def choice(value: Any, name: str, options: Collection[str]) -> str:
+    """One of ``options``."""
+    if not isinstance(value, str) or value not in options:
+        raise _fail(name, f"one of {sorted(options)}", value)
+    return value
+
+
+def names(value: Any, name: str, options: Collection[str]) -> list[str]:
+    """A list (not a bare string) of names among ``options``."""
+    if isinstance(value, str | bytes) or not isinstance(value, Sequence | set | frozenset):
+        raise _fail(name, f"a list of names among {sorted(options)}", value)
+    unknown = [v for v in value if v not in options]
+    if unknown:
+        raise _fail(name, f"a list of names among {sorted(options)}", unknown)
+    return list(value)
+
+
+def columns(frame: pd.DataFrame, needed: Sequence[str], name: str, advice: str) -> None:
+    """``frame`` has every column in ``needed``."""
+    missing = [c for c in needed if c not in frame.columns]
+    if missing:
+        msg = f"{name} lack the column(s) {missing}; {advice}."
+        raise InputError(msg)
+
+
+def source(value: Any, name: str) -> Any:
+    """A path (str or os.PathLike) or an open file object with ``read``."""
+    if isinstance(value, str | os.PathLike) or callable(getattr(value, "read", None)):
+        return value
+    raise _fail(name, "a path or an open file (bytes, text or a buffer)", value)
