@@ -28,7 +28,7 @@ import pandas as pd
 
 from libyaevents.errors import InputError
 
-__all__ = ["choice", "columns", "day", "names", "number", "source"]
+__all__ = ["choice", "day", "has_columns", "names", "number", "source"]
 
 
 def _fail(name: str, expected: str, value: object) -> InputError:
@@ -50,14 +50,18 @@ def day(value: Any, name: str) -> pd.Timestamp:
     raise _fail(name, "a date ('2020-03-21', a date or a Timestamp)", value)
 
 
-def number(value: Any, name: str, *, minimum: float | None = None, whole: bool = False) -> float:
-    """A finite number (a whole one with ``whole``), at least ``minimum``."""
+def number(
+    value: Any, name: str, *, minimum: float | None = None, maximum: float | None = None,
+    whole: bool = False,
+) -> float:  # fmt: skip
+    """A finite number (a whole one with ``whole``) from ``minimum`` to ``maximum``."""
     kind = "a whole number" if whole else "a number"
     expected = kind if minimum is None else f"{kind} >= {minimum:g}"
+    expected += "" if maximum is None else f" and <= {maximum:g}"
     ok = isinstance(value, int | float | np.integer | np.floating) and not isinstance(value, bool)
     if not ok or not math.isfinite(float(value)) or (whole and float(value) != int(value)):
         raise _fail(name, expected, value)
-    if minimum is not None and float(value) < minimum:
+    if (minimum is not None and value < minimum) or (maximum is not None and value > maximum):
         raise _fail(name, expected, value)
     return float(value)
 
@@ -79,7 +83,7 @@ def names(value: Any, name: str, options: Collection[str]) -> list[str]:
     return list(value)
 
 
-def columns(frame: pd.DataFrame, needed: Sequence[str], name: str, advice: str) -> None:
+def has_columns(frame: pd.DataFrame, needed: Sequence[str], name: str, advice: str) -> None:
     """``frame`` has every column in ``needed``."""
     missing = [c for c in needed if c not in frame.columns]
     if missing:

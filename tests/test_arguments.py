@@ -52,7 +52,7 @@ WRONG = st.one_of(
 )  # fmt: skip
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=200, deadline=None)
 @given(st.sampled_from(sorted(CALLS)), WRONG)
 def test_only_library_errors_escape(name, value):
     with warnings.catch_warnings():

@@ -438,8 +438,8 @@ def compare_events(
     InputError
         When a frame lacks a needed column, or a window is negative.
     """
-    days = int(number(days, "days", minimum=0, whole=True))
-    km = number(km, "km", minimum=0)
+    days = int(number(days, "days", minimum=0, maximum=3660, whole=True))  # ten years
+    km = number(km, "km", minimum=0, maximum=20_038)  # half the equator
     if days < 0 or km < 0 or not np.isfinite(km):
         msg = f"days and km must be >= 0 (got days={days!r}, km={km!r})"
         raise InputError(msg)

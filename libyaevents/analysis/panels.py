@@ -43,7 +43,7 @@ from typing import Final, Literal
 import numpy as np
 import pandas as pd
 
-from libyaevents.arguments import choice, columns, day, names
+from libyaevents.arguments import choice, day, has_columns, names
 from libyaevents.dataset import DatasetLike, table_of
 from libyaevents.errors import InputError
 
@@ -106,9 +106,7 @@ def period_start(dates: pd.Series, period: str) -> pd.Series:
 
 
 def _units(level: str) -> list[str]:
-    if level not in LEVELS:
-        msg = f"level must be one of {LEVELS}; got {level!r}."
-        raise InputError(msg)
+    level = choice(level, "level", LEVELS)
     return list(LEVELS[: LEVELS.index(level) + 1])
 
 
@@ -213,7 +211,9 @@ def aggregate(
     keys = [*units, *by]
     extra = [*(["latitude", "longitude"] if centroids else []),
              *(["time_precision"] if precision != "keep" else [])]  # fmt: skip
-    columns(events, ["event_date", "fatalities", *keys, *extra], "events", "pass canonical events")
+    has_columns(
+        events, ["event_date", "fatalities", *keys, *extra], "events", "pass canonical events"
+    )
     located = ["latitude", "longitude"] if centroids else []
     frame = events.loc[:, ["event_date", "fatalities", *keys, *located]]
     if precision == "exclude":
@@ -394,6 +394,8 @@ def measures_in_force(
         ``measure_ids`` and ``measure_types`` (joined by ``; ``), sorted.
     """
     measures = table_of(measures, "measures", what="measures")
+    has_columns(measures, ("measure_id", "status", "start_date", "end_date", "target_actor_id"),
+            "measures", "pass the canonical measures table")  # fmt: skip
     if period not in ("day", "week"):
         msg = f"period must be 'day' or 'week'; got {period!r}."
         raise InputError(msg)

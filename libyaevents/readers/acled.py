@@ -378,8 +378,8 @@ def write_acled(
         (CSV formula injection); numbers are never changed.
     """
     events = table_of(events, "events", what="events")
-    arguments.columns(events, ("event_id_cnty", "event_date", "inter1", "inter2", "interaction"),
-                      "events", "write_acled writes canonical events")  # fmt: skip
+    arguments.has_columns(events, ("event_id_cnty", "event_date"), "events",
+                      "write_acled writes canonical events")  # fmt: skip
     columns = [c for c in ACLED_COLUMNS if c in events]
     arrow = pa.Table.from_pandas(events[columns], preserve_index=False)
     if labels:
@@ -388,6 +388,8 @@ def write_acled(
             ("inter2", actortypes.INTER_LABEL),
             ("interaction", actortypes.INTERACTION_LABEL),
         ):
+            if name not in arrow.column_names:
+                continue
             codes = {str(k): v for k, v in mapping.items()}
             text = convert.lookup(pc.cast(arrow[name], convert.TEXT), codes, convert.TEXT)[0]
             arrow = arrow.set_column(arrow.schema.get_field_index(name), name, text)

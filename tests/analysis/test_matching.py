@@ -200,7 +200,7 @@ def test_bad_input_says_what_is_missing():
     events = _cluster(3, seed=8)
     with pytest.raises(InputError, match=r"right events lack the column\(s\) \['latitude'\]"):
         compare_events(events, events.drop(columns="latitude"))
-    with pytest.raises(InputError, match="days and km must be >= 0"):
+    with pytest.raises(InputError, match="km must be a number >= 0"):
         compare_events(events, events, km=-1)
     with pytest.raises(InputError, match="right must be a pandas DataFrame or a dataset"):
         compare_events(events, [1, 2])

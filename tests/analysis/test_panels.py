@@ -109,7 +109,7 @@ def test_start_end_and_bad_options(events):
         aggregate(events, period="fortnight")  # type: ignore[arg-type]
     with pytest.raises(InputError, match="level must be one of"):
         aggregate(events, level="admin3")  # type: ignore[arg-type]
-    with pytest.raises(InputError, match="by must be among"):
+    with pytest.raises(InputError, match="by must be a list of names among"):
         aggregate(events, by=["actor1"])
 
 
