@@ -22,8 +22,8 @@ import pandas as pd
 
 from libyaevents.analysis.panels import aggregate
 from libyaevents.dataset import DatasetLike, table_of
-from libyaevents.errors import InputError
 from libyaevents.files import atomic_target
+from libyaevents.optional import require
 from libyaevents.vocab import gazetteer, taxonomy
 
 __all__ = ["plot_map", "plot_timeline"]
@@ -34,15 +34,8 @@ ADMIN1_LABELS: Final = {"West": (12.5, 30.0), "East": (22.0, 28.5), "South": (16
 
 
 def _pyplot() -> Any:
-    try:
-        import matplotlib as mpl  # noqa: PLC0415 - optional dependency
-    except ImportError:
-        msg = "Plots need matplotlib: pip install 'libyaevents[plot]'."
-        raise InputError(msg) from None
-    mpl.use("Agg")
-    import matplotlib.pyplot as plt  # noqa: PLC0415
-
-    return plt
+    require("matplotlib", extra="plot", feature="Plots").use("Agg")
+    return require("matplotlib.pyplot", extra="plot", feature="Plots")
 
 
 def plot_timeline(

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from libyaevents.errors import AuthenticationError
+from libyaevents.optional import require
 
 __all__ = ["Secret", "TokenCache", "cache_dir", "config_dir", "setting"]
 
@@ -59,12 +60,7 @@ class Secret:
 
 
 def _platformdirs() -> Any:
-    try:
-        import platformdirs  # noqa: PLC0415 - optional dependency, the api extra
-    except ModuleNotFoundError:
-        msg = "The API clients need platformdirs: pip install 'libyaevents[api]'."
-        raise AuthenticationError(msg) from None
-    return platformdirs
+    return require("platformdirs", extra="api", feature="The API clients")
 
 
 def config_dir() -> Path:

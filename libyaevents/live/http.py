@@ -25,6 +25,7 @@ from typing import Any, Final
 from urllib.parse import urlencode, urlsplit
 
 from libyaevents.errors import ApiError, InputError, QuotaExceededError
+from libyaevents.optional import require
 
 __all__ = ["Http", "Reply", "check_url"]
 
@@ -35,12 +36,7 @@ _LOOPBACK_NAMES: Final = frozenset({"localhost"})
 
 
 def _urllib3() -> Any:
-    try:
-        import urllib3  # noqa: PLC0415 - optional dependency, the api extra
-    except ModuleNotFoundError:
-        msg = "The API clients need urllib3: pip install 'libyaevents[api]'."
-        raise ApiError(msg) from None
-    return urllib3
+    return require("urllib3", extra="api", feature="The API clients")
 
 
 def _loopback(host: str) -> bool:

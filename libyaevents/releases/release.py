@@ -46,6 +46,7 @@ from libyaevents.errors import (
     ReleaseNotFoundError,
 )
 from libyaevents.formats import parquet
+from libyaevents.optional import require
 from libyaevents.problems import concat_problems, problem_table
 from libyaevents.releases.changes import CHANGE_COLUMNS, diff_tables, summarise_changes
 from libyaevents.releases.filters import Filters, Query, event_query
@@ -578,11 +579,7 @@ def load(
 
 def _dask_events(path: Path, query: Query) -> Any:
     """Events as a Dask DataFrame, one partition per 4 row groups, filters pushed down."""
-    try:
-        import dask.dataframe as dd  # noqa: PLC0415 - optional dependency
-    except ModuleNotFoundError:
-        msg = "load(engine='dask') needs Dask: pip install 'libyaevents[dask]'."
-        raise InputError(msg) from None
+    dd = require("dask.dataframe", extra="dask", feature="Lazy loads (engine='dask')")
 
     if query.expression is not None:
         msg = "With engine='dask', pass filters as a mapping (e.g. {'admin1': 'East'})."

@@ -29,6 +29,7 @@ from pathlib import Path
 from typing import Any, Final, Protocol
 
 from libyaevents.errors import InputError, IntegrityError, ReleaseNotFoundError
+from libyaevents.optional import require
 
 __all__ = [
     "INDEX_NAME",
@@ -186,12 +187,7 @@ def bundled_store() -> LocalStore:
 
 def _pooch() -> Any:
     """Import pooch, the optional dependency of remote stores."""
-    try:
-        import pooch  # noqa: PLC0415 - optional: only remote stores need it
-    except ImportError:  # pragma: no cover - the test environment has it
-        msg = "Remote stores need pooch: pip install 'libyaevents[remote]'."
-        raise InputError(msg) from None
-    return pooch
+    return require("pooch", extra="remote", feature="Remote stores")
 
 
 class RemoteStore:
