@@ -29,7 +29,7 @@ from libyaevents.errors import (
     ValidationError,
 )
 from libyaevents.inputs import open_dataset
-from libyaevents.live.acled import fetch_acled, fetch_acled_deleted
+from libyaevents.live.acled import fetch_acled, fetch_acled_deleted, fetch_acled_lookup
 from libyaevents.live.pulls import Pulled
 from libyaevents.live.ucdp import fetch_ucdp_ged
 from libyaevents.readers.account import Loaded
@@ -85,6 +85,7 @@ __all__ = [
     "diff",
     "fetch_acled",
     "fetch_acled_deleted",
+    "fetch_acled_lookup",
     "fetch_ucdp_ged",
     "list_releases",
     "load",

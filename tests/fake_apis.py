@@ -189,6 +189,17 @@ class FakeAcled(FakeService):
             return 200, self._read(params), {}
         if path == "/api/deleted/read":
             return 200, self._deleted(params), {}
+        if path == "/api/country/read":
+            limit, page = int(_one(params, "limit") or 5000), int(_one(params, "page") or 1)
+            counts: dict[str, int] = {}
+            for row in self.rows:
+                counts[row["country"]] = counts.get(row["country"], 0) + 1
+            found = [
+                {"country": n, "iso": "434" if n == "Libya" else "0", "event_count": str(c)}
+                for n, c in sorted(counts.items())
+            ]
+            return 200, {"status": 200, "success": True,
+                         "data": found[(page - 1) * limit : page * limit]}, {}  # fmt: skip
         return 404, {"message": "Not found"}, {}
 
     def _issue(self) -> tuple[int, Any, dict[str, str]]:

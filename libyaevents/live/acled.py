@@ -29,7 +29,10 @@ from libyaevents.live.pulls import PageStore, Progress, Pulled, finish_pull
 from libyaevents.readers.acled import ACLED_COLUMNS, events_from_text
 from libyaevents.schema.tables import EVENTS
 
-__all__ = ["DEFAULT_ACLED_API", "AcledClient", "acled_query", "fetch_acled", "fetch_acled_deleted"]
+__all__ = [
+    "DEFAULT_ACLED_API", "LOOKUPS", "AcledClient", "acled_query", "fetch_acled",
+    "fetch_acled_deleted", "fetch_acled_lookup",
+]  # fmt: skip
 
 #: ACLED's site root; ``/oauth/token`` and ``/api/...`` live under it.
 DEFAULT_ACLED_API: Final = "https://acleddata.com"
@@ -425,3 +428,41 @@ def fetch_acled_deleted(
     frame["event_id_cnty"] = frame["event_id_cnty"].astype("str")
     frame["deleted_timestamp"] = pd.to_numeric(frame["deleted_timestamp"]).astype("int64")
     return frame.drop_duplicates("event_id_cnty", keep="last").reset_index(drop=True)
+
+
+#: ACLED's reference endpoints: the names its filters take, with counts and dates.
+LOOKUPS: Final = ("actor", "actortype", "country", "region")
+
+
+def fetch_acled_lookup(
+    kind: str, *, client: AcledClient | None = None, base_url: str | None = None,
+    limit: int = PAGE_ROWS, **filters: Any,
+) -> pd.DataFrame:  # fmt: skip
+    """One of ACLED's reference lists: ``actor``, ``actortype``, ``country`` or ``region``.
+
+    Returns every row of ``<kind>/read`` (paged until an empty page) as text
+    columns, e.g. ``country``, ``iso``, ``iso3``, ``first_event_date``,
+    ``last_event_date``, ``event_count`` for countries; repeated rows once.
+
+    Raises
+    ------
+    InputError
+        For another ``kind``.
+    """
+    if kind not in LOOKUPS:
+        msg = f"kind must be one of {list(LOOKUPS)}; found {kind!r}."
+        raise InputError(msg)
+    session = client or AcledClient(base_url=base_url)
+    query = acled_query(**filters)
+    found: list[dict[str, Any]] = []
+    page = 0
+    while True:
+        page += 1
+        what = f"ACLED {kind}/read page {page} of {_describe(query)}"
+        asked = {**query, "limit": limit, "page": page}
+        rows = _rows(session.get(f"{kind}/read", asked, what=what), what)
+        if not rows:
+            break
+        found += rows
+    frame = pd.DataFrame(found).astype("str") if found else pd.DataFrame()
+    return frame.drop_duplicates(ignore_index=True)

@@ -12,7 +12,12 @@ import pytest
 
 import libyaevents
 from libyaevents.errors import AccessDeniedError, ApiError, AuthenticationError, InputError
-from libyaevents.live.acled import AcledClient, fetch_acled, fetch_acled_deleted
+from libyaevents.live.acled import (
+    AcledClient,
+    fetch_acled,
+    fetch_acled_deleted,
+    fetch_acled_lookup,
+)
 from libyaevents.live.http import Http
 from tests.conftest import SHARED
 from tests.fake_apis import FakeAcled, Fault, rows_from_csv
@@ -264,3 +269,11 @@ def test_a_real_export_served_by_the_fake_api(shared_acled):
 
 
 _ = SHARED  # the real exports live beside the project (skipped when absent)
+
+
+def test_reference_lists(acled_server):
+    countries = fetch_acled_lookup("country", client=_client(acled_server), limit=1)
+    assert countries["country"].tolist() == sorted({r["country"] for r in acled_server.rows})
+    assert int(countries.loc[countries["country"] == "Libya", "event_count"].iloc[0]) > 0
+    with pytest.raises(InputError, match="kind must be one of"):
+        fetch_acled_lookup("weather", client=_client(acled_server))
