@@ -95,7 +95,8 @@ def detect_vintage(header: Sequence[str]) -> tuple[str, bool]:
         )
         raise ReadError(msg)
     monadic = "actor2" not in lower
-    if "gwno" in lower or "ally_actor_1" in lower or any(n.isupper() for n in names if n):
+    # decided on normalised names: a current export with upper-case headers is current
+    if "gwno" in lower or "ally_actor_1" in lower or "sub_event_type" not in lower:
         return "legacy", monadic
     if "disorder_type" in lower:
         return "current", monadic

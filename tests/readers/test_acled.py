@@ -352,3 +352,15 @@ def test_formula_cells_are_defused_in_the_export_and_numbers_are_not(tmp_path):
 def test_writing_into_a_missing_folder_says_so(tmp_path):
     with pytest.raises(libyaevents.InputError, match="does not exist"):
         libyaevents.write_acled(synthetic_events(3, seed=1), tmp_path / "nope" / "out.csv")
+
+
+def test_a_current_export_with_upper_case_headers_is_still_current():
+    events = synthetic_events(30, seed=9)
+    buffer = io.BytesIO()
+    libyaevents.write_acled(events, buffer)
+    header, rest = buffer.getvalue().decode().split("\n", 1)
+    loaded = libyaevents.read_acled(io.StringIO(header.upper() + "\n" + rest))
+    assert loaded.vintage == "current"
+    lower = libyaevents.read_acled(io.BytesIO(buffer.getvalue()))
+    pd.testing.assert_frame_equal(loaded.events, lower.events)  # nothing emptied
+    assert loaded.events["sub_event_type"].notna().all()
