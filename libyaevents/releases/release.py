@@ -42,6 +42,7 @@ from libyaevents.dataset import DatasetLike, tables_of
 from libyaevents.errors import (
     InputError,
     IntegrityError,
+    ReleaseError,
     ReleaseExistsError,
     ReleaseNotFoundError,
 )
@@ -320,15 +321,23 @@ def build_release(
     """
     target_store = store if isinstance(store, LocalStore) else LocalStore(store)
     version_key(version)
-    if (target_store.root / version).exists():
+    folder = target_store.root / version
+    if folder.exists() and not (folder / MANIFEST_NAME).is_file():
+        msg = (
+            f"{folder} exists but holds no release (no {MANIFEST_NAME}): a folder left by "
+            "hand or by another tool. Remove it, then build again."
+        )
+        raise ReleaseError(msg)
+    if folder.exists():
         msg = f"Release {version} already exists in {target_store.root}; releases are immutable."
         raise ReleaseExistsError(msg)
+    _clean_stale_builds(target_store.root)
     tables = _valid_tables(data, today)
     parent_version = _parent_of(target_store, version, parent)
     old = load(parent_version, store=target_store).tables() if parent_version else {}
     changes = diff_tables(old, tables)
     target_store.root.mkdir(parents=True, exist_ok=True)
-    tmp = target_store.root / f".build-{version}-{uuid.uuid4().hex}"
+    tmp = target_store.root / f".build-{version}-{os.getpid()}-{uuid.uuid4().hex}"
     tmp.mkdir()
     try:
         _write_release(tmp, version, parent_version, tables, changes=changes, sources=sources)
@@ -338,6 +347,26 @@ def build_release(
             shutil.rmtree(tmp)
     target_store.write_index()
     return target_store.root / version
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # another user's live process
+        return True
+    return True
+
+
+def _clean_stale_builds(root: Path) -> None:
+    """Remove temporary build folders whose building process is gone (a crash, kill -9)."""
+    for tmp in root.glob(".build-*"):
+        parts = tmp.name.split("-")
+        pid = int(parts[-2]) if len(parts) >= 4 and parts[-2].isdigit() else None
+        if pid is None or not _alive(pid):
+            shutil.rmtree(tmp, ignore_errors=True)
+            _log.info("libyaevents: removed %s, left by a build that did not finish", tmp)
 
 
 def _write_release(

@@ -374,6 +374,17 @@ def test_kill_9_during_build_leaves_the_store_as_it_was(store):
     assert not (store / "2.0.0").exists()
     assert (store / "releases.json").read_bytes() == index_before
     assert libyaevents.load(store=store).version == before[-1]
+    assert list(store.glob(".build-2.0.0-*"))  # the killed build's temporary folder
+    libyaevents.build_release(synthetic_dataset(50, seed=3), "2.0.1", store=store, today=TODAY)
+    assert not list(store.glob(".build-*"))  # cleaned by the next build: its process is gone
+
+
+def test_an_empty_version_folder_is_reported_not_taken_for_a_release(store):
+    (store / "3.0.0").mkdir()
+    with pytest.raises(libyaevents.ReleaseError, match="holds no release"):
+        libyaevents.build_release(synthetic_dataset(20, seed=2), "3.0.0", store=store,
+                                  today=TODAY)  # fmt: skip
+    assert "3.0.0" not in libyaevents.list_releases(store)
 
 
 def test_concurrent_builds_of_one_version_one_wins(tmp_path):
