@@ -117,6 +117,12 @@ PROBLEM_CODES: Final = _codes(
     ("column-unnamed", "error", "a value in a column with no header", "readers"),
     ("monadic-extra-row", "error", "a third row for an event of a monadic export", "readers"),
     (
+        "monadic-disagreement",
+        "note",
+        "the two rows of a monadic event disagree; the actor1 row's value is kept",
+        "readers",
+    ),
+    (
         "legacy-event-type",
         "note",
         "a legacy event type mapped as far as it goes, the original kept as a tag",

@@ -239,12 +239,38 @@ def _convert(cols: Columns, vintage: str) -> None:
 _SOURCE_SCALES: Final = tuple(EVENTS.field("source_scale").categories or ())
 
 
+_FROM_SECOND_ROW: Final = ("actor2", "assoc_actor_2", "inter2")
+
+#: Columns both rows of a monadic event should agree on; a difference is noted.
+_MONADIC_SHARED: Final = ("event_date", "fatalities", "location", "latitude", "longitude")
+
+
+def _disagreements(first: pd.DataFrame, other: pd.DataFrame, lines: np.ndarray) -> pd.DataFrame:
+    """One note per column where an event's second row says something else (kept: the first)."""
+    parts = []
+    for column in (c for c in _MONADIC_SHARED if c in first and c in other):
+        mine, theirs = first[column].reset_index(drop=True), other[column].reset_index(drop=True)
+        differ = (mine.astype("str") != theirs.astype("str")) & theirs.notna().to_numpy()
+        rows = np.flatnonzero(differ.to_numpy())
+        if not len(rows):
+            continue
+        kept, dropped = mine.iloc[rows].astype("str"), theirs.iloc[rows].astype("str")
+        parts.append(pd.DataFrame({
+            "line": lines[rows], "record_id": first["event_id_cnty"].iloc[rows].to_numpy(),
+            "column": column, "value": dropped.to_numpy(), "code": "monadic-disagreement",
+            "message": "the actor2 row says " + dropped.to_numpy().astype(object)
+                       + "; the actor1 row's " + kept.to_numpy().astype(object) + " is kept",
+        }))  # fmt: skip
+    return concat_problems(problem_table(p, table="events") for p in parts)
+
+
 def _merge_monadic(
     events: pd.DataFrame, lines: np.ndarray
-) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame, int]:
+) -> tuple[pd.DataFrame, np.ndarray, pd.DataFrame, pd.DataFrame, int]:
     """Fold the second row of each id into actor2; a third row is a problem.
 
-    Returns the merged events, their lines, the problems and how many rows were merged.
+    Returns the merged events, their lines, the problems, notes on rows that
+    disagree, and how many rows were merged.
     """
     ids = events["event_id_cnty"]
     order = ids.groupby(ids, sort=False).cumcount().to_numpy()
@@ -266,8 +292,9 @@ def _merge_monadic(
     first["actor2"] = other["actor1"].to_numpy()
     first["assoc_actor_2"] = other["assoc_actor_1"].to_numpy()
     first["inter2"] = pd.array(other["inter1"].to_numpy(), dtype="Int8")
+    notes = _disagreements(first, other, lines[order == 0])
     columns = [c for c in EVENTS.names if c in first]
-    return first[columns], lines[order == 0], problems, len(second)
+    return first[columns], lines[order == 0], problems, notes, len(second)
 
 
 def events_from_text(text: CsvText) -> Loaded:
@@ -302,13 +329,19 @@ def events_from_text(text: CsvText) -> Loaded:
     )
     _convert(cols, vintage)
     absent = [n for n in missing if n not in cols.out or not convert.present(cols.out[n]).any()]
+    if monadic:  # filled from each event's second row, not left empty
+        absent = [n for n in absent if n not in _FROM_SECOND_ROW]
+        file_notes.append(
+            f"monadic layout: {', '.join(_FROM_SECOND_ROW)} filled from each event's second row"
+        )
     if absent:
         file_notes.append(f"not in this layout, left empty: {', '.join(absent)}")
     events, problems, notes, lines = finish(text, cols)
     merged = 0
     if monadic:
-        events, lines, extra, merged = _merge_monadic(events, lines)
+        events, lines, extra, disagree, merged = _merge_monadic(events, lines)
         problems = concat_problems([problems, extra.assign(source=text.name)])
+        notes = concat_problems([notes, disagree.assign(source=text.name)])
     layout = f"{vintage} (monadic)" if monadic else vintage
     return loaded(
         text,

@@ -364,3 +364,28 @@ def test_a_current_export_with_upper_case_headers_is_still_current():
     lower = libyaevents.read_acled(io.BytesIO(buffer.getvalue()))
     pd.testing.assert_frame_equal(loaded.events, lower.events)  # nothing emptied
     assert loaded.events["sub_event_type"].notna().all()
+
+
+def test_monadic_rows_that_disagree_are_noted_and_the_note_does_not_say_left_empty(events):
+    sample = events[events["actor2"].notna()].head(2).reset_index(drop=True)
+    rows = []
+    for event in sample.itertuples(index=False):
+        base = event._asdict()
+        rows.append(base)
+        rows.append({**base, "actor1": event.actor2, "assoc_actor_1": event.assoc_actor_2,
+                     "inter1": event.inter2})  # fmt: skip
+    rows[1]["fatalities"] = rows[0]["fatalities"] + 5  # the actor2 row counts more deaths
+    monadic = pd.DataFrame(rows).drop(columns=["actor2", "assoc_actor_2", "inter2"])
+    monadic["inter1"] = monadic["inter1"].astype("int8")
+    loaded = libyaevents.read_acled(io.BytesIO(_current_csv(monadic, labels=False)))
+    noted = loaded.notes[loaded.notes["code"] == "monadic-disagreement"]
+    assert noted[["record_id", "column", "line"]].values.tolist() == [
+        [sample.loc[0, "event_id_cnty"], "fatalities", 2]
+    ]
+    assert str(rows[0]["fatalities"] + 5) in noted["message"].iloc[0]
+    assert (
+        loaded.events.set_index("event_id_cnty").at[sample.loc[0, "event_id_cnty"], "fatalities"]
+        == rows[0]["fatalities"]
+    )
+    assert not any("left empty" in n and "actor2" in n for n in loaded.file_notes)
+    assert any("filled from each event's second row" in n for n in loaded.file_notes)
