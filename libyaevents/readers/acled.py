@@ -71,7 +71,6 @@ _RENAMES: Final = {"ally_actor_1": "assoc_actor_1", "ally_actor_2": "assoc_actor
 #: Columns some vintages have that the canonical table does not keep.
 _DROPPED: Final = frozenset({"data_id", "event_id_no_cnty", "iso3", "gwno"})
 #: Long free text, kept exactly as written (trimming would copy megabytes for nothing).
-_FREE_TEXT: Final = frozenset({"notes", "source", "tags"})
 _ACTOR_TYPE_COLUMNS: Final = ("inter1", "inter2", "interaction")
 _CIVILIANS_TARGETED: Final = "Civilians targeted"  # the codebook's wording
 _LEGACY_TAG: Final = "legacy event type="
@@ -314,7 +313,7 @@ def events_from_text(text: CsvText) -> Loaded:
         elif key in EVENTS.names:
             if key in columns:
                 file_notes.append(f"column {name!r} appears twice; the last one is used")
-            columns[key] = column if key in _FREE_TEXT else convert.text(column)
+            columns[key] = convert.text(column)  # free text too: padded notes are trimmed
         else:
             file_notes.append(f"column {name!r} is not an ACLED column; ignored")
     missing = [f.name for f in EVENTS.fields if f.required and f.name not in columns]

@@ -389,3 +389,15 @@ def test_monadic_rows_that_disagree_are_noted_and_the_note_does_not_say_left_emp
     )
     assert not any("left empty" in n and "actor2" in n for n in loaded.file_notes)
     assert any("filled from each event's second row" in n for n in loaded.file_notes)
+
+
+def test_padded_notes_and_sources_are_trimmed_like_every_other_column(events):
+    sample = events.head(3).copy()
+    sample["notes"] = sample["notes"].astype("str")
+    sample.loc[0, "notes"] = "  Clashes near the port.  "
+    sample.loc[1, "source"] = " Libya Herald "
+    loaded = libyaevents.read_acled(io.BytesIO(_current_csv(sample)))
+    assert loaded.events.loc[0, "notes"] == "Clashes near the port."
+    assert loaded.events.loc[1, "source"] == "Libya Herald"
+    report = libyaevents.validate(loaded, today="2030-01-01")
+    assert not (report.failures["column"].isin(["notes", "source"])).any()
