@@ -95,10 +95,10 @@ def detect_vintage(header: Sequence[str]) -> tuple[str, bool]:
         raise ReadError(msg)
     monadic = "actor2" not in lower
     # decided on normalised names: a current export with upper-case headers is current
-    if "gwno" in lower or "ally_actor_1" in lower or "sub_event_type" not in lower:
-        return "legacy", monadic
     if "disorder_type" in lower:
         return "current", monadic
+    if "gwno" in lower or "ally_actor_1" in lower or "sub_event_type" not in lower:
+        return "legacy", monadic
     return "api", monadic
 
 
