@@ -165,18 +165,28 @@ def test_legacy_layout_windows_1252_crlf_trailing_columns_and_old_types():
     assert missing == {"event_type", "sub_event_type", "disorder_type", "source_scale", "timestamp"}
 
 
-def test_monadic_export_is_merged_and_a_third_row_is_reported(events):
-    sample = events[events["actor2"].notna()].head(3).reset_index(drop=True)
+def _monadic_rows(sample: pd.DataFrame) -> list[dict]:
+    """Each event as ACLED's monadic exports give it: an actor1 row, then an actor2 row."""
     rows = []
     for event in sample.itertuples(index=False):
         base = event._asdict()
         rows.append(base)
         rows.append({**base, "actor1": event.actor2, "assoc_actor_1": event.assoc_actor_2,
                      "inter1": event.inter2})  # fmt: skip
-    rows.append(dict(rows[0]))  # a third row for the first event
+    return rows
+
+
+def _read_monadic(rows: list[dict]):
     monadic = pd.DataFrame(rows).drop(columns=["actor2", "assoc_actor_2", "inter2"])
     monadic["inter1"] = monadic["inter1"].astype("int8")
-    loaded = libyaevents.read_acled(io.BytesIO(_current_csv(monadic, labels=False)))
+    return libyaevents.read_acled(io.BytesIO(_current_csv(monadic, labels=False)))
+
+
+def test_monadic_export_is_merged_and_a_third_row_is_reported(events):
+    sample = events[events["actor2"].notna()].head(3).reset_index(drop=True)
+    rows = _monadic_rows(sample)
+    rows.append(dict(rows[0]))  # a third row for the first event
+    loaded = _read_monadic(rows)
     assert loaded.vintage == "current (monadic)"
     _check_account(loaded)
     assert (loaded.rows_read, len(loaded.events), loaded.rows_merged) == (7, 3, 3)
@@ -368,16 +378,9 @@ def test_a_current_export_with_upper_case_headers_is_still_current():
 
 def test_monadic_rows_that_disagree_are_noted_and_the_note_does_not_say_left_empty(events):
     sample = events[events["actor2"].notna()].head(2).reset_index(drop=True)
-    rows = []
-    for event in sample.itertuples(index=False):
-        base = event._asdict()
-        rows.append(base)
-        rows.append({**base, "actor1": event.actor2, "assoc_actor_1": event.assoc_actor_2,
-                     "inter1": event.inter2})  # fmt: skip
+    rows = _monadic_rows(sample)
     rows[1]["fatalities"] = rows[0]["fatalities"] + 5  # the actor2 row counts more deaths
-    monadic = pd.DataFrame(rows).drop(columns=["actor2", "assoc_actor_2", "inter2"])
-    monadic["inter1"] = monadic["inter1"].astype("int8")
-    loaded = libyaevents.read_acled(io.BytesIO(_current_csv(monadic, labels=False)))
+    loaded = _read_monadic(rows)
     noted = loaded.notes[loaded.notes["code"] == "monadic-disagreement"]
     assert noted[["record_id", "column", "line"]].values.tolist() == [
         [sample.loc[0, "event_id_cnty"], "fatalities", 2]
