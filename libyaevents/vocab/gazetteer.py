@@ -138,8 +138,41 @@ ADMIN2_ALIASES: Final = MappingProxyType(
         "Wadi Al Shatii": "Wadi Ashshati",
         "Sabha": "Sebha",
         "Wadi al Hayat": "Ubari",
+        "Wadi al Hayaa": "Ubari",
         "Awbari": "Ubari",
+        "Murzuk": "Murzuq",
+        "Marzuq": "Murzuq",
+        "Mourzouq": "Murzuq",
+        # districts of 2001-2007 merged into the current ones
+        "Al Hizam Al Akhdar": "Almarj",
+        "Tajura wa an Nawahi al Arba": "Tripoli",
+        "Tajura wa an Nawahi al Arbaa": "Tripoli",
+        "Sabratah wa Surman": "Azzawya",
+        "Sabratah Surman": "Azzawya",
+        "Zuwarah": "Zwara",
+        "Ghadamis": "Nalut",
+        "Mizdah": "Al Jabal Al Gharbi",
+        "Gharyan": "Al Jabal Al Gharbi",
+        "Yafran": "Al Jabal Al Gharbi",
+        "Bani Walid": "Misrata",
+        "Al Murqub": "Almargeb",
+        "Tarhuna wa Msalata": "Almargeb",
     }
+)
+
+_SUFFIXES: Final = (" district", " shabiyah", " sha'biyah")
+
+
+def _key(name: str) -> str:
+    """A spelling-insensitive key: lower case, single spaces, no hyphens, no 'district'."""
+    key = " ".join(name.replace("-", " ").lower().split())
+    for suffix in _SUFFIXES:
+        key = key.removesuffix(suffix)
+    return key
+
+
+_BY_KEY: Final = MappingProxyType(
+    {**{_key(a): d for a, d in ADMIN2_ALIASES.items()}, **{_key(d): d for d in ADMIN1_OF}}
 )
 
 
@@ -162,10 +195,12 @@ def resolve_admin2(name: str) -> str | None:
     'Tobruk'
     >>> resolve_admin2("Tripoli")
     'Tripoli'
+    >>> resolve_admin2("Mourzouq district"), resolve_admin2("AL HIZAM AL AKHDAR")
+    ('Murzuq', 'Almarj')
     """
     if name in ADMIN1_OF:
         return name
-    return ADMIN2_ALIASES.get(name)
+    return ADMIN2_ALIASES.get(name) or _BY_KEY.get(_key(name))
 
 
 def in_libya_box(lat: float, lon: float) -> bool:

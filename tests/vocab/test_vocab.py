@@ -101,3 +101,19 @@ def test_country_codes_agree_with_iso_3166():
         assert iso is not None, country
         assert iso.name == country.name, country
     assert {c.gw for c in COUNTRIES if c.region} == set(ACLED_REGIONS)
+
+
+@pytest.mark.parametrize(
+    ("written", "district"),
+    [("Al Hizam Al Akhdar", "Almarj"), ("Tajura wa an Nawahi al Arba", "Tripoli"),
+     ("Sabratah Surman", "Azzawya"), ("Sabratah wa Surman", "Azzawya"),
+     ("Mourzouq district", "Murzuq"), ("Tripoli district", "Tripoli"),
+     ("MISRATAH", "Misrata"), ("Ghadamis", "Nalut"), ("al  jabal al gharbi", "Al Jabal Al Gharbi"),
+     ("Atlantis", None)],
+)  # fmt: skip
+def test_old_and_variant_district_names_resolve(written, district):
+    from libyaevents.vocab import gazetteer
+
+    assert gazetteer.resolve_admin2(written) == district
+    if district is not None:
+        assert gazetteer.ADMIN1_OF[district] in gazetteer.ADMIN1
