@@ -339,6 +339,36 @@ def _check_keys(
             isinstance(row[key], list) and all(isinstance(v, str) for v in row[key])
         ):
             found.add(origin, key, f'\'{key}\' must be a list of strings, e.g. ["a", "b"]')
+        elif key in _TYPED and not _TYPED[key][0](row[key]):
+            value = row[key]
+            said = f"{type(value).__name__} {value!r}"
+            found.add(origin, key, f"'{key}' must be {_TYPED[key][1]}; found {said}")
+            row[key] = None  # type: ignore[index]  # compiling goes on; the problem is raised
+
+
+def _is_day(value: Any) -> bool:
+    return isinstance(value, dt.date) and not isinstance(value, dt.datetime)
+
+
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool)
+
+
+_DAY: Final = (_is_day, "a date written as 2020-10-23 (no time, no quotes)")
+_INT: Final = (_is_int, "a whole number (no quotes)")
+
+#: The TOML type each key must have: a mistake is a problem naming file:line.
+_TYPED: Final[dict[str, tuple[Any, str]]] = {
+    **dict.fromkeys(("event_date", "published", "coded", "start_date", "end_date"), _DAY),
+    **dict.fromkeys(
+        ("paragraph", "time_precision", "geo_precision", "fatalities", "inter_code", "iso"), _INT
+    ),
+    **dict.fromkeys(("latitude", "longitude"), (_is_number, "a number (no quotes)")),
+}
 
 
 def _joined(values: Any) -> str | None:

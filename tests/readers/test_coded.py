@@ -160,3 +160,24 @@ def test_cli_builds_a_release_from_sources_with_the_report_cited(tmp_path, capsy
     manifest = (store / "0.1.0" / "datapackage.json").read_text(encoding="utf-8")
     assert '"x-report-id": "f8806eb3f3e19e34"' in manifest
     assert libyaevents.verify_release("0.1.0", store=store).ok
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "message"),
+    [("event_date = 2020-10-23", "event_date = 2020-10-23T10:00:00", "'event_date' must be a date"),
+     ("paragraph = 1\n", 'paragraph = "one"\n', "'paragraph' must be a whole number"),
+     ("fatalities = 0", "fatalities = 12345678901234567", None),
+     ("fatalities = 0", 'fatalities = "0"', "'fatalities' must be a whole number")],
+)  # fmt: skip
+def test_toml_type_mistakes_are_problems_at_their_line(folder, old, new, message):
+    line = _edit(folder / REPORT, old, new)
+    if message is None:  # a whole number too large for the column: a validation failure
+        report = libyaevents.read_sources(folder).validate(today=TODAY)
+        assert set(report.failures["code"]) == {"type"}
+        assert (
+            report.failures["source"] + ":" + report.failures["line"].astype("str")
+        ).tolist() == [f"{folder / REPORT}:{line}"]
+        return
+    with pytest.raises(ReadError, match=message) as failure:
+        libyaevents.read_sources(folder)
+    assert f"{REPORT}:{line}:" in str(failure.value)
