@@ -58,6 +58,13 @@ _WS: Final = r"[ \t\r\n]"
 #: separator is not exactly '; '.
 LIST_FORMAT_PATTERN: Final = rf"^{_WS}|{_WS}\Z|;[^ ]|;\Z|; ;|; {_WS}|{_WS};"
 
+#: Characters a value must not hold: C0 controls but tab and line breaks, DEL,
+#: zero-width and direction marks, bidi embeddings/overrides/isolates, word
+#: joiners and the BOM. Names with them display like other names.
+HIDDEN_PATTERN: Final = (
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
+)
+
 _BLANK_PATTERN: Final = rf"^{_WS}|{_WS}\Z|^\Z"
 
 _NUMPY_INTS: Final = {"int8": "int8", "int16": "int16", "int32": "int32", "int64": "int64"}
@@ -172,6 +179,14 @@ def column_checks(field: Field) -> list[pa.Check]:
                 "blank-string",
                 "text must not be empty or padded with spaces",
                 _BLANK_PATTERN,
+                must_match=False,
+            )
+        )
+        checks.append(
+            _regex_check(
+                "hidden-character",
+                "text must not hold invisible or direction-changing characters",
+                HIDDEN_PATTERN,
                 must_match=False,
             )
         )

@@ -46,6 +46,8 @@ COLUMN_RULES: Final = MappingProxyType(
         "duplicate": "a value that must be unique appears more than once",
         "blank-string": "a text value is empty or has leading or trailing spaces",
         "list-format": "a '; '-joined list has an empty item or a bad separator",
+        "hidden-character": "a text value holds an invisible or direction-changing character "
+        "(control, zero-width, bidi override, BOM) that makes it display like another",
     }
 )
 

@@ -15,7 +15,9 @@ Examples
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -44,8 +46,18 @@ def actor_id_of(name: str) -> str:
     --------
     >>> actor_id_of("Military Forces of Turkey (2016-)")
     'military-forces-of-turkey-2016'
+
+    A name with no Latin letters or digits (e.g. written in Arabic script) gets
+    a stable id from a hash of its NFC form, distinct for distinct names:
+
+    >>> actor_id_of("ميليشيا الكانيات")
+    'actor-41bf45a3bf'
     """
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    slug = re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
+    if slug or not name.strip():
+        return slug
+    digest = hashlib.sha256(unicodedata.normalize("NFC", name.strip()).encode()).hexdigest()
+    return f"actor-{digest[:10]}"
 
 
 # -- helpers shared by rules ---------------------------------------------------

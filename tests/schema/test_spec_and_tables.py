@@ -57,3 +57,23 @@ def test_event_columns_follow_acled_names():
     assert EVENTS.names[:3] == ("event_id_cnty", "event_date", "year")
     assert {"actor_id", "name", "inter_code"} <= set(ACTORS.names)
     assert {"measure_id", "status", "target_actor_id"} <= set(MEASURES.names)
+
+
+def test_non_latin_names_get_stable_distinct_ids():
+    first, second = actor_id_of("ميليشيا الكانيات"), actor_id_of("قوات الردع")
+    assert first.startswith("actor-")
+    assert first != second
+    assert actor_id_of("ميليشيا الكانيات") == first  # stable across calls and runs
+
+
+def test_hidden_characters_in_names_are_failures():
+    import libyaevents
+    from libyaevents.synthetic import synthetic_dataset
+
+    actors = synthetic_dataset(10, seed=1)["actors"].copy()
+    actors.loc[0, "name"] = "Kaniyat\u202eMilitia"  # a right-to-left override
+    actors.loc[1, "name"] = "LNA\u200b"  # a zero-width space
+    actors.loc[2, "name"] = "Rada\x00"
+    report = libyaevents.validate(actors, "actors", today="2030-01-01")
+    hidden = report.failures[report.failures["code"] == "hidden-character"]
+    assert hidden["row"].tolist() == [0, 1, 2]
