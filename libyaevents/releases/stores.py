@@ -21,6 +21,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import logging
 import os
 import re
 import tempfile
@@ -28,7 +29,7 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, Final, Protocol
 
-from libyaevents.errors import InputError, IntegrityError, ReleaseNotFoundError
+from libyaevents.errors import InputError, IntegrityError, ReleaseError, ReleaseNotFoundError
 from libyaevents.optional import require
 
 __all__ = [
@@ -51,6 +52,8 @@ INDEX_NAME: Final = "releases.json"
 MANIFEST_NAME: Final = "datapackage.json"
 
 _VERSION: Final = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
+
+_log = logging.getLogger("libyaevents")
 
 
 def is_version(text: object) -> bool:
@@ -216,19 +219,21 @@ class RemoteStore:
         self.cache.mkdir(parents=True, exist_ok=True)
         target = self.cache / INDEX_NAME
         fresh = self.cache / f".{INDEX_NAME}.part"
-        # The index changes as releases are added: fetch it afresh each time, and
-        # fall back to the last copy fetched when the server cannot be reached.
+        url = f"{self.url}/{INDEX_NAME}"
+        # The index changes as releases are added: fetch it afresh each time; keep
+        # the last good copy when the server cannot be reached or sends a bad one.
         try:
-            pooch.HTTPDownloader(progressbar=False, timeout=30)(
-                f"{self.url}/{INDEX_NAME}", str(fresh), None
-            )
+            pooch.HTTPDownloader(progressbar=False, timeout=30)(url, str(fresh), None)
+            data = _checked_index(fresh.read_bytes(), url)
             os.replace(fresh, target)
-        except Exception as exc:  # requests' errors: report what and where
+            return data
+        except Exception as exc:
+            fresh.unlink(missing_ok=True)
             if not target.is_file():
-                msg = f"Could not fetch {self.url}/{INDEX_NAME}: {exc}. Check the store URL."
-                raise ReleaseNotFoundError(msg) from exc
-        data: dict[str, Any] = json.loads(target.read_text(encoding="utf-8"))
-        return data
+                msg = f"Could not fetch {url}: {exc}. Check the store URL."
+                raise ReleaseNotFoundError(msg) from None
+            _log.warning("libyaevents: %s; using the copy fetched before", exc)
+        return _checked_index(target.read_bytes(), str(target))
 
     def versions(self) -> list[str]:
         """Versions listed by the server's index, oldest first."""
@@ -236,21 +241,31 @@ class RemoteStore:
 
     def _fetch(self, version: str, name: str, sha256: str) -> Path:
         pooch = _pooch()
-        if "/" in name or name.startswith("."):
-            msg = f"{self.url}/{version}: manifest names {name!r}, which is not a file name."
+        if "/" in name or name.startswith(".") or not _SHA256.fullmatch(sha256):
+            msg = f"{self.url}/{version}: manifest entry {name!r} ({sha256!r}) is not a file."
             raise IntegrityError(msg)
         folder = self.cache / version
+        cached = folder / name
+        if cached.is_file() and (held := file_sha256(cached)) != sha256:
+            msg = (
+                f"{self.url}/{version}/{name}: the server now publishes other content for "
+                f"version {version} (fetched before with sha256 {held[:12]}...). Published "
+                "versions are immutable, so the new copy is refused: ask the maintainers for "
+                f"a new version, or remove {folder} to accept it."
+            )
+            raise IntegrityError(msg)
         try:
             path = pooch.retrieve(
-                f"{self.url}/{version}/{name}",
-                known_hash=f"sha256:{sha256}",
-                fname=name,
-                path=folder,
-                progressbar=False,
-            )
+                f"{self.url}/{version}/{name}", known_hash=f"sha256:{sha256}", fname=name,
+                path=folder, progressbar=False,
+                downloader=pooch.HTTPDownloader(progressbar=False, timeout=30),
+            )  # fmt: skip
         except ValueError as exc:  # pooch's hash mismatch
             msg = f"{self.url}/{version}/{name} does not match its sha256: {exc}"
             raise IntegrityError(msg) from exc
+        except Exception as exc:
+            msg = f"{self.url}/{version}/{name}: the download failed ({type(exc).__name__})."
+            raise ReleaseError(msg) from None
         return Path(path)
 
     def folder(self, version: str) -> Path:
@@ -260,9 +275,37 @@ class RemoteStore:
         if version not in listed:
             raise _missing(version, self.url, sorted(listed, key=version_key))
         manifest = self._fetch(version, MANIFEST_NAME, listed[version][MANIFEST_NAME])
-        for resource in json.loads(manifest.read_text(encoding="utf-8"))["resources"]:
-            self._fetch(version, str(resource["path"]), str(resource["hash"]).split(":")[-1])
+        try:
+            resources = json.loads(manifest.read_text(encoding="utf-8"))["resources"]
+            files = [(str(r["path"]), str(r["hash"]).split(":")[-1]) for r in resources]
+        except (ValueError, KeyError, TypeError):
+            msg = f"{self.url}/{version}/{MANIFEST_NAME}: not a release manifest (resources)."
+            raise IntegrityError(msg) from None
+        for name, sha256 in files:
+            self._fetch(version, name, sha256)
         return manifest.parent
+
+
+_SHA256: Final = re.compile(r"[0-9a-f]{64}")
+
+
+def _checked_index(data: bytes, where: str) -> dict[str, Any]:
+    """A store index: ``{"versions": {version: {manifest name: sha256}}}``, checked."""
+    try:
+        index = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError):
+        start = data[:60].decode("utf-8", errors="replace")
+        msg = f"{where}: not a store index (JSON expected; starts {start!r})."
+        raise IntegrityError(msg) from None
+    versions = index.get("versions") if isinstance(index, dict) else None
+    good = isinstance(versions, dict) and all(
+        is_version(v) and isinstance(e, dict) and _SHA256.fullmatch(str(e.get(MANIFEST_NAME, "")))
+        for v, e in versions.items()
+    )
+    if not good:
+        msg = f"{where}: not a store index (versions -> {MANIFEST_NAME} sha256 expected)."
+        raise IntegrityError(msg)
+    return dict(index)
 
 
 def open_store(store: str | os.PathLike[str] | Store | None) -> Store:

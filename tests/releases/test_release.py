@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import http.server
 import json
 import os
@@ -488,3 +489,40 @@ def test_a_schema_that_grew_by_optional_columns_still_verifies_but_a_changed_fie
     _manifest(store).write_text(json.dumps(manifest))
     result = libyaevents.verify_release("1.0.0", store=store)
     assert list(result.problems["code"]) == ["schema-mismatch"]
+
+
+def test_a_bad_index_neither_escapes_nor_replaces_the_good_cached_one(server, store, tmp_path):
+    remote = RemoteStore(server, cache=tmp_path / "cache")
+    assert libyaevents.list_releases(remote) == ["1.0.0", "1.1.0"]  # cached now
+    good = (remote.cache / "releases.json").read_bytes()
+    for bad in (b"<html><body>Not here</body></html>", b'{"versions": ["1.0.0"]}',
+                b'{"versions": {"1.0.0": {}}}'):  # fmt: skip
+        (store / "releases.json").write_bytes(bad)
+        assert libyaevents.list_releases(remote) == ["1.0.0", "1.1.0"]  # the last good copy
+        assert (remote.cache / "releases.json").read_bytes() == good
+    fresh = RemoteStore(server, cache=tmp_path / "other")  # no good copy to fall back on
+    with pytest.raises(ReleaseNotFoundError, match="not a store index"):
+        libyaevents.list_releases(fresh)
+
+
+def test_a_republished_version_is_refused_on_the_client_too(server, store, tmp_path):
+    remote = RemoteStore(server, cache=tmp_path / "cache")
+    libyaevents.load("1.0.0", store=remote)
+    index = json.loads((store / "releases.json").read_text())
+    index["versions"]["1.0.0"]["datapackage.json"] = "a" * 64  # the server says: new content
+    (store / "releases.json").write_text(json.dumps(index))
+    with pytest.raises(IntegrityError, match="Published versions are immutable"):
+        libyaevents.load("1.0.0", store=remote)
+
+
+def test_a_manifest_of_the_wrong_shape_is_an_integrity_error(server, store, tmp_path):
+    manifest = store / "1.1.0" / "datapackage.json"
+    manifest.write_text('{"resources": [{"name": "events"}]}')
+    index = json.loads((store / "releases.json").read_text())
+    index["versions"]["1.1.0"]["datapackage.json"] = hashlib.sha256(
+        manifest.read_bytes()
+    ).hexdigest()
+    (store / "releases.json").write_text(json.dumps(index))
+    remote = RemoteStore(server, cache=tmp_path / "cache")
+    with pytest.raises(IntegrityError, match="not a release manifest"):
+        libyaevents.load("1.1.0", store=remote)
