@@ -55,6 +55,7 @@ __all__ = [
 ENCODINGS: Final = ("utf-8", "cp1252", "latin-1")
 _HEAD_BYTES: Final = 1 << 16
 _BLOCK: Final = 1 << 24
+_MAX_BLOCK: Final = (1 << 31) - 1  # pyarrow's block_size is an int32
 
 Source = str | os.PathLike[str] | IO[bytes] | IO[str]
 
@@ -223,12 +224,32 @@ def _read(
     threads: bool,
     on_invalid: Callable[[Any], str] | None,
     progress: Progress | None = None,
+    block: int = _BLOCK,
 ) -> pa.Table:
+    try:
+        return _read_blocks(
+            source, header, encoding, threads=threads, on_invalid=on_invalid,
+            progress=progress, block=block,
+        )  # fmt: skip
+    except pa.ArrowInvalid as exc:
+        if "straddl" not in str(exc) or block >= _MAX_BLOCK:
+            raise
+    # one value longer than a block: read again with blocks as large as the file
+    size = len(source) if isinstance(source, bytes) else Path(source).stat().st_size
+    bigger = min(_MAX_BLOCK, max(2 * block, size + 1))
+    return _read(source, header, encoding, threads=threads, on_invalid=on_invalid,
+                 progress=progress, block=bigger)  # fmt: skip
+
+
+def _read_blocks(
+    source: Any, header: list[str], encoding: str, *, threads: bool,
+    on_invalid: Callable[[Any], str] | None, progress: Progress | None, block: int,
+) -> pa.Table:  # fmt: skip
     data: Any = pa.BufferReader(source) if isinstance(source, bytes) else str(source)
     read = pv.ReadOptions(
         encoding="utf8" if encoding == "utf-8" else encoding,
         use_threads=threads,
-        block_size=_BLOCK,
+        block_size=block,
         skip_rows=1,
         column_names=[f"c{i}" for i in range(len(header))],
     )

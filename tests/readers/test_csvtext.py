@@ -73,3 +73,17 @@ def test_a_byte_cp1252_cannot_decode_anywhere_falls_back_to_latin1(byte, where):
     loaded = libyaevents.read_acled(io.BytesIO(bytes(raw)))
     assert loaded.encoding in ("cp1252", "latin-1")
     assert loaded.rows_read == loaded.rows_used + loaded.rows_reported == 2_000
+
+
+def test_a_value_longer_than_a_read_block_is_read_not_fatal():
+    import libyaevents
+    from libyaevents.synthetic import synthetic_events
+
+    events = synthetic_events(40, seed=2)
+    events["notes"] = events["notes"].astype("str")
+    events.loc[7, "notes"] = "a long note " * (1_500_000)  # ~18 MB, beyond the 16 MB block
+    buffer = io.BytesIO()
+    libyaevents.write_acled(events, buffer)
+    loaded = libyaevents.read_acled(io.BytesIO(buffer.getvalue()))
+    assert loaded.rows_read == len(loaded.events) == 40
+    assert len(loaded.events.loc[7, "notes"]) == len(events.loc[7, "notes"].strip())
