@@ -134,6 +134,18 @@ PROBLEM_CODES: Final = _codes(
         "an old Libyan district name moved to admin2, its current region in admin1",
         "readers",
     ),
+    (
+        "name-normalised",
+        "note",
+        "an actor name put in Unicode NFC with no-break spaces as spaces",
+        "readers",
+    ),
+    (
+        "district-unknown",
+        "note",
+        "a Libyan admin1 that is neither a region nor a district the gazetteer knows",
+        "readers",
+    ),
     ("country-code-unmapped", "note", "a country code with no ISO equivalent known", "readers"),
     ("date-imprecise", "note", "a date less precise than ACLED's time_precision allows", "readers"),
     (

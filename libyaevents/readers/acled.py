@@ -204,9 +204,36 @@ def _libya_admin(cols: Columns) -> None:
         "old district name in admin1: set to its current region, district "
         "in admin2, the old admin2 in admin3",
     )
+    region = loose.is_in(admin1, value_set=pa.array(gazetteer.ADMIN1, convert.TEXT))
+    unknown = libya & ~moved & convert.present(admin1) & ~np.asarray(loose.fill_null(region, False))
+    cols.caveat(
+        "admin1",
+        unknown,
+        "district-unknown",
+        "admin1 is neither East/West/South nor a Libyan district the gazetteer knows "
+        "(old or variant name): kept as written, validation reports it",
+    )
+
+
+_ACTOR_COLUMNS: Final = ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")
+
+
+def _normalise_actors(cols: Columns) -> None:
+    """Actor names in NFC with no-break spaces as spaces, so one name is one actor (noted)."""
+    for name in _ACTOR_COLUMNS:
+        if name not in cols.text:
+            continue
+        before = cols.text[name]
+        after = loose.utf8_normalize(loose.replace_substring(before, "\u00a0", " "), form="NFC")
+        changed = np.asarray(loose.fill_null(loose.not_equal(before, after), False))
+        if changed.any():
+            cols.text[name] = after
+            said = "actor name normalised (Unicode NFC, no-break spaces as spaces)"
+            cols.caveat(name, changed, "name-normalised", said)
 
 
 def _convert(cols: Columns, vintage: str) -> None:
+    _normalise_actors(cols)
     _legacy_defaults(cols)
     _libya_admin(cols)
     cols.out["event_date"], bad = convert.dates(cols.get("event_date"))

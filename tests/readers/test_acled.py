@@ -404,3 +404,23 @@ def test_padded_notes_and_sources_are_trimmed_like_every_other_column(events):
     assert loaded.events.loc[1, "source"] == "Libya Herald"
     report = libyaevents.validate(loaded, today="2030-01-01")
     assert not (report.failures["column"].isin(["notes", "source"])).any()
+
+
+def test_actor_names_are_normalised_and_unknown_districts_noted():
+    events = synthetic_events(12, seed=4)
+    for column in ("actor1", "admin1"):
+        events[column] = events[column].astype("str")
+    name = events.loc[0, "actor1"]
+    events.loc[1, "actor1"] = name.replace(" ", "\u00a0", 1)  # looks the same, was another actor
+    events.loc[2, "admin1"] = "Atlantis District"
+    events.loc[3, "admin1"] = "Al Hizam Al Akhdar"  # an old district: resolved
+    buffer = io.BytesIO()
+    libyaevents.write_acled(events, buffer)
+    loaded = libyaevents.read_acled(io.BytesIO(buffer.getvalue()))
+    assert loaded.events.loc[1, "actor1"] == name
+    assert (loaded.actors["name"] == name).sum() == 1
+    codes = dict(zip(loaded.notes["line"], loaded.notes["code"], strict=True))
+    assert codes[3] == "name-normalised"
+    assert codes[4] == "district-unknown"
+    assert codes[5] == "district-renamed"
+    assert loaded.events.loc[3, ["admin1", "admin2"]].tolist() == ["East", "Almarj"]
