@@ -156,6 +156,12 @@ PROBLEM_CODES: Final = _codes(
     ),
     ("file-missing", "error", "a file the manifest lists is not in the release", "verify_release"),
     (
+        "index-mismatch",
+        "error",
+        "a release manifest differs from the sha256 the store's index recorded",
+        "verify_release",
+    ),
+    (
         "file-unlisted",
         "error",
         "a table the release format requires is not in the manifest",

@@ -11,7 +11,7 @@ import pytest
 
 import libyaevents
 from libyaevents.cli import main
-from libyaevents.releases.stores import bundled_store
+from libyaevents.releases.stores import LocalStore, bundled_store
 from tests.conftest import SHARED
 
 SEED_ID = "f8806eb3f3e19e34"
@@ -193,5 +193,6 @@ def test_summary_of_a_tampered_store_exits_nonzero(release, tmp_path, capsys):
     data = json.loads(manifest.read_text(encoding="utf-8"))
     data["resources"][0]["x-content-hash"] = "sha256:" + "0" * 64
     manifest.write_text(json.dumps(data), encoding="utf-8")
+    LocalStore(store).write_index()  # re-indexed: only the content hash betrays the edit
     assert main(["summary", "--store", str(store)]) == 1
     assert "NOT VERIFIED" in capsys.readouterr().out

@@ -52,6 +52,7 @@ from libyaevents.problems import concat_problems, problem_table
 from libyaevents.releases.changes import CHANGE_COLUMNS, diff_tables, summarise_changes
 from libyaevents.releases.filters import Filters, Query, event_query
 from libyaevents.releases.stores import (
+    INDEX_NAME,
     MANIFEST_NAME,
     LocalStore,
     Store,
@@ -492,12 +493,26 @@ def _check_file(path: Path, res: Mapping[str, Any], rehash: bool) -> dict[str, A
     return None
 
 
+def _index_problem(folder: Path) -> dict[str, Any] | None:
+    """The manifest must hash as the store's ``releases.json`` recorded it (when listed)."""
+    try:
+        index = json.loads((folder.parent / INDEX_NAME).read_text(encoding="utf-8"))
+        recorded = str(index["versions"][folder.name][MANIFEST_NAME])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None  # no index, or the version is not in it: nothing recorded to compare
+    if file_sha256(folder / MANIFEST_NAME) == recorded:
+        return None
+    said = f"differs from the sha256 {INDEX_NAME} recorded (edited or replaced)."
+    return _file_problem(folder / MANIFEST_NAME, None, "index-mismatch", said)
+
+
 def _check_files(folder: Path, manifest: dict[str, Any], *, rehash: bool) -> pd.DataFrame:
     """Check each resource's path, size, sha256 and row count; return problems."""
     root = folder.resolve()
     found = [
         _check_file(_safe_path(root, res.get("path")), res, rehash) for res in manifest["resources"]
     ]
+    found.append(_index_problem(root))
     listed = {res.get("name") for res in manifest["resources"]}
     found += [
         _file_problem(

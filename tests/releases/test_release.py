@@ -31,7 +31,7 @@ from libyaevents import (
 )
 from libyaevents.formats import parquet
 from libyaevents.formats.parquet import sort_rows
-from libyaevents.releases.stores import RemoteStore
+from libyaevents.releases.stores import LocalStore, RemoteStore
 from libyaevents.synthetic import synthetic_dataset, synthetic_events
 from tests.conftest import ROOT
 
@@ -279,9 +279,25 @@ def _manifest(store: Path) -> Path:
 
 
 def _edit_manifest(store: Path, **changes: object) -> None:
+    """Tamper with the manifest and re-index the store, as a consistent forger would."""
     manifest = json.loads(_manifest(store).read_text())
     manifest["resources"][0].update(changes)
+    _write_manifest(store, manifest)
+
+
+def _write_manifest(store: Path, manifest: dict) -> None:
     _manifest(store).write_text(json.dumps(manifest))
+    LocalStore(store).write_index()
+
+
+def test_a_manifest_edited_behind_the_index_is_refused(store):
+    manifest = json.loads(_manifest(store).read_text())
+    manifest["resources"][0]["description"] = "edited"
+    _manifest(store).write_text(json.dumps(manifest))  # the index still has the old sha256
+    with pytest.raises(IntegrityError, match=r"differs from the sha256 releases\.json recorded"):
+        libyaevents.load("1.0.0", store=store)
+    result = libyaevents.verify_release("1.0.0", store=store)
+    assert list(result.problems["code"]) == ["index-mismatch"]
 
 
 @pytest.mark.parametrize(
@@ -328,6 +344,7 @@ def test_verify_recomputes_content_hashes(store):
     manifest = json.loads((store / "1.1.0" / "datapackage.json").read_text())
     manifest["resources"][1]["x-content-hash"] = "sha256:" + "1" * 64
     (store / "1.1.0" / "datapackage.json").write_text(json.dumps(manifest))
+    LocalStore(store).write_index()  # a consistent forgery: only the content hash betrays it
     problems = libyaevents.verify_release("1.1.0", store=store)
     assert problems.messages() == [
         f"{store / '1.1.0' / 'actors.parquet'}: content hash differs from manifest."
@@ -468,7 +485,7 @@ def test_verify_a_loaded_release_reads_nothing_twice_and_refuses_a_narrowed_one(
 def test_a_table_removed_from_the_manifest_is_refused(store):
     manifest = json.loads(_manifest(store).read_text())
     manifest["resources"] = [r for r in manifest["resources"] if r["name"] != "measures"]
-    _manifest(store).write_text(json.dumps(manifest))
+    _write_manifest(store, manifest)
     with pytest.raises(IntegrityError, match="lists no measures table"):
         libyaevents.load("1.0.0", store=store)
     result = libyaevents.verify_release("1.0.0", store=store)
@@ -482,11 +499,11 @@ def test_a_schema_that_grew_by_optional_columns_still_verifies_but_a_changed_fie
         f for f in events["schema"]["fields"] if f["name"] != "fatalities_high"
     ]  # as written before the column existed
     events["schema"]["fields"][0]["description"] = "Reworded."
-    _manifest(store).write_text(json.dumps(manifest))
+    _write_manifest(store, manifest)
     assert libyaevents.verify_release("1.0.0", store=store).ok
     fatalities = next(f for f in events["schema"]["fields"] if f["name"] == "fatalities")
     fatalities["type"] = "number"
-    _manifest(store).write_text(json.dumps(manifest))
+    _write_manifest(store, manifest)
     result = libyaevents.verify_release("1.0.0", store=store)
     assert list(result.problems["code"]) == ["schema-mismatch"]
 
