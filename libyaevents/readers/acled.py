@@ -354,6 +354,8 @@ def events_from_text(text: CsvText) -> Loaded:
         "a value in a column with no header (a shifted row: an unquoted comma in a value?)",
     )
     _convert(cols, vintage)
+    if vintage != "legacy" and "disorder_type" not in columns:  # re-derived: say so
+        file_notes.append("disorder_type is not in this layout: derived from sub_event_type")
     absent = [n for n in missing if n not in cols.out or not convert.present(cols.out[n]).any()]
     if monadic:  # filled from each event's second row, not left empty
         absent = [n for n in absent if n not in _FROM_SECOND_ROW]

@@ -424,3 +424,11 @@ def test_actor_names_are_normalised_and_unknown_districts_noted():
     assert codes[4] == "district-unknown"
     assert codes[5] == "district-renamed"
     assert loaded.events.loc[3, ["admin1", "admin2"]].tolist() == ["East", "Almarj"]
+
+
+def test_a_re_derived_column_is_said_in_the_file_notes():
+    buffer = io.BytesIO()
+    libyaevents.write_acled(synthetic_events(5, seed=1).drop(columns=["disorder_type"]), buffer)
+    loaded = libyaevents.read_acled(io.BytesIO(buffer.getvalue()))
+    assert "disorder_type is not in this layout: derived from sub_event_type" in loaded.file_notes
+    assert loaded.events["disorder_type"].notna().all()
