@@ -28,7 +28,7 @@ import pandas as pd
 
 from libyaevents.errors import InputError
 
-__all__ = ["choice", "day", "has_columns", "names", "number", "source"]
+__all__ = ["choice", "day", "has_columns", "joined", "names", "number", "source"]
 
 
 def _fail(name: str, expected: str, value: object) -> InputError:
@@ -89,6 +89,14 @@ def has_columns(frame: pd.DataFrame, needed: Sequence[str], name: str, advice: s
     if missing:
         msg = f"{name} lack the column(s) {missing}; {advice}."
         raise InputError(msg)
+
+
+def joined(value: Any, name: str, separator: str) -> str:
+    """A value, or a list of values joined with ``separator`` (an API's list syntax)."""
+    values = list(value) if isinstance(value, list | tuple | set | frozenset) else [value]
+    if not values or any(v is None or isinstance(v, bool) for v in values):
+        raise _fail(name, "a value or a non-empty list of values", value)
+    return separator.join(str(v) for v in values)
 
 
 def source(value: Any, name: str) -> Any:

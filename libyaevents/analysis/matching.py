@@ -62,7 +62,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from libyaevents.arguments import number
+from libyaevents.arguments import has_columns, number
 from libyaevents.dataset import events_of
 from libyaevents.errors import InputError
 from libyaevents.problems import PROBLEM_CODES, problem_table
@@ -232,14 +232,11 @@ def _events(given: Any, side: str, same: str | None) -> pd.DataFrame:
     """The events frame of one side (a frame, or any dataset: a release, a loaded file)."""
     frame = events_of(given, what=side)
     needed = [*_REQUIRED, *([same] if same else [])]
-    missing = [c for c in needed if c not in frame.columns]
-    if missing:
-        msg = (
-            f"{side} events lack the column(s) {missing}: compare needs {needed}. Load "
-            "the file with libyaevents.read_acled / read_ucdp_ged, or pass same=None "
-            "to compare without a type."
-        )
-        raise InputError(msg)
+    advice = (
+        f"compare needs {needed}. Load the file with libyaevents.read_acled / read_ucdp_ged, "
+        "or pass same=None to compare without a type"
+    )
+    has_columns(frame, needed, f"{side} events", advice)
     return frame
 
 

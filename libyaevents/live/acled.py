@@ -22,6 +22,7 @@ from typing import Any, Final
 
 import pandas as pd
 
+from libyaevents.arguments import day, joined
 from libyaevents.errors import AccessDeniedError, ApiError, AuthenticationError, InputError
 from libyaevents.live.credentials import Secret, TokenCache, setting
 from libyaevents.live.http import Http, Reply, check_url
@@ -60,11 +61,7 @@ _REFUSED: Final = "authorization server denied"
 
 
 def _value(field_name: str, value: Any) -> str:
-    values = list(value) if isinstance(value, list | tuple | set | frozenset) else [value]
-    if not values or any(v is None or isinstance(v, bool) for v in values):
-        msg = f"filter {field_name}={value!r}: give a value or a list of values."
-        raise InputError(msg)
-    return "|".join(str(v) for v in values)
+    return joined(value, f"filter {field_name}", "|")
 
 
 def acled_query(
@@ -90,7 +87,8 @@ def acled_query(
     query: dict[str, str] = {}
     if country is not None:
         query["country"] = _value("country", country)
-    days = [None if d is None else pd.Timestamp(d).strftime("%Y-%m-%d") for d in (start, end)]
+    bounds = {"start": start, "end": end}
+    days = [None if d is None else day(d, n).strftime("%Y-%m-%d") for n, d in bounds.items()]
     if days[0] and days[1]:
         query.update(event_date=f"{days[0]}|{days[1]}", event_date_where="BETWEEN")
     elif days[0] or days[1]:

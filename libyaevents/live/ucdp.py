@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlsplit
 
+from libyaevents.arguments import day, joined
 from libyaevents.errors import ApiError, AuthenticationError, InputError
 from libyaevents.live.credentials import Secret, setting
 from libyaevents.live.http import Http, check_url
@@ -56,16 +57,6 @@ def _row(raw: dict[str, Any]) -> dict[str, Any]:
         if isinstance(value, str) and (found := _DATETIME.fullmatch(value)):
             out[key] = found.group(1)
     return out
-
-
-def _list(value: Any, name: str) -> str | None:
-    if value is None:
-        return None
-    values = list(value) if isinstance(value, list | tuple | set) else [value]
-    if not values or any(isinstance(v, bool) for v in values):
-        msg = f"{name}={value!r}: give a value or a list of values."
-        raise InputError(msg)
-    return ",".join(str(v) for v in values)
 
 
 def _same_site(url: str, root: str, what: str) -> str:
@@ -144,10 +135,12 @@ def fetch_ucdp_ged(
         session.budget = budget
     endpoint = f"{root}/api/gedevents/{version}"
     query = {k: v for k, v in {
-        "Country": _list(country, "country"),
-        "StartDate": None if start is None else str(_day(start)),
-        "EndDate": None if end is None else str(_day(end)),
-        "TypeOfViolence": _list(type_of_violence, "type_of_violence"),
+        "Country": None if country is None else joined(country, "country", ","),
+        "StartDate": None if start is None else day(start, "start").strftime("%Y-%m-%d"),
+        "EndDate": None if end is None else day(end, "end").strftime("%Y-%m-%d"),
+        "TypeOfViolence": (
+            None if type_of_violence is None else joined(type_of_violence, "type_of_violence", ",")
+        ),
     }.items() if v is not None}  # fmt: skip
     ged = _Ged(session, root, endpoint, version, secret, query)
     store = PageStore.of("ucdp", endpoint, query, Path(work_dir) if work_dir else None)
@@ -229,13 +222,3 @@ class _Ged:
                 if progress is not None:
                     progress(page, rows)
         return page, rows, total
-
-
-def _day(value: Any) -> str:
-    import pandas as pd  # noqa: PLC0415 - keeps this module's import light
-
-    try:
-        return pd.Timestamp(value).strftime("%Y-%m-%d")
-    except (TypeError, ValueError):
-        msg = f"start/end must be dates ('2020-03-21'); found {value!r}."
-        raise InputError(msg) from None

@@ -493,14 +493,15 @@ def _check_file(path: Path, res: Mapping[str, Any], rehash: bool) -> dict[str, A
     return None
 
 
-def _index_problem(folder: Path) -> dict[str, Any] | None:
+def _index_problem(folder: Path, rehash: bool) -> dict[str, Any] | None:
     """The manifest must hash as the store's ``releases.json`` recorded it (when listed)."""
     try:
         index = json.loads((folder.parent / INDEX_NAME).read_text(encoding="utf-8"))
         recorded = str(index["versions"][folder.name][MANIFEST_NAME])
     except (OSError, ValueError, KeyError, TypeError):
         return None  # no index, or the version is not in it: nothing recorded to compare
-    if file_sha256(folder / MANIFEST_NAME) == recorded:
+    manifest = folder / MANIFEST_NAME  # like the data files: rehashed only when verifying
+    if (file_sha256(manifest) if rehash else cached_sha256(manifest)) == recorded:
         return None
     said = f"differs from the sha256 {INDEX_NAME} recorded (edited or replaced)."
     return _file_problem(folder / MANIFEST_NAME, None, "index-mismatch", said)
@@ -512,7 +513,7 @@ def _check_files(folder: Path, manifest: dict[str, Any], *, rehash: bool) -> pd.
     found = [
         _check_file(_safe_path(root, res.get("path")), res, rehash) for res in manifest["resources"]
     ]
-    found.append(_index_problem(root))
+    found.append(_index_problem(root, rehash))
     listed = {res.get("name") for res in manifest["resources"]}
     found += [
         _file_problem(

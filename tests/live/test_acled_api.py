@@ -277,3 +277,12 @@ def test_reference_lists(acled_server):
     assert int(countries.loc[countries["country"] == "Libya", "event_count"].iloc[0]) > 0
     with pytest.raises(InputError, match="kind must be one of"):
         fetch_acled_lookup("weather", client=_client(acled_server))
+
+
+def test_bad_query_arguments_are_input_errors_before_any_request(acled_server):
+    client = _client(acled_server)
+    with pytest.raises(InputError, match="start must be a date"):
+        fetch_acled("Libya", start="soon", client=client)
+    with pytest.raises(InputError, match="filter country must be a value or a non-empty list"):
+        fetch_acled([], client=client)
+    assert acled_server.requests_to(READ) == 0

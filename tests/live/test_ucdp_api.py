@@ -177,3 +177,11 @@ def test_the_token_never_appears_in_what_a_failure_says(ucdp, capsys):
     printed = capsys.readouterr()
     for text in (str(failure.value), printed.out, printed.err, json.dumps(ucdp.log)):
         assert TOKEN not in text
+
+
+def test_bad_dates_and_lists_are_input_errors(ucdp):
+    with pytest.raises(InputError, match="end must be a date"):
+        _fetch(ucdp, 620, "2019-01-01", "later")
+    with pytest.raises(InputError, match="country must be a value or a non-empty list"):
+        _fetch(ucdp, [])
+    assert ucdp.requests_to(PATH) == 0
