@@ -48,6 +48,7 @@ from libyaevents.releases.release import (
 from libyaevents.releases.summary import Summary, summarise
 from libyaevents.schema.models import arrow_schema, pandera_schema
 from libyaevents.schema.tables import ACTORS, EVENTS, MEASURES, TABLES
+from libyaevents.snapshots.sync import Synced, sync
 from libyaevents.validation.validator import RULE_CODES, ValidationReport, validate
 
 __all__ = [
@@ -74,6 +75,7 @@ __all__ = [
     "ReleaseNotFoundError",
     "Sources",
     "Summary",
+    "Synced",
     "ValidationError",
     "ValidationReport",
     "VerifyResult",
@@ -95,6 +97,7 @@ __all__ = [
     "read_sources",
     "read_ucdp_ged",
     "summarise",
+    "sync",
     "validate",
     "verify_release",
     "write_acled",

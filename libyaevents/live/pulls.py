@@ -33,12 +33,17 @@ from libyaevents.live.credentials import cache_dir
 from libyaevents.readers.account import Loaded
 from libyaevents.readers.csvtext import CsvText
 
-__all__ = ["ApiRows", "PageStore", "Progress", "Pulled", "finish_pull", "text_value"]
+__all__ = ["ApiRows", "PageStore", "Progress", "Pulled", "finish_pull", "text_value", "utc_now"]
 
 #: A progress callback: ``(pages_done, rows_done)``.
 Progress = Callable[[int, int], None]
 
 TEXT: Final = pa.large_string()
+
+
+def utc_now() -> dt.datetime:
+    """The time a pull finished (UTC): its access time (one place, so tests can set the clock)."""
+    return dt.datetime.now(dt.UTC)
 
 
 def text_value(value: Any) -> str | None:
@@ -215,6 +220,6 @@ def finish_pull(
             f"{dropped:,} rows came again on a later page (the data changed while paging); "
             "the newest of each was kept"
         )
-    accessed = dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat()
+    accessed = utc_now().replace(microsecond=0).isoformat()
     return Pulled(**fields, endpoint=endpoint, query=dict(query), accessed=accessed,
                   pages=pages, rows_deduplicated=dropped)  # fmt: skip

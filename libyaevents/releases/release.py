@@ -22,6 +22,7 @@ True
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import json
 import logging
@@ -56,6 +57,7 @@ from libyaevents.releases.stores import (
     MANIFEST_NAME,
     LocalStore,
     Store,
+    accessed_of,
     cached_sha256,
     file_sha256,
     open_store,
@@ -70,11 +72,14 @@ __all__ = [
     "DaskRelease",
     "Release",
     "VerifyResult",
+    "accessed_times",
     "build_release",
     "diff",
     "list_releases",
     "load",
+    "publish_release",
     "verify_release",
+    "version_as_of",
 ]
 
 #: The licence of the data this project codes.
@@ -91,6 +96,8 @@ _CHANGES: Final = "changes"
 
 #: What ``store=`` accepts: a folder, an http(s) URL, a store object, or None (bundled).
 StoreArg = str | os.PathLike[str] | Store | None
+#: What ``as_of=`` accepts: a day or an instant.
+AsOf = str | dt.date | pd.Timestamp
 _log = logging.getLogger("libyaevents")
 
 
@@ -225,19 +232,18 @@ def _resource(folder: Path, name: str, arrow: pa.Table) -> dict[str, Any]:
     }
 
 
-def _write_changes(folder: Path, changes: pd.DataFrame) -> dict[str, Any]:
-    path = folder / f"{_CHANGES}.parquet"
-    schema = pa.schema([(c, pa.string()) for c in CHANGE_COLUMNS])
-    arrow = pa.Table.from_pandas(changes, schema=schema, preserve_index=False)
+def _write_plain(folder: Path, name: str, arrow: pa.Table) -> dict[str, Any]:
+    """A resource that is not one of the tables (the change table, a fingerprint file)."""
+    path = folder / f"{name}.parquet"
     pq.write_table(arrow.replace_schema_metadata(None), path, compression="zstd")
     return {
-        "name": _CHANGES,
+        "name": name,
         "path": path.name,
         "format": "parquet",
         "mediatype": "application/vnd.apache.parquet",
         "bytes": path.stat().st_size,
         "hash": f"sha256:{file_sha256(path)}",
-        "rows": len(changes),
+        "rows": arrow.num_rows,
     }
 
 
@@ -320,6 +326,13 @@ def build_release(
     ReleaseExistsError
         When the version exists, or appears while building.
     """
+    target_store = _claimable(store, version)
+    tables = _valid_tables(data, today)
+    return publish_release(tables, version, store=target_store, parent=parent, sources=sources)
+
+
+def _claimable(store: str | os.PathLike[str] | LocalStore, version: str) -> LocalStore:
+    """The store, once ``version`` is known to be free in it (stale builds cleared)."""
     target_store = store if isinstance(store, LocalStore) else LocalStore(store)
     version_key(version)
     folder = target_store.root / version
@@ -333,15 +346,64 @@ def build_release(
         msg = f"Release {version} already exists in {target_store.root}; releases are immutable."
         raise ReleaseExistsError(msg)
     _clean_stale_builds(target_store.root)
-    tables = _valid_tables(data, today)
+    return target_store
+
+
+def publish_release(
+    tables: Mapping[str, pd.DataFrame],
+    version: str,
+    *,
+    store: str | os.PathLike[str] | LocalStore,
+    parent: str | bool | None = True,
+    changes: pd.DataFrame | None = None,
+    sources: Sequence[Mapping[str, str]] = (),
+    annotations: Mapping[str, Any] | None = None,
+    extra: Mapping[str, pa.Table] | None = None,
+) -> Path:
+    """Write tables already validated as a new release (the second half of :func:`build_release`).
+
+    For callers that validated what they changed themselves (a snapshot sync
+    validates the rows it fetched, not the rows its parent release already
+    held) and may know the change table.
+
+    Parameters
+    ----------
+    tables : mapping of str to DataFrame
+        ``events``, ``actors``, ``measures`` in the canonical dtypes, valid.
+    version, store, parent, sources
+        As for :func:`build_release`.
+    changes : DataFrame, optional
+        The change table against the parent (computed when omitted).
+    annotations : mapping, optional
+        Extra top-level manifest keys (names starting with ``x-``); a value
+        may be a callable, given the manifest's resources (hashes known) and
+        returning the value.
+    extra : mapping of str to pyarrow.Table, optional
+        Further Parquet resources to write and list (checked like the tables).
+
+    Returns
+    -------
+    pathlib.Path
+        The release folder.
+    """
+    target_store = _claimable(store, version)
+    bad = [k for k in (annotations or {}) if not str(k).startswith("x-")]
+    clash = [k for k in (extra or {}) if k in TABLES or k == _CHANGES]
+    if bad or clash:
+        msg = f"annotations must be x- keys and extra resources new names; found {bad + clash}."
+        raise InputError(msg)
     parent_version = _parent_of(target_store, version, parent)
-    old = load(parent_version, store=target_store).tables() if parent_version else {}
-    changes = diff_tables(old, tables)
+    if changes is None:
+        old = load(parent_version, store=target_store).tables() if parent_version else {}
+        changes = diff_tables(old, tables)
     target_store.root.mkdir(parents=True, exist_ok=True)
     tmp = target_store.root / f".build-{version}-{os.getpid()}-{uuid.uuid4().hex}"
     tmp.mkdir()
     try:
-        _write_release(tmp, version, parent_version, tables, changes=changes, sources=sources)
+        _write_release(
+            tmp, version, parent_version, dict(tables), changes=changes, sources=sources,
+            annotations=annotations or {}, extra=extra or {},
+        )  # fmt: skip
         _publish(tmp, target_store.root / version)
     finally:
         if tmp.exists():
@@ -378,16 +440,22 @@ def _write_release(
     *,
     changes: pd.DataFrame,
     sources: Sequence[Mapping[str, str]],
+    annotations: Mapping[str, Any],
+    extra: Mapping[str, pa.Table],
 ) -> None:
     resources = []
     for name, frame in tables.items():
         arrow = parquet.release_arrow(frame, name)
         parquet.write_table(arrow, name, str(folder / f"{name}.parquet"))
         resources.append(_resource(folder, name, arrow))
-    resources.append(_write_changes(folder, changes))
+    schema = pa.schema([(c, pa.string()) for c in CHANGE_COLUMNS])
+    arrow = pa.Table.from_pandas(changes, schema=schema, preserve_index=False)
+    resources.append(_write_plain(folder, _CHANGES, arrow))
+    resources += [_write_plain(folder, name, table) for name, table in extra.items()]
     manifest = _manifest(
         version, parent, _created(tables), resources, changes=changes, sources=sources
     )
+    manifest.update({k: v(resources) if callable(v) else v for k, v in annotations.items()})
     text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     (folder / MANIFEST_NAME).write_text(text, encoding="utf-8")
     for path in folder.iterdir():
@@ -536,6 +604,7 @@ def load(
     columns: Sequence[str] | None = None,
     filters: Filters = None,
     engine: Literal["pandas"] = "pandas",
+    as_of: AsOf | None = None,
 ) -> Release: ...
 
 
@@ -547,6 +616,7 @@ def load(
     columns: Sequence[str] | None = None,
     filters: Filters = None,
     engine: Literal["dask"],
+    as_of: AsOf | None = None,
 ) -> DaskRelease: ...
 
 
@@ -557,6 +627,7 @@ def load(
     columns: Sequence[str] | None = None,
     filters: Filters = None,
     engine: Literal["pandas", "dask"] = "pandas",
+    as_of: AsOf | None = None,
 ) -> Release | DaskRelease:
     """Load a release: checksums verified first, then typed tables.
 
@@ -577,6 +648,10 @@ def load(
         ``"dask"`` returns the events as a lazy Dask DataFrame (partitions of
         4 row groups) for data larger than memory; validate it with
         :func:`libyaevents.validation.partitioned.validate_dask`.
+    as_of : date, datetime or str, optional
+        Instead of ``version``: the data as it stood then, i.e. the newest
+        release accessed on or before it (see :func:`version_as_of`);
+        ``.version`` says which.
 
     Returns
     -------
@@ -595,6 +670,11 @@ def load(
         msg = f"engine must be 'pandas' or 'dask'; found {engine!r}."
         raise InputError(msg)
     source = open_store(store)
+    if as_of is not None:
+        if version is not None:
+            msg = f"Pass a version or as_of, not both (found {version!r} and {as_of!r})."
+            raise InputError(msg)
+        version = version_as_of(as_of, store=source)
     if version is None:
         versions = source.versions()
         if not versions:
@@ -637,6 +717,86 @@ def _dask_events(path: Path, query: Query) -> Any:
     # An OR of filters comes back out of release order inside a partition;
     # partitions follow the sorted row groups, so sorting each one restores it.
     return events.map_partitions(lambda part: part.sort_values(keys, kind="stable"))
+
+
+def _cutoff(as_of: AsOf) -> pd.Timestamp:
+    """The last instant ``as_of`` covers (UTC): a bare date means the end of that day."""
+    if isinstance(as_of, str | dt.date) and not isinstance(as_of, bool):
+        try:
+            stamp = pd.Timestamp(as_of)
+        except (ValueError, TypeError):
+            stamp = None
+        if stamp is not None and not pd.isna(stamp):
+            stamp = stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+            bare = (isinstance(as_of, dt.date) and not isinstance(as_of, dt.datetime)) or (
+                isinstance(as_of, str) and len(as_of.strip()) == len("2025-06-01")
+            )
+            return stamp + pd.Timedelta(days=1) - pd.Timedelta(1, "ns") if bare else stamp
+    msg = (
+        f"as_of must be a date or a date and time (e.g. '2025-06-01' or "
+        f"'2025-06-01T12:00:00Z'); found {as_of!r}."
+    )
+    raise InputError(msg)
+
+
+def _instant(text: str) -> pd.Timestamp:
+    stamp = pd.Timestamp(text)
+    return stamp.tz_localize("UTC") if stamp.tzinfo is None else stamp.tz_convert("UTC")
+
+
+def accessed_times(store: StoreArg = None) -> dict[str, pd.Timestamp]:
+    """When each version's data stood as it holds it (UTC), oldest version first.
+
+    A snapshot of living data records when its source was read; a coded
+    release counts from its ``created`` date (see :func:`~libyaevents.releases.stores.accessed_of`).
+    """
+    source = open_store(store)
+    listed = getattr(source, "accessed", None)
+    found: dict[str, str] = (
+        listed()
+        if callable(listed)
+        else {v: accessed_of(_read_manifest(source.folder(v))) for v in source.versions()}
+    )
+    times = {}
+    for v, text in found.items():
+        try:
+            times[v] = _instant(text)
+        except (ValueError, TypeError):
+            msg = f"Release {v}: its manifest says it was accessed {text!r}, not a date."
+            raise IntegrityError(msg) from None
+    return times
+
+
+def version_as_of(as_of: AsOf, *, store: StoreArg = None) -> str:
+    """The version holding the data as it stood at ``as_of``: the newest accessed by then.
+
+    Parameters
+    ----------
+    as_of : date, datetime or str
+        A day (its end counts: a snapshot taken that afternoon is included) or
+        an instant (naive means UTC).
+    store : path, URL or Store, optional
+        The store (bundled by default).
+
+    Raises
+    ------
+    ReleaseNotFoundError
+        When no release had been accessed by then.
+
+    Examples
+    --------
+    >>> version_as_of("2100-01-01")
+    '0.1.0'
+    """
+    cutoff = _cutoff(as_of)
+    times = accessed_times(store)
+    before = [v for v, at in times.items() if at <= cutoff]
+    if not before:
+        first = min(times.items(), key=lambda kv: kv[1], default=None)
+        held = f"; the first, {first[0]}, was accessed {first[1].isoformat()}" if first else ""
+        msg = f"No release in {open_store(store)!r} was accessed on or before {as_of}{held}."
+        raise ReleaseNotFoundError(msg)
+    return max(before, key=lambda v: (times[v], version_key(v)))
 
 
 def list_releases(store: StoreArg = None) -> list[str]:

@@ -25,6 +25,7 @@ import logging
 import os
 import re
 import tempfile
+from collections.abc import Mapping
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Final, Protocol
@@ -38,6 +39,7 @@ __all__ = [
     "LocalStore",
     "RemoteStore",
     "Store",
+    "accessed_of",
     "bundled_store",
     "cached_sha256",
     "file_sha256",
@@ -163,11 +165,18 @@ class LocalStore:
             raise _missing(version, self.root, self.versions())
         return path
 
+    def accessed(self) -> dict[str, str]:
+        """When each version's data stood as it is (see :func:`accessed_of`), by version."""
+        return {v: accessed_of(_manifest_at(self.root / v)) for v in self.versions()}
+
     def write_index(self) -> Path:
         """Rewrite ``releases.json`` from the folders present (atomically)."""
         index = {
             "versions": {
-                v: {MANIFEST_NAME: file_sha256(self.root / v / MANIFEST_NAME)}
+                v: {
+                    MANIFEST_NAME: file_sha256(self.root / v / MANIFEST_NAME),
+                    "accessed": accessed_of(_manifest_at(self.root / v)),
+                }
                 for v in self.versions()
             }
         }
@@ -181,6 +190,33 @@ class LocalStore:
         target = self.root / INDEX_NAME
         os.replace(tmp, target)
         return target
+
+
+def _manifest_at(folder: Path) -> dict[str, Any]:
+    try:
+        found = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def accessed_of(manifest: Mapping[str, Any]) -> str:
+    """When a release's data stood as it holds it: a snapshot's access time, else ``created``.
+
+    Snapshots of living data (``x-snapshot``) record when the source was read
+    (UTC, ISO 8601); a coded release is dated by the latest date its rows carry.
+
+    Examples
+    --------
+    >>> accessed_of({"created": "2024-05-01", "x-snapshot": {"accessed": "2026-12-03T10:00:00Z"}})
+    '2026-12-03T10:00:00Z'
+    >>> accessed_of({"created": "2024-05-01"})
+    '2024-05-01'
+    """
+    snapshot = manifest.get("x-snapshot")
+    if isinstance(snapshot, Mapping) and isinstance(snapshot.get("accessed"), str):
+        return str(snapshot["accessed"])
+    return str(manifest.get("created", ""))
 
 
 def bundled_store() -> LocalStore:
@@ -238,6 +274,14 @@ class RemoteStore:
     def versions(self) -> list[str]:
         """Versions listed by the server's index, oldest first."""
         return sorted(self._index().get("versions", {}), key=version_key)
+
+    def accessed(self) -> dict[str, str]:
+        """When each version's data stood (from the index; a manifest fetched if it lacks it)."""
+        listed = self._index().get("versions", {})
+        return {
+            v: str(listed[v].get("accessed") or accessed_of(_manifest_at(self.folder(v))))
+            for v in sorted(listed, key=version_key)
+        }
 
     def _fetch(self, version: str, name: str, sha256: str) -> Path:
         pooch = _pooch()

@@ -1,0 +1,548 @@
+"""Sync: pin every pull of living data (ACLED, UCDP, a re-downloaded export) as a release.
+
+The first sync of a store pulls the whole query and builds a release from it;
+each later one pulls only what changed (ACLED: rows whose ``timestamp`` is at or
+after the newest one held, and the ids deleted since), merges it into the
+previous release and publishes the result as a new release whose parent is the
+previous one, with the change table (added, modified, deleted ids; which cells
+changed from what to what). Versions are calendar versions from the access
+date (:mod:`libyaevents.snapshots.versions`), so ``list_releases`` reads as a
+history and ``load(as_of=...)`` returns the data as it stood on a day.
+
+Each snapshot's manifest records, under ``x-snapshot``, the source, endpoint,
+query (never a credential), access time, rows fetched, deduplicated, reported
+and deleted, and the content hash; ``fingerprints.parquet`` holds one hash per
+event id (no values), so the manifest and that file can be published in place
+of the data (see :mod:`libyaevents.snapshots.reproduce`).
+
+A sync that fails midway leaves the store as it was: the pull's pages are kept
+in the user cache (the next run resumes them) and the release is written to a
+temporary folder and renamed into place only when complete.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Final
+
+import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from libyaevents.arguments import choice
+from libyaevents.errors import InputError
+from libyaevents.live.acled import AcledClient, acled_query, fetch_acled, fetch_acled_deleted
+from libyaevents.live.pulls import Progress, Pulled
+from libyaevents.live.ucdp import fetch_ucdp_ged
+from libyaevents.problems import problem_table
+from libyaevents.readers.account import Loaded
+from libyaevents.readers.detect import read_events_export
+from libyaevents.readers.registry import actors_from_events
+from libyaevents.releases.changes import diff_tables, summarise_changes
+from libyaevents.releases.release import load, publish_release
+from libyaevents.releases.stores import MANIFEST_NAME, LocalStore
+from libyaevents.schema.tables import EVENTS
+from libyaevents.snapshots.fingerprints import (
+    FINGERPRINT_ALGORITHM,
+    fingerprint,
+    fingerprint_arrow,
+)
+from libyaevents.snapshots.versions import calendar_version
+from libyaevents.validation.validator import validate
+
+__all__ = ["SOURCES", "Synced", "fingerprint_columns", "snapshot_of", "sync"]
+
+#: What ``sync`` pulls from.
+SOURCES: Final = ("acled", "ucdp", "file")
+#: The fingerprint resource of a snapshot.
+FINGERPRINTS: Final = "fingerprints"
+_KEY: Final = EVENTS.primary_key
+_log = logging.getLogger("libyaevents")
+
+
+def fingerprint_columns() -> list[str]:
+    """The event columns a snapshot's fingerprints cover (every canonical one but the id)."""
+    return sorted(f.name for f in EVENTS.fields if f.name != _KEY)
+
+
+@dataclass(frozen=True)
+class Synced:
+    """What one sync did.
+
+    Attributes
+    ----------
+    store : pathlib.Path
+        The store synced.
+    version : str
+        The release holding the data now: the new one, or the parent when
+        nothing changed (``created`` is then False).
+    parent : str or None
+        The release before this sync.
+    mode : str
+        ``full`` (first or ``full=True``), ``incremental``, or ``checked``
+        (``check=True``: incremental and full both pulled; the full pull is
+        the one kept).
+    created : bool
+        Whether a release was written. A sync that finds no change writes
+        none: a release identical to its parent would only repeat it, and
+        ``load(as_of=...)`` of a later day rightly returns the parent.
+    changes : DataFrame
+        The change table against the parent (empty when nothing changed).
+    snapshot : dict
+        What the manifest records under ``x-snapshot``.
+    differences : DataFrame or None
+        With ``check=True``: what the incremental result holds that the full
+        pull does not, cell by cell (``old`` is the incremental value, ``new``
+        the full pull's); empty when they agree.
+    pulled : Loaded
+        The (last) pull: its problems and notes, as a reader gives them.
+    """
+
+    store: Path
+    version: str
+    parent: str | None
+    mode: str
+    created: bool
+    changes: pd.DataFrame
+    snapshot: dict[str, Any]
+    differences: pd.DataFrame | None = None
+    pulled: Loaded | None = field(default=None, repr=False)
+
+    def summary(self) -> str:
+        """A few lines: what was pulled, what changed, which release holds it."""
+        counts = summarise_changes(self.changes).get("events", {})
+        said = ", ".join(f"{n:,} {k}" for k, n in counts.items()) or "no change"
+        snap = self.snapshot
+        lines = [
+            f"{snap['source']} {self.mode} sync, accessed {snap['accessed']}: "
+            f"{snap['rows_fetched']:,} rows fetched, {snap.get('rows_deleted', 0):,} deleted",
+            f"events: {said}",
+        ]
+        if self.created:
+            lines.append(f"release {self.version} (parent {self.parent}) in {self.store}")
+        else:
+            lines.append(
+                f"no change since {self.version}: no new release (as-of loads of later days "
+                f"return {self.version}, the data as it still stands)"
+            )
+        if self.differences is not None:
+            n = len(self.differences)
+            lines.append(
+                "check: the incremental sync and a full pull agree"
+                if n == 0
+                else f"check: {n:,} differences between the incremental sync and a full pull "
+                "(the full pull is kept)"
+            )
+        return "\n".join(lines)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as plain data (for ``--format json``)."""
+        return {
+            "store": str(self.store),
+            "version": self.version,
+            "parent": self.parent,
+            "mode": self.mode,
+            "created": self.created,
+            "changes": summarise_changes(self.changes),
+            "snapshot": self.snapshot,
+            "differences": None if self.differences is None else len(self.differences),
+        }
+
+
+# -- sources ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """How to pull one source: the whole query, and (ACLED) what changed since a time."""
+
+    source: str
+    endpoint: str | None  # None: known once pulled
+    query: dict[str, Any] | None
+    full: Callable[[], Loaded]
+    since: Callable[[int], Loaded] | None = None
+    deleted: Callable[[int], pd.DataFrame] | None = None
+
+
+def _acled_plan(query: dict[str, Any], options: dict[str, Any]) -> _Plan:
+    client = options.pop("client", None) or AcledClient(base_url=options.pop("base_url", None))
+    options.pop("base_url", None)
+    country, start, end = (query.pop(k, None) for k in ("country", "start", "end"))
+    maritime = bool(query.pop("maritime", False))
+    if "timestamp" in query:
+        msg = "sync sets the timestamp filter itself (incremental pulls); remove timestamp=."
+        raise InputError(msg)
+    sent: dict[str, Any] = acled_query(country, start, end, **query)
+    if maritime:
+        sent["maritime_pairs"] = "true"
+    pull = {"client": client, **options}
+
+    def since(stamp: int) -> Loaded:
+        return fetch_acled(**pull, **sent, timestamp=(">=", stamp))
+
+    def deleted(stamp: int) -> pd.DataFrame:
+        keep = {k: v for k, v in pull.items() if k in ("client", "limit")}
+        return fetch_acled_deleted(stamp, **keep)
+
+    return _Plan(
+        "acled", client.endpoint("acled/read"), sent, lambda: fetch_acled(**pull, **sent),
+        since, deleted,
+    )  # fmt: skip
+
+
+def _ucdp_plan(query: dict[str, Any], options: dict[str, Any]) -> _Plan:
+    if "version" not in query:
+        msg = "sync('ucdp'): pass version= (a GED version such as '25.1')."
+        raise InputError(msg)
+    limit = options.pop("limit", None)
+    if limit is not None:
+        options["pagesize"] = limit
+    options.pop("client", None)
+    return _Plan("ucdp", None, None, lambda: fetch_ucdp_ged(**query, **options))
+
+
+def _file_plan(query: dict[str, Any], options: dict[str, Any]) -> _Plan:
+    path = query.pop("path", None)
+    if path is None or query:
+        msg = f"sync('file') takes path= (an ACLED or UCDP export) only; found {sorted(query)}."
+        raise InputError(msg)
+    source = Path(path)
+    if not source.is_file():
+        msg = f"{source}: no such file. Pass the export downloaded again."
+        raise InputError(msg)
+    progress = options.get("progress")
+    del progress  # a file is read in one go; the reader's own progress is per block
+    return _Plan("file", "file", {"file": source.name}, lambda: _read_file(source))
+
+
+def _read_file(path: Path) -> Loaded:
+    loaded = read_events_export(path)
+    modified = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).replace(microsecond=0)
+    return Pulled(
+        **{f: getattr(loaded, f) for f in loaded.__dataclass_fields__},
+        endpoint="file", query={"file": path.name}, accessed=modified.isoformat(), pages=1,
+    )  # fmt: skip
+
+
+_PLANS: Final = {"acled": _acled_plan, "ucdp": _ucdp_plan, "file": _file_plan}
+
+
+# -- the previous snapshot ----------------------------------------------------------
+
+
+def snapshot_of(manifest: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The ``x-snapshot`` record of a release manifest (None for a release not synced)."""
+    record = manifest.get("x-snapshot")
+    return dict(record) if isinstance(record, Mapping) else None
+
+
+def _previous(store: LocalStore) -> tuple[str | None, dict[str, Any] | None]:
+    versions = store.versions()
+    if not versions:
+        return None, None
+    latest = versions[-1]
+    manifest = load_manifest(store.root / latest)
+    record = snapshot_of(manifest)
+    if record is None:
+        msg = (
+            f"{store.root} holds release {latest}, which is not a snapshot (no x-snapshot in "
+            "its manifest): sync into a store of its own."
+        )
+        raise InputError(msg)
+    return latest, record
+
+
+def load_manifest(folder: Path) -> dict[str, Any]:
+    """A release folder's manifest as a dict."""
+    found: dict[str, Any] = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
+    return found
+
+
+def _same_query(record: Mapping[str, Any], source: str, endpoint: Any, query: Any) -> None:
+    held: tuple[Any, ...] = (record.get("source"), record.get("endpoint"), record.get("query"))
+    now: tuple[Any, ...] = (source, endpoint, query)
+    if source == "file":
+        held, now = held[:1], now[:1]
+    if held != now:
+        msg = (
+            f"The store holds snapshots of {held[0]} {held[1:] if len(held) > 1 else ''}; this "
+            f"sync asks {source} {now[1:] if len(now) > 1 else ''}. A store follows one query: "
+            "sync into another store."
+        )
+        raise InputError(msg)
+
+
+# -- merging ---------------------------------------------------------------------
+
+
+def _newest_timestamp(events: pd.DataFrame) -> int | None:
+    if "timestamp" not in events or not events["timestamp"].notna().any():
+        return None
+    return int(events["timestamp"].max())
+
+
+def _deleted_held(
+    deleted: pd.DataFrame, held: pd.Index, increment: pd.DataFrame
+) -> tuple[pd.Index, int]:
+    """Ids of the deleted feed that this store holds; a row edited after its deletion stays."""
+    feed = deleted.drop_duplicates(_KEY, keep="last").set_index(_KEY)["deleted_timestamp"]
+    mine = feed[feed.index.isin(held)]
+    if len(increment) and "timestamp" in increment:
+        again = increment.set_index(_KEY)["timestamp"]
+        back = again.reindex(mine.index)
+        mine = mine[~(back.notna() & (back > mine))]
+    return pd.Index(mine.index.astype("str")), len(feed) - len(feed[feed.index.isin(held)])
+
+
+def _merge(
+    old: dict[str, pd.DataFrame], increment: pd.DataFrame, gone: pd.Index
+) -> tuple[dict[str, pd.DataFrame], pd.Index]:
+    """The old events with the increment's rows replacing theirs and the deleted ids dropped."""
+    events = old["events"]
+    touched = pd.Index(increment[_KEY].astype("str")).union(gone)
+    kept = events[~events[_KEY].isin(touched)]
+    merged = pd.concat([kept, increment], ignore_index=True) if len(increment) else kept
+    merged = merged.reset_index(drop=True)
+    tables = {"events": merged, "actors": actors_from_events(merged), "measures": old["measures"]}
+    return tables, touched
+
+
+def _changes_of(
+    old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame], touched: pd.Index
+) -> pd.DataFrame:
+    """The change table, comparing only the ids an incremental sync touched (the rest are equal)."""
+    mine = {
+        "events": old["events"][old["events"][_KEY].isin(touched)],
+        "actors": old["actors"],
+    }
+    theirs = {
+        "events": new["events"][new["events"][_KEY].isin(touched)],
+        "actors": new["actors"],
+    }
+    return diff_tables(mine, theirs)
+
+
+def _fingerprints(
+    previous: pd.DataFrame | None, events: pd.DataFrame, touched: pd.Index | None
+) -> pd.DataFrame:
+    """Fingerprints of ``events``: the parent's kept for untouched ids, the touched ones hashed."""
+    columns = fingerprint_columns()
+    if previous is None or touched is None:
+        return fingerprint(events, columns)
+    kept = previous[~previous[_KEY].isin(touched)]
+    fresh = fingerprint(events[events[_KEY].isin(touched)], columns)
+    return pd.concat([kept, fresh], ignore_index=True)
+
+
+# -- sync ------------------------------------------------------------------------
+
+
+def _day(accessed: str) -> str:
+    return str(pd.Timestamp(accessed).date())
+
+
+def _record(
+    plan: _Plan, pulled: Loaded, mode: str, since: int | None, counts: Mapping[str, int]
+) -> dict[str, Any]:
+    endpoint = getattr(pulled, "endpoint", "") or plan.endpoint
+    query = getattr(pulled, "query", None) or plan.query
+    if plan.source == "acled":
+        query = plan.query  # the query synced, without the timestamp of an increment
+    return {
+        "source": plan.source,
+        "endpoint": endpoint,
+        "query": query,
+        "accessed": getattr(pulled, "accessed", ""),
+        "mode": mode,
+        "since_timestamp": since,
+        "rows_fetched": pulled.rows_read,
+        "rows_deduplicated": getattr(pulled, "rows_deduplicated", 0),
+        "rows_reported": pulled.rows_reported,
+        **counts,
+        "fingerprints": f"{FINGERPRINTS}.parquet",
+        "fingerprint_algorithm": FINGERPRINT_ALGORITHM,
+        "fingerprint_columns": fingerprint_columns(),
+    }
+
+
+def _valid(pulled: Loaded, today: str) -> dict[str, pd.DataFrame]:
+    report = validate(pulled, today=today)
+    report.raise_if_invalid()
+    return dict(report.tables)
+
+
+def _problems_arrow(pulled: Loaded) -> pa.Table:
+    table = problem_table(pulled.problems).astype("str").where(pulled.problems.notna(), None)
+    return pa.Table.from_pandas(table, preserve_index=False)
+
+
+@dataclass(frozen=True)
+class _Step:
+    """What a pull made of the store's data: the new tables and how they differ."""
+
+    tables: dict[str, pd.DataFrame]
+    changes: pd.DataFrame
+    pulled: Loaded
+    mode: str
+    counts: dict[str, int]
+    touched: pd.Index | None = None  # the ids an incremental sync replaced or dropped
+    differences: pd.DataFrame | None = None
+
+
+def _full(plan: _Plan, old: Any, record: Mapping[str, Any] | None) -> _Step:
+    pulled = plan.full()
+    if record is not None:
+        _same_query(record, plan.source, getattr(pulled, "endpoint", None),
+                    getattr(pulled, "query", None))  # fmt: skip
+    tables = _valid(pulled, _day(getattr(pulled, "accessed", "")))
+    changes = diff_tables(old.tables() if old is not None else {}, tables)
+    deleted = int((changes["change"] == "deleted").sum()) if old is not None else 0
+    return _Step(tables, changes, pulled, "full", {"rows_deleted": deleted})
+
+
+def _incremental(plan: _Plan, old: Any, newest: int, *, check: bool) -> _Step:
+    if plan.since is None or plan.deleted is None:
+        msg = f"{plan.source} has no incremental pulls."
+        raise InputError(msg)
+    pulled = plan.since(newest)
+    deleted = plan.deleted(newest)
+    increment = _valid(pulled, _day(getattr(pulled, "accessed", "")))["events"]
+    gone, outside = (
+        _deleted_held(deleted, pd.Index(old.events[_KEY]), increment)
+        if len(deleted)
+        else (pd.Index([], dtype="str"), 0)
+    )
+    tables, touched = _merge(old.tables(), increment, gone)
+    counts = {"deleted_fetched": len(deleted), "rows_deleted": len(gone),
+              "deleted_outside_query": outside}  # fmt: skip
+    if not check:
+        changes = _changes_of(old.tables(), tables, touched)
+        return _Step(tables, changes, pulled, "incremental", counts, touched)
+    whole = plan.full()
+    truth = _valid(whole, _day(getattr(whole, "accessed", "")))
+    differences = diff_tables({"events": tables["events"]}, {"events": truth["events"]})
+    changes = diff_tables(old.tables(), truth)
+    return _Step(truth, changes, whole, "checked", counts, differences=differences)
+
+
+def sync(
+    store: str | os.PathLike[str],
+    source: str = "acled",
+    *,
+    full: bool = False,
+    check: bool = False,
+    progress: Progress | None = None,
+    **query: Any,
+) -> Synced:
+    """Pull a source and pin what it holds now as a release in ``store``.
+
+    Parameters
+    ----------
+    store : path
+        The folder of snapshots (one query per store).
+    source : {"acled", "ucdp", "file"}
+        ``acled``: ACLED's API (credentials from the environment or config,
+        or ``client=``); ``ucdp``: UCDP GED of ``version=``; ``file``: an export
+        downloaded again (``path=``; its modification time is the access time).
+    full : bool
+        Pull the whole query even when the store already holds a snapshot
+        (ACLED syncs are incremental otherwise; UCDP and files are always full).
+    check : bool
+        Do the incremental sync and a full pull and report any difference in
+        ``Synced.differences`` (the full pull is the one kept).
+    progress : callable, optional
+        ``progress(pages, rows)`` after each page.
+    **query
+        The query: for ACLED ``country``, ``start``, ``end``, ``maritime`` and
+        any ACLED field (as :func:`libyaevents.fetch_acled`); for UCDP
+        ``version``, ``country``, ``start``, ``end``, ``type_of_violence``;
+        and the client options ``client``, ``base_url``, ``token`` (UCDP),
+        ``limit`` (rows per page), ``work_dir``.
+
+    Returns
+    -------
+    Synced
+        The version holding the data, the change table and what the manifest
+        recorded.
+
+    Raises
+    ------
+    InputError
+        A store that holds another query or releases that are not snapshots.
+    ValidationError
+        When fetched rows break a rule (the store is left as it was).
+    ApiError, AuthenticationError, AccessDeniedError
+        From the API clients; the pages fetched so far are kept and the next
+        run resumes them.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> export = tempfile.mkdtemp() + "/acled.csv"
+    >>> from libyaevents.synthetic import synthetic_dataset
+    >>> from libyaevents import write_acled
+    >>> _ = write_acled(synthetic_dataset(50, seed=3), export)
+    >>> done = sync(tempfile.mkdtemp(), "file", path=export)
+    >>> done.mode, done.created, done.changes["table"].value_counts()["events"]
+    ('full', True, np.int64(50))
+    """
+    choice(source, "source", SOURCES)
+    target = LocalStore(store)
+    options: dict[str, Any] = {k: query.pop(k) for k in ("client", "base_url", "token", "limit", "work_dir")
+               if k in query}  # fmt: skip
+    if source != "file":
+        options["progress"] = progress
+    plan = _PLANS[source](dict(query), options)
+    parent, record = _previous(target)
+    if record is not None and plan.endpoint is not None:
+        _same_query(record, plan.source, plan.endpoint, plan.query)
+    old = load(parent, store=target) if parent is not None else None
+    newest = _newest_timestamp(old.events) if old is not None else None
+    if old is not None and newest is not None and plan.since is not None and not full:
+        step = _incremental(plan, old, newest, check=check)
+    else:
+        step = _full(plan, old, record)
+    tables, changes, touched, pulled, mode = (
+        step.tables,
+        step.changes,
+        step.touched,
+        step.pulled,
+        step.mode,
+    )
+    snapshot = _record(plan, pulled, mode, newest if mode != "full" else None, step.counts)
+    if parent is not None and changes.empty:
+        return Synced(target.root, parent, parent, mode, False, changes, snapshot,
+                      step.differences, pulled)  # fmt: skip
+    previous_prints = (
+        pq.read_table(old.path / f"{FINGERPRINTS}.parquet").to_pandas()
+        if old is not None and (old.path / f"{FINGERPRINTS}.parquet").is_file()
+        else None
+    )
+    prints = _fingerprints(previous_prints, tables["events"], touched)
+    version = calendar_version(snapshot["accessed"], target.versions())
+    sources = [{"title": f"{plan.source} ({snapshot['endpoint']})", "path": snapshot["endpoint"],
+                "x-accessed": snapshot["accessed"]}]  # fmt: skip
+    extra = {FINGERPRINTS: fingerprint_arrow(prints)}
+    if len(pulled.problems):
+        extra["problems"] = _problems_arrow(pulled)
+
+    def with_hash(resources: list[dict[str, Any]]) -> dict[str, Any]:
+        snapshot["content_hash"] = next(
+            r["x-content-hash"] for r in resources if r["name"] == "events"
+        )
+        return snapshot
+
+    publish_release(
+        tables, version, store=target, parent=parent, changes=changes, sources=sources,
+        annotations={"x-snapshot": with_hash}, extra=extra,
+    )  # fmt: skip
+    _log.info("libyaevents: %s sync -> release %s", plan.source, version)
+    return Synced(
+        target.root, version, parent, mode, True, changes, snapshot, step.differences, pulled
+    )
