@@ -48,6 +48,8 @@ from libyaevents.releases.release import (
 from libyaevents.releases.summary import Summary, summarise
 from libyaevents.schema.models import arrow_schema, pandera_schema
 from libyaevents.schema.tables import ACTORS, EVENTS, MEASURES, TABLES
+from libyaevents.snapshots.reproduce import Reproduced, reproduce
+from libyaevents.snapshots.revisions import Revisions, history, revisions, stability
 from libyaevents.snapshots.sync import Synced, sync
 from libyaevents.validation.validator import RULE_CODES, ValidationReport, validate
 
@@ -73,6 +75,8 @@ __all__ = [
     "ReleaseError",
     "ReleaseExistsError",
     "ReleaseNotFoundError",
+    "Reproduced",
+    "Revisions",
     "Sources",
     "Summary",
     "Synced",
@@ -89,6 +93,7 @@ __all__ = [
     "fetch_acled_deleted",
     "fetch_acled_lookup",
     "fetch_ucdp_ged",
+    "history",
     "list_releases",
     "load",
     "open_dataset",
@@ -96,6 +101,9 @@ __all__ = [
     "read_acled",
     "read_sources",
     "read_ucdp_ged",
+    "reproduce",
+    "revisions",
+    "stability",
     "summarise",
     "sync",
     "validate",

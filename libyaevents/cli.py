@@ -54,6 +54,9 @@ from libyaevents.releases.release import build_release, diff, list_releases, ver
 from libyaevents.releases.summary import summarise
 from libyaevents.schema.frictionless import write_schemas
 from libyaevents.schema.tables import TABLES
+from libyaevents.snapshots.reproduce import reproduce
+from libyaevents.snapshots.revisions import history, revisions, stability
+from libyaevents.snapshots.sync import sync
 from libyaevents.synthetic import synthetic_dataset
 from libyaevents.validation.validator import ValidationReport, validate
 
@@ -364,6 +367,156 @@ def _add_fetch_command(sub: Any) -> None:
         kind.set_defaults(run=_cmd_fetch)
 
 
+def _sync_query(args: argparse.Namespace) -> dict[str, Any]:
+    """The query and client options of ``sync`` from its arguments."""
+    if args.source == "file":
+        return {"path": args.export}
+    query: dict[str, Any] = {"start": args.start, "end": args.end, "base_url": args.base_url}
+    if args.source == "acled":
+        query.update(dict(f.split("=", 1) for f in args.filter or []))
+        query.update(country=args.country or None, maritime=args.maritime or None)
+    else:
+        query.update(version=args.version)
+        query["country"] = [int(c) for c in args.country] if args.country else None
+    return {k: v for k, v in query.items() if v is not None}
+
+
+def _cmd_sync(args: argparse.Namespace) -> int:
+    progress = _pull_progress(args.progress) if args.source != "file" else None
+    done = sync(args.store, args.source, full=args.full, check=args.check, progress=progress,
+                **_sync_query(args))  # fmt: skip
+    if progress is not None:
+        print(file=sys.stderr)
+    if args.format == "json":
+        print(json.dumps(done.to_dict(), indent=2, ensure_ascii=False, default=str))
+    else:
+        print(done.summary())
+    return EXIT_INVALID if done.differences is not None and len(done.differences) else EXIT_OK
+
+
+def _table_out(frame: pd.DataFrame, fmt: str) -> None:
+    if fmt == "json":
+        print(frame.to_json(orient="records", indent=2, force_ascii=False, date_format="iso"))
+    else:
+        print(frame.to_csv(index=False), end="")
+
+
+def _cmd_history(args: argparse.Namespace) -> int:
+    found = history(args.event_id, store=args.store)
+    if found.empty:
+        print(f"libyaevents: no release in {args.store} ever held {args.event_id}", file=sys.stderr)
+        return EXIT_INVALID
+    _table_out(found, args.format)
+    return EXIT_OK
+
+
+def _cmd_revisions(args: argparse.Namespace) -> int:
+    found = revisions(args.store, period=args.period)
+    if args.output:
+        print(f"wrote {found.to_file(args.output)}")
+    if args.png:
+        print(f"wrote {found.plot(args.png)}")
+    print(found.by_sync().to_string(index=False))
+    top = found.most_changed().head(10)
+    if len(top):
+        print("columns changed most:")
+        print(top.to_string(index=False))
+    if len(found.lag):
+        lag = found.lag["lag_days"].describe(percentiles=[0.5, 0.9])
+        print(f"revision lag (days from event to its last change): median {lag['50%']:.0f}, "
+              f"90th percentile {lag['90%']:.0f}, max {lag['max']:.0f}")  # fmt: skip
+    return EXIT_OK
+
+
+def _cmd_stability(args: argparse.Namespace) -> int:
+    found = stability(args.store, period=args.period, level=args.level)
+    if args.output:
+        target = Path(args.output)
+        with atomic_target(target) as tmp:
+            if target.suffix.lower() == ".parquet":
+                found.to_parquet(tmp, index=False)
+            else:
+                found.to_csv(tmp, index=False)
+        print(f"wrote {target}")
+    else:
+        _table_out(found, "csv")
+    return EXIT_OK
+
+
+def _cmd_reproduce(args: argparse.Namespace) -> int:
+    options = {k: v for k, v in {"base_url": args.base_url, "path": args.export}.items() if v}
+    result = reproduce(args.manifest, store=args.store, **options)
+    print(result.summary(limit=args.limit))
+    if args.output:
+        target = Path(args.output)
+        with atomic_target(target) as tmp:
+            (result.cells if result.cells is not None else result.changes).to_csv(tmp, index=False)
+        print(f"wrote {target}")
+    return EXIT_OK if result.matches else EXIT_INVALID
+
+
+def _add_snapshot_commands(sub: Any) -> None:
+    sync_cmd = sub.add_parser(
+        "sync", help="pin what ACLED, UCDP or an export holds now as a release (snapshots)"
+    )
+    kinds = sync_cmd.add_subparsers(dest="source", required=True)
+    acled = kinds.add_parser("acled", help="ACLED's API; incremental after the first sync")
+    acled.add_argument("--country", action="append", help="ACLED country name (repeatable)")
+    acled.add_argument("--filter", action="append", metavar="FIELD=VALUE",
+                       help="another ACLED field (repeatable)")  # fmt: skip
+    acled.add_argument("--maritime", action="store_true", help="events at sea as their sea")
+    ucdp = kinds.add_parser("ucdp", help="UCDP GED of one version (always a full pull)")
+    ucdp.add_argument("version", help="GED version, e.g. 25.1 or 26.0.3")
+    ucdp.add_argument("--country", action="append", help="Gleditsch-Ward code (Libya 620)")
+    export = kinds.add_parser("file", help="an ACLED or UCDP export downloaded again")
+    export.add_argument("export", help="the export file (its modification time is the access)")
+    for kind in (acled, ucdp, export):
+        kind.add_argument("--store", required=True, help="folder of snapshots (one query each)")
+        kind.add_argument("--full", action="store_true", help="re-pull everything")
+        kind.add_argument(
+            "--check", action="store_true", help="also pull all and report differences (exit 1)"
+        )
+        kind.add_argument("--format", choices=("text", "json"), default="text")
+        if kind is not export:
+            kind.add_argument("--start", type=_day, help="first event day, YYYY-MM-DD")
+            kind.add_argument("--end", type=_day, help="last event day, YYYY-MM-DD")
+            kind.add_argument("--base-url", help="API site root (default: the real service)")
+            kind.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
+                              help="pages and rows on stderr (default: on a terminal)")  # fmt: skip
+        kind.set_defaults(run=_cmd_sync)
+
+    hist = sub.add_parser("history", help="every version of one event across a store's snapshots")
+    hist.add_argument("event_id", help="an event_id_cnty")
+    hist.add_argument("--store", required=True, help=_STORE_HELP)
+    hist.add_argument("--format", choices=("csv", "json"), default="csv")
+    hist.set_defaults(run=_cmd_history)
+
+    rev = sub.add_parser("revisions", help="what each sync added, edited and deleted")
+    rev.add_argument("--store", required=True, help=_STORE_HELP)
+    rev.add_argument("--period", choices=PERIODS, default="week", help="event period")
+    rev.add_argument("-o", "--output", help="the table as .csv or .parquet")
+    rev.add_argument("--png", help="a chart of the revisions per sync")
+    rev.set_defaults(run=_cmd_revisions)
+
+    stab = sub.add_parser("stability", help="how far a panel moved between snapshots")
+    stab.add_argument("--store", required=True, help=_STORE_HELP)
+    stab.add_argument("--period", choices=PERIODS, default="month")
+    stab.add_argument("--level", choices=LEVELS, default="admin1")
+    stab.add_argument("-o", "--output", help=".csv or .parquet (default: CSV on stdout)")
+    stab.set_defaults(run=_cmd_stability)
+
+    rep = sub.add_parser(
+        "reproduce", help="re-pull a published snapshot and compare (exit 1: differs)"
+    )
+    rep.add_argument("manifest", help="the published datapackage.json (fingerprints beside it)")
+    rep.add_argument("--store", required=True, help="your store of snapshots of this query")
+    rep.add_argument("--base-url", help="API site root (default: the real service)")
+    rep.add_argument("--export", help="for a file snapshot: your copy of the export")
+    rep.add_argument("-o", "--output", help="CSV of what changed")
+    rep.add_argument("--limit", type=int, default=20, help="ids listed")
+    rep.set_defaults(run=_cmd_reproduce)
+
+
 def _day(text: str) -> str:
     """An argparse type: a calendar day, or a usage error (exit 2)."""
     try:
@@ -424,6 +577,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_release_commands(sub)
     _add_aggregate_command(sub)
     _add_fetch_command(sub)
+    _add_snapshot_commands(sub)
     _add_compare_command(sub)
     exp = sub.add_parser("export", help="events as an ACLED CSV, GeoJSON or GeoParquet file")
     exp.add_argument("input", help=_INPUT_HELP)

@@ -26,14 +26,15 @@ from libyaevents.files import atomic_target
 from libyaevents.optional import require
 from libyaevents.vocab import gazetteer, taxonomy
 
-__all__ = ["plot_map", "plot_timeline"]
+__all__ = ["plot_map", "plot_timeline", "pyplot", "save_png"]
 
 _DPI: Final = 120
 #: Where each admin1 region's label goes (longitude, latitude), inside its area.
 ADMIN1_LABELS: Final = {"West": (12.5, 30.0), "East": (22.0, 28.5), "South": (16.0, 24.0)}
 
 
-def _pyplot() -> Any:
+def pyplot() -> Any:
+    """matplotlib.pyplot on the Agg backend (files only; needs the plot extra)."""
     require("matplotlib", extra="plot", feature="Plots").use("Agg")
     return require("matplotlib.pyplot", extra="plot", feature="Plots")
 
@@ -58,13 +59,13 @@ def plot_timeline(
         ``path``.
     """
     figure = timeline_figure(events, period=period)
-    return _save(figure, path)
+    return save_png(figure, path)
 
 
 def timeline_figure(events: pd.DataFrame | DatasetLike, *, period: str = "month") -> Any:
     """The figure :func:`plot_timeline` writes: each bar spans its period from its first day."""
     events = table_of(events, "events", what="events")
-    plt = _pyplot()
+    plt = pyplot()
     panel = aggregate(events, period=period, level="country", by=["event_type"])  # type: ignore[arg-type]
     counts = panel.pivot_table(
         index="period", columns="event_type", values="events", aggfunc="sum", observed=True
@@ -88,23 +89,24 @@ def timeline_figure(events: pd.DataFrame | DatasetLike, *, period: str = "month"
     return figure
 
 
-def _save(figure: Any, path: str | Path) -> Path:
+def save_png(figure: Any, path: str | Path) -> Path:
+    """Write a figure as PNG in one rename, then close it."""
     target = Path(path)
     with atomic_target(target) as tmp:
         figure.savefig(tmp, dpi=_DPI, format="png")
-    _pyplot().close(figure)
+    pyplot().close(figure)
     return target
 
 
 def plot_map(events: pd.DataFrame | DatasetLike, path: str | Path) -> Path:
     """Event locations over Libya's extent, sized by fatalities, admin1 regions labelled."""
-    return _save(map_figure(events), path)
+    return save_png(map_figure(events), path)
 
 
 def map_figure(events: pd.DataFrame | DatasetLike) -> Any:
     """The figure :func:`plot_map` writes; its title counts the events outside the extent."""
     events = table_of(events, "events", what="events")
-    plt = _pyplot()
+    plt = pyplot()
     box = gazetteer.LIBYA_BOX
     inside = events["longitude"].between(box.min_lon, box.max_lon) & events["latitude"].between(
         box.min_lat, box.max_lat

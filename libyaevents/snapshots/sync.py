@@ -347,9 +347,28 @@ def _day(accessed: str) -> str:
     return str(pd.Timestamp(accessed).date())
 
 
+def _plain(value: Any) -> Any:
+    """A query argument as JSON: dates as ISO text, sequences as lists."""
+    if isinstance(value, dt.date | pd.Timestamp):
+        return value.isoformat()
+    if isinstance(value, list | tuple | set | frozenset):
+        return [_plain(v) for v in value]
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    return str(value)
+
+
+def _arguments(source: str, query: Mapping[str, Any]) -> dict[str, Any]:
+    """The keyword arguments that re-run this sync (a file by its name only)."""
+    if source == "file":
+        return {"path": Path(str(query.get("path", ""))).name}
+    return {k: _plain(v) for k, v in query.items()}
+
+
 def _record(
-    plan: _Plan, pulled: Loaded, mode: str, since: int | None, counts: Mapping[str, int]
-) -> dict[str, Any]:
+    plan: _Plan, pulled: Loaded, mode: str, since: int | None, *, counts: Mapping[str, int],
+    arguments: dict[str, Any],
+) -> dict[str, Any]:  # fmt: skip
     endpoint = getattr(pulled, "endpoint", "") or plan.endpoint
     query = getattr(pulled, "query", None) or plan.query
     if plan.source == "acled":
@@ -358,6 +377,7 @@ def _record(
         "source": plan.source,
         "endpoint": endpoint,
         "query": query,
+        "arguments": arguments,
         "accessed": getattr(pulled, "accessed", ""),
         "mode": mode,
         "since_timestamp": since,
@@ -494,8 +514,8 @@ def sync(
     """
     choice(source, "source", SOURCES)
     target = LocalStore(store)
-    options: dict[str, Any] = {k: query.pop(k) for k in ("client", "base_url", "token", "limit", "work_dir")
-               if k in query}  # fmt: skip
+    named = ("client", "base_url", "token", "limit", "work_dir")
+    options: dict[str, Any] = {k: query.pop(k) for k in named if k in query}
     if source != "file":
         options["progress"] = progress
     plan = _PLANS[source](dict(query), options)
@@ -515,7 +535,10 @@ def sync(
         step.pulled,
         step.mode,
     )
-    snapshot = _record(plan, pulled, mode, newest if mode != "full" else None, step.counts)
+    since = newest if mode != "full" else None
+    snapshot = _record(
+        plan, pulled, mode, since, counts=step.counts, arguments=_arguments(source, query)
+    )
     if parent is not None and changes.empty:
         return Synced(target.root, parent, parent, mode, False, changes, snapshot,
                       step.differences, pulled)  # fmt: skip
