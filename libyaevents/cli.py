@@ -371,7 +371,8 @@ def _sync_query(args: argparse.Namespace) -> dict[str, Any]:
     """The query and client options of ``sync`` from its arguments."""
     if args.source == "file":
         return {"path": args.export}
-    query: dict[str, Any] = {"start": args.start, "end": args.end, "base_url": args.base_url}
+    query: dict[str, Any] = {"start": args.start, "end": args.end, "base_url": args.base_url,
+                             "limit": args.page_rows}  # fmt: skip
     if args.source == "acled":
         query.update(dict(f.split("=", 1) for f in args.filter or []))
         query.update(country=args.country or None, maritime=args.maritime or None)
@@ -481,6 +482,7 @@ def _add_snapshot_commands(sub: Any) -> None:
             kind.add_argument("--start", type=_day, help="first event day, YYYY-MM-DD")
             kind.add_argument("--end", type=_day, help="last event day, YYYY-MM-DD")
             kind.add_argument("--base-url", help="API site root (default: the real service)")
+            kind.add_argument("--page-rows", type=int, help="rows per page (default: the API's)")
             kind.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                               help="pages and rows on stderr (default: on a terminal)")  # fmt: skip
         kind.set_defaults(run=_cmd_sync)

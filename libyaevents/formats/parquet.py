@@ -29,6 +29,7 @@ import hashlib
 import itertools
 import json
 import os
+from collections.abc import Collection
 from concurrent.futures import ThreadPoolExecutor
 from typing import IO, Any, Final, Literal
 
@@ -42,6 +43,9 @@ import pyarrow.parquet as pq
 from libyaevents.files import atomic_target
 from libyaevents.schema.models import arrow_schema, get_table, pandas_dtypes
 from libyaevents.schema.tables import SCHEMA_VERSION
+
+#: Which columns may hold gaps: all (True), none (False), or the named ones.
+Gaps = bool | Collection[str]
 
 __all__ = [
     "METADATA_KEY",
@@ -82,16 +86,19 @@ def sort_rows(frame: pd.DataFrame, table: str) -> pd.DataFrame:
     return frame.sort_values(keys, kind="stable").reset_index(drop=True)
 
 
-def to_arrow(frame: pd.DataFrame, table: str, *, gaps: bool = False) -> pa.Table:
+def to_arrow(frame: pd.DataFrame, table: str, *, gaps: Gaps = False) -> pa.Table:
     """Convert a canonical frame to Arrow: explicit schema, one chunk, own metadata only.
 
     Optional columns absent from the frame are absent from the Arrow table too.
     ``gaps=True`` makes every column nullable, for converted inputs whose
-    required columns the source did not fill (a release never has gaps).
+    required columns the source did not fill; a collection of names makes
+    those columns nullable (a release declares such columns, see
+    ``x-absent-columns``).
     """
     spec = get_table(table)
     fields = [f for f in arrow_schema(spec) if f.name in frame.columns]
-    schema = pa.schema([f.with_nullable(True) for f in fields] if gaps else fields)
+    open_ = {f.name for f in fields} if gaps is True else set(gaps or ())
+    schema = pa.schema([f.with_nullable(True) if f.name in open_ else f for f in fields])
     arrow = pa.Table.from_pandas(frame, schema=schema, preserve_index=False)
     meta = {"table": spec.name, "schema_version": SCHEMA_VERSION}
     return arrow.combine_chunks().replace_schema_metadata(
@@ -99,7 +106,7 @@ def to_arrow(frame: pd.DataFrame, table: str, *, gaps: bool = False) -> pa.Table
     )
 
 
-def release_arrow(frame: pd.DataFrame, table: str, *, gaps: bool = False) -> pa.Table:
+def release_arrow(frame: pd.DataFrame, table: str, *, gaps: Gaps = False) -> pa.Table:
     """Convert a canonical frame to Arrow in release order (sorted by Arrow, one chunk)."""
     name = get_table(table).name
     keys: list[tuple[str, Literal["ascending", "descending"]]] = [
@@ -109,7 +116,7 @@ def release_arrow(frame: pd.DataFrame, table: str, *, gaps: bool = False) -> pa.
 
 
 def write_table(
-    frame: pd.DataFrame | pa.Table, table: str, where: str | IO[bytes], *, gaps: bool = False
+    frame: pd.DataFrame | pa.Table, table: str, where: str | IO[bytes], *, gaps: Gaps = False
 ) -> None:
     """Write a canonical table as deterministic Parquet (sorted, zstd, 32k row groups per year).
 
@@ -151,6 +158,10 @@ def from_arrow(arrow: pa.Table, table: str, pool: pa.MemoryPool | None = None) -
     # Plain conversion: split_blocks/self_destruct saved no peak memory here
     # (measured) and leave zero-copy, read-only arrays users cannot assign into.
     expected = pandas_dtypes(table)
+    for column in arrow.column_names:  # a declared gap in a whole-number column: nullable ints
+        dtype = expected.get(column)
+        if isinstance(dtype, np.dtype) and dtype.kind in "iu" and arrow[column].null_count:
+            expected[column] = pd.api.types.pandas_dtype(dtype.name.capitalize())
     # Integer columns with gaps go straight to pandas' nullable dtypes (not via float).
     nullable = {
         n

@@ -201,8 +201,9 @@ def _valid_tables(data: DatasetLike, today: pd.Timestamp | str | None) -> dict[s
 def _created(tables: Mapping[str, pd.DataFrame]) -> str:
     """The release date from the sources: the latest date any row carries."""
     dates = [tables["events"]["event_date"].max()]
-    if "timestamp" in tables["events"] and len(tables["events"]):
-        dates.append(pd.Timestamp(int(tables["events"]["timestamp"].max()), unit="s"))
+    stamps = tables["events"].get("timestamp")
+    if stamps is not None and stamps.notna().any():
+        dates.append(pd.Timestamp(int(stamps.max()), unit="s"))
     for column in ("start_date", "end_date"):
         dates.append(tables["measures"][column].max())
     known = [d for d in dates if pd.notna(d)]
@@ -359,6 +360,7 @@ def publish_release(
     sources: Sequence[Mapping[str, str]] = (),
     annotations: Mapping[str, Any] | None = None,
     extra: Mapping[str, pa.Table] | None = None,
+    absent: Mapping[str, Sequence[str]] | None = None,
 ) -> Path:
     """Write tables already validated as a new release (the second half of :func:`build_release`).
 
@@ -380,6 +382,10 @@ def publish_release(
         returning the value.
     extra : mapping of str to pyarrow.Table, optional
         Further Parquet resources to write and list (checked like the tables).
+    absent : mapping of table name to column names, optional
+        Required columns the source does not carry (UCDP GED has no
+        ``timestamp``): stored empty and declared in the manifest
+        (``x-absent-columns``), so verification expects them empty.
 
     Returns
     -------
@@ -387,7 +393,11 @@ def publish_release(
         The release folder.
     """
     target_store = _claimable(store, version)
-    bad = [k for k in (annotations or {}) if not str(k).startswith("x-")]
+    annotations = dict(annotations or {})
+    gaps = {t: list(c) for t, c in (absent or {}).items() if c}
+    if gaps:
+        annotations["x-absent-columns"] = gaps
+    bad = [k for k in annotations if not str(k).startswith("x-")]
     clash = [k for k in (extra or {}) if k in TABLES or k == _CHANGES]
     if bad or clash:
         msg = f"annotations must be x- keys and extra resources new names; found {bad + clash}."
@@ -402,7 +412,7 @@ def publish_release(
     try:
         _write_release(
             tmp, version, parent_version, dict(tables), changes=changes, sources=sources,
-            annotations=annotations or {}, extra=extra or {},
+            annotations=annotations, extra=extra or {}, gaps=gaps,
         )  # fmt: skip
         _publish(tmp, target_store.root / version)
     finally:
@@ -442,10 +452,11 @@ def _write_release(
     sources: Sequence[Mapping[str, str]],
     annotations: Mapping[str, Any],
     extra: Mapping[str, pa.Table],
+    gaps: Mapping[str, list[str]],
 ) -> None:
     resources = []
     for name, frame in tables.items():
-        arrow = parquet.release_arrow(frame, name)
+        arrow = parquet.release_arrow(frame, name, gaps=gaps.get(name, ()))
         parquet.write_table(arrow, name, str(folder / f"{name}.parquet"))
         resources.append(_resource(folder, name, arrow))
     schema = pa.schema([(c, pa.string()) for c in CHANGE_COLUMNS])
@@ -873,6 +884,9 @@ def _verify_loaded(release: Release, *, rehashed: bool = False) -> VerifyResult:
             said = f"schema of {name} is not one this library reads (a field changed or went)."
             found.append(_file_problem(folder / MANIFEST_NAME, name, "schema-mismatch", said))
     report = validate(release.tables(), today=manifest.get("created"))
+    absent = manifest.get("x-absent-columns")
+    if isinstance(absent, Mapping):
+        report = report.allowing_absent({str(k): list(v) for k, v in absent.items()})
     return VerifyResult(
         release.version, concat_problems([problem_table(pd.DataFrame(found)), report.failures])
     )

@@ -391,9 +391,26 @@ def _record(
     }
 
 
-def _valid(pulled: Loaded, today: str) -> dict[str, pd.DataFrame]:
+def absent_columns(events: pd.DataFrame) -> list[str]:
+    """Required event columns a source does not carry: empty in every row of a pull."""
+    if events.empty:
+        return []
+    return [
+        f.name
+        for f in EVENTS.fields
+        if f.required and (f.name not in events or events[f.name].isna().all())
+    ]
+
+
+def _valid(pulled: Loaded, today: str, absent: list[str] | None = None) -> dict[str, pd.DataFrame]:
+    """The typed tables of a pull that breaks no rule (missing values of absent columns allowed).
+
+    ``absent`` is what the store's snapshots already declare; a full pull
+    works it out (:func:`absent_columns`).
+    """
     report = validate(pulled, today=today)
-    report.raise_if_invalid()
+    lacking = absent if absent is not None else absent_columns(pulled.events)
+    report.allowing_absent({"events": lacking}).raise_if_invalid()
     return dict(report.tables)
 
 
@@ -413,6 +430,7 @@ class _Step:
     counts: dict[str, int]
     touched: pd.Index | None = None  # the ids an incremental sync replaced or dropped
     differences: pd.DataFrame | None = None
+    absent: list[str] = field(default_factory=list)  # required columns the source lacks
 
 
 def _full(plan: _Plan, old: Any, record: Mapping[str, Any] | None) -> _Step:
@@ -423,7 +441,8 @@ def _full(plan: _Plan, old: Any, record: Mapping[str, Any] | None) -> _Step:
     tables = _valid(pulled, _day(getattr(pulled, "accessed", "")))
     changes = diff_tables(old.tables() if old is not None else {}, tables)
     deleted = int((changes["change"] == "deleted").sum()) if old is not None else 0
-    return _Step(tables, changes, pulled, "full", {"rows_deleted": deleted})
+    absent = absent_columns(pulled.events)
+    return _Step(tables, changes, pulled, "full", {"rows_deleted": deleted}, absent=absent)
 
 
 def _incremental(plan: _Plan, old: Any, newest: int, *, check: bool) -> _Step:
@@ -432,7 +451,8 @@ def _incremental(plan: _Plan, old: Any, newest: int, *, check: bool) -> _Step:
         raise InputError(msg)
     pulled = plan.since(newest)
     deleted = plan.deleted(newest)
-    increment = _valid(pulled, _day(getattr(pulled, "accessed", "")))["events"]
+    declared = old.manifest.get("x-absent-columns", {}).get("events", [])
+    increment = _valid(pulled, _day(getattr(pulled, "accessed", "")), declared)["events"]
     gone, outside = (
         _deleted_held(deleted, pd.Index(old.events[_KEY]), increment)
         if len(deleted)
@@ -443,12 +463,13 @@ def _incremental(plan: _Plan, old: Any, newest: int, *, check: bool) -> _Step:
               "deleted_outside_query": outside}  # fmt: skip
     if not check:
         changes = _changes_of(old.tables(), tables, touched)
-        return _Step(tables, changes, pulled, "incremental", counts, touched)
+        return _Step(tables, changes, pulled, "incremental", counts, touched, absent=declared)
     whole = plan.full()
     truth = _valid(whole, _day(getattr(whole, "accessed", "")))
     differences = diff_tables({"events": tables["events"]}, {"events": truth["events"]})
     changes = diff_tables(old.tables(), truth)
-    return _Step(truth, changes, whole, "checked", counts, differences=differences)
+    absent = absent_columns(whole.events)
+    return _Step(truth, changes, whole, "checked", counts, differences=differences, absent=absent)
 
 
 def sync(
@@ -563,7 +584,7 @@ def sync(
 
     publish_release(
         tables, version, store=target, parent=parent, changes=changes, sources=sources,
-        annotations={"x-snapshot": with_hash}, extra=extra,
+        annotations={"x-snapshot": with_hash}, extra=extra, absent={"events": step.absent},
     )  # fmt: skip
     _log.info("libyaevents: %s sync -> release %s", plan.source, version)
     return Synced(

@@ -189,6 +189,31 @@ class ValidationReport:
         failures.loc[mine.to_numpy(), "line"] = line
         return ValidationReport(problem_table(failures), self.rows, self.tables)
 
+    def allowing_absent(self, absent: Mapping[str, Sequence[str]]) -> ValidationReport:
+        """The report without ``value-missing`` failures in columns a source does not carry.
+
+        A release built from a source that has no such column (UCDP GED has
+        no ``source_scale`` or ``timestamp``) declares them in its manifest
+        (``x-absent-columns``); their empty values are then expected, while
+        every other rule still applies to them.
+
+        Parameters
+        ----------
+        absent : mapping of table name to column names
+        """
+        failures = self.failures
+        expected = np.zeros(len(failures), dtype=bool)
+        for table, columns in absent.items():
+            expected |= (
+                (failures["table"] == table)
+                & failures["column"].isin(list(columns))
+                & (failures["code"] == "value-missing")
+            ).to_numpy(dtype=bool)
+        if not expected.any():
+            return self
+        kept = failures[~expected].reset_index(drop=True)
+        return ValidationReport(kept, self.rows, self.tables)
+
     def raise_if_invalid(self) -> None:
         """Raise :class:`~libyaevents.errors.ValidationError` when anything failed.
 

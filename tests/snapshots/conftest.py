@@ -52,8 +52,9 @@ class History:
         self.states[day.date().isoformat()] = copy.deepcopy(self.server.rows)
 
     def sync(self, **kw):
+        kw.setdefault("limit", 100)
         return libyaevents.sync(self.store, "acled", client=client_of(self.server),
-                                country="Libya", limit=100, **kw)  # fmt: skip
+                                country="Libya", **kw)  # fmt: skip
 
     def row(self, event_id: str) -> dict[str, str]:
         return next(r for r in self.server.rows if r["event_id_cnty"] == event_id)
@@ -67,16 +68,19 @@ class History:
     def day2(self) -> None:
         """Two events added, three edited, one held id deleted, one id outside the query deleted."""
         stamp = int(DAY2.timestamp()) - 3600
+        self.server_newest_day1 = max(int(r["timestamp"]) for r in self.server.rows)
         ids = sorted((r["event_id_cnty"] for r in self.server.rows), key=lambda i: int(i[3:]))
         self.fatal, self.renamed, self.moved, self.gone = ids[10], ids[20], ids[30], ids[40]
         old = int(self.row(self.fatal)["fatalities"])
         self.edit(self.fatal, stamp, fatalities=str(old + 7))
         self.edit(self.renamed, stamp, actor1="Renamed Brigade of Test")
-        target = "Misrata" if self.row(self.moved)["admin1"] != "Misrata" else "Tripoli"
-        self.edit(self.moved, stamp, admin1=target)
+        here = self.row(self.moved)
+        donor = next(r for r in self.server.rows if r["admin1"] != here["admin1"] and r["admin2"])
+        self.edit(self.moved, stamp, admin1=donor["admin1"], admin2=donor["admin2"])
         for n, new_id in enumerate(("LBY90001", "LBY90002")):
             row = dict(self.row(ids[50 + n]), event_id_cnty=new_id, timestamp=str(stamp))
             self.server.upsert(row)
+        self.deleted_row = dict(self.row(self.gone))
         self.server.delete(self.gone, stamp + 60)
         self.server.delete("TUN77", stamp + 120)  # another country's event: not in the query
 
