@@ -288,16 +288,24 @@ def _newest_timestamp(events: pd.DataFrame) -> int | None:
 
 
 def _deleted_held(
-    deleted: pd.DataFrame, held: pd.Index, increment: pd.DataFrame
+    deleted: pd.DataFrame, held: pd.Series, increment: pd.DataFrame
 ) -> tuple[pd.Index, int]:
-    """Ids of the deleted feed that this store holds; a row edited after its deletion stays."""
-    feed = deleted.drop_duplicates(_KEY, keep="last").set_index(_KEY)["deleted_timestamp"]
-    mine = feed[feed.index.isin(held)]
-    if len(increment) and "timestamp" in increment:
+    """Ids of the deleted feed that this store holds; a row edited after its deletion stays.
+
+    The feed is global (every country): only the ids the store holds are its
+    query's; the rest are counted.
+    """
+    feed = deleted.drop_duplicates(_KEY, keep="last")
+    ids = feed[_KEY].astype("str")
+    # the big side asks the small one: a hash set of the feed, not of every id held
+    present = pd.Index(held[held.isin(ids)].astype("str"))
+    inside = ids.isin(present).to_numpy()
+    mine = pd.Series(feed["deleted_timestamp"].to_numpy()[inside], index=ids[inside])
+    if len(increment) and "timestamp" in increment and len(mine):
         again = increment.set_index(_KEY)["timestamp"]
-        back = again.reindex(mine.index)
-        mine = mine[~(back.notna() & (back > mine))]
-    return pd.Index(mine.index.astype("str")), len(feed) - len(feed[feed.index.isin(held)])
+        back = again[again.index.isin(mine.index)].reindex(mine.index)
+        mine = mine[~(back.notna() & (back > mine)).to_numpy()]
+    return pd.Index(mine.index.astype("str")), int((~inside).sum())
 
 
 def _merge(

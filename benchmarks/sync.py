@@ -1,0 +1,118 @@
+"""Benchmark: an incremental sync of a large snapshot vs a plain load of the previous release.
+
+Run:  python -m benchmarks.sync [--rows 1000000] [--repeat 3]
+
+A store holds one snapshot of ``--rows`` synthetic events. The source then
+revises 1% of the events (a fatality count, with a new ``timestamp``) and
+deletes 0.1%; :func:`libyaevents.sync` pulls what changed and publishes the
+next snapshot. The fetch is excluded (the pulled increment is handed to sync in
+memory, in place of the HTTP client), so the time is sync's own: loading the
+parent, validating the increment, merging, fingerprints, the change table and
+writing the release. In the same process:
+
+- the baseline: ``libyaevents.load`` of the previous release (warm, as a
+  researcher reloads it);
+- the incremental sync, and its peak resident memory above the size before it,
+  against the memory of the two frames it holds (parent and result);
+- ``load(as_of=day)`` against ``load(version)`` of the same release.
+
+Not a test: nothing asserts a time.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import time
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+import libyaevents
+from benchmarks.common import arguments, best, reset_peak, rss_mb
+from libyaevents.live.pulls import Pulled
+from libyaevents.problems import problem_table
+from libyaevents.readers.registry import actors_from_events
+from libyaevents.snapshots import sync as syncing
+from libyaevents.synthetic import synthetic_events
+
+DAY1 = "2026-03-02T09:00:00+00:00"
+DAY2 = "2026-03-09T09:00:00+00:00"
+
+
+def pulled(events: pd.DataFrame, accessed: str) -> Pulled:
+    """Rows as a pull hands them to sync (what fetch_acled returns)."""
+    return Pulled(
+        events=events.reset_index(drop=True), actors=actors_from_events(events),
+        problems=problem_table({}), notes=problem_table({}), source="benchmark",
+        vintage="current", encoding="utf-8", rows_read=len(events),
+        endpoint="https://acleddata.com/api/acled/read", query={"country": "Libya"},
+        accessed=accessed,
+    )  # fmt: skip
+
+
+def install(full: Pulled, increment: Pulled, deleted: pd.DataFrame) -> None:
+    """Serve sync the pulls from memory instead of the API (the fetch is not timed)."""
+
+    def plan(query: dict[str, Any], options: dict[str, Any]) -> Any:
+        del query, options
+        return syncing._Plan(
+            "acled", full.endpoint, {"country": "Libya"}, lambda: full,
+            lambda since: increment, lambda since: deleted,
+        )  # fmt: skip
+
+    syncing._PLANS["acled"] = plan  # type: ignore[index]
+
+
+def main() -> None:
+    args = arguments(__doc__, rows=1_000_000, repeat=3)
+    events = synthetic_events(args.rows, seed=0)
+    rng = np.random.default_rng(0)
+    picks = rng.permutation(len(events))
+    edited = events.iloc[np.sort(picks[: args.rows // 100])].copy()
+    edited["fatalities"] = edited["fatalities"] + 1
+    edited["timestamp"] = int(events["timestamp"].max()) + 3600
+    gone = events["event_id_cnty"].iloc[
+        picks[args.rows // 100 : args.rows // 100 + args.rows // 1000]
+    ]
+    deleted = pd.DataFrame({"event_id_cnty": gone.to_numpy(), "deleted_timestamp": 1_773_000_000})
+    install(pulled(events, DAY1), pulled(edited, DAY2), deleted)
+    store = tempfile.mkdtemp(prefix="libyaevents-sync-")
+    try:
+        start = time.perf_counter()
+        first = libyaevents.sync(store, "acled", country="Libya")
+        print(f"{args.rows:,} events: first (full) sync {time.perf_counter() - start:.2f} s "
+              f"-> {first.version}")  # fmt: skip
+        base = libyaevents.load(first.version, store=store)
+        frame_mb = base.events.memory_usage(deep=True).sum() / 2**20
+        plain = best(lambda: libyaevents.load(first.version, store=store), args.repeat)
+        times, peaks = [], []
+        for _ in range(args.repeat):
+            before = rss_mb("VmRSS")
+            reset_peak()
+            start = time.perf_counter()
+            done = libyaevents.sync(store, "acled", country="Libya")
+            times.append(time.perf_counter() - start)
+            peaks.append(rss_mb("VmHWM") - before)
+            version = done.version
+            counts = done.changes["change"].value_counts().to_dict()
+            shutil.rmtree(f"{store}/{version}")  # the next round publishes it again
+            libyaevents.releases.stores.LocalStore(store).write_index()
+        sync_s = min(times)
+        print(f"incremental sync ({args.rows // 100:,} modified, {len(gone):,} deleted; "
+              f"changes {counts}):")  # fmt: skip
+        print(f"  load of the previous release {plain:.3f} s")
+        print(f"  incremental sync             {sync_s:.3f} s  ratio {sync_s / plain:.2f}x load")
+        print(f"  peak memory above start      {min(peaks):.0f} MB; two frames "
+              f"{2 * frame_mb:.0f} MB  ratio {min(peaks) / (2 * frame_mb):.2f}x")  # fmt: skip
+        by_version = best(lambda: libyaevents.load(first.version, store=store), args.repeat)
+        as_of = best(lambda: libyaevents.load(store=store, as_of="2026-03-05"), args.repeat)
+        print(f"  load(version) {by_version:.3f} s; load(as_of) {as_of:.3f} s  "
+              f"ratio {as_of / by_version:.2f}x")  # fmt: skip
+    finally:
+        shutil.rmtree(store, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
