@@ -56,6 +56,14 @@ class History:
         return libyaevents.sync(self.store, "acled", client=client_of(self.server),
                                 country="Libya", **kw)  # fmt: skip
 
+    def day1_then_edits(self):
+        """Sync day 1, script day 2's changes and set the clock to day 2; the first sync."""
+        self.on(DAY1)
+        first = self.sync()
+        self.day2()
+        self.on(DAY2)
+        return first
+
     def row(self, event_id: str) -> dict[str, str]:
         return next(r for r in self.server.rows if r["event_id_cnty"] == event_id)
 

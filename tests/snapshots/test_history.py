@@ -21,10 +21,7 @@ def _same(a: pd.DataFrame, b: pd.DataFrame) -> pd.DataFrame:
 
 
 def _three_days(history: History):
-    history.on(DAY1)
-    first = history.sync()
-    history.day2()
-    history.on(DAY2)
+    first = history.day1_then_edits()
     second = history.sync()
     history.on(DAY3)
     third = history.sync()
@@ -164,10 +161,7 @@ def test_stability_shows_how_far_each_panel_cell_moved(history):
 
 
 def test_check_agrees_on_the_fake_server_and_reports_a_planted_inconsistency(history):
-    history.on(DAY1)
-    history.sync()
-    history.day2()
-    history.on(DAY2)
+    history.day1_then_edits()
     agreed = history.sync(check=True)
     assert agreed.mode == "checked"
     assert agreed.differences is not None
@@ -189,10 +183,7 @@ def test_check_agrees_on_the_fake_server_and_reports_a_planted_inconsistency(his
 
 
 def test_full_resync_and_a_store_of_another_query_is_refused(history):
-    history.on(DAY1)
-    history.sync()
-    history.day2()
-    history.on(DAY2)
+    history.day1_then_edits()
     done = history.sync(full=True)
     assert done.mode == "full"
     assert set(done.changes.loc[done.changes["change"] == "added", "record_id"]) >= {"LBY90001"}
