@@ -256,14 +256,15 @@ def _manifest(
     *,
     changes: pd.DataFrame,
     sources: Sequence[Mapping[str, str]],
+    about: Mapping[str, Any],
 ) -> dict[str, Any]:
     return {
         "profile": "data-package",
         "name": "libyaevents",
-        "title": "Conflict and political events in Libya (ACLED style)",
+        "title": about.get("title", "Conflict and political events in Libya (ACLED style)"),
         "version": version,
         "created": created,
-        "licenses": [DATA_LICENSE],
+        "licenses": list(about.get("licenses", [DATA_LICENSE])),
         "x-citation": _CITATION.format(version=version),
         "x-schema-version": SCHEMA_VERSION,
         "x-parent-version": parent,
@@ -361,6 +362,7 @@ def publish_release(
     annotations: Mapping[str, Any] | None = None,
     extra: Mapping[str, pa.Table] | None = None,
     absent: Mapping[str, Sequence[str]] | None = None,
+    about: Mapping[str, Any] | None = None,
 ) -> Path:
     """Write tables already validated as a new release (the second half of :func:`build_release`).
 
@@ -386,6 +388,9 @@ def publish_release(
         Required columns the source does not carry (UCDP GED has no
         ``timestamp``): stored empty and declared in the manifest
         (``x-absent-columns``), so verification expects them empty.
+    about : mapping, optional
+        ``title`` and ``licenses`` of data that is not this project's (a
+        snapshot of ACLED is under ACLED's terms, not CC BY 4.0).
 
     Returns
     -------
@@ -412,7 +417,7 @@ def publish_release(
     try:
         _write_release(
             tmp, version, parent_version, dict(tables), changes=changes, sources=sources,
-            annotations=annotations, extra=extra or {}, gaps=gaps,
+            annotations=annotations, extra=extra or {}, gaps=gaps, about=about or {},
         )  # fmt: skip
         _publish(tmp, target_store.root / version)
     finally:
@@ -453,6 +458,7 @@ def _write_release(
     annotations: Mapping[str, Any],
     extra: Mapping[str, pa.Table],
     gaps: Mapping[str, list[str]],
+    about: Mapping[str, Any],
 ) -> None:
     resources = []
     for name, frame in tables.items():
@@ -464,8 +470,9 @@ def _write_release(
     resources.append(_write_plain(folder, _CHANGES, arrow))
     resources += [_write_plain(folder, name, table) for name, table in extra.items()]
     manifest = _manifest(
-        version, parent, _created(tables), resources, changes=changes, sources=sources
-    )
+        version, parent, _created(tables), resources, changes=changes, sources=sources,
+        about=about,
+    )  # fmt: skip
     manifest.update({k: v(resources) if callable(v) else v for k, v in annotations.items()})
     text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     (folder / MANIFEST_NAME).write_text(text, encoding="utf-8")

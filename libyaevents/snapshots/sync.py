@@ -63,6 +63,19 @@ SOURCES: Final = ("acled", "ucdp", "file")
 #: The fingerprint resource of a snapshot.
 FINGERPRINTS: Final = "fingerprints"
 _KEY: Final = EVENTS.primary_key
+#: Whose terms a snapshot's data is under, by the reader's layout.
+TERMS: Final = {
+    "acled": {
+        "name": "ACLED-terms-of-use",
+        "path": "https://acleddata.com/terms-of-use/",
+        "title": "ACLED Terms of Use: keep locally, do not redistribute the data",
+    },
+    "ucdp": {
+        "name": "CC-BY-4.0",
+        "path": "https://creativecommons.org/licenses/by/4.0/",
+        "title": "UCDP data: Creative Commons Attribution 4.0",
+    },
+}
 _log = logging.getLogger("libyaevents")
 
 
@@ -410,6 +423,18 @@ def absent_columns(events: pd.DataFrame) -> list[str]:
     ]
 
 
+def _about(source: str, pulled: Loaded, snapshot: Mapping[str, Any]) -> dict[str, Any]:
+    """Title and licence of a snapshot: the source's data under the source's terms."""
+    origin = "ucdp" if source == "ucdp" or pulled.vintage.startswith("ucdp") else "acled"
+    name = "UCDP GED" if origin == "ucdp" else "ACLED"
+    query = snapshot.get("query") or {}
+    said = ", ".join(f"{k}={v}" for k, v in query.items()) or "no filters"
+    return {
+        "title": f"Snapshot of {name} ({said}) accessed {snapshot.get('accessed', '')}",
+        "licenses": [TERMS[origin]],
+    }
+
+
 def _valid(pulled: Loaded, today: str, absent: list[str] | None = None) -> dict[str, pd.DataFrame]:
     """The typed tables of a pull that breaks no rule (missing values of absent columns allowed).
 
@@ -593,6 +618,7 @@ def sync(
     publish_release(
         tables, version, store=target, parent=parent, changes=changes, sources=sources,
         annotations={"x-snapshot": with_hash}, extra=extra, absent={"events": step.absent},
+        about=_about(plan.source, pulled, snapshot),
     )  # fmt: skip
     _log.info("libyaevents: %s sync -> release %s", plan.source, version)
     return Synced(

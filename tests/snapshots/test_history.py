@@ -45,6 +45,8 @@ def test_first_sync_is_a_full_pull_built_as_a_release(history):
     assert snap["query"] == {"country": "Libya"}
     assert snap["arguments"] == {"country": "Libya"}
     assert snap["accessed"] == DAY1.isoformat()
+    assert manifest["licenses"][0]["name"] == "ACLED-terms-of-use"  # not this project's CC BY
+    assert manifest["title"].startswith("Snapshot of ACLED (country=Libya)")
     assert (snap["rows_fetched"], snap["rows_deduplicated"], snap["rows_reported"]) == (400, 0, 0)
     events = next(r for r in manifest["resources"] if r["name"] == "events")
     assert snap["content_hash"] == events["x-content-hash"]
