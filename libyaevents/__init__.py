@@ -44,6 +44,7 @@ from libyaevents.releases.release import (
     list_releases,
     load,
     verify_release,
+    write_card,
 )
 from libyaevents.releases.summary import Summary, summarise
 from libyaevents.schema.models import arrow_schema, pandera_schema
@@ -109,4 +110,5 @@ __all__ = [
     "validate",
     "verify_release",
     "write_acled",
+    "write_card",
 ]

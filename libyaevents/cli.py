@@ -50,7 +50,14 @@ from libyaevents.readers.detect import (
     read_events_export,
     read_table,
 )
-from libyaevents.releases.release import build_release, diff, list_releases, verify_release
+from libyaevents.releases.card import write_store_page
+from libyaevents.releases.release import (
+    build_release,
+    diff,
+    list_releases,
+    verify_release,
+    write_card,
+)
 from libyaevents.releases.summary import summarise
 from libyaevents.schema.frictionless import write_schemas
 from libyaevents.schema.tables import TABLES
@@ -251,9 +258,26 @@ def _cmd_build(args: argparse.Namespace) -> int:
     cited = data.manifest_sources() if isinstance(data, Sources) else []
     parent = None if args.no_parent else True
     path = build_release(
-        data, args.version, store=args.store, parent=parent, today=args.today, sources=cited
-    )
+        data, args.version, store=args.store, parent=parent, today=args.today, sources=cited,
+        card=args.card,
+    )  # fmt: skip
     print(f"built release {args.version} at {path}")
+    return EXIT_OK
+
+
+def _cmd_card(args: argparse.Namespace) -> int:
+    if args.index:
+        if not args.store:
+            print("libyaevents: card --index needs --store (a local store folder)", file=sys.stderr)
+            return EXIT_USAGE
+        print(f"wrote {write_store_page(args.store)}")
+        return EXIT_OK
+    if not args.output:
+        print("libyaevents: card needs -o DIR (the folder to write index.html into)",
+              file=sys.stderr)  # fmt: skip
+        return EXIT_USAGE
+    page = write_card(args.version, store=args.store, output=args.output, verify=not args.no_verify)
+    print(f"wrote {page}")
     return EXIT_OK
 
 
@@ -717,7 +741,16 @@ def _add_release_commands(sub: Any) -> None:
     build.add_argument("--store", required=True, help="folder of releases")
     build.add_argument("--no-parent", action="store_true", help="no change table parent")
     build.add_argument("--today", help="validation date (YYYY-MM-DD)")
+    build.add_argument("--card", action="store_true", help="also write the data card")
     build.set_defaults(run=_cmd_build)
+
+    card = sub.add_parser("card", help="a release's data card (HTML), or a store's index page")
+    card.add_argument("version", nargs="?", help="version (default: the latest)")
+    card.add_argument("--store", help=_STORE_HELP)
+    card.add_argument("-o", "--output", help="folder to write index.html into")
+    card.add_argument("--index", action="store_true", help="write the store's index.html")
+    card.add_argument("--no-verify", action="store_true", help="do not verify first")
+    card.set_defaults(run=_cmd_card)
 
     verify = rsub.add_parser("verify", help="check a release's files, hashes, rows and rules")
     verify.add_argument("version")

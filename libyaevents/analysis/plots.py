@@ -25,12 +25,12 @@ from libyaevents.dataset import DatasetLike, table_of
 from libyaevents.files import atomic_target
 from libyaevents.optional import require
 from libyaevents.vocab import gazetteer, taxonomy
+from libyaevents.vocab.outline import ADMIN1_LABELS, LIBYA_OUTLINE
 
 __all__ = ["plot_map", "plot_timeline", "pyplot", "save_png"]
 
 _DPI: Final = 120
 #: Where each admin1 region's label goes (longitude, latitude), inside its area.
-ADMIN1_LABELS: Final = {"West": (12.5, 30.0), "East": (22.0, 28.5), "South": (16.0, 24.0)}
 
 
 def pyplot() -> Any:
@@ -118,6 +118,8 @@ def map_figure(events: pd.DataFrame | DatasetLike) -> Any:
         if len(some):
             sizes = 6 + 4 * some["fatalities"].clip(upper=50).to_numpy(dtype="float64")
             axis.scatter(some["longitude"], some["latitude"], s=sizes, alpha=0.5, label=name)
+    lons, lats = zip(*LIBYA_OUTLINE, strict=True)
+    axis.plot(lons, lats, color="#555555", linewidth=0.8)  # Natural Earth, public domain
     for region, (lon, lat) in ADMIN1_LABELS.items():
         axis.annotate(region, (lon, lat), fontsize=14, alpha=0.6, ha="center")
     axis.set_xlim(box.min_lon, box.max_lon)

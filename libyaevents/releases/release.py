@@ -50,6 +50,13 @@ from libyaevents.errors import (
 from libyaevents.formats import parquet
 from libyaevents.optional import require
 from libyaevents.problems import concat_problems, problem_table
+from libyaevents.releases.card import (
+    CARD_NAME,
+    INDEX_PAGE,
+    render_card,
+    write_page,
+    write_store_page,
+)
 from libyaevents.releases.changes import CHANGE_COLUMNS, diff_tables, summarise_changes
 from libyaevents.releases.filters import Filters, Query, event_query
 from libyaevents.releases.stores import (
@@ -80,6 +87,7 @@ __all__ = [
     "publish_release",
     "verify_release",
     "version_as_of",
+    "write_card",
 ]
 
 #: The licence of the data this project codes.
@@ -233,6 +241,18 @@ def _resource(folder: Path, name: str, arrow: pa.Table) -> dict[str, Any]:
     }
 
 
+def _listed(path: Path, name: str, mediatype: str) -> dict[str, Any]:
+    """A manifest entry for a file that is not a table (checked by size and sha256)."""
+    return {
+        "name": name,
+        "path": path.name,
+        "format": path.suffix.lstrip("."),
+        "mediatype": mediatype,
+        "bytes": path.stat().st_size,
+        "hash": f"sha256:{file_sha256(path)}",
+    }
+
+
 def _write_plain(folder: Path, name: str, arrow: pa.Table) -> dict[str, Any]:
     """A resource that is not one of the tables (the change table, a fingerprint file)."""
     path = folder / f"{name}.parquet"
@@ -293,6 +313,7 @@ def build_release(
     parent: str | bool | None = True,
     today: pd.Timestamp | str | None = None,
     sources: Sequence[Mapping[str, str]] = (),
+    card: bool = False,
 ) -> Path:
     """Validate the tables and write them as a new, immutable release.
 
@@ -315,6 +336,10 @@ def build_release(
         The reports the data was coded from, written to the manifest's
         ``sources`` (Frictionless: ``title`` plus any ``x-`` keys); see
         :meth:`libyaevents.Sources.manifest_sources`.
+    card : bool
+        Also write the release's data card (``card.html``, listed and hashed
+        like the data) and the store's ``index.html`` (see
+        :mod:`libyaevents.releases.card`).
 
     Returns
     -------
@@ -330,7 +355,9 @@ def build_release(
     """
     target_store = _claimable(store, version)
     tables = _valid_tables(data, today)
-    return publish_release(tables, version, store=target_store, parent=parent, sources=sources)
+    return publish_release(
+        tables, version, store=target_store, parent=parent, sources=sources, card=card
+    )
 
 
 def _claimable(store: str | os.PathLike[str] | LocalStore, version: str) -> LocalStore:
@@ -363,6 +390,7 @@ def publish_release(
     extra: Mapping[str, pa.Table] | None = None,
     absent: Mapping[str, Sequence[str]] | None = None,
     about: Mapping[str, Any] | None = None,
+    card: bool = False,
 ) -> Path:
     """Write tables already validated as a new release (the second half of :func:`build_release`).
 
@@ -391,6 +419,9 @@ def publish_release(
     about : mapping, optional
         ``title`` and ``licenses`` of data that is not this project's (a
         snapshot of ACLED is under ACLED's terms, not CC BY 4.0).
+    card : bool
+        Also write the data card and the store's index page (as
+        :func:`build_release`).
 
     Returns
     -------
@@ -418,12 +449,15 @@ def publish_release(
         _write_release(
             tmp, version, parent_version, dict(tables), changes=changes, sources=sources,
             annotations=annotations, extra=extra or {}, gaps=gaps, about=about or {},
+            card=card,
         )  # fmt: skip
         _publish(tmp, target_store.root / version)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
     target_store.write_index()
+    if card:
+        write_store_page(target_store)
     return target_store.root / version
 
 
@@ -459,6 +493,7 @@ def _write_release(
     extra: Mapping[str, pa.Table],
     gaps: Mapping[str, list[str]],
     about: Mapping[str, Any],
+    card: bool,
 ) -> None:
     resources = []
     for name, frame in tables.items():
@@ -474,6 +509,10 @@ def _write_release(
         about=about,
     )  # fmt: skip
     manifest.update({k: v(resources) if callable(v) else v for k, v in annotations.items()})
+    if card:  # the build validated the tables: the card says so
+        page = render_card(manifest, tables, changes, problems=problem_table({}))
+        write_page(folder / CARD_NAME, page)
+        manifest["resources"].append(_listed(folder / CARD_NAME, "card", "text/html"))
     text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     (folder / MANIFEST_NAME).write_text(text, encoding="utf-8")
     for path in folder.iterdir():
@@ -572,6 +611,8 @@ def _check_file(path: Path, res: Mapping[str, Any], rehash: bool) -> dict[str, A
     if f"sha256:{digest}" != res.get("hash"):
         said = "sha256 differs from the manifest (corrupted or altered)."
         return _file_problem(path, name, "hash-mismatch", said)
+    if res.get("format") != "parquet":  # a page or document: size and sha256 say it all
+        return None
     rows = _rows_in(path, rehash)
     if rows != res.get("rows"):
         said = f"{rows} rows, the manifest says {res.get('rows')}."
@@ -815,6 +856,48 @@ def version_as_of(as_of: AsOf, *, store: StoreArg = None) -> str:
         msg = f"No release in {open_store(store)!r} was accessed on or before {as_of}{held}."
         raise ReleaseNotFoundError(msg)
     return max(before, key=lambda v: (times[v], version_key(v)))
+
+
+def write_card(
+    version: str | Release | None = None,
+    *,
+    store: StoreArg = None,
+    output: str | os.PathLike[str],
+    verify: bool = True,
+) -> Path:
+    """Write a release's data card as ``index.html`` in the folder ``output``.
+
+    Parameters
+    ----------
+    version : str or Release, optional
+        A version in ``store`` (the bundled store by default; the latest when
+        omitted), or a release loaded in full.
+    output : path
+        The folder to write (created if missing).
+    verify : bool
+        Verify the release first (files, hashes, rules) and show the result.
+
+    Returns
+    -------
+    pathlib.Path
+        The page written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> page = write_card("0.1.0", output=tempfile.mkdtemp())
+    >>> page.name, 'id="verified">Verified' in page.read_text(encoding="utf-8")
+    ('index.html', True)
+    """
+    release = version if isinstance(version, Release) else load(version, store=store)
+    if not release.complete:
+        msg = "write_card: pass a release loaded in full (no filters or columns)."
+        raise InputError(msg)
+    problems = verify_release(release).problems if verify else None
+    folder = Path(output)
+    folder.mkdir(parents=True, exist_ok=True)
+    page = render_card(release.manifest, release.tables(), release.changes(), problems=problems)
+    return write_page(folder / INDEX_PAGE, page)
 
 
 def list_releases(store: StoreArg = None) -> list[str]:

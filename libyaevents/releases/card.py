@@ -1,0 +1,428 @@
+"""A data card for every release: one self-contained HTML page, and an index page per store.
+
+The card follows "Datasheets for Datasets" (Gebru et al.): motivation,
+composition, collection and coding, preprocessing, uses, distribution and
+licence, maintenance; with the release's version, citation and checksums,
+counts by event type and month, a timeline and a map (inline SVG: Libya's
+outline from Natural Earth, the admin1 regions labelled), the actors, the
+measures with their statuses, the change table against the parent release cell
+by cell, and the validation summary. It needs no network to view (inline CSS,
+inline SVG, no script) and no plotting library to write.
+
+Every value that comes from the data is HTML-escaped and wrapped in ``<bdi>``,
+so names in Arabic, right-to-left marks or markup in a note show as text.
+
+Examples
+--------
+>>> import libyaevents
+>>> release = libyaevents.load("0.1.0")
+>>> page = render_card(release.manifest, release.tables(), release.changes())
+>>> page.startswith("<!doctype html>"), '<b id="version"><bdi>0.1.0</bdi></b>' in page
+(True, True)
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import os
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any, Final
+
+import pandas as pd
+
+from libyaevents.errors import InputError
+from libyaevents.files import atomic_target
+from libyaevents.releases.stores import (
+    MANIFEST_NAME,
+    LocalStore,
+    accessed_of,
+    open_store,
+    version_key,
+)
+from libyaevents.vocab import taxonomy
+from libyaevents.vocab.gazetteer import LIBYA_BOX
+from libyaevents.vocab.outline import ADMIN1_LABELS, LIBYA_OUTLINE, OUTLINE_SOURCE
+
+__all__ = ["CARD_NAME", "INDEX_PAGE", "render_card", "write_page", "write_store_page"]
+
+#: The card's file name inside a release folder (``build_release(card=True)``).
+CARD_NAME: Final = "card.html"
+#: The store's index page, beside ``releases.json``.
+INDEX_PAGE: Final = "index.html"
+#: Rows of the change table shown on the card (the full table is ``changes.parquet``).
+SHOWN_CHANGES: Final = 500
+
+_ACTOR_COLUMNS: Final = ("name", "inter_code", "country", "role")
+_MEASURE_COLUMNS: Final = ("measure_id", "measure_type", "status", "imposing_actor_id",
+                           "target_actor_id", "start_date", "end_date")  # fmt: skip
+_CSS: Final = """
+body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Naskh Arabic",
+sans-serif;max-width:62rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
+h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px
+solid #ddd}table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}td,th{border:1px solid
+#ddd;padding:.2rem .5rem;text-align:left;vertical-align:top}th{background:#f4f4f4}
+.figures{display:flex;gap:1.5rem;flex-wrap:wrap}.figure{background:#f6f8fa;padding:.5rem 1rem;
+border-radius:.3rem}.figure b{display:block;font-size:1.4rem}code,.hash{font-family:ui-monospace,
+monospace;font-size:.8rem;word-break:break-all}.muted{color:#666}svg{max-width:100%;height:auto}
+.ok{color:#1a7f37}.bad{color:#b42318}
+"""
+
+
+def _e(value: Any) -> str:
+    """One value from the data as HTML text: escaped, direction isolated, empty as a dash."""
+    if value is None or (not isinstance(value, str | list | tuple) and pd.isna(value)):
+        return '<span class="muted">-</span>'
+    return f"<bdi>{html.escape(str(value), quote=True)}</bdi>"
+
+
+def _table(frame: pd.DataFrame, *, table_id: str = "") -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
+    rows = "".join(
+        "<tr>" + "".join(f"<td>{_e(v)}</td>" for v in row) + "</tr>"
+        for row in frame.itertuples(index=False, name=None)
+    )
+    ident = f' id="{table_id}"' if table_id else ""
+    return f"<table{ident}><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
+
+
+def _timeline(events: pd.DataFrame) -> str:
+    """Events per month as an inline SVG bar chart (title and bars, axis by year)."""
+    if events.empty:
+        return '<p class="muted">No events.</p>'
+    months = events["event_date"].dt.to_period("M")
+    span = pd.period_range(months.min(), months.max(), freq="M")
+    counts = months.value_counts().reindex(span, fill_value=0)
+    width, height, pad = 720, 180, 30
+    step = (width - 2 * pad) / len(counts)
+    top = max(int(counts.max()), 1)
+    bars, ticks = [], []
+    for i, (month, n) in enumerate(counts.items()):
+        h = (height - 2 * pad) * int(n) / top
+        x = pad + i * step
+        bars.append(
+            f'<rect x="{x:.1f}" y="{height - pad - h:.1f}" width="{max(step - 1, 1):.1f}" '
+            f'height="{h:.1f}" fill="#2b6cb0"><title>{month}: {int(n)}</title></rect>'
+        )
+        if month.month == 1 or i == 0:
+            ticks.append(
+                f'<text x="{x:.1f}" y="{height - pad + 14}" font-size="11">{month.year}</text>'
+            )
+    label = f"Events per month, {span[0]} to {span[-1]} (highest month: {top})"
+    return (
+        f'<svg id="timeline" role="img" aria-label="{html.escape(label)}" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">'
+        f"<title>{html.escape(label)}</title>"
+        f'<line x1="{pad}" y1="{height - pad}" x2="{width - pad}" y2="{height - pad}" '
+        f'stroke="#333"/>{"".join(bars)}{"".join(ticks)}</svg>'
+    )
+
+
+def _project(lon: float, lat: float, width: float, height: float) -> tuple[float, float]:
+    box = LIBYA_BOX
+    x = (lon - box.min_lon) / (box.max_lon - box.min_lon) * width
+    y = (box.max_lat - lat) / (box.max_lat - box.min_lat) * height
+    return x, y
+
+
+def _map(events: pd.DataFrame) -> str:
+    """Event locations over Libya's outline (inline SVG), sized by fatalities, regions labelled."""
+    width, height = 560, 480
+    outline = " ".join(
+        "{:.1f},{:.1f}".format(*_project(lo, la, width, height)) for lo, la in LIBYA_OUTLINE
+    )
+    box = LIBYA_BOX
+    inside = events["longitude"].between(box.min_lon, box.max_lon) & events["latitude"].between(
+        box.min_lat, box.max_lat
+    )
+    shown = events[inside]
+    dots = []
+    for lon, lat, deaths in zip(
+        shown["longitude"], shown["latitude"], shown["fatalities"].fillna(0), strict=True
+    ):
+        x, y = _project(float(lon), float(lat), width, height)
+        radius = 3 + min(float(deaths), 50.0) ** 0.5
+        dots.append(
+            f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:.1f}" fill="#c53030" '
+            'fill-opacity="0.5"/>'
+        )
+    labels = [
+        f'<text x="{x:.1f}" y="{y:.1f}" font-size="18" fill="#555" text-anchor="middle">'
+        f"{html.escape(name)}</text>"
+        for name, (x, y) in (
+            (n, _project(lo, la, width, height)) for n, (lo, la) in ADMIN1_LABELS.items()
+        )
+    ]
+    label = f"{len(shown)} events in Libya's extent ({len(events) - len(shown)} outside)"
+    return (
+        f'<svg id="map" role="img" aria-label="{html.escape(label)}" '
+        f'viewBox="0 0 {width} {height}" width="{width}" height="{height}">'
+        f"<title>{html.escape(label)}</title>"
+        f'<polygon points="{outline}" fill="#f2efe6" stroke="#666" stroke-width="1"/>'
+        f"{''.join(dots)}{''.join(labels)}</svg>"
+        f'<p class="muted">{html.escape(label)}. Outline: {OUTLINE_SOURCE}.</p>'
+    )
+
+
+def _resources(manifest: Mapping[str, Any]) -> pd.DataFrame:
+    rows = [
+        (
+            r.get("path"),
+            r.get("rows"),
+            r.get("bytes"),
+            str(r.get("hash", "")).removeprefix("sha256:"),
+        )
+        for r in manifest.get("resources", [])
+        if isinstance(r, Mapping)
+    ]
+    return pd.DataFrame(rows, columns=["file", "rows", "bytes", "sha256"])
+
+
+def _snapshot_text(snap: Mapping[str, Any]) -> dict[str, str]:
+    query = ", ".join(f"{k}={v}" for k, v in (snap.get("query") or {}).items()) or "none"
+    return {
+        "motivation": (
+            f"A pinned copy of what {_e(snap.get('source'))} served for one query, so that "
+            "analyses of a source that changes every week can be repeated and their "
+            "inputs compared over time."
+        ),
+        "collection": (
+            f"Pulled from {_e(snap.get('endpoint'))} with the filters {_e(query)}, accessed "
+            f"{_e(snap.get('accessed'))} ({_e(snap.get('mode'))} sync); "
+            f"{_e(snap.get('rows_fetched'))} rows fetched, "
+            f"{_e(snap.get('rows_deduplicated'))} repeated while paging, "
+            f"{_e(snap.get('rows_reported'))} kept out by the reader and reported, "
+            f"{_e(snap.get('rows_deleted'))} deleted since the parent."
+        ),
+        "maintenance": (
+            "Each sync adds a release whose parent is this one; this release never changes. "
+            "Re-pull the same query with <code>libyaevents reproduce</code>."
+        ),
+    }
+
+
+def _coded_text(manifest: Mapping[str, Any]) -> dict[str, str]:
+    sources = manifest.get("sources") or []
+    listed = "".join(f"<li>{_e(s.get('title'))}</li>" for s in sources if isinstance(s, Mapping))
+    return {
+        "motivation": (
+            "Conflict and political events in Libya, and the sanctions, embargoes and "
+            "similar measures around them, coded in ACLED's style so that they can be "
+            "analysed with ACLED and UCDP data."
+        ),
+        "collection": (
+            "Coded by hand from public reports, in the coders' own words, each row "
+            "traceable to its report and paragraph (see the coding manual). Reports coded "
+            f"for this release:<ul>{listed or '<li>none listed</li>'}</ul>"
+        ),
+        "maintenance": (
+            "Releases are immutable; corrections come as new versions whose change table "
+            "says what changed. Issues and corrections: the project's repository."
+        ),
+    }
+
+
+def _section(title: str, body: str, ident: str) -> str:
+    return f'<section id="{ident}"><h2>{html.escape(title)}</h2>{body}</section>'
+
+
+def render_card(
+    manifest: Mapping[str, Any],
+    tables: Mapping[str, pd.DataFrame],
+    changes: pd.DataFrame,
+    *,
+    problems: pd.DataFrame | None = None,
+) -> str:
+    """The data card of a release as one HTML document (a string).
+
+    Parameters
+    ----------
+    manifest : mapping
+        The release's manifest (its resources hashed).
+    tables : mapping of str to DataFrame
+        ``events``, ``actors``, ``measures`` as loaded.
+    changes : DataFrame
+        The change table against the parent.
+    problems : DataFrame, optional
+        What verification found (empty: verified); None: not verified.
+    """
+    events, actors_all, measures_all = (tables[n] for n in ("events", "actors", "measures"))
+    snap = manifest.get("x-snapshot")
+    text = _snapshot_text(snap) if isinstance(snap, Mapping) else _coded_text(manifest)
+    deaths = int(events["fatalities"].fillna(0).sum()) if len(events) else 0
+    first = events["event_date"].min() if len(events) else None
+    last = events["event_date"].max() if len(events) else None
+    events_sha = next(
+        (str(r.get("hash", "")).removeprefix("sha256:") for r in manifest.get("resources", [])
+         if isinstance(r, Mapping) and r.get("name") == "events"), "",
+    )  # fmt: skip
+    figures = [
+        ("events", "event-count", f"{len(events):,}"),
+        ("fatalities", "fatality-count", f"{deaths:,}"),
+        ("actors", "actor-count", f"{len(actors_all):,}"),
+        ("measures", "measure-count", f"{len(measures_all):,}"),
+    ]
+    figure_html = "".join(
+        f'<div class="figure"><b id="{ident}">{value}</b>{name}</div>'
+        for name, ident, value in figures
+    )
+    by_type = (
+        events["event_type"].astype("str").value_counts().reindex(taxonomy.EVENT_TYPES).dropna()
+    )
+    type_table = pd.DataFrame({"event type": by_type.index, "events": by_type.astype("int64")})
+    licences = "".join(
+        f"<li>{_e(lic.get('title') or lic.get('name'))} (<code>{_e(lic.get('path'))}</code>)</li>"
+        for lic in manifest.get("licenses", [])
+        if isinstance(lic, Mapping)
+    )
+    if problems is None:
+        validation = '<p class="muted">Not verified when this card was written.</p>'
+    elif problems.empty:
+        validation = (
+            '<p class="ok" id="verified">Verified: files, sizes, sha256, rows, content '
+            "hashes, schema and every validation rule.</p>"
+        )
+    else:
+        counts = problems.groupby("code").size().rename("problems").reset_index()
+        validation = f'<p class="bad" id="verified">{len(problems)} problems:</p>' + _table(counts)
+    summary = manifest.get("x-changes", {}).get("events", {})
+    said = ", ".join(f"{n:,} {k}" for k, n in summary.items()) or "no change"
+    parent = manifest.get("x-parent-version")
+    shown = changes.head(SHOWN_CHANGES)
+    more = (
+        f'<p class="muted">First {SHOWN_CHANGES} of {len(changes):,} rows; all in '
+        "<code>changes.parquet</code>.</p>"
+        if len(changes) > SHOWN_CHANGES
+        else ""
+    )
+    change_html = (
+        f"<p>Against {_e(parent)}: events {html.escape(said)}.</p>"
+        + (_table(shown, table_id="changes") + more if len(shown) else "")
+        if parent
+        else "<p>The first release: no parent to compare with.</p>"
+    )
+    actors = actors_all[[c for c in _ACTOR_COLUMNS if c in actors_all]]
+    measures = measures_all[[c for c in _MEASURE_COLUMNS if c in measures_all]]
+    statuses = measures_all["status"].astype("str").value_counts() if len(measures) else None
+    status_line = (
+        ", ".join(f"{n} {html.escape(str(s))}" for s, n in statuses.items())
+        if statuses is not None
+        else "none"
+    )
+    title = str(manifest.get("title", "libyaevents release"))
+    version = str(manifest.get("version", ""))
+    body = [
+        f"<h1>{_e(title)}</h1>",
+        f'<p>Release <b id="version">{_e(version)}</b>, created {_e(manifest.get("created"))}'
+        f"; accessed {_e(accessed_of(manifest))}; schema {_e(manifest.get('x-schema-version'))}"
+        f"; library {_e(manifest.get('x-library-version'))}.</p>",
+        f'<div class="figures">{figure_html}</div>',
+        f"<p>Events from {_e(first.date() if first is not None else None)} to "
+        f"{_e(last.date() if last is not None else None)}. Events file sha256: "
+        f'<span class="hash" id="events-sha256">{html.escape(events_sha)}</span></p>',
+        _section("Motivation", f"<p>{text['motivation']}</p>", "motivation"),
+        _section(
+            "Composition",
+            "<p>One row per event (ACLED's columns), one per actor, one per measure.</p>"
+            + _table(type_table, table_id="event-types")
+            + _timeline(events)
+            + _map(events),
+            "composition",
+        ),
+        _section("Collection and coding process", f"<p>{text['collection']}</p>", "collection"),
+        _section(
+            "Preprocessing",
+            "<p>Values are typed and checked against the canonical schema (closed "
+            "vocabularies, ranges, cross-table references); rows that could not be typed are "
+            "kept out and reported, never silently changed. The validation summary:</p>"
+            + validation,
+            "preprocessing",
+        ),
+        _section(
+            "Uses",
+            "<p>Event counts, fatalities and measures by period and area "
+            "(<code>libyaevents.aggregate</code>); comparison with other event datasets "
+            "(<code>libyaevents.compare_events</code>). Reported fatalities are estimates "
+            "from the sources; precision codes say how exact dates and places are.</p>",
+            "uses",
+        ),
+        _section(
+            "Distribution and licence",
+            f"<ul>{licences}</ul><p>Cite as: {_e(manifest.get('x-citation'))}</p>"
+            + _table(_resources(manifest), table_id="files"),
+            "distribution",
+        ),
+        _section("Maintenance", f"<p>{text['maintenance']}</p>", "maintenance"),
+        _section("Actors", _table(actors, table_id="actors"), "actors"),
+        _section(
+            "Measures",
+            f"<p>Statuses: {status_line}.</p>" + _table(measures, table_id="measures"),
+            "measures",
+        ),
+        _section("Changes", change_html, "changes-section"),
+    ]
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{html.escape(title)} {html.escape(version)}</title>"
+        f"<style>{_CSS}</style></head><body>{''.join(body)}</body></html>\n"
+    )
+
+
+def write_page(path: Path, text: str) -> Path:
+    """Write an HTML page in one rename."""
+    with atomic_target(path) as tmp:
+        Path(tmp).write_text(text, encoding="utf-8")
+    return path
+
+
+def _index_rows(store: LocalStore) -> Iterable[str]:
+    for version in sorted(store.versions(), key=version_key, reverse=True):
+        folder = store.root / version
+        files = sorted(p.name for p in folder.iterdir() if p.is_file())
+        links = " ".join(
+            f'<a href="{html.escape(version)}/{html.escape(name)}">{html.escape(name)}</a>'
+            for name in files
+        )
+        card = (
+            f'<a href="{html.escape(version)}/{CARD_NAME}">card</a>'
+            if CARD_NAME in files
+            else '<span class="muted">no card</span>'
+        )
+        manifest = _manifest_text(folder)
+        yield (
+            f"<tr><td><b>{html.escape(version)}</b></td><td>{_e(manifest.get('title'))}</td>"
+            f"<td>{_e(accessed_of(manifest))}</td><td>{card}</td><td>{links}</td></tr>"
+        )
+
+
+def _manifest_text(folder: Path) -> dict[str, Any]:
+    try:
+        found = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return found if isinstance(found, dict) else {}
+
+
+def write_store_page(store: str | os.PathLike[str] | LocalStore) -> Path:
+    """Write ``index.html`` at a store's root: every version, newest first, with links.
+
+    Served by any static HTTP server, a store is then a browsable site: each
+    version links to its card (when built with one) and to its files.
+    """
+    target = store if isinstance(store, LocalStore) else open_store(store)
+    if not isinstance(target, LocalStore):
+        msg = "write_store_page writes into a local store folder."
+        raise InputError(msg)
+    rows = "".join(_index_rows(target))
+    page = (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>libyaevents store</title><style>{_CSS}</style></head><body>"
+        "<h1>Releases in this store</h1><p>Newest first; "
+        '<a href="releases.json">releases.json</a> is the index libyaevents reads.</p>'
+        '<table id="versions"><thead><tr><th>version</th><th>title</th><th>accessed</th>'
+        f"<th>card</th><th>files</th></tr></thead><tbody>{rows}</tbody></table></body></html>\n"
+    )
+    return write_page(target.root / INDEX_PAGE, page)
