@@ -223,6 +223,17 @@ def _coded_text(manifest: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
+def _document(title: str, body: str) -> str:
+    """A whole page: inline CSS, no script, an empty icon (no request for /favicon.ico)."""
+    return (
+        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        '<link rel="icon" href="data:,">'
+        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head>"
+        f"<body>{body}</body></html>\n"
+    )
+
+
 def _section(title: str, body: str, ident: str) -> str:
     return f'<section id="{ident}"><h2>{html.escape(title)}</h2>{body}</section>'
 
@@ -362,12 +373,7 @@ def render_card(
         ),
         _section("Changes", change_html, "changes-section"),
     ]
-    return (
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>{html.escape(title)} {html.escape(version)}</title>"
-        f"<style>{_CSS}</style></head><body>{''.join(body)}</body></html>\n"
-    )
+    return _document(f"{title} {version}", "".join(body))
 
 
 def write_page(path: Path, text: str) -> Path:
@@ -416,13 +422,11 @@ def write_store_page(store: str | os.PathLike[str] | LocalStore) -> Path:
         msg = "write_store_page writes into a local store folder."
         raise InputError(msg)
     rows = "".join(_index_rows(target))
-    page = (
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f"<title>libyaevents store</title><style>{_CSS}</style></head><body>"
+    page = _document(
+        "libyaevents store",
         "<h1>Releases in this store</h1><p>Newest first; "
         '<a href="releases.json">releases.json</a> is the index libyaevents reads.</p>'
         '<table id="versions"><thead><tr><th>version</th><th>title</th><th>accessed</th>'
-        f"<th>card</th><th>files</th></tr></thead><tbody>{rows}</tbody></table></body></html>\n"
+        f"<th>card</th><th>files</th></tr></thead><tbody>{rows}</tbody></table>",
     )
     return write_page(target.root / INDEX_PAGE, page)

@@ -1,0 +1,158 @@
+"""Pages checked in a real browser: headless Chromium (Debian's package) driven by Playwright.
+
+A store with data cards is served by a local http.server on 127.0.0.1; the
+browser opens the store's index page and a card, and the test checks: no console
+error or page error, every link on the page resolves (no 404 from the server),
+the key figures on the page equal the release's own, and a screenshot is saved
+(to ``$LIBYAEVENTS_ARTEFACTS`` when set, the CI artefact folder). Skipped, with
+the reason, where Chromium or Playwright is not installed.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import shutil
+import threading
+import urllib.request
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+import libyaevents
+from libyaevents.releases.card import render_card
+from libyaevents.releases.changes import diff_tables
+from libyaevents.synthetic import synthetic_dataset
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+sync_api = pytest.importorskip(
+    "playwright.sync_api", reason="playwright is not installed (pip install playwright)"
+)
+pytestmark = pytest.mark.skipif(
+    CHROMIUM is None, reason="no Chromium on this machine (apt-get install chromium)"
+)
+FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+         "--disable-dev-shm-usage", "--no-first-run"]  # fmt: skip
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    statuses: list[tuple[str, int]]
+
+    def log_message(self, *args: object) -> None:
+        return
+
+    def log_request(self, code: object = "-", size: object = "-") -> None:
+        self.statuses.append((self.path, int(str(code)) if str(code).isdigit() else 0))
+
+
+@pytest.fixture
+def served(tmp_path) -> Iterator[tuple[str, Path, list[tuple[str, int]]]]:
+    store = tmp_path / "store"
+    data = synthetic_dataset(300, seed=9)
+    libyaevents.build_release(data, "1.0.0", store=store, card=True)
+    data["events"].loc[4, "fatalities"] = 17
+    libyaevents.build_release(data, "1.1.0", store=store, card=True)
+    statuses: list[tuple[str, int]] = []
+    handler = type("Handler", (_Quiet,), {"statuses": statuses})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=store))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", store, statuses
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    with sync_api.sync_playwright() as play:
+        chromium = play.chromium.launch(executable_path=CHROMIUM, args=FLAGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _open(browser, url: str) -> tuple[object, list[str]]:
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    response = page.goto(url)
+    assert response is not None
+    assert response.status == 200
+    return page, errors
+
+
+def _links_resolve(page, base: str) -> list[str]:
+    hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+    for href in hrefs:
+        assert href.startswith(base), href  # nothing outside the local server
+        with urllib.request.urlopen(href, timeout=10) as reply:  # loopback only
+            assert reply.status == 200, href
+    return hrefs
+
+
+def _screenshot(page, name: str, tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("LIBYAEVENTS_ARTEFACTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / name
+    page.screenshot(path=str(target), full_page=True)
+    assert target.stat().st_size > 10_000
+    return target
+
+
+def test_the_store_index_and_a_card_render_without_errors_and_say_what_the_release_holds(
+    served, browser, tmp_path
+):
+    base, store, statuses = served
+    index, errors = _open(browser, f"{base}/index.html")
+    versions = index.eval_on_selector_all("#versions b", "els => els.map(e => e.textContent)")
+    assert versions == ["1.1.0", "1.0.0"]
+    hrefs = _links_resolve(index, base)
+    assert f"{base}/1.1.0/card.html" in hrefs
+    _screenshot(index, "store-index.png", tmp_path)
+    assert errors == []
+
+    card, errors = _open(browser, f"{base}/1.1.0/card.html")
+    release = libyaevents.load("1.1.0", store=store)
+    sha = next(r["hash"] for r in release.manifest["resources"] if r["name"] == "events")
+    assert card.inner_text("#version") == "1.1.0"
+    assert card.inner_text("#event-count") == f"{len(release.events):,}"
+    assert card.inner_text("#events-sha256") == sha.removeprefix("sha256:")
+    assert card.locator("#timeline rect").count() > 0
+    assert card.locator("#map circle").count() == len(release.events)
+    assert card.locator("#map polygon").count() == 1  # Libya's outline
+    assert "fatalities" in card.inner_text("#changes")
+    _links_resolve(card, base)
+    _screenshot(card, "card-1.1.0.png", tmp_path)
+    assert errors == []
+    assert [s for s in statuses if s[1] >= 400] == []  # no 404 anywhere
+
+
+def test_a_hostile_name_shows_as_text_in_the_browser(tmp_path, browser):
+    data = synthetic_dataset(20, seed=1)
+    data["actors"].loc[0, "name"] = '<script>document.title="owned"</script>'
+    data["actors"].loc[1, "name"] = "\u200fكتيبة الكانيات"
+    page_file = tmp_path / "card.html"
+    page_file.write_text(
+        render_card({"version": "1.0.0", "resources": []}, data, diff_tables({}, data)),
+        encoding="utf-8",
+    )
+    page, errors = _open_file(browser, page_file)
+    assert page.title() != "owned"
+    table = page.inner_text("#actors")
+    assert '<script>document.title="owned"</script>' in table
+    assert "كتيبة الكانيات" in table
+    assert errors == []
+
+
+def _open_file(browser, path: Path) -> tuple[object, list[str]]:
+    page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(path.as_uri())
+    return page, errors
