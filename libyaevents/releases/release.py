@@ -101,6 +101,10 @@ _CITATION: Final = (
     "coded in the style of ACLED. Data release {version}."
 )
 _CHANGES: Final = "changes"
+#: Data Package v2 profiles (``$schema``) of the manifest and of its tabular resources.
+PACKAGE_PROFILE: Final = "https://datapackage.org/profiles/2.0/datapackage.json"
+RESOURCE_PROFILE: Final = "https://datapackage.org/profiles/2.0/dataresource.json"
+_MAINTAINERS: Final = {"title": "libyaevents maintainers", "roles": ["creator", "publisher"]}
 
 #: What ``store=`` accepts: a folder, an http(s) URL, a store object, or None (bundled).
 StoreArg = str | os.PathLike[str] | Store | None
@@ -229,7 +233,9 @@ def _fsync(path: Path) -> None:
 def _resource(folder: Path, name: str, arrow: pa.Table) -> dict[str, Any]:
     path = folder / f"{name}.parquet"
     return {
+        "$schema": RESOURCE_PROFILE,
         "name": name,
+        "type": "table",
         "path": path.name,
         "format": "parquet",
         "mediatype": "application/vnd.apache.parquet",
@@ -237,7 +243,7 @@ def _resource(folder: Path, name: str, arrow: pa.Table) -> dict[str, Any]:
         "hash": f"sha256:{file_sha256(path)}",
         "rows": arrow.num_rows,
         "x-content-hash": f"sha256:{parquet.content_hash(arrow, name)}",
-        "schema": table_schema(name),
+        "schema": _file_schema(name, arrow.column_names),
     }
 
 
@@ -253,12 +259,24 @@ def _listed(path: Path, name: str, mediatype: str) -> dict[str, Any]:
     }
 
 
+def _file_schema(name: str, columns: Sequence[str]) -> dict[str, Any]:
+    """The table's schema with the fields the file has (optional columns it lacks left out)."""
+    schema = table_schema(name)
+    present = set(columns)
+    fields = [f for f in schema["fields"] if f["name"] in present]
+    # Readers that go through pandas (frictionless' Parquet parser) show an empty
+    # whole number as NaN: declared missing, as the empty string is.
+    return {**schema, "fields": fields, "missingValues": ["", "nan"]}
+
+
 def _write_plain(folder: Path, name: str, arrow: pa.Table) -> dict[str, Any]:
     """A resource that is not one of the tables (the change table, a fingerprint file)."""
     path = folder / f"{name}.parquet"
     pq.write_table(arrow.replace_schema_metadata(None), path, compression="zstd")
     return {
+        "$schema": RESOURCE_PROFILE,
         "name": name,
+        "type": "table",
         "path": path.name,
         "format": "parquet",
         "mediatype": "application/vnd.apache.parquet",
@@ -279,12 +297,13 @@ def _manifest(
     about: Mapping[str, Any],
 ) -> dict[str, Any]:
     return {
-        "profile": "data-package",
+        "$schema": PACKAGE_PROFILE,
         "name": "libyaevents",
         "title": about.get("title", "Conflict and political events in Libya (ACLED style)"),
         "version": version,
-        "created": created,
+        "created": f"{created}T00:00:00Z",
         "licenses": list(about.get("licenses", [DATA_LICENSE])),
+        "contributors": list(about.get("contributors", [_MAINTAINERS])),
         "x-citation": _CITATION.format(version=version),
         "x-schema-version": SCHEMA_VERSION,
         "x-parent-version": parent,
@@ -973,7 +992,7 @@ def _verify_loaded(release: Release, *, rehashed: bool = False) -> VerifyResult:
         if not _compatible(expected.get("schema"), table_schema(name)):
             said = f"schema of {name} is not one this library reads (a field changed or went)."
             found.append(_file_problem(folder / MANIFEST_NAME, name, "schema-mismatch", said))
-    report = validate(release.tables(), today=manifest.get("created"))
+    report = validate(release.tables(), today=str(manifest.get("created", ""))[:10] or None)
     absent = manifest.get("x-absent-columns")
     if isinstance(absent, Mapping):
         report = report.allowing_absent({str(k): list(v) for k, v in absent.items()})

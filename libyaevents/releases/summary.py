@@ -218,12 +218,12 @@ def summarise(
     release = load(version, store=store)
     verified = verify_release(release)  # the tables as loaded: read once
     manifest = release.manifest
-    day = pd.Timestamp(as_of if as_of is not None else manifest["created"])
+    day = pd.Timestamp(as_of if as_of is not None else str(manifest["created"])[:10])
     events = release.events
     by_status = release.measures["status"].value_counts().rename("measures")
     return Summary(
         version=release.version,
-        created=str(manifest["created"]),
+        created=str(manifest["created"])[:10],
         schema_version=str(manifest["x-schema-version"]),
         verified=verified,
         rows={name: len(frame) for name, frame in release.tables().items()},

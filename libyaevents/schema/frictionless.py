@@ -70,6 +70,9 @@ def _field_json(field: Field) -> dict[str, Any]:
         "constraints": _constraints(field),
         "x-libyaevents-storage": field.kind,
     }
+    closed = field.categories if field.categories is not None else field.values
+    if closed is not None and field.kind == "category":  # Table Schema v2: a closed vocabulary
+        out["categories"] = list(closed)
     if not field.required:
         out["x-libyaevents-optional-column"] = True
     if field.is_list:

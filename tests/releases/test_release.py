@@ -99,7 +99,7 @@ def test_manifest_says_what_was_loaded(store, data):
         pd.Timestamp(int(data["events"]["timestamp"].max()), unit="s"),
         data["measures"]["end_date"].max(),
     )
-    assert manifest["created"] == str(expected_created.date())
+    assert manifest["created"] == f"{expected_created.date()}T00:00:00Z"
     resources = {r["name"]: r for r in manifest["resources"]}
     assert resources["events"]["rows"] == len(data["events"]) - 1
     assert resources["events"]["hash"].startswith("sha256:")
