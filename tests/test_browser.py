@@ -37,6 +37,9 @@ FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-ne
          "--disable-dev-shm-usage", "--no-first-run"]  # fmt: skip
 
 
+SITE = Path(__file__).resolve().parents[1] / "docs" / "_build" / "html"
+
+
 class _Quiet(SimpleHTTPRequestHandler):
     statuses: list[tuple[str, int]]
 
@@ -47,6 +50,19 @@ class _Quiet(SimpleHTTPRequestHandler):
         self.statuses.append((self.path, int(str(code)) if str(code).isdigit() else 0))
 
 
+def _serve(folder: Path) -> Iterator[tuple[str, list[tuple[str, int]]]]:
+    """A static server of ``folder`` on 127.0.0.1, and the status of every request it answered."""
+    statuses: list[tuple[str, int]] = []
+    handler = type("Handler", (_Quiet,), {"statuses": statuses})
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=folder))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", statuses
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
 @pytest.fixture
 def served(tmp_path) -> Iterator[tuple[str, Path, list[tuple[str, int]]]]:
     store = tmp_path / "store"
@@ -54,15 +70,8 @@ def served(tmp_path) -> Iterator[tuple[str, Path, list[tuple[str, int]]]]:
     libyaevents.build_release(data, "1.0.0", store=store, card=True)
     data["events"].loc[4, "fatalities"] = 17
     libyaevents.build_release(data, "1.1.0", store=store, card=True)
-    statuses: list[tuple[str, int]] = []
-    handler = type("Handler", (_Quiet,), {"statuses": statuses})
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(handler, directory=store))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}", store, statuses
-    finally:
-        server.shutdown()
-        server.server_close()
+    for base, statuses in _serve(store):
+        yield base, store, statuses
 
 
 @pytest.fixture
@@ -156,3 +165,37 @@ def _open_file(browser, path: Path) -> tuple[object, list[str]]:
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(path.as_uri())
     return page, errors
+
+
+@pytest.mark.skipif(
+    not (SITE / "index.html").is_file(),
+    reason="the docs site is not built (python -m sphinx -W -b html docs docs/_build/html)",
+)
+def test_the_docs_site_renders_offline_with_its_examples_and_api(browser, tmp_path):
+    for base, statuses in _serve(SITE):
+        outside: list[str] = []
+
+        def record(request, base=base, outside=outside):
+            if not request.url.startswith((base, "data:")):
+                outside.append(request.url)
+
+        for name in ("index.html", "examples.html", "api.html", "snapshots.html"):
+            page, errors = _open(browser, f"{base}/{name}")
+            page.on("request", record)
+            page.reload()
+            hrefs = page.eval_on_selector_all("a[href]", "els => els.map(e => e.href)")
+            for href in {h.split("#")[0] for h in hrefs if h.startswith(base)}:
+                with urllib.request.urlopen(href, timeout=10) as reply:  # loopback only
+                    assert reply.status == 200, href
+            broken = page.eval_on_selector_all(
+                "img", "els => els.filter(e => !(e.complete && e.naturalWidth > 0)).map(e => e.src)"
+            )
+            assert broken == [], name
+            assert errors == [], (name, errors, [s for s in statuses if s[1] != 200])
+            _screenshot(page, f"docs-{name.replace('.html', '')}.png", tmp_path)
+            if name == "examples.html":
+                assert page.locator("img").count() >= 3  # the figures drawn at build time
+            if name == "api.html":
+                assert page.locator("[id='libyaevents.sync']").count() == 1
+        assert outside == []  # the site needs no network
+        assert [s for s in statuses if s[1] >= 400] == []
