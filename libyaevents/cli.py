@@ -409,7 +409,7 @@ def _sync_query(args: argparse.Namespace) -> dict[str, Any]:
 def _cmd_sync(args: argparse.Namespace) -> int:
     progress = _pull_progress(args.progress) if args.source != "file" else None
     done = sync(args.store, args.source, full=args.full, check=args.check, progress=progress,
-                **_sync_query(args))  # fmt: skip
+                card=args.card, **_sync_query(args))  # fmt: skip
     if progress is not None:
         print(file=sys.stderr)
     if args.format == "json":
@@ -502,6 +502,7 @@ def _add_snapshot_commands(sub: Any) -> None:
             "--check", action="store_true", help="also pull all and report differences (exit 1)"
         )
         kind.add_argument("--format", choices=("text", "json"), default="text")
+        kind.add_argument("--card", action="store_true", help="also write the data card")
         if kind is not export:
             kind.add_argument("--start", type=_day, help="first event day, YYYY-MM-DD")
             kind.add_argument("--end", type=_day, help="last event day, YYYY-MM-DD")

@@ -512,6 +512,7 @@ def sync(
     full: bool = False,
     check: bool = False,
     progress: Progress | None = None,
+    card: bool = False,
     **query: Any,
 ) -> Synced:
     """Pull a source and pin what it holds now as a release in ``store``.
@@ -532,6 +533,8 @@ def sync(
         ``Synced.differences`` (the full pull is the one kept).
     progress : callable, optional
         ``progress(pages, rows)`` after each page.
+    card : bool
+        Also write the snapshot's data card and the store's index page.
     **query
         The query: for ACLED ``country``, ``start``, ``end``, ``maritime`` and
         any ACLED field (as :func:`libyaevents.fetch_acled`); for UCDP
@@ -618,7 +621,7 @@ def sync(
     publish_release(
         tables, version, store=target, parent=parent, changes=changes, sources=sources,
         annotations={"x-snapshot": with_hash}, extra=extra, absent={"events": step.absent},
-        about=_about(plan.source, pulled, snapshot),
+        about=_about(plan.source, pulled, snapshot), card=card,
     )  # fmt: skip
     _log.info("libyaevents: %s sync -> release %s", plan.source, version)
     return Synced(

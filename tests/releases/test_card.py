@@ -120,7 +120,9 @@ def test_card_command_and_write_card(tmp_path, store, capsys):
 def test_a_snapshot_card_says_where_and_when_it_was_pulled(tmp_path):
     export = tmp_path / "a.csv"
     libyaevents.write_acled(synthetic_dataset(50, seed=1), export)
-    done = libyaevents.sync(tmp_path / "s", "file", path=export)
+    done = libyaevents.sync(tmp_path / "s", "file", path=export, card=True)
+    assert (tmp_path / "s" / done.version / "card.html").is_file()
+    assert (tmp_path / "s" / "index.html").is_file()
     page = libyaevents.write_card(done.version, store=tmp_path / "s", output=tmp_path / "c")
     text = page.read_text(encoding="utf-8")
     assert "accessed" in text
