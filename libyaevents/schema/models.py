@@ -29,6 +29,7 @@ import pyarrow
 from libyaevents.errors import InputError
 from libyaevents.schema.spec import Field, Rule, RuleContext, TableSpec
 from libyaevents.schema.tables import ACTORS, EVENTS, MEASURES, TABLES
+from libyaevents.textscan import blank_or_padded, byte_table, rows_holding
 
 __all__ = [
     "ACTORS",
@@ -65,7 +66,13 @@ HIDDEN_PATTERN: Final = (
     "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]"
 )
 
-_BLANK_PATTERN: Final = rf"^{_WS}|{_WS}\Z|^\Z"
+_BLANK_PATTERN: Final = rf"^{_WS}|{_WS}\Z|^\Z"  # what blank_or_padded answers, from the bytes
+
+#: Bytes that begin a character HIDDEN_PATTERN may match: the C0 controls it lists,
+#: DEL, and the UTF-8 lead bytes of U+2000-U+2FFF and U+F000-U+FFFF.
+_HIDDEN_BYTES: Final = byte_table(
+    bytes([*range(0x00, 0x09), 0x0B, 0x0C, *range(0x0E, 0x20), 0x7F, 0xE2, 0xEF])
+)
 
 _NUMPY_INTS: Final = {"int8": "int8", "int16": "int16", "int32": "int32", "int64": "int64"}
 _NULLABLE_INTS: Final = {"int8": "Int8", "int16": "Int16", "int32": "Int32", "int64": "Int64"}
@@ -166,6 +173,21 @@ def _regex_check(code: str, message: str, pattern: str, *, must_match: bool) -> 
     return _vector_check(code, message, ok)
 
 
+def _not_blank(s: pd.Series) -> pd.Series:
+    """Not empty and not padded: from each value's first and last byte (no regex)."""
+    return pd.Series(~blank_or_padded(s), index=s.index)
+
+
+def _no_hidden(s: pd.Series) -> pd.Series:
+    """No hidden character: the regex runs only on values holding a byte that may start one."""
+    ok = np.ones(len(s), dtype=bool)
+    rows = rows_holding(s, _HIDDEN_BYTES)
+    if len(rows):
+        found = s.iloc[rows].str.contains(HIDDEN_PATTERN, regex=True)
+        ok[rows] = ~found.fillna(False).to_numpy(dtype=bool)
+    return pd.Series(ok, index=s.index)
+
+
 def column_checks(field: Field) -> list[pa.Check]:
     """Return the pandera checks a field declares, each named by its rule code."""
     checks: list[pa.Check] = []
@@ -175,19 +197,15 @@ def column_checks(field: Field) -> list[pa.Check]:
         checks.append(pa.Check(lambda s: s.dtype == unit, name="type", error=f"must be {unit}"))
     if field.kind == "string":
         checks.append(
-            _regex_check(
-                "blank-string",
-                "text must not be empty or padded with spaces",
-                _BLANK_PATTERN,
-                must_match=False,
+            _vector_check(
+                "blank-string", "text must not be empty or padded with spaces", _not_blank
             )
         )
         checks.append(
-            _regex_check(
+            _vector_check(
                 "hidden-character",
                 "text must not hold invisible or direction-changing characters",
-                HIDDEN_PATTERN,
-                must_match=False,
+                _no_hidden,
             )
         )
     if field.pattern is not None:

@@ -87,28 +87,3 @@ def test_a_value_longer_than_a_read_block_is_read_not_fatal():
     loaded = libyaevents.read_acled(io.BytesIO(buffer.getvalue()))
     assert loaded.rows_read == len(loaded.events) == 40
     assert len(loaded.events.loc[7, "notes"]) == len(events.loc[7, "notes"].strip())
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    values=st.lists(
-        st.one_of(st.none(), st.text(alphabet='ab\n\r,"é', max_size=8)), min_size=1, max_size=40
-    ),
-    cut=st.integers(min_value=0, max_value=40),
-    large=st.booleans(),
-)
-def test_line_breaks_found_in_the_buffers_equal_counting_each_value(values, cut, large):
-    import numpy as np
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    from libyaevents.readers.csvtext import _add_breaks
-
-    kind = pa.large_string() if large else pa.string()
-    whole = pa.array(values, kind)
-    chunks = [whole.slice(0, min(cut, len(values))), whole.slice(min(cut, len(values)))]
-    column = pa.chunked_array(chunks, kind)  # sliced chunks: offsets that do not start at 0
-    found = np.zeros(len(values), dtype="int64")
-    _add_breaks(column, found)
-    expected = np.asarray(pc.fill_null(pc.count_substring(whole, "\n"), 0), dtype="int64")
-    assert found.tolist() == expected.tolist()
