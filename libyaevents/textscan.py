@@ -26,9 +26,21 @@ from typing import Any, Final
 import numpy as np
 import pyarrow as pa
 
-__all__ = ["blank_or_padded", "byte_counts", "byte_table", "chunks_of", "rows_holding"]
+__all__ = [
+    "NON_ASCII",
+    "blank_or_padded",
+    "byte_counts",
+    "byte_table",
+    "chunks_of",
+    "edges_in",
+    "rows_holding",
+]
 
 _SPACES: Final = b" \t\r\n"
+
+
+#: Bytes of every character outside ASCII (lead and continuation bytes of UTF-8).
+NON_ASCII: Final = bytes(range(0x80, 0x100))
 
 
 def byte_table(chars: bytes | range) -> np.ndarray:
@@ -115,6 +127,19 @@ def byte_counts(values: Any, char: bytes) -> np.ndarray:
     return np.concatenate(counts) if counts else np.zeros(0, dtype="int64")
 
 
+def edges_in(values: Any, table: np.ndarray) -> np.ndarray:
+    """True where a present value is empty or its first or last byte is one ``table`` marks."""
+    parts: list[np.ndarray] = []
+    for offsets, data, valid in chunks_of(values):
+        starts, ends = offsets[:-1], offsets[1:]
+        hit = ends == starts  # empty
+        full = np.flatnonzero(~hit)
+        if len(full):
+            hit[full] = table[data[starts[full]]] | table[data[ends[full] - 1]]
+        parts.append(hit & valid)
+    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+
 def blank_or_padded(values: Any) -> np.ndarray:
     """True where a present value is empty or starts or ends with a space, tab or line break.
 
@@ -122,13 +147,4 @@ def blank_or_padded(values: Any) -> np.ndarray:
     as the regex ``^[ \\t\\r\\n]|[ \\t\\r\\n]\\Z|^\\Z``, from each value's first
     and last byte (every one of those characters is a single byte in UTF-8).
     """
-    spaces = byte_table(_SPACES)
-    parts: list[np.ndarray] = []
-    for offsets, data, valid in chunks_of(values):
-        starts, ends = offsets[:-1], offsets[1:]
-        bad = ends == starts  # empty
-        full = np.flatnonzero(~bad)
-        if len(full):
-            bad[full] = spaces[data[starts[full]]] | spaces[data[ends[full] - 1]]
-        parts.append(bad & valid)
-    return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+    return edges_in(values, byte_table(_SPACES))

@@ -53,3 +53,20 @@ def test_the_text_checks_equal_their_regexes_on_pandas_text(values):
     assert (_not_blank(series)[present] == ~blank[present].astype(bool)).all()
     assert (_no_hidden(series)[present] == ~hidden[present].astype(bool)).all()
     assert list(_no_hidden(series).index) == list(series.index)
+
+
+SPACED = st.sampled_from(
+    [" ", "\t", "\n", "\x0b", "\x0c", "\r", "\x85", "\u00a0", "\u1680", "\u2003", "\u2028",
+     "\u202f", "\u3000", "a", "é", "ك", "😀"]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(values=st.lists(st.one_of(st.none(), st.text(SPACED, max_size=5)), min_size=1, max_size=30))
+def test_trimming_text_skips_nothing_it_should_trim(values):
+    from libyaevents.readers.conversions import text
+
+    column = pa.array(values, pa.large_string())
+    trimmed = pc.utf8_trim_whitespace(column)
+    expected = pc.if_else(pc.equal(trimmed, ""), pa.scalar(None, trimmed.type), trimmed)
+    assert text(column).to_pylist() == expected.to_pylist()

@@ -62,6 +62,7 @@ from libyaevents.readers.assemble import (
 )
 from libyaevents.readers.csvtext import CsvText, Progress, Source, read_csv_text
 from libyaevents.schema.tables import EVENTS
+from libyaevents.textscan import NON_ASCII, byte_table, rows_holding
 from libyaevents.vocab import actortypes, gazetteer, taxonomy
 from libyaevents.vocab.legacy import LEGACY_EVENT_TYPES
 
@@ -216,6 +217,7 @@ def _libya_admin(cols: Columns) -> None:
 
 
 _ACTOR_COLUMNS: Final = ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")
+_NON_ASCII: Final = byte_table(NON_ASCII)
 
 
 def _normalise_actors(cols: Columns) -> None:
@@ -224,6 +226,8 @@ def _normalise_actors(cols: Columns) -> None:
         if name not in cols.text:
             continue
         before = cols.text[name]
+        if not len(rows_holding(before, _NON_ASCII)):
+            continue  # ASCII only: NFC and no-break spaces change nothing (one byte scan)
         after = loose.utf8_normalize(loose.replace_substring(before, "\u00a0", " "), form="NFC")
         changed = np.asarray(loose.fill_null(loose.not_equal(before, after), False))
         if changed.any():

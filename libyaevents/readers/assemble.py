@@ -108,8 +108,11 @@ class Columns:
     def actor_type(self, name: str, labels: Any) -> None:
         """Numeric codes or text labels (any mix) as integers."""
         values = self.get(name)
-        numbers, not_number = convert.integers(values, 0, 99)
         from_label, not_label = convert.lookup(values, labels, pa.int64())
+        if not not_label.any():  # every value a label (or empty): no numbers to parse
+            self.out[name] = from_label
+            return
+        numbers, not_number = convert.integers(values, 0, 99)
         unknown = not_number & not_label
         self.reject(name, unknown, "actor-type-unknown", "not an ACLED actor type code or label")
         self.out[name] = pc.coalesce(numbers, from_label)

@@ -31,6 +31,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from libyaevents.compute import loose
+from libyaevents.textscan import NON_ASCII, byte_table, edges_in
 
 __all__ = [
     "DATE_FORMATS",
@@ -75,11 +76,16 @@ def _mask(flags: Array) -> np.ndarray:
     return mask
 
 
+#: A value may need trimming only when it is empty or begins or ends with one of
+#: these bytes: ASCII whitespace, or a byte of a non-ASCII character (Unicode spaces).
+_MAY_TRIM: Final = byte_table(b" \t\n\x0b\x0c\r" + NON_ASCII)
+
+
 def text(values: Array) -> Array:
     """Trim surrounding spaces; empty or blank cells become null."""
+    if not edges_in(values, _MAY_TRIM).any():
+        return values  # the usual column: no value could change (one pass over the edges)
     trimmed = pc.utf8_trim_whitespace(values)
-    if pc.sum(pc.binary_length(trimmed)).as_py() == pc.sum(pc.binary_length(values)).as_py():
-        return values  # the usual case: nothing trimmed, and the reader nulled empty cells
     empty: Any = loose.equal(trimmed, "")
     return pc.if_else(empty, pa.scalar(None, trimmed.type), trimmed)
 
