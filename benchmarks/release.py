@@ -57,8 +57,12 @@ def load_peak(store: Path) -> tuple[float, float]:
 
 
 def read_csv_typed(path: Path) -> pd.DataFrame:
-    """pandas.read_csv with the canonical dtypes and date parsing: the baseline."""
-    dtypes = {f.name: pandas_dtype(f) for f in EVENTS.fields if f.kind != "date"}
+    """pandas.read_csv typed as a researcher would (text left to pandas' default): the baseline.
+
+    Naming ``str`` for the text columns makes pandas' C engine much slower for the
+    same frame, so the fastest idiomatic typed call leaves them out.
+    """
+    dtypes = {f.name: pandas_dtype(f) for f in EVENTS.fields if f.kind not in ("date", "string")}
     dtypes.update({f.name: "Int8" for f in EVENTS.fields if f.name == "inter2"})
     return pd.read_csv(path, dtype=dtypes, parse_dates=["event_date"])
 
