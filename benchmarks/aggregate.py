@@ -11,6 +11,8 @@ Not a test: nothing asserts a time.
 
 from __future__ import annotations
 
+import importlib.util
+
 import pandas as pd
 
 import libyaevents
@@ -26,6 +28,19 @@ def by_hand(events: pd.DataFrame) -> pd.DataFrame:
     grouped = events.assign(period=saturday).groupby(["period", "country", "admin1"])
     out = grouped.agg(events=("event_id_cnty", "size"), fatalities=("fatalities", "sum"))
     return out.reset_index()
+
+
+def by_duckdb(events: pd.DataFrame) -> pd.DataFrame:
+    """DuckDB on the same pandas frame: Saturday weeks in SQL, group by, count and sum."""
+    import duckdb  # noqa: PLC0415 - an optional contender
+
+    query = """
+        SELECT CAST(event_date AS DATE) - CAST((dayofweek(event_date) + 1) % 7 AS INTEGER)
+                   AS period,
+               country, admin1, count(*) AS events, sum(fatalities) AS fatalities
+        FROM events GROUP BY ALL ORDER BY ALL
+    """
+    return duckdb.query_df(events, "events", query).df()
 
 
 def main() -> None:
@@ -52,6 +67,16 @@ def main() -> None:
             args.repeat,
         )
         print(f"{label:<48} {seconds:8.3f} {seconds / base:6.2f}")
+    if importlib.util.find_spec("duckdb") is None:
+        print("DuckDB: skipped (not installed)")
+        return
+    check = by_duckdb(events)
+    if len(check) != len(ours) or int(check["events"].sum()) != int(ours["events"].sum()):
+        raise SystemExit("DuckDB's panel differs from aggregate's")
+    duck = best(lambda: by_duckdb(events), args.repeat)
+    mine = best(lambda: libyaevents.aggregate(events, period="week", level="admin1"), args.repeat)
+    print(f"{'DuckDB on the pandas frame (same panel)':<48} {duck:8.3f} {duck / base:6.2f}")
+    print(f"aggregate vs DuckDB: {mine / duck:.2f}x")
 
 
 if __name__ == "__main__":

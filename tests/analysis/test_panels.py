@@ -206,3 +206,20 @@ def test_centroids_are_the_mean_location_of_each_rows_events(events):
     filled = aggregate(events.head(50), period="day", level="country", centroids=True,
                        zero_fill=True)  # fmt: skip
     assert filled.loc[filled["events"] == 0, "centroid_latitude"].isna().all()
+
+
+@pytest.mark.parametrize("period", ["day", "week", "month", "year"])
+def test_the_counting_path_gives_the_group_by_panel_exactly(period, monkeypatch):
+    from libyaevents.analysis import panels
+    from libyaevents.synthetic import synthetic_events
+
+    events = synthetic_events(5_000, seed=3)
+    events.loc[::97, "admin1"] = None  # empty keys are their own group, sorted last
+    events.loc[::89, "admin2"] = None
+    for level in ("country", "admin1", "admin2"):
+        for by in ((), ("event_type",), ("event_type", "disorder_type")):
+            fast = libyaevents.aggregate(events, period=period, level=level, by=by)
+            with monkeypatch.context() as patched:
+                patched.setattr(panels, "_counted", lambda *a, **k: None)
+                grouped = libyaevents.aggregate(events, period=period, level=level, by=by)
+            pd.testing.assert_frame_equal(fast, grouped)
