@@ -24,7 +24,6 @@ Examples
 from __future__ import annotations
 
 import html
-import json
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -35,9 +34,9 @@ import pandas as pd
 from libyaevents.errors import InputError
 from libyaevents.files import atomic_target
 from libyaevents.releases.stores import (
-    MANIFEST_NAME,
     LocalStore,
     accessed_of,
+    manifest_at,
     open_store,
     version_key,
 )
@@ -396,19 +395,11 @@ def _index_rows(store: LocalStore) -> Iterable[str]:
             if CARD_NAME in files
             else '<span class="muted">no card</span>'
         )
-        manifest = _manifest_text(folder)
+        manifest = manifest_at(folder)
         yield (
             f"<tr><td><b>{html.escape(version)}</b></td><td>{_e(manifest.get('title'))}</td>"
             f"<td>{_e(accessed_of(manifest))}</td><td>{card}</td><td>{links}</td></tr>"
         )
-
-
-def _manifest_text(folder: Path) -> dict[str, Any]:
-    try:
-        found = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return found if isinstance(found, dict) else {}
 
 
 def write_store_page(store: str | os.PathLike[str] | LocalStore) -> Path:

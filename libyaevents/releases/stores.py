@@ -43,6 +43,7 @@ __all__ = [
     "bundled_store",
     "cached_sha256",
     "file_sha256",
+    "manifest_at",
     "open_store",
     "version_key",
 ]
@@ -167,7 +168,7 @@ class LocalStore:
 
     def accessed(self) -> dict[str, str]:
         """When each version's data stood as it is (see :func:`accessed_of`), by version."""
-        return {v: accessed_of(_manifest_at(self.root / v)) for v in self.versions()}
+        return {v: accessed_of(manifest_at(self.root / v)) for v in self.versions()}
 
     def write_index(self) -> Path:
         """Rewrite ``releases.json`` from the folders present (atomically)."""
@@ -175,7 +176,7 @@ class LocalStore:
             "versions": {
                 v: {
                     MANIFEST_NAME: file_sha256(self.root / v / MANIFEST_NAME),
-                    "accessed": accessed_of(_manifest_at(self.root / v)),
+                    "accessed": accessed_of(manifest_at(self.root / v)),
                 }
                 for v in self.versions()
             }
@@ -192,7 +193,8 @@ class LocalStore:
         return target
 
 
-def _manifest_at(folder: Path) -> dict[str, Any]:
+def manifest_at(folder: Path) -> dict[str, Any]:
+    """A release folder's manifest as a dict; empty when it is missing or not JSON."""
     try:
         found = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
     except (OSError, ValueError):
@@ -279,7 +281,7 @@ class RemoteStore:
         """When each version's data stood (from the index; a manifest fetched if it lacks it)."""
         listed = self._index().get("versions", {})
         return {
-            v: str(listed[v].get("accessed") or accessed_of(_manifest_at(self.folder(v))))
+            v: str(listed[v].get("accessed") or accessed_of(manifest_at(self.folder(v))))
             for v in sorted(listed, key=version_key)
         }
 

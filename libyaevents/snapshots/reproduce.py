@@ -28,9 +28,9 @@ import pyarrow.parquet as pq
 
 from libyaevents.errors import InputError, IntegrityError
 from libyaevents.releases.release import diff, load
-from libyaevents.releases.stores import MANIFEST_NAME, LocalStore, file_sha256
+from libyaevents.releases.stores import MANIFEST_NAME, LocalStore, file_sha256, manifest_at
 from libyaevents.snapshots.fingerprints import compare_fingerprints, fingerprint
-from libyaevents.snapshots.sync import FINGERPRINTS, Synced, load_manifest, snapshot_of, sync
+from libyaevents.snapshots.sync import FINGERPRINTS, Synced, snapshot_of, sync
 
 __all__ = ["Reproduced", "reproduce"]
 
@@ -98,7 +98,7 @@ class Reproduced:
 def _published(path: Path) -> tuple[dict[str, Any], dict[str, Any], pd.DataFrame]:
     """The manifest, its snapshot record and its fingerprints (checked against the manifest)."""
     try:
-        manifest = load_manifest(path.parent) if path.name == MANIFEST_NAME else json.loads(
+        manifest = manifest_at(path.parent) if path.name == MANIFEST_NAME else json.loads(
             path.read_text(encoding="utf-8"))  # fmt: skip
     except (OSError, ValueError) as exc:
         msg = f"{path}: cannot read the manifest ({exc}). Pass a snapshot's datapackage.json."
@@ -174,7 +174,7 @@ def reproduce(
     mine = fingerprint(release.events, columns if isinstance(columns, list) else None)
     changes = compare_fingerprints(published, mine)
     wanted = _events_hash(published_manifest)
-    now = _events_hash(load_manifest(release.path))
+    now = _events_hash(manifest_at(release.path))
     if wanted != now and changes.empty:
         notes.append(
             "same rows by fingerprint but another content hash: the library's schema or "
@@ -185,7 +185,7 @@ def reproduce(
         held = [
             v
             for v in target.versions()
-            if v != synced.version and _events_hash(load_manifest(target.root / v)) == wanted
+            if v != synced.version and _events_hash(manifest_at(target.root / v)) == wanted
         ]
         if held:
             cells = diff(held[-1], release, store=target)

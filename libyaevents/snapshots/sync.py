@@ -23,7 +23,6 @@ temporary folder and renamed into place only when complete.
 from __future__ import annotations
 
 import datetime as dt
-import json
 import logging
 import os
 from collections.abc import Callable, Mapping
@@ -46,7 +45,7 @@ from libyaevents.readers.detect import read_events_export
 from libyaevents.readers.registry import actors_from_events
 from libyaevents.releases.changes import diff_tables, summarise_changes
 from libyaevents.releases.release import load, publish_release
-from libyaevents.releases.stores import MANIFEST_NAME, LocalStore
+from libyaevents.releases.stores import LocalStore, manifest_at
 from libyaevents.schema.tables import EVENTS
 from libyaevents.snapshots.fingerprints import (
     FINGERPRINT_ALGORITHM,
@@ -260,7 +259,7 @@ def _previous(store: LocalStore) -> tuple[str | None, dict[str, Any] | None]:
     if not versions:
         return None, None
     latest = versions[-1]
-    manifest = load_manifest(store.root / latest)
+    manifest = manifest_at(store.root / latest)
     record = snapshot_of(manifest)
     if record is None:
         msg = (
@@ -269,12 +268,6 @@ def _previous(store: LocalStore) -> tuple[str | None, dict[str, Any] | None]:
         )
         raise InputError(msg)
     return latest, record
-
-
-def load_manifest(folder: Path) -> dict[str, Any]:
-    """A release folder's manifest as a dict."""
-    found: dict[str, Any] = json.loads((folder / MANIFEST_NAME).read_text(encoding="utf-8"))
-    return found
 
 
 def _same_query(record: Mapping[str, Any], source: str, endpoint: Any, query: Any) -> None:
