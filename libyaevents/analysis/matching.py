@@ -262,6 +262,9 @@ class _Side:
         self.lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy(dtype="float64")
         self.lon = pd.to_numeric(frame["longitude"], errors="coerce").to_numpy(dtype="float64")
         self.usable = dates.notna().to_numpy() & np.isfinite(self.lat) & np.isfinite(self.lon)
+        # per event once, not per candidate pair: radians and the cosine of the latitude
+        self.phi, self.lam = np.radians(self.lat), np.radians(self.lon)
+        self.cos_phi = np.cos(self.phi)
         self.days, self.km = _windows(frame, days, km, widen)
         band = np.floor(np.nan_to_num(self.lat) * _KM_PER_DEGREE / band_km)
         self.band = band.astype("int64")
@@ -313,7 +316,7 @@ def _pairs(a: _Side, b: _Side) -> tuple[Any, Any]:
     for spread_a, spread_b in _SPREADS[:1] if uniform else _SPREADS:
         owner_a, keys_a = a.cells(*spread_a)
         owner_b, keys_b = b.cells(*spread_b)
-        joined = pd.merge(
+        joined = pd.merge(  # measured against a numpy sort-merge join: as fast or faster
             pd.DataFrame({"a": owner_a, "key": keys_a}),
             pd.DataFrame({"b": owner_b, "key": keys_b}),
             on="key",
@@ -329,13 +332,14 @@ def _pairs(a: _Side, b: _Side) -> tuple[Any, Any]:
     return np.concatenate(found_i), np.concatenate(found_j)
 
 
-def _distance_km(lat1: Any, lon1: Any, lat2: Any, lon2: Any) -> Any:
-    """Great-circle distance (haversine) in km."""
-    p1, p2 = np.radians(lat1), np.radians(lat2)
-    h = (
-        np.sin((p2 - p1) / 2) ** 2
-        + np.cos(p1) * np.cos(p2) * np.sin(np.radians(lon2 - lon1) / 2) ** 2
-    )
+def _distance_km(a: _Side, b: _Side, i: Any, j: Any) -> Any:
+    """Great-circle distance (haversine) in km between events ``a[i]`` and ``b[j]``.
+
+    Radians and cosines come from each side's arrays, computed once per event.
+    """
+    half_phi = np.sin((b.phi[j] - a.phi[i]) / 2)
+    half_lam = np.sin((b.lam[j] - a.lam[i]) / 2)
+    h = half_phi * half_phi + a.cos_phi[i] * b.cos_phi[j] * (half_lam * half_lam)
     return 2 * _EARTH_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
@@ -446,7 +450,9 @@ def compare_events(
     b = _Side(right, days, km, widen, band_km)
     pairs = _Candidates.between(a, b)
     pairs = pairs.keep((pairs.days <= pairs.day_window) & (pairs.km <= pairs.km_window))
-    near_left, near_right = np.unique(pairs.i), np.unique(pairs.j)
+    # events with a candidate near in time and place (any type): counts, not np.unique
+    near_left = np.flatnonzero(np.bincount(pairs.i, minlength=len(left)))
+    near_right = np.flatnonzero(np.bincount(pairs.j, minlength=len(right)))
     if same is not None:
         kind_a, kind_b = _codes(left, right, same)
         kind = kind_a[pairs.i]
@@ -499,7 +505,7 @@ class _Candidates:
             i,
             j,
             np.abs(a.day[i] - b.day[j]),
-            _distance_km(a.lat[i], a.lon[i], b.lat[j], b.lon[j]),
+            _distance_km(a, b, i, j),
             np.maximum(a.days[i], b.days[j]),
             np.maximum(a.km[i], b.km[j]),
         )
