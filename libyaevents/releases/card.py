@@ -118,6 +118,20 @@ def _timeline(events: pd.DataFrame) -> str:
     )
 
 
+def _by_month(events: pd.DataFrame) -> str:
+    """Events and fatalities per month as a table, folded under the timeline (no script)."""
+    if events.empty:
+        return ""
+    months = events["event_date"].dt.to_period("M").astype("str")
+    grouped = events.groupby(months, sort=True)["fatalities"]
+    table = pd.DataFrame({"month": grouped.size().index, "events": grouped.size().to_numpy(),
+                          "fatalities": grouped.sum().to_numpy()})  # fmt: skip
+    return (
+        f"<details><summary>Events and fatalities by month ({len(table)} months)</summary>"
+        f"{_table(table, table_id='by-month')}</details>"
+    )
+
+
 def _project(lon: float, lat: float, width: float, height: float) -> tuple[float, float]:
     box = LIBYA_BOX
     x = (lon - box.min_lon) / (box.max_lon - box.min_lon) * width
@@ -337,6 +351,7 @@ def render_card(
             "<p>One row per event (ACLED's columns), one per actor, one per measure.</p>"
             + _table(type_table, table_id="event-types")
             + _timeline(events)
+            + _by_month(events)
             + _map(events),
             "composition",
         ),

@@ -48,6 +48,10 @@ def test_build_writes_a_listed_card_whose_figures_are_the_release(store):
     for section in ("motivation", "composition", "collection", "preprocessing", "uses",
                     "distribution", "maintenance"):  # fmt: skip
         assert f'<section id="{section}">' in page
+    months = release.events["event_date"].dt.to_period("M").astype("str").value_counts()
+    table = page[page.index('id="by-month"') :]
+    first = months.sort_index().index[0]
+    assert f"<td><bdi>{first}</bdi></td><td><bdi>{months[first]}</bdi></td>" in table
     assert "<script" not in page  # a static page: nothing to run, nothing fetched
     assert not re.search(r'(src|href)="https?://', page)
     changes = page[page.index('id="changes"') :]
