@@ -528,8 +528,8 @@ def _write_release(
         about=about,
     )  # fmt: skip
     manifest.update({k: v(resources) if callable(v) else v for k, v in annotations.items()})
-    if card:  # the build validated the tables: the card says so
-        page = render_card(manifest, tables, changes, problems=problem_table({}))
+    if card:  # the build validated the tables: the card says so, and lists the files' sha256
+        page = render_card(manifest, tables, changes, built=True)
         write_page(folder / CARD_NAME, page)
         manifest["resources"].append(_listed(folder / CARD_NAME, "card", "text/html"))
     text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
