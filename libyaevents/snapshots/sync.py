@@ -177,8 +177,8 @@ class _Plan:
     source: str
     endpoint: str | None  # None: known once pulled
     query: dict[str, Any] | None
-    full: Callable[[], Loaded]
-    since: Callable[[int], Loaded] | None = None
+    full: Callable[[], Pulled]
+    since: Callable[[int], Pulled] | None = None
     deleted: Callable[[int], pd.DataFrame] | None = None
 
 
@@ -195,7 +195,7 @@ def _acled_plan(query: dict[str, Any], options: dict[str, Any]) -> _Plan:
         sent["maritime_pairs"] = "true"
     pull = {"client": client, **options}
 
-    def since(stamp: int) -> Loaded:
+    def since(stamp: int) -> Pulled:
         return fetch_acled(**pull, **sent, timestamp=(">=", stamp))
 
     def deleted(stamp: int) -> pd.DataFrame:
@@ -233,7 +233,7 @@ def _file_plan(query: dict[str, Any], options: dict[str, Any]) -> _Plan:
     return _Plan("file", "file", {"file": source.name}, lambda: _read_file(source))
 
 
-def _read_file(path: Path) -> Loaded:
+def _read_file(path: Path) -> Pulled:
     loaded = read_events_export(path)
     modified = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).replace(microsecond=0)
     return Pulled(
@@ -380,23 +380,21 @@ def _arguments(source: str, query: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def _record(
-    plan: _Plan, pulled: Loaded, mode: str, since: int | None, *, counts: Mapping[str, int],
+    plan: _Plan, pulled: Pulled, mode: str, since: int | None, *, counts: Mapping[str, int],
     arguments: dict[str, Any],
 ) -> dict[str, Any]:  # fmt: skip
-    endpoint = getattr(pulled, "endpoint", "") or plan.endpoint
-    query = getattr(pulled, "query", None) or plan.query
-    if plan.source == "acled":
-        query = plan.query  # the query synced, without the timestamp of an increment
+    # ACLED: the query synced, not an increment's (which adds the timestamp filter)
+    query = plan.query if plan.source == "acled" else pulled.query
     return {
         "source": plan.source,
-        "endpoint": endpoint,
+        "endpoint": pulled.endpoint,
         "query": query,
         "arguments": arguments,
-        "accessed": getattr(pulled, "accessed", ""),
+        "accessed": pulled.accessed,
         "mode": mode,
         "since_timestamp": since,
         "rows_fetched": pulled.rows_read,
-        "rows_deduplicated": getattr(pulled, "rows_deduplicated", 0),
+        "rows_deduplicated": pulled.rows_deduplicated,
         "rows_reported": pulled.rows_reported,
         **counts,
         "fingerprints": f"{FINGERPRINTS}.parquet",
@@ -451,7 +449,7 @@ class _Step:
 
     tables: dict[str, pd.DataFrame]
     changes: pd.DataFrame
-    pulled: Loaded
+    pulled: Pulled
     mode: str
     counts: dict[str, int]
     touched: pd.Index | None = None  # the ids an incremental sync replaced or dropped
@@ -462,9 +460,8 @@ class _Step:
 def _full(plan: _Plan, old: Any, record: Mapping[str, Any] | None) -> _Step:
     pulled = plan.full()
     if record is not None:
-        _same_query(record, plan.source, getattr(pulled, "endpoint", None),
-                    getattr(pulled, "query", None))  # fmt: skip
-    tables = _valid(pulled, _day(getattr(pulled, "accessed", "")))
+        _same_query(record, plan.source, pulled.endpoint, pulled.query)
+    tables = _valid(pulled, _day(pulled.accessed))
     changes = diff_tables(old.tables() if old is not None else {}, tables)
     deleted = int((changes["change"] == "deleted").sum()) if old is not None else 0
     absent = absent_columns(pulled.events)
@@ -478,7 +475,7 @@ def _incremental(plan: _Plan, old: Any, newest: int, *, check: bool) -> _Step:
     pulled = plan.since(newest)
     deleted = plan.deleted(newest)
     declared = old.manifest.get("x-absent-columns", {}).get("events", [])
-    increment = _valid(pulled, _day(getattr(pulled, "accessed", "")), declared)["events"]
+    increment = _valid(pulled, _day(pulled.accessed), declared)["events"]
     gone, outside = (
         _deleted_held(deleted, pd.Index(old.events[_KEY]), increment)
         if len(deleted)
@@ -491,7 +488,7 @@ def _incremental(plan: _Plan, old: Any, newest: int, *, check: bool) -> _Step:
         changes = _changes_of(old.tables(), tables, touched)
         return _Step(tables, changes, pulled, "incremental", counts, touched, absent=declared)
     whole = plan.full()
-    truth = _valid(whole, _day(getattr(whole, "accessed", "")))
+    truth = _valid(whole, _day(whole.accessed))
     differences = diff_tables({"events": tables["events"]}, {"events": truth["events"]})
     changes = diff_tables(old.tables(), truth)
     absent = absent_columns(whole.events)
