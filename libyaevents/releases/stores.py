@@ -167,8 +167,23 @@ class LocalStore:
         return path
 
     def accessed(self) -> dict[str, str]:
-        """When each version's data stood as it is (see :func:`accessed_of`), by version."""
-        return {v: accessed_of(manifest_at(self.root / v)) for v in self.versions()}
+        """When each version's data stood as it is (see :func:`accessed_of`), by version.
+
+        Read from ``releases.json`` (one small file, as remote stores do); a
+        version the index does not date is dated from its manifest.
+        """
+        try:
+            listed = json.loads((self.root / INDEX_NAME).read_text(encoding="utf-8"))["versions"]
+        except (OSError, ValueError, KeyError, TypeError):
+            listed = {}
+        found = {}
+        for version in self.versions():
+            entry = listed.get(version) if isinstance(listed, dict) else None
+            dated = entry.get("accessed") if isinstance(entry, dict) else None
+            found[version] = (
+                dated if isinstance(dated, str) else accessed_of(manifest_at(self.root / version))
+            )
+        return found
 
     def write_index(self) -> Path:
         """Rewrite ``releases.json`` from the folders present (atomically)."""
