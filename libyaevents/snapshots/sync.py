@@ -183,8 +183,14 @@ class _Plan:
 
 
 def _acled_plan(query: dict[str, Any], options: dict[str, Any]) -> _Plan:
-    client = options.pop("client", None) or AcledClient(base_url=options.pop("base_url", None))
-    options.pop("base_url", None)
+    if "token" in options:  # fetch_acled would take it for a filter and send it in the URL
+        msg = (
+            "token= is UCDP's; ACLED signs in with ACLED_USERNAME / ACLED_PASSWORD (or the "
+            "config file), or pass client=AcledClient(...)."
+        )
+        raise InputError(msg)
+    base_url = options.pop("base_url", None)
+    client = options.pop("client", None) or AcledClient(base_url=base_url)
     country, start, end = (query.pop(k, None) for k in ("country", "start", "end"))
     maritime = bool(query.pop("maritime", False))
     if "timestamp" in query:
@@ -215,7 +221,9 @@ def _ucdp_plan(query: dict[str, Any], options: dict[str, Any]) -> _Plan:
     limit = options.pop("limit", None)
     if limit is not None:
         options["pagesize"] = limit
-    options.pop("client", None)
+    if "client" in options:
+        msg = "client= is ACLED's; UCDP takes token= (or UCDP_API_TOKEN) and base_url=."
+        raise InputError(msg)
     return _Plan("ucdp", None, None, lambda: fetch_ucdp_ged(**query, **options))
 
 
@@ -228,8 +236,6 @@ def _file_plan(query: dict[str, Any], options: dict[str, Any]) -> _Plan:
     if not source.is_file():
         msg = f"{source}: no such file. Pass the export downloaded again."
         raise InputError(msg)
-    progress = options.get("progress")
-    del progress  # a file is read in one go; the reader's own progress is per block
     return _Plan("file", "file", {"file": source.name}, lambda: _read_file(source))
 
 

@@ -257,3 +257,13 @@ def test_reproduce_refuses_a_manifest_without_its_fingerprints_or_altered(histor
         libyaevents.reproduce(
             Path(libyaevents.load().path) / "datapackage.json", store=tmp_path / "s"
         )
+
+
+def test_a_client_option_of_the_other_service_is_refused_not_sent(history, tmp_path):
+    before = len(history.server.log)
+    with pytest.raises(InputError, match="token= is UCDP's"):
+        libyaevents.sync(tmp_path / "a", "acled", client=client_of(history.server),
+                         country="Libya", token="a-ucdp-secret")  # fmt: skip
+    with pytest.raises(InputError, match="client= is ACLED's"):
+        libyaevents.sync(tmp_path / "u", "ucdp", version="25.1", client=client_of(history.server))
+    assert len(history.server.log) == before  # nothing was sent, the token least of all
