@@ -59,6 +59,7 @@ __all__ = [
     "indicators",
     "measures_in_force",
     "period_start",
+    "unit_columns",
     "week_start",
 ]
 
@@ -105,7 +106,8 @@ def period_start(dates: pd.Series, period: str) -> pd.Series:
     return starts.astype(dates.dtype)
 
 
-def _units(level: str) -> list[str]:
+def unit_columns(level: str) -> list[str]:
+    """The unit columns of a level, coarsest first (``admin1``: country, admin1)."""
     level = choice(level, "level", LEVELS)
     return list(LEVELS[: LEVELS.index(level) + 1])
 
@@ -202,7 +204,7 @@ def aggregate(
         On an unknown period, level, breakdown or precision mode.
     """
     events = table_of(events, "events", what="events")
-    units = _units(level)
+    units = unit_columns(level)
     period = choice(period, "period", PERIODS)  # type: ignore[assignment]
     by = names(by, "by", BREAKDOWNS)
     precision = choice(precision, "precision", PRECISION_MODES)  # type: ignore[assignment]
@@ -426,7 +428,7 @@ def indicators(
         ``deadliness``, ``danger``, ``diffusion``, ``fragmentation``.
     """
     events = table_of(events, "events", what="events")
-    units = _units(level)
+    units = unit_columns(level)
     violent = events[events["disorder_type"].astype("str").str.startswith("Political violence")]
     frame = violent.loc[:, ["event_date", "fatalities", "civilian_targeting", *units]].copy()
     frame["period"] = period_start(frame["event_date"], period)

@@ -28,9 +28,15 @@ import pyarrow.parquet as pq
 
 from libyaevents.errors import InputError, IntegrityError
 from libyaevents.releases.release import diff, load
-from libyaevents.releases.stores import MANIFEST_NAME, LocalStore, file_sha256, manifest_at
+from libyaevents.releases.stores import LocalStore, file_sha256, manifest_at
 from libyaevents.snapshots.fingerprints import compare_fingerprints, fingerprint
-from libyaevents.snapshots.sync import FINGERPRINTS, Synced, snapshot_of, sync
+from libyaevents.snapshots.sync import (
+    FINGERPRINTS,
+    Synced,
+    fingerprint_columns,
+    snapshot_of,
+    sync,
+)
 
 __all__ = ["Reproduced", "reproduce"]
 
@@ -98,8 +104,7 @@ class Reproduced:
 def _published(path: Path) -> tuple[dict[str, Any], dict[str, Any], pd.DataFrame]:
     """The manifest, its snapshot record and its fingerprints (checked against the manifest)."""
     try:
-        manifest = manifest_at(path.parent) if path.name == MANIFEST_NAME else json.loads(
-            path.read_text(encoding="utf-8"))  # fmt: skip
+        manifest = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         msg = f"{path}: cannot read the manifest ({exc}). Pass a snapshot's datapackage.json."
         raise InputError(msg) from None
@@ -171,10 +176,14 @@ def reproduce(
     target = LocalStore(store)
     release = load(synced.version, store=target)
     columns = record.get("fingerprint_columns")
-    mine = fingerprint(release.events, columns if isinstance(columns, list) else None)
+    mine = (  # the re-pull's own fingerprint file, unless the published ones cover other columns
+        pq.read_table(release.path / f"{FINGERPRINTS}.parquet").to_pandas()
+        if columns == fingerprint_columns()
+        else fingerprint(release.events, columns if isinstance(columns, list) else None)
+    )
     changes = compare_fingerprints(published, mine)
     wanted = _events_hash(published_manifest)
-    now = _events_hash(manifest_at(release.path))
+    now = _events_hash(release.manifest)
     if wanted != now and changes.empty:
         notes.append(
             "same rows by fingerprint but another content hash: the library's schema or "

@@ -36,7 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from libyaevents.analysis.panels import LEVELS, PERIODS, aggregate, period_start
+from libyaevents.analysis.panels import LEVELS, PERIODS, aggregate, period_start, unit_columns
 from libyaevents.analysis.plots import pyplot, save_png
 from libyaevents.arguments import choice
 from libyaevents.errors import InputError, ReleaseNotFoundError
@@ -321,10 +321,11 @@ def stability(
         (from the period's first day to the snapshot's access).
     """
     choice(period, "period", PERIODS)
-    units = list(LEVELS[: LEVELS.index(choice(level, "level", LEVELS)) + 1])
+    units = unit_columns(level)
     keys = ["period", *units]
+    chain = _chain(store)
     panels = []
-    for version, at, _ in _chain(store):
+    for version, at, _ in chain:
         wanted = [_KEY, *units, "event_date", "fatalities", "time_precision", "geo_precision"]
         events = load(version, store=store, columns=wanted).events
         panel = aggregate(events, period=period, level=level)  # type: ignore[arg-type]
@@ -332,7 +333,7 @@ def stability(
     frame = pd.concat(panels, ignore_index=True)
     full = frame.set_index(["version", *keys])[["events", "fatalities"]].unstack("version")
     full = full.fillna(0)
-    versions = [v for v, _, _ in _chain(store)]
+    versions = [v for v, _, _ in chain]
     long = full.stack("version", future_stack=True).reset_index()
     long = long.merge(frame[["version", "accessed"]].drop_duplicates(), on="version")
     order = {v: i for i, v in enumerate(versions)}

@@ -322,42 +322,29 @@ def _deleted_held(
 
 def _merge(
     old: dict[str, pd.DataFrame], increment: pd.DataFrame, gone: pd.Index
-) -> tuple[dict[str, pd.DataFrame], pd.Index]:
-    """The old events with the increment's rows replacing theirs and the deleted ids dropped."""
+) -> tuple[dict[str, pd.DataFrame], pd.Index, pd.DataFrame]:
+    """The old events with the increment's rows replacing theirs and the deleted ids dropped.
+
+    Returns the new tables, the ids touched, and the old rows of those ids (the
+    new rows of those ids are the increment itself).
+    """
     events = old["events"]
     touched = pd.Index(increment[_KEY].astype("str")).union(gone)
-    kept = events[~events[_KEY].isin(touched)]
+    replaced = events[_KEY].isin(touched).to_numpy()
+    kept = events[~replaced]
     merged = pd.concat([kept, increment], ignore_index=True) if len(increment) else kept
     merged = merged.reset_index(drop=True)
     tables = {"events": merged, "actors": actors_from_events(merged), "measures": old["measures"]}
-    return tables, touched
+    return tables, touched, events[replaced]
 
 
-def _changes_of(
-    old: dict[str, pd.DataFrame], new: dict[str, pd.DataFrame], touched: pd.Index
-) -> pd.DataFrame:
-    """The change table, comparing only the ids an incremental sync touched (the rest are equal)."""
-    mine = {
-        "events": old["events"][old["events"][_KEY].isin(touched)],
-        "actors": old["actors"],
-    }
-    theirs = {
-        "events": new["events"][new["events"][_KEY].isin(touched)],
-        "actors": new["actors"],
-    }
-    return diff_tables(mine, theirs)
-
-
-def _fingerprints(
-    previous: pd.DataFrame | None, events: pd.DataFrame, touched: pd.Index | None
-) -> pd.DataFrame:
-    """Fingerprints of ``events``: the parent's kept for untouched ids, the touched ones hashed."""
+def _fingerprints(previous: pd.DataFrame | None, events: pd.DataFrame, step: _Step) -> pd.DataFrame:
+    """Fingerprints of ``events``: the parent's kept for untouched ids, the fetched rows hashed."""
     columns = fingerprint_columns()
-    if previous is None or touched is None:
+    if previous is None or step.touched is None or step.increment is None:
         return fingerprint(events, columns)
-    kept = previous[~previous[_KEY].isin(touched)]
-    fresh = fingerprint(events[events[_KEY].isin(touched)], columns)
-    return pd.concat([kept, fresh], ignore_index=True)
+    kept = previous[~previous[_KEY].isin(step.touched)]
+    return pd.concat([kept, fingerprint(step.increment, columns)], ignore_index=True)
 
 
 # -- sync ------------------------------------------------------------------------
@@ -432,8 +419,10 @@ def _about(source: str, pulled: Loaded, snapshot: Mapping[str, Any]) -> dict[str
     }
 
 
-def _valid(pulled: Loaded, today: str, absent: list[str] | None = None) -> dict[str, pd.DataFrame]:
-    """The typed tables of a pull that breaks no rule (missing values of absent columns allowed).
+def _valid(
+    pulled: Loaded, today: str, absent: list[str] | None = None
+) -> tuple[dict[str, pd.DataFrame], list[str]]:
+    """The typed tables of a pull that breaks no rule, and the columns it may leave empty.
 
     ``absent`` is what the store's snapshots already declare; a full pull
     works it out (:func:`absent_columns`).
@@ -441,7 +430,7 @@ def _valid(pulled: Loaded, today: str, absent: list[str] | None = None) -> dict[
     report = validate(pulled, today=today)
     lacking = absent if absent is not None else absent_columns(pulled.events)
     report.allowing_absent({"events": lacking}).raise_if_invalid()
-    return dict(report.tables)
+    return dict(report.tables), lacking
 
 
 def _problems_arrow(pulled: Loaded) -> pa.Table:
@@ -459,6 +448,7 @@ class _Step:
     mode: str
     counts: dict[str, int]
     touched: pd.Index | None = None  # the ids an incremental sync replaced or dropped
+    increment: pd.DataFrame | None = None  # the rows it fetched (typed)
     differences: pd.DataFrame | None = None
     absent: list[str] = field(default_factory=list)  # required columns the source lacks
 
@@ -467,10 +457,9 @@ def _full(plan: _Plan, old: Any, record: Mapping[str, Any] | None) -> _Step:
     pulled = plan.full()
     if record is not None:
         _same_query(record, plan.source, pulled.endpoint, pulled.query)
-    tables = _valid(pulled, _day(pulled.accessed))
+    tables, absent = _valid(pulled, _day(pulled.accessed))
     changes = diff_tables(old.tables() if old is not None else {}, tables)
     deleted = int((changes["change"] == "deleted").sum()) if old is not None else 0
-    absent = absent_columns(pulled.events)
     return _Step(tables, changes, pulled, "full", {"rows_deleted": deleted}, absent=absent)
 
 
@@ -481,23 +470,26 @@ def _incremental(plan: _Plan, old: Any, newest: int, *, check: bool) -> _Step:
     pulled = plan.since(newest)
     deleted = plan.deleted(newest)
     declared = old.manifest.get("x-absent-columns", {}).get("events", [])
-    increment = _valid(pulled, _day(pulled.accessed), declared)["events"]
+    increment = _valid(pulled, _day(pulled.accessed), declared)[0]["events"]
     gone, outside = (
-        _deleted_held(deleted, pd.Index(old.events[_KEY]), increment)
+        _deleted_held(deleted, old.events[_KEY], increment)
         if len(deleted)
         else (pd.Index([], dtype="str"), 0)
     )
-    tables, touched = _merge(old.tables(), increment, gone)
+    tables, touched, replaced = _merge(old.tables(), increment, gone)
     counts = {"deleted_fetched": len(deleted), "rows_deleted": len(gone),
               "deleted_outside_query": outside}  # fmt: skip
-    if not check:
-        changes = _changes_of(old.tables(), tables, touched)
-        return _Step(tables, changes, pulled, "incremental", counts, touched, absent=declared)
+    if not check:  # only the touched ids can differ: compare those rows, and the actors
+        changes = diff_tables(
+            {"events": replaced, "actors": old.actors},
+            {"events": increment, "actors": tables["actors"]},
+        )
+        return _Step(tables, changes, pulled, "incremental", counts, touched, increment,
+                     absent=declared)  # fmt: skip
     whole = plan.full()
-    truth = _valid(whole, _day(whole.accessed))
+    truth, absent = _valid(whole, _day(whole.accessed))
     differences = diff_tables({"events": tables["events"]}, {"events": truth["events"]})
     changes = diff_tables(old.tables(), truth)
-    absent = absent_columns(whole.events)
     return _Step(truth, changes, whole, "checked", counts, differences=differences, absent=absent)
 
 
@@ -581,13 +573,7 @@ def sync(
         step = _incremental(plan, old, newest, check=check)
     else:
         step = _full(plan, old, record)
-    tables, changes, touched, pulled, mode = (
-        step.tables,
-        step.changes,
-        step.touched,
-        step.pulled,
-        step.mode,
-    )
+    tables, changes, pulled, mode = step.tables, step.changes, step.pulled, step.mode
     since = newest if mode != "full" else None
     snapshot = _record(
         plan, pulled, mode, since, counts=step.counts, arguments=_arguments(source, query)
@@ -600,7 +586,7 @@ def sync(
         if old is not None and (old.path / f"{FINGERPRINTS}.parquet").is_file()
         else None
     )
-    prints = _fingerprints(previous_prints, tables["events"], touched)
+    prints = _fingerprints(previous_prints, tables["events"], step)
     version = calendar_version(snapshot["accessed"], target.versions())
     sources = [{"title": f"{plan.source} ({snapshot['endpoint']})", "path": snapshot["endpoint"],
                 "x-accessed": snapshot["accessed"]}]  # fmt: skip
