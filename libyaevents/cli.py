@@ -37,7 +37,7 @@ from libyaevents.analysis.panels import (
 from libyaevents.analysis.plots import plot_map, plot_timeline
 from libyaevents.dataset import events_of
 from libyaevents.errors import InputError, LibyaeventsError, ValidationError
-from libyaevents.files import atomic_target
+from libyaevents.files import atomic_target, write_frame
 from libyaevents.formats import parquet
 from libyaevents.formats.geo import to_geojson, write_geoparquet
 from libyaevents.inputs import open_dataset
@@ -457,13 +457,7 @@ def _cmd_revisions(args: argparse.Namespace) -> int:
 def _cmd_stability(args: argparse.Namespace) -> int:
     found = stability(args.store, period=args.period, level=args.level)
     if args.output:
-        target = Path(args.output)
-        with atomic_target(target) as tmp:
-            if target.suffix.lower() == ".parquet":
-                found.to_parquet(tmp, index=False)
-            else:
-                found.to_csv(tmp, index=False)
-        print(f"wrote {target}")
+        print(f"wrote {write_frame(found, args.output)}")
     else:
         _table_out(found, "csv")
     return EXIT_OK

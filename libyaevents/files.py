@@ -26,7 +26,7 @@ from typing import IO, Any
 
 from libyaevents.errors import InputError
 
-__all__ = ["atomic_target"]
+__all__ = ["atomic_target", "write_frame"]
 
 
 @contextlib.contextmanager
@@ -51,3 +51,24 @@ def atomic_target(where: str | os.PathLike[str] | IO[Any]) -> Iterator[Any]:
         os.replace(tmp, target)
     finally:
         tmp.unlink(missing_ok=True)
+
+
+def write_frame(frame: Any, path: str | os.PathLike[str]) -> Path:
+    """Write a DataFrame as CSV or Parquet, by the file's suffix, in one rename.
+
+    Raises
+    ------
+    InputError
+        For another suffix, or a folder that does not exist.
+    """
+    target = Path(path)
+    suffix = target.suffix.lower()
+    if suffix not in (".csv", ".parquet"):
+        msg = f"{target}: write a table as .csv or .parquet (found {suffix or 'no suffix'!r})."
+        raise InputError(msg)
+    with atomic_target(target) as tmp:
+        if suffix == ".csv":
+            frame.to_csv(tmp, index=False)
+        else:
+            frame.to_parquet(tmp, index=False)
+    return target

@@ -230,25 +230,8 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _resource(folder: Path, name: str, arrow: pa.Table) -> dict[str, Any]:
-    path = folder / f"{name}.parquet"
-    return {
-        "$schema": RESOURCE_PROFILE,
-        "name": name,
-        "type": "table",
-        "path": path.name,
-        "format": "parquet",
-        "mediatype": "application/vnd.apache.parquet",
-        "bytes": path.stat().st_size,
-        "hash": f"sha256:{file_sha256(path)}",
-        "rows": arrow.num_rows,
-        "x-content-hash": f"sha256:{parquet.content_hash(arrow, name)}",
-        "schema": _file_schema(name, arrow.column_names),
-    }
-
-
 def _listed(path: Path, name: str, mediatype: str) -> dict[str, Any]:
-    """A manifest entry for a file that is not a table (checked by size and sha256)."""
+    """A manifest entry for a file of the release (checked by size and sha256)."""
     return {
         "name": name,
         "path": path.name,
@@ -256,6 +239,21 @@ def _listed(path: Path, name: str, mediatype: str) -> dict[str, Any]:
         "mediatype": mediatype,
         "bytes": path.stat().st_size,
         "hash": f"sha256:{file_sha256(path)}",
+    }
+
+
+def _table_listed(path: Path, name: str, rows: int) -> dict[str, Any]:
+    """A manifest entry for a Parquet table: a Data Package v2 tabular resource."""
+    parquet_file = _listed(path, name, "application/vnd.apache.parquet")
+    return {"$schema": RESOURCE_PROFILE, "type": "table", **parquet_file, "rows": rows}
+
+
+def _resource(folder: Path, name: str, arrow: pa.Table) -> dict[str, Any]:
+    """One of the release's tables, with its content hash and schema."""
+    return {
+        **_table_listed(folder / f"{name}.parquet", name, arrow.num_rows),
+        "x-content-hash": f"sha256:{parquet.content_hash(arrow, name)}",
+        "schema": _file_schema(name, arrow.column_names),
     }
 
 
@@ -273,17 +271,7 @@ def _write_plain(folder: Path, name: str, arrow: pa.Table) -> dict[str, Any]:
     """A resource that is not one of the tables (the change table, a fingerprint file)."""
     path = folder / f"{name}.parquet"
     pq.write_table(arrow.replace_schema_metadata(None), path, compression="zstd")
-    return {
-        "$schema": RESOURCE_PROFILE,
-        "name": name,
-        "type": "table",
-        "path": path.name,
-        "format": "parquet",
-        "mediatype": "application/vnd.apache.parquet",
-        "bytes": path.stat().st_size,
-        "hash": f"sha256:{file_sha256(path)}",
-        "rows": arrow.num_rows,
-    }
+    return _table_listed(path, name, arrow.num_rows)
 
 
 def _manifest(

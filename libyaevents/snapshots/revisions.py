@@ -40,7 +40,7 @@ from libyaevents.analysis.panels import LEVELS, PERIODS, aggregate, period_start
 from libyaevents.analysis.plots import pyplot, save_png
 from libyaevents.arguments import choice
 from libyaevents.errors import InputError, ReleaseNotFoundError
-from libyaevents.files import atomic_target
+from libyaevents.files import write_frame
 from libyaevents.releases.release import accessed_times, load
 from libyaevents.releases.stores import open_store
 from libyaevents.schema.tables import EVENTS
@@ -165,16 +165,7 @@ class Revisions:
 
     def to_file(self, path: str | os.PathLike[str]) -> Path:
         """Write :attr:`table` as CSV or Parquet (by the file's suffix), in one rename."""
-        target = Path(path)
-        if target.suffix.lower() not in (".csv", ".parquet"):
-            msg = f"{target}: write revisions as .csv or .parquet."
-            raise InputError(msg)
-        with atomic_target(target) as tmp:
-            if target.suffix.lower() == ".csv":
-                self.table.to_csv(tmp, index=False)
-            else:
-                self.table.to_parquet(tmp, index=False)
-        return target
+        return write_frame(self.table, path)
 
     def plot(self, path: str | os.PathLike[str]) -> Path:
         """A PNG: events added, modified, deleted and fatalities revised, per sync."""

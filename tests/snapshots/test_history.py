@@ -144,6 +144,8 @@ def test_revision_totals_equal_the_scripted_ones(history, tmp_path):
     assert pd.read_csv(csv)["added"].sum() == 2
     assert pd.read_parquet(parquet)["deleted"].sum() == 1
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    with pytest.raises(InputError, match=r"as \.csv or \.parquet \(found '\.txt'\)"):
+        found.to_file(tmp_path / "r.txt")
 
 
 def test_stability_shows_how_far_each_panel_cell_moved(history):
