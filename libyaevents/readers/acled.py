@@ -145,7 +145,7 @@ def _legacy_taxonomy(cols: Columns) -> None:
     tags = pc.cast(cols.get("tags"), text)
     joined = pc.binary_join_element_wise(tags, tag, pa.scalar("; ", text))
     merged = pc.if_else(pc.is_null(tags), tag, joined)
-    cols.text["tags"] = pc.if_else(pa.array(unmapped), merged, tags)
+    cols.put("tags", pc.if_else(pa.array(unmapped), merged, tags))
 
 
 def _civilian_targeting(cols: Columns) -> None:
@@ -157,8 +157,9 @@ def _civilian_targeting(cols: Columns) -> None:
         return
     values = cols.get("civilian_targeting")
     wording = loose.equal(values, _CIVILIANS_TARGETED)
-    cols.text["civilian_targeting"] = pc.if_else(
-        pc.fill_null(wording, False), taxonomy.CIVILIAN_TARGETING, values
+    cols.put(
+        "civilian_targeting",
+        pc.if_else(pc.fill_null(wording, False), taxonomy.CIVILIAN_TARGETING, values),
     )
     cols.vocabulary("civilian_targeting", (taxonomy.CIVILIAN_TARGETING,), "'Civilian targeting'")
 
@@ -170,6 +171,8 @@ def _legacy_defaults(cols: Columns) -> None:
     the ACLED region where this project knows it (:mod:`libyaevents.vocab.countries`);
     a Libyan row without a usable code still gets Libya's.
     """
+    if "iso" in cols.text and "region" in cols.text:
+        return  # every layout but the oldest: nothing to derive
     iso, region = country_codes(convert.integers(cols.get("gwno"), 0, 10**4)[0])
     libya = loose.fill_null(loose.equal(cols.get("country"), gazetteer.COUNTRY), False)
     for name, libyan, from_gw in (
@@ -178,7 +181,7 @@ def _legacy_defaults(cols: Columns) -> None:
     ):
         if name not in cols.text:
             fallback = pc.if_else(libya, libyan, pa.scalar(None, convert.TEXT))
-            cols.text[name] = pc.coalesce(from_gw, fallback)
+            cols.put(name, pc.coalesce(from_gw, fallback))
 
 
 def _libya_admin(cols: Columns) -> None:
@@ -191,12 +194,13 @@ def _libya_admin(cols: Columns) -> None:
     moved = libya & np.asarray(pc.is_valid(old_admin1))  # admin1 holds a district
     new_admin2 = pc.coalesce(current_districts(admin2), admin2)
     mask = pa.array(moved)
-    cols.text["admin1"] = pc.if_else(
-        mask, convert.lookup(old_admin1, gazetteer.ADMIN1_OF, convert.TEXT)[0], admin1
+    cols.put(
+        "admin1",
+        pc.if_else(mask, convert.lookup(old_admin1, gazetteer.ADMIN1_OF, convert.TEXT)[0], admin1),
     )
-    cols.text["admin3"] = pc.if_else(pc.and_(mask, pc.is_null(admin3)), admin2, admin3)
-    cols.text["admin2"] = pc.if_else(
-        mask, old_admin1, pc.if_else(pa.array(libya), new_admin2, admin2)
+    cols.put("admin3", pc.if_else(pc.and_(mask, pc.is_null(admin3)), admin2, admin3))
+    cols.put(
+        "admin2", pc.if_else(mask, old_admin1, pc.if_else(pa.array(libya), new_admin2, admin2))
     )
     cols.caveat(
         "admin1",
@@ -225,13 +229,13 @@ def _normalise_actors(cols: Columns) -> None:
     for name in _ACTOR_COLUMNS:
         if name not in cols.text:
             continue
-        before = cols.text[name]
+        before = cols.get(name)
         if not len(rows_holding(before, _NON_ASCII)):
             continue  # ASCII only: NFC and no-break spaces change nothing (one byte scan)
         after = loose.utf8_normalize(loose.replace_substring(before, "\u00a0", " "), form="NFC")
         changed = np.asarray(loose.fill_null(loose.not_equal(before, after), False))
         if changed.any():
-            cols.text[name] = after
+            cols.put(name, after)
             said = "actor name normalised (Unicode NFC, no-break spaces as spaces)"
             cols.caveat(name, changed, "name-normalised", said)
 
@@ -240,7 +244,7 @@ def _convert(cols: Columns, vintage: str) -> None:
     _normalise_actors(cols)
     _legacy_defaults(cols)
     _libya_admin(cols)
-    cols.out["event_date"], bad = convert.dates(cols.get("event_date"))
+    cols.out["event_date"], bad = cols.exact("event_date", convert.dates)
     cols.reject(
         "event_date",
         bad,
@@ -327,6 +331,14 @@ def _merge_monadic(
     return first[columns], lines[order == 0], problems, notes, len(second)
 
 
+def _blank_rows(table: pa.Table) -> np.ndarray:
+    """Rows with no value in any column (no row is when some column is never empty)."""
+    if not table.num_columns or any(c.null_count == 0 for c in table.columns):
+        return np.zeros(table.num_rows, dtype=bool)
+    blank: np.ndarray = ~np.logical_or.reduce([convert.present(c) for c in table.columns])
+    return blank
+
+
 def events_from_text(text: CsvText) -> Loaded:
     """Convert an ACLED export already read as text (see :func:`read_acled`)."""
     vintage, monadic = detect_vintage(text.header)
@@ -340,16 +352,16 @@ def events_from_text(text: CsvText) -> Loaded:
         elif key in _DROPPED:
             file_notes.append(f"column {name!r} is not kept (not part of the canonical table)")
             if key == "gwno":  # legacy: the country's code gives iso and region
-                columns[key] = convert.text(column)
+                columns[key] = column
         elif key in EVENTS.names:
             if key in columns:
                 file_notes.append(f"column {name!r} appears twice; the last one is used")
-            columns[key] = convert.text(column)  # free text too: padded notes are trimmed
+            columns[key] = column  # trimmed when first used (free text too: padded notes)
         else:
             file_notes.append(f"column {name!r} is not an ACLED column; ignored")
     missing = [f.name for f in EVENTS.fields if f.required and f.name not in columns]
     cols = Columns(columns, text.table.num_rows)
-    blank = ~np.logical_or.reduce([convert.present(c) for c in text.table.columns])
+    blank = _blank_rows(text.table)
     cols.reject("(row)", blank, "line-blank", "empty line")
     cols.reject(
         "(unnamed)",

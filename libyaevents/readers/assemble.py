@@ -10,7 +10,7 @@ line each row starts on, its id, column, value and reason.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
@@ -63,7 +63,15 @@ class _Mask:
 
 
 class Columns:
-    """Text columns in, typed Arrow columns out, with every rejected value noted."""
+    """Text columns in, typed Arrow columns out, with every rejected value noted.
+
+    Columns are held as read and trimmed of surrounding spaces (blank cells made
+    empty) the first time :meth:`get` gives them out. Conversions that are exact
+    (numbers, dates, vocabularies, actor types) first run on the column as read:
+    a value with surrounding spaces never converts, so when every value does, no
+    value needed trimming and the column's trim scan is skipped; when one does
+    not, the conversion runs again on the trimmed column.
+    """
 
     def __init__(self, text: dict[str, Any], rows: int) -> None:
         self.text = text
@@ -71,6 +79,7 @@ class Columns:
         self.out: dict[str, Any] = {}
         self.rejects: list[_Mask] = []
         self.caveats: list[_Mask] = []
+        self._trimmed: set[str] = set()
 
     def reject(self, column: str, mask: np.ndarray, code: str, message: str) -> None:
         """Keep the rows in ``mask`` out of the events, each reported (an error)."""
@@ -83,39 +92,62 @@ class Columns:
             self.caveats.append(_Mask(column, mask, code, message))
 
     def get(self, name: str) -> Any:
-        """Text of a column, or all-null when the file does not have it."""
-        return self.text.get(name, pa.nulls(self.rows, convert.TEXT))
+        """Trimmed text of a column, or all-null when the file does not have it."""
+        if name not in self.text:
+            return pa.nulls(self.rows, convert.TEXT)
+        if name not in self._trimmed:
+            self.put(name, convert.text(self.text[name]))
+        return self.text[name]
+
+    def put(self, name: str, values: Any) -> None:
+        """Replace a column's text with values already trimmed (derived from :meth:`get`)."""
+        self.text[name] = values
+        self._trimmed.add(name)
+
+    def exact(self, name: str, conversion: Callable[[Any], tuple[Any, np.ndarray]]) -> Any:
+        """``conversion(values)`` -> (converted, bad), on the column as read when that suffices."""
+        if name in self.text and name not in self._trimmed:
+            result = conversion(self.text[name])
+            if not result[1].any():
+                return result
+        return conversion(self.get(name))
 
     def number(self, field: Field) -> None:
         """Convert a numeric field; values that are not numbers of its kind are rejected."""
         if field.kind == "float64":
-            values, bad = convert.floats(self.get(field.name))
+            values, bad = self.exact(field.name, convert.floats)
             self.reject(field.name, bad, "not-a-number", "not a decimal number")
         else:
             low, high = INT_BOUNDS[field.kind]
-            values, bad = convert.integers(self.get(field.name), low, high)
+            values, bad = self.exact(field.name, lambda v: convert.integers(v, low, high))
             self.reject(
                 field.name, bad, "not-an-integer", f"not a whole number within {field.kind}"
             )
         self.out[field.name] = values
 
     def vocabulary(self, name: str, allowed: Sequence[str], what: str) -> None:
-        """Keep a closed-vocabulary column; values outside ``allowed`` are rejected."""
-        values = self.get(name)
-        self.reject(name, convert.members(values, allowed), "not-in-vocabulary", f"not {what}")
+        """Keep a closed-vocabulary column; values outside ``allowed`` are rejected.
+
+        The values become a dictionary over ``allowed`` (what :func:`typed_arrow`
+        would make of them again when ``allowed`` is the field's categories).
+        """
+        values, bad = self.exact(name, lambda v: convert.categories(v, allowed))
+        self.reject(name, bad, "not-in-vocabulary", f"not {what}")
         self.out[name] = values
 
     def actor_type(self, name: str, labels: Any) -> None:
         """Numeric codes or text labels (any mix) as integers."""
-        values = self.get(name)
-        from_label, not_label = convert.lookup(values, labels, pa.int64())
-        if not not_label.any():  # every value a label (or empty): no numbers to parse
-            self.out[name] = from_label
-            return
-        numbers, not_number = convert.integers(values, 0, 99)
-        unknown = not_number & not_label
+
+        def codes(values: Any) -> tuple[Any, np.ndarray]:
+            from_label, not_label = convert.lookup(values, labels, pa.int64())
+            if not not_label.any():  # every value a label (or empty): no numbers to parse
+                return from_label, not_label
+            numbers, not_number = convert.integers(values, 0, 99)
+            return pc.coalesce(numbers, from_label), not_number & not_label
+
+        values, unknown = self.exact(name, codes)
         self.reject(name, unknown, "actor-type-unknown", "not an ACLED actor type code or label")
-        self.out[name] = pc.coalesce(numbers, from_label)
+        self.out[name] = values
 
 
 def current_districts(values: Any) -> Any:
@@ -141,10 +173,12 @@ def typed_arrow(values: Any, field: Field) -> Any:
     """Cast a converted column to the canonical Arrow type (categories pinned)."""
     if field.kind == "category":
         categories = pa.array(list(field.categories or ()), pa.large_string())
+        kind: Any = arrow_type(field)
+        if pa.types.is_dictionary(values.type) and values.dictionary.equals(categories):
+            return pa.DictionaryArray.from_arrays(values.indices.cast(kind.index_type), categories)
         index = pc.index_in(pc.cast(values, pa.large_string()), value_set=categories)
         if isinstance(index, pa.ChunkedArray):
             index = index.combine_chunks()
-        kind: Any = arrow_type(field)
         return pa.DictionaryArray.from_arrays(index.cast(kind.index_type), categories)
     return pc.cast(values, arrow_type(field))
 

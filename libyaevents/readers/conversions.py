@@ -23,7 +23,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
 import numpy as np
@@ -31,11 +31,12 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from libyaevents.compute import loose
-from libyaevents.textscan import NON_ASCII, byte_table, edges_in
+from libyaevents.textscan import NON_ASCII, byte_table, edges_in, rows_holding
 
 __all__ = [
     "DATE_FORMATS",
     "TEXT",
+    "categories",
     "dates",
     "floats",
     "integers",
@@ -66,6 +67,7 @@ DATE_FORMATS: Final = (
 #: spreadsheets write dates): dropped before parsing.
 _MIDNIGHT: Final = r"[ T]00:00(:00(\.0+)?)?$"
 
+_HEX: Final = byte_table(b"xX")
 _INTEGER: Final = r"^[+-]?\d{1,18}(\.0*)?$"  # 18 digits always fit int64
 _FLOAT: Final = r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$"
 
@@ -114,12 +116,7 @@ def _failed(values: Array, result: Array) -> np.ndarray:
 def integers(values: Array, low: int, high: int) -> tuple[Array, np.ndarray]:
     """Whole numbers (``12``, ``12.0``) within ``[low, high]`` as int64."""
     number = _cast(values, pa.int64())
-    if number is None or (
-        not _mask(pc.utf8_is_decimal(values)).all()
-        and (
-            _mask(pc.match_substring(values, "x", ignore_case=True)).any()  # the cast reads 0x1A
-        )
-    ):
+    if number is None or len(rows_holding(values, _HEX)):  # the cast reads 0x1A
         ok = pc.match_substring_regex(values, _INTEGER)
         digits = pc.replace_substring_regex(values, r"\.0*$", "")
         number = pc.cast(pc.if_else(ok, digits, pa.scalar(None, values.type)), pa.int64())
@@ -175,6 +172,23 @@ def lookup(
     targets = pa.array(list(mapping.values()), value_type)
     position = pc.index_in(pc.cast(values, TEXT), value_set=keys)
     return loose.take(targets, position), _failed(values, position)
+
+
+def categories(values: Array, allowed: Sequence[str]) -> tuple[Array, np.ndarray]:
+    """Values of a closed vocabulary as a dictionary over ``allowed``; values not in it are bad.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> codes, bad = categories(pa.array(["b", None, "c"]), ["a", "b"])
+    >>> codes.to_pylist(), codes.type.value_type, bad.tolist()
+    (['b', None, None], DataType(large_string), [False, False, True])
+    """
+    keys = pa.array(list(allowed), TEXT)
+    position = pc.index_in(pc.cast(values, TEXT), value_set=keys)
+    if isinstance(position, pa.ChunkedArray):
+        position = position.combine_chunks()
+    return pa.DictionaryArray.from_arrays(position, keys), _failed(values, position)
 
 
 def members(values: Array, allowed: Iterable[str]) -> np.ndarray:

@@ -260,7 +260,7 @@ def _describe(cols: Columns) -> None:
 def events_from_ged(text: CsvText) -> Loaded:
     """Convert a UCDP GED file already read as text (see :func:`read_ucdp_ged`)."""
     columns = {
-        h.strip().lower(): convert.text(c)
+        h.strip().lower(): c  # trimmed when first used
         for h, c in zip(text.header, text.table.columns, strict=True)
     }
     missing = [c for c in _REQUIRED if c not in columns]

@@ -432,3 +432,52 @@ def test_a_re_derived_column_is_said_in_the_file_notes():
     loaded = libyaevents.read_acled(io.BytesIO(buffer.getvalue()))
     assert "disorder_type is not in this layout: derived from sub_event_type" in loaded.file_notes
     assert loaded.events["disorder_type"].notna().all()
+
+
+_CONVERTED = ("event_date", "year", "time_precision", "disorder_type", "event_type",
+              "sub_event_type", "inter1", "inter2", "interaction", "civilian_targeting", "iso",
+              "latitude", "longitude", "geo_precision", "source_scale", "fatalities",
+              "timestamp")  # fmt: skip
+
+
+def _pad_cells(raw: bytes, cells: list[tuple[int, str, str]]) -> bytes:
+    """Rewrite the given (row, column) cells of a CSV, each as ``pad + value + pad``."""
+    frame = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False)
+    for row, column, pad in cells:
+        frame.loc[row, column] = pad + frame.loc[row, column] + pad
+    return frame.to_csv(index=False).encode("utf-8")
+
+
+@settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+          deadline=None, max_examples=25)  # fmt: skip
+@given(
+    labels=st.booleans(),
+    cells=st.lists(
+        st.tuples(st.integers(0, 29), st.sampled_from(_CONVERTED), st.sampled_from([" ", "\t"])),
+        min_size=1, max_size=6,
+    ),
+)  # fmt: skip
+def test_padded_values_in_converted_columns_read_as_if_trimmed(events, labels, cells):
+    # numbers, dates, vocabularies and actor types are converted from the column as
+    # read when every value converts; a padded value must send the column through the
+    # trimmed path and give exactly what the unpadded file gives
+    raw = _current_csv(events.head(30), labels=labels)
+    clean = libyaevents.read_acled(io.BytesIO(raw))
+    padded = libyaevents.read_acled(io.BytesIO(_pad_cells(raw, cells)))
+    pd.testing.assert_frame_equal(padded.events, clean.events)
+    assert padded.problems.empty
+    assert clean.problems.empty
+
+
+def test_a_bad_padded_value_is_reported_trimmed_and_a_hex_number_is_not_a_number(events):
+    raw = _current_csv(events.head(5))
+    frame = pd.read_csv(io.BytesIO(raw), dtype=str, keep_default_na=False)
+    frame.loc[1, "fatalities"] = " 0x1A "  # the cast alone would read 26
+    frame.loc[2, "event_type"] = " Battle "  # padded and not a type
+    frame.loc[3, "year"] = "   "  # blank: missing, not bad
+    loaded = libyaevents.read_acled(io.BytesIO(frame.to_csv(index=False).encode("utf-8")))
+    _check_account(loaded)
+    found = loaded.problems.set_index("line")[["column", "value"]]
+    assert found.loc[3].tolist() == ["fatalities", "0x1A"]
+    assert found.loc[4].tolist() == ["event_type", "Battle"]
+    assert loaded.events["year"].isna().sum() == 1

@@ -87,3 +87,20 @@ def test_a_value_longer_than_a_read_block_is_read_not_fatal():
     loaded = libyaevents.read_acled(io.BytesIO(buffer.getvalue()))
     assert loaded.rows_read == len(loaded.events) == 40
     assert len(loaded.events.loc[7, "notes"]) == len(events.loc[7, "notes"].strip())
+
+
+def test_quoted_line_breaks_across_many_read_blocks_keep_records_and_lines():
+    # ~6 MB: pyarrow parses it in several blocks, each starting inside no quoted value
+    rows = 12_000
+    notes = [("x" * (i % 400)) + "\n" * (i % 3) + "end" for i in range(rows)]
+    body = "".join(f'{i},"{n}",{i % 7}\n' for i, n in enumerate(notes))
+    text = read_csv_text(io.BytesIO(("id,notes,k\n" + body).encode()))
+    assert text.table.num_rows == rows
+    assert not text.invalid
+    assert text.table.column(0).num_chunks > 1
+    assert text.table.column("notes").to_pylist() == notes
+    expected, line = [], 2
+    for n in notes:
+        expected.append(line)
+        line += 1 + n.count("\n")
+    assert text.lines(range(rows)).tolist() == expected
