@@ -185,7 +185,7 @@ def categories(values: Array, allowed: Sequence[str]) -> tuple[Array, np.ndarray
     (['b', None, None], DataType(large_string), [False, False, True])
     """
     keys = pa.array(list(allowed), TEXT)
-    position = pc.index_in(pc.cast(values, TEXT), value_set=keys)
+    position: Any = pc.index_in(pc.cast(values, TEXT), value_set=keys)
     if isinstance(position, pa.ChunkedArray):
         position = position.combine_chunks()
     return pa.DictionaryArray.from_arrays(position, keys), _failed(values, position)
