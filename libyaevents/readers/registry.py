@@ -26,8 +26,10 @@ Examples
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -57,30 +59,25 @@ def _mentions(events: pd.DataFrame) -> pa.Table:
 
     Each side's mentions are grouped on their own (the main ones straight from
     the events' columns, no copy) and the small results grouped again: the
-    peak memory is one side's hash table, not a table of every mention
+    peak memory is one side's groups, not a table of every mention
     (+250 MB for a 1M-event export before, measured).
     """
     text = pa.large_string()
-    date = _column(events, "event_date", pa.timestamp("ms"))
-    country = _column(events, "country", text)
+    date = np.asarray(_column(events, "event_date", pa.timestamp("ms")))
+    country = _Coded.of(_column(events, "country", text))
     parts = []
     for name_col, assoc_col, inter_col in _SIDES:
         if name_col not in events:
             continue
-        side: dict[str, Any] = {
-            "inter": _column(events, inter_col, pa.int64()),
-            "event_date": date,
-            "country": country,
-        }
-        names = _column(events, name_col, text)
-        parts.append(_grouped(names, True, side))
+        inter = _Coded.of(_column(events, inter_col, pa.int64()))
+        parts.append(
+            _grouped(_Coded.of(_column(events, name_col, text)), True, inter, country, date)
+        )
         if assoc_col in events:
             lists = pc.split_pattern(_column(events, assoc_col, text), "; ")
-            rows = pc.list_parent_indices(lists)
-            associated = pc.utf8_trim_whitespace(pc.list_flatten(lists))
-            parts.append(
-                _grouped(associated, False, {k: pc.take(v, rows) for k, v in side.items()})
-            )
+            rows = np.asarray(pc.list_parent_indices(lists))
+            associated = _Coded.of(pc.utf8_trim_whitespace(pc.list_flatten(lists)))
+            parts.append(_grouped(associated, False, inter.at(rows), country.at(rows), date[rows]))
     totals: Any = [
         ("event_date_count", "sum"),
         ("event_date_min", "min"),
@@ -91,13 +88,58 @@ def _mentions(events: pd.DataFrame) -> pa.Table:
     return together.filter(named).rename_columns({f"{a}_{f}": a for a, f in totals})
 
 
-def _grouped(names: Any, main: bool, side: dict[str, Any]) -> pa.Table:
-    """Mentions per (name, main, inter, country): count, first and last date."""
-    mentions = pa.table({"name": names, "main": pa.repeat(main, len(names)), **side})
-    grouped = mentions.group_by(_KEYS, use_threads=False)
-    return grouped.aggregate(
-        [("event_date", "count"), ("event_date", "min"), ("event_date", "max")]
-    )
+@dataclass(frozen=True)
+class _Coded:
+    """A column as integer codes (0 for empty, 1.. for each distinct value) and its values."""
+
+    codes: np.ndarray
+    values: Any
+
+    @classmethod
+    def of(cls, column: Any) -> _Coded:
+        """Code a (chunked) column: one hash of its values (integers: offsets from the least)."""
+        if pa.types.is_integer(column.type):
+            low = pc.min(column).as_py() or 0
+            codes = np.asarray(column.fill_null(low - 1), "int64") - (low - 1)
+            return cls(codes, pa.array(range(low, low + int(codes.max(initial=0))), column.type))
+        encoded: Any = pc.dictionary_encode(column)
+        if isinstance(encoded, pa.ChunkedArray):  # one dictionary for every chunk
+            encoded = encoded.combine_chunks() if encoded.num_chunks else pa.array([], encoded.type)
+        return cls(np.asarray(encoded.indices.fill_null(-1), "int64") + 1, encoded.dictionary)
+
+    def at(self, rows: np.ndarray) -> _Coded:
+        """The codes of the given rows (same values)."""
+        return replace(self, codes=self.codes[rows])
+
+    def decoded(self, codes: np.ndarray) -> Any:
+        """The values of the given codes (null for 0)."""
+        return self.values.take(pa.array(codes - 1, mask=codes == 0))
+
+
+def _grouped(
+    names: _Coded, main: bool, inter: _Coded, country: _Coded, dates: np.ndarray
+) -> pa.Table:
+    """Mentions per (name, main, inter, country): count, first and last date.
+
+    Grouped on one integer key made of the columns' codes (each text column
+    hashed once): 0.2 s for the two sides of 1M events against 0.33 s for Arrow's
+    group-by on the text keys; same groups, empty values a group of their own.
+    """
+    n_inter, n_country = len(inter.values) + 1, len(country.values) + 1
+    key = (names.codes * n_inter + inter.codes) * n_country + country.codes
+    grouped = (
+        pd.Series(dates).groupby(key, sort=False).agg(["count", "min", "max"])
+    )  # NaT: not counted
+    found = grouped.index.to_numpy()
+    rest, country_codes = np.divmod(found, n_country)
+    name_codes, inter_codes = np.divmod(rest, n_inter)
+    return pa.table({
+        "name": names.decoded(name_codes), "main": pa.repeat(main, len(found)),
+        "inter": inter.decoded(inter_codes), "country": country.decoded(country_codes),
+        "event_date_count": pa.array(grouped["count"].to_numpy(), pa.int64()),
+        "event_date_min": pa.array(grouped["min"], pa.timestamp("ms")),
+        "event_date_max": pa.array(grouped["max"], pa.timestamp("ms")),
+    })  # fmt: skip
 
 
 def _most_frequent(counts: pd.DataFrame, column: str) -> pd.Series:

@@ -7,6 +7,8 @@ import json
 
 import numpy as np
 import pandas as pd
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import libyaevents
 from libyaevents.problems import PROBLEM_COLUMNS
@@ -89,3 +91,52 @@ def test_registry_of_synthetic_events_resolves_every_actor():
     assert set(named) <= set(actors["name"])
     assert actors["actor_id"].is_unique
     assert np.all(actors["inter_code"].notna())
+
+
+def _mentions_by_pandas(events: pd.DataFrame) -> pd.DataFrame:
+    """The reference: every mention as a row, grouped by pandas with empty keys kept."""
+    rows = []
+    for name_col, assoc_col, inter_col in (("actor1", "assoc_actor_1", "inter1"),
+                                           ("actor2", "assoc_actor_2", "inter2")):  # fmt: skip
+        for _, event in events.iterrows():
+            side = (event[inter_col], event["country"], event["event_date"])
+            rows.append((event[name_col], True, *side))
+            if isinstance(event[assoc_col], str):
+                rows += [(n.strip(), False, *side) for n in event[assoc_col].split("; ")]
+    frame = pd.DataFrame(rows, columns=["name", "main", "inter", "country", "date"])
+    frame = frame[frame["name"].notna() & (frame["name"] != "")]
+    grouped = frame.groupby(["name", "main", "inter", "country"], dropna=False)["date"]
+    return grouped.agg(["count", "min", "max"]).reset_index()
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data())
+def test_registry_groups_mentions_as_pandas_does_with_gaps_anywhere(data):
+    from libyaevents.readers.registry import _mentions
+
+    n = data.draw(st.integers(1, 12))
+    names, countries = (
+        st.sampled_from(["A", "B", " C", "", None]),
+        st.sampled_from(["Libya", "Chad", None]),
+    )
+    inter = st.sampled_from([1, 2, 7, None])
+    assoc = st.sampled_from([None, "C", "A; D", "D ; E"])
+    days = st.sampled_from([pd.Timestamp("2020-01-01"), pd.Timestamp("2021-06-30"), pd.NaT])
+    draw = lambda s: [data.draw(s) for _ in range(n)]  # noqa: E731
+    sides = {f"inter{i}": pd.array(draw(inter), "Int8") for i in (1, 2)}
+    events = pd.DataFrame({
+        "actor1": draw(names), "assoc_actor_1": draw(assoc), "inter1": sides["inter1"],
+        "actor2": draw(names), "assoc_actor_2": draw(assoc), "inter2": sides["inter2"],
+        "country": draw(countries), "event_date": pd.to_datetime(draw(days)).as_unit("ms"),
+    })  # fmt: skip
+    ours = _mentions(events).to_pandas()
+    ours = ours.rename(columns={"event_date_count": "count", "event_date_min": "min",
+                                "event_date_max": "max"})  # fmt: skip
+    expected = _mentions_by_pandas(events)
+    key = ["name", "main", "inter", "country"]
+    got = ours.sort_values(key, na_position="first").reset_index(drop=True)
+    want = expected.sort_values(key, na_position="first").reset_index(drop=True)
+    assert got[key].astype(str).values.tolist() == want[key].astype(str).values.tolist()
+    assert got["count"].tolist() == want["count"].tolist()
+    for column in ("min", "max"):
+        assert got[column].astype(str).tolist() == want[column].astype(str).tolist()
