@@ -50,41 +50,45 @@ def byte_table(chars: bytes | range) -> np.ndarray:
     return table
 
 
+def _arrays(values: Any) -> list[Any]:
+    """The chunks of a text array (anything ``pyarrow.array`` converts is converted)."""
+    if not isinstance(values, pa.Array | pa.ChunkedArray):
+        values = pa.array(values, from_pandas=True)
+    return list(values.chunks) if isinstance(values, pa.ChunkedArray) else [values]
+
+
+def _bytes_of(chunk: Any) -> tuple[np.ndarray, np.ndarray]:
+    """A text chunk's offsets (int64, n + 1) and its data bytes, as views where possible."""
+    if pa.types.is_dictionary(chunk.type):  # categories: scan the values
+        chunk = chunk.dictionary_decode()
+    n = len(chunk)
+    if pa.types.is_null(chunk.type):  # all empty: no bytes to scan
+        return np.zeros(n + 1, "int64"), np.zeros(0, "uint8")
+    wide = pa.types.is_large_string(chunk.type) or pa.types.is_large_binary(chunk.type)
+    _, offset_buffer, data_buffer = chunk.buffers()
+    if offset_buffer is None:
+        offsets = np.zeros(n + 1, dtype="int64")
+    else:
+        raw = np.frombuffer(memoryview(offset_buffer), dtype="int64" if wide else "int32")
+        offsets = raw[chunk.offset : chunk.offset + n + 1].astype("int64", copy=False)
+    data = (
+        np.frombuffer(memoryview(data_buffer), dtype="uint8")
+        if data_buffer is not None
+        else np.zeros(0, "uint8")
+    )
+    return offsets, data
+
+
 def chunks_of(values: Any) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Each chunk of a text array as (offsets int64 of n+1, data uint8, valid bool of n).
 
     Accepts a pyarrow (chunked) array of string or large_string, or anything
     ``pyarrow.array`` converts (a pandas text Series, zero-copy when Arrow-backed).
     """
-    if not isinstance(values, pa.Array | pa.ChunkedArray):
-        values = pa.array(values, from_pandas=True)
-    if pa.types.is_null(values.type):  # all empty: no bytes to scan
-        n = len(values)
-        yield np.zeros(n + 1, "int64"), np.zeros(0, "uint8"), np.zeros(n, bool)
-        return
-    parts = values.chunks if isinstance(values, pa.ChunkedArray) else [values]
-    for part in parts:
-        chunk: Any = part
-        if pa.types.is_dictionary(chunk.type):  # categories: scan the values
-            chunk = chunk.dictionary_decode()
+    for chunk in _arrays(values):
+        offsets, data = _bytes_of(chunk)
         n = len(chunk)
-        wide = pa.types.is_large_string(chunk.type) or pa.types.is_large_binary(chunk.type)
-        _, offset_buffer, data_buffer = chunk.buffers()
-        if offset_buffer is None:
-            offsets = np.zeros(n + 1, dtype="int64")
-        else:
-            raw = np.frombuffer(memoryview(offset_buffer), dtype="int64" if wide else "int32")
-            offsets = raw[chunk.offset : chunk.offset + n + 1].astype("int64", copy=False)
-        data = (
-            np.frombuffer(memoryview(data_buffer), dtype="uint8")
-            if data_buffer is not None
-            else np.zeros(0, "uint8")
-        )
-        valid = (
-            np.ones(n, dtype=bool)
-            if chunk.null_count == 0
-            else np.asarray(chunk.is_valid(), dtype=bool)
-        )
+        valid = np.ones(n, dtype=bool) if chunk.null_count == 0 else np.asarray(chunk.is_valid())
         yield offsets, data, valid
 
 
@@ -113,18 +117,19 @@ def rows_holding(values: Any, table: np.ndarray) -> np.ndarray:
 
 def byte_counts(values: Any, char: bytes) -> np.ndarray:
     """How many times the single byte ``char`` occurs in each value (0 for empty ones)."""
-    counts: list[np.ndarray] = []
-    for offsets, data, _ in chunks_of(values):
-        n = len(offsets) - 1
+    chunks = _arrays(values)
+    counts = np.zeros(sum(len(c) for c in chunks), dtype="int64")
+    start = 0
+    for chunk in chunks:
+        offsets, data = _bytes_of(chunk)
         low, high = int(offsets[0]), int(offsets[-1])
         segment = data[low:high]
-        if not len(segment) or not segment.min() <= char[0] <= segment.max():
-            counts.append(np.zeros(n, dtype="int64"))
-            continue
-        hits = np.flatnonzero(segment == char[0])
-        rows = np.searchsorted(offsets, hits + low, side="right") - 1
-        counts.append(np.bincount(rows, minlength=n).astype("int64"))
-    return np.concatenate(counts) if counts else np.zeros(0, dtype="int64")
+        if len(segment) and segment.min() <= char[0] <= segment.max():
+            hits = np.flatnonzero(segment == char[0])
+            rows = np.searchsorted(offsets, hits + low, side="right") - 1
+            counts[start : start + len(chunk)] = np.bincount(rows, minlength=len(chunk))
+        start += len(chunk)
+    return counts
 
 
 def edges_in(values: Any, table: np.ndarray) -> np.ndarray:

@@ -35,6 +35,7 @@ __all__ = [
     "Columns",
     "country_codes",
     "current_districts",
+    "district_names",
     "finish",
     "loaded",
     "to_frame",
@@ -150,11 +151,21 @@ class Columns:
         self.out[name] = values
 
 
-def current_districts(values: Any) -> Any:
-    """Each value's current Libyan district (any spelling the gazetteer knows), else null."""
+def district_names(values: Any) -> dict[str, str]:
+    """The current Libyan district of each distinct value that names one (any known spelling)."""
     names = pc.unique(values).drop_null().to_pylist()
-    district = {n: d for n in names if (d := gazetteer.resolve_admin2(n)) is not None}
-    return convert.lookup(values, district, convert.TEXT)[0]
+    return {n: d for n in names if (d := gazetteer.resolve_admin2(n)) is not None}
+
+
+def current_districts(values: Any, names: dict[str, str] | None = None) -> Any:
+    """Each value's current Libyan district (any spelling the gazetteer knows), else null.
+
+    ``names`` is :func:`district_names` of the values, when already known.
+    """
+    names = district_names(values) if names is None else names
+    if not names:
+        return pa.nulls(len(values), convert.TEXT)
+    return convert.lookup(values, names, convert.TEXT)[0]
 
 
 def country_codes(gw: Any) -> tuple[Any, Any]:

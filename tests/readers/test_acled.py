@@ -481,3 +481,15 @@ def test_a_bad_padded_value_is_reported_trimmed_and_a_hex_number_is_not_a_number
     assert found.loc[3].tolist() == ["fatalities", "0x1A"]
     assert found.loc[4].tolist() == ["event_type", "Battle"]
     assert loaded.events["year"].isna().sum() == 1
+
+
+def test_old_district_spellings_in_admin2_become_current_only_in_libya(events):
+    sample = events.head(4).copy()
+    for column in ("admin1", "admin2", "country"):
+        sample[column] = sample[column].astype("str")
+    sample["admin1"] = "East"  # regions only: nothing moves out of admin1
+    sample.loc[0, "admin2"] = "Darnah"  # an old spelling of Derna
+    sample.loc[1, ["admin2", "country"]] = ["Darnah", "Egypt"]  # not Libya: kept as written
+    loaded = libyaevents.read_acled(io.BytesIO(_current_csv(sample)))
+    assert loaded.events["admin2"].iloc[:2].tolist() == ["Derna", "Darnah"]
+    assert loaded.events["admin2"].iloc[2:].tolist() == sample["admin2"].iloc[2:].tolist()
