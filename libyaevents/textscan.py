@@ -138,9 +138,10 @@ def edges_in(values: Any, table: np.ndarray) -> np.ndarray:
     for offsets, data, valid in chunks_of(values):
         starts, ends = offsets[:-1], offsets[1:]
         hit = ends == starts  # empty
-        full = np.flatnonzero(~hit)
-        if len(full):
-            hit[full] = table[data[starts[full]]] | table[data[ends[full] - 1]]
+        if len(data):  # an empty value reads a neighbour's byte, and is a hit anyway
+            last = len(data) - 1
+            hit |= table[data[np.minimum(starts, last)]]
+            hit |= table[data[np.maximum(ends - 1, 0)]]
         parts.append(hit & valid)
     return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
 

@@ -53,8 +53,8 @@ from libyaevents.problems import concat_problems, problem_table
 from libyaevents.readers import conversions as convert
 from libyaevents.readers.account import Loaded
 from libyaevents.readers.assemble import (
-    INT_BOUNDS,
     Columns,
+    counting_lines,
     country_codes,
     current_districts,
     district_names,
@@ -266,14 +266,11 @@ def _convert(cols: Columns, vintage: str) -> None:
     cols.out["inter2"] = loose.if_else(loose.equal(cols.out["inter2"], 0), None, cols.out["inter2"])
     cols.actor_type("interaction", actortypes.INTERACTION_CODE)
     cols.vocabulary("source_scale", _SOURCE_SCALES, "an ACLED source scale")
-    for field in EVENTS.fields:
-        if field.name in cols.out or field.name in _ACTOR_TYPE_COLUMNS:
-            continue
-        if field.kind in INT_BOUNDS or field.kind == "float64":
-            if field.required or field.name in cols.text:
-                cols.number(field)
-        elif field.required or field.name in cols.text:
-            cols.out[field.name] = cols.get(field.name)
+    cols.fields([
+        f for f in EVENTS.fields
+        if f.name not in cols.out and f.name not in _ACTOR_TYPE_COLUMNS
+        and (f.required or f.name in cols.text)
+    ])  # fmt: skip
     if "year" not in cols.text:
         cols.out["year"] = pc.year(cols.out["event_date"])
 
@@ -377,7 +374,8 @@ def events_from_text(text: CsvText) -> Loaded:
         "column-unnamed",
         "a value in a column with no header (a shifted row: an unquoted comma in a value?)",
     )
-    _convert(cols, vintage)
+    with counting_lines(text):
+        _convert(cols, vintage)
     if vintage != "legacy" and "disorder_type" not in columns:  # re-derived: say so
         file_notes.append("disorder_type is not in this layout: derived from sub_event_type")
     absent = [n for n in missing if n not in cols.out or not convert.present(cols.out[n]).any()]

@@ -10,7 +10,10 @@ line each row starts on, its id, column, value and reason.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import os
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
@@ -33,6 +36,7 @@ from libyaevents.vocab import countries, gazetteer
 __all__ = [
     "INT_BOUNDS",
     "Columns",
+    "counting_lines",
     "country_codes",
     "current_districts",
     "district_names",
@@ -51,6 +55,12 @@ INT_BOUNDS: Final = {
 }
 
 _NULLABLE_INTS: Final = {getattr(pa, t)(): pd.api.types.pandas_dtype(t.title()) for t in INT_BOUNDS}
+
+
+#: Converted values, and (column, rows, code, message) for each kind of value rejected.
+_Converted = tuple[Any, list[tuple[str, np.ndarray, str, str]]]
+#: Columns converted at once (this 2-core machine: 2 threads, most of the work out of the GIL).
+_WORKERS: Final = min(4, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -115,16 +125,39 @@ class Columns:
 
     def number(self, field: Field) -> None:
         """Convert a numeric field; values that are not numbers of its kind are rejected."""
+        self.apply(field.name, self._number(field))
+
+    def _number(self, field: Field) -> _Converted:
         if field.kind == "float64":
             values, bad = self.exact(field.name, convert.floats)
-            self.reject(field.name, bad, "not-a-number", "not a decimal number")
-        else:
-            low, high = INT_BOUNDS[field.kind]
-            values, bad = self.exact(field.name, lambda v: convert.integers(v, low, high))
-            self.reject(
-                field.name, bad, "not-an-integer", f"not a whole number within {field.kind}"
-            )
-        self.out[field.name] = values
+            return values, [(field.name, bad, "not-a-number", "not a decimal number")]
+        low, high = INT_BOUNDS[field.kind]
+        values, bad = self.exact(field.name, lambda v: convert.integers(v, low, high))
+        message = f"not a whole number within {field.kind}"
+        return values, [(field.name, bad, "not-an-integer", message)]
+
+    def apply(self, name: str, converted: _Converted) -> None:
+        """Keep converted values as column ``name`` and reject what the conversion could not."""
+        values, rejects = converted
+        for column, mask, code, message in rejects:
+            self.reject(column, mask, code, message)
+        self.out[name] = values
+
+    def fields(self, fields: Sequence[Field]) -> None:
+        """Numbers converted and text trimmed for these fields, two columns at a time.
+
+        Each column's work is independent and runs in Arrow and numpy kernels
+        that release the GIL; results are applied in the fields' order.
+        """
+
+        def one(field: Field) -> _Converted:
+            if field.kind in INT_BOUNDS or field.kind == "float64":
+                return self._number(field)
+            return self.get(field.name), []
+
+        with ThreadPoolExecutor(_WORKERS) as pool:
+            for field, converted in zip(fields, pool.map(one, fields), strict=True):
+                self.apply(field.name, converted)
 
     def vocabulary(self, name: str, allowed: Sequence[str], what: str) -> None:
         """Keep a closed-vocabulary column; values outside ``allowed`` are rejected.
@@ -149,6 +182,19 @@ class Columns:
         values, unknown = self.exact(name, codes)
         self.reject(name, unknown, "actor-type-unknown", "not an ACLED actor type code or label")
         self.out[name] = values
+
+
+@contextmanager
+def counting_lines(text: CsvText) -> Iterator[None]:
+    """Count the line breaks in the text's records in a thread while the caller converts.
+
+    The count (one scan of every column's bytes) is only read by :func:`finish`;
+    its numpy scans release the GIL, so it overlaps the conversions.
+    """
+    with ThreadPoolExecutor(1) as pool:
+        counted = pool.submit(text.lines, [])
+        yield
+        counted.result()
 
 
 def district_names(values: Any) -> dict[str, str]:

@@ -371,7 +371,9 @@ def _record_starts(
     record_breaks = np.zeros(total, dtype="int64")
     skipped = np.array([r.record - 2 for r in invalid], dtype="int64")
     record_breaks[skipped] = [r.text.count("\n") for r in invalid]
-    kept = np.setdiff1d(np.arange(total), skipped, assume_unique=True)
+    is_kept = np.ones(total, dtype=bool)
+    is_kept[skipped] = False
+    kept = np.flatnonzero(is_kept)
     record_breaks[kept] = breaks
     starts = 2 + np.arange(total) + np.concatenate(([0], np.cumsum(record_breaks)[:-1]))
     return starts, kept, skipped
