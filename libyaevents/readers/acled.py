@@ -34,6 +34,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Sequence
 from typing import IO, Any, Final
@@ -232,26 +233,22 @@ _ACTOR_COLUMNS: Final = ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")
 _NON_ASCII: Final = byte_table(NON_ASCII)
 
 
-def _normalise_actors(cols: Columns) -> None:
+def _normalise_actor(cols: Columns, name: str) -> None:
     """Actor names in NFC with no-break spaces as spaces, so one name is one actor (noted)."""
-    for name in _ACTOR_COLUMNS:
-        if name not in cols.text:
-            continue
-        before = cols.get(name)
-        if not len(rows_holding(before, _NON_ASCII)):
-            continue  # ASCII only: NFC and no-break spaces change nothing (one byte scan)
-        after = loose.utf8_normalize(loose.replace_substring(before, "\u00a0", " "), form="NFC")
-        changed = np.asarray(loose.fill_null(loose.not_equal(before, after), False))
-        if changed.any():
-            cols.put(name, after)
-            said = "actor name normalised (Unicode NFC, no-break spaces as spaces)"
-            cols.caveat(name, changed, "name-normalised", said)
+    if name not in cols.text:
+        return
+    before = cols.get(name)
+    if not len(rows_holding(before, _NON_ASCII)):
+        return  # ASCII only: NFC and no-break spaces change nothing (one byte scan)
+    after = loose.utf8_normalize(loose.replace_substring(before, "\u00a0", " "), form="NFC")
+    changed = np.asarray(loose.fill_null(loose.not_equal(before, after), False))
+    if changed.any():
+        cols.put(name, after)
+        said = "actor name normalised (Unicode NFC, no-break spaces as spaces)"
+        cols.caveat(name, changed, "name-normalised", said)
 
 
-def _convert(cols: Columns, vintage: str) -> None:
-    _normalise_actors(cols)
-    _legacy_defaults(cols)
-    _libya_admin(cols)
+def _event_date(cols: Columns) -> None:
     cols.out["event_date"], bad = cols.exact("event_date", convert.dates)
     cols.reject(
         "event_date",
@@ -259,13 +256,37 @@ def _convert(cols: Columns, vintage: str) -> None:
         "not-a-date",
         "not a date in a known format (2020-03-21, 21 March 2020, 5-Aug-24, 21/03/2020)",
     )
+
+
+def _actor_types(cols: Columns, name: str) -> None:
+    codes = actortypes.INTERACTION_CODE if name == "interaction" else actortypes.INTER_CODE
+    cols.actor_type(name, codes)
+    if name == "inter2":  # 0: no second actor
+        cols.out[name] = loose.if_else(loose.equal(cols.out[name], 0), None, cols.out[name])
+
+
+def _place(cols: Columns) -> None:
+    """Country codes, region and Libya's districts (country, admin1-3, iso, region)."""
+    _legacy_defaults(cols)
+    _libya_admin(cols)
+
+
+def _event_types(cols: Columns, vintage: str) -> None:
+    """Event, sub-event and disorder types, then civilian targeting (it follows event_type)."""
     _taxonomy(cols, vintage)
     _civilian_targeting(cols)
-    cols.actor_type("inter1", actortypes.INTER_CODE)
-    cols.actor_type("inter2", actortypes.INTER_CODE)
-    cols.out["inter2"] = loose.if_else(loose.equal(cols.out["inter2"], 0), None, cols.out["inter2"])
-    cols.actor_type("interaction", actortypes.INTERACTION_CODE)
-    cols.vocabulary("source_scale", _SOURCE_SCALES, "an ACLED source scale")
+
+
+def _convert(cols: Columns, vintage: str) -> None:
+    """Convert every column; steps that touch different columns run two at a time."""
+    cols.concurrently([
+        *(functools.partial(_normalise_actor, cols, name) for name in _ACTOR_COLUMNS),
+        functools.partial(_place, cols),
+        functools.partial(_event_types, cols, vintage),
+        functools.partial(_event_date, cols),
+        *(functools.partial(_actor_types, cols, name) for name in _ACTOR_TYPE_COLUMNS),
+        lambda: cols.vocabulary("source_scale", _SOURCE_SCALES, "an ACLED source scale"),
+    ])  # fmt: skip
     cols.fields([
         f for f in EVENTS.fields
         if f.name not in cols.out and f.name not in _ACTOR_TYPE_COLUMNS

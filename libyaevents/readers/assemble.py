@@ -143,6 +143,16 @@ class Columns:
             self.reject(column, mask, code, message)
         self.out[name] = values
 
+    def concurrently(self, steps: Sequence[Callable[[], object]]) -> None:
+        """Run steps that touch different columns two at a time (their kernels release the GIL).
+
+        Rejects and caveats are reported in line and column order whatever order
+        the steps finish in (:func:`account` sorts them).
+        """
+        with ThreadPoolExecutor(_WORKERS) as pool:
+            for _ in pool.map(lambda step: step(), steps):
+                pass  # a step's exception is raised here
+
     def fields(self, fields: Sequence[Field]) -> None:
         """Numbers converted and text trimmed for these fields, two columns at a time.
 
