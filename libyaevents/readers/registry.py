@@ -26,6 +26,7 @@ Examples
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
@@ -65,19 +66,21 @@ def _mentions(events: pd.DataFrame) -> pa.Table:
     text = pa.large_string()
     date = np.asarray(_column(events, "event_date", pa.timestamp("ms")))
     country = _Coded.of(_column(events, "country", text))
-    parts = []
-    for name_col, assoc_col, inter_col in _SIDES:
-        if name_col not in events:
-            continue
+
+    def side(name_col: str, assoc_col: str, inter_col: str) -> list[pa.Table]:
         inter = _Coded.of(_column(events, inter_col, pa.int64()))
-        parts.append(
-            _grouped(_Coded.of(_column(events, name_col, text)), True, inter, country, date)
-        )
+        names = _Coded.of(_column(events, name_col, text))
+        parts = [_grouped(names, True, inter, country, date)]
         if assoc_col in events:
             lists = pc.split_pattern(_column(events, assoc_col, text), "; ")
             rows = np.asarray(pc.list_parent_indices(lists))
             associated = _Coded.of(pc.utf8_trim_whitespace(pc.list_flatten(lists)))
             parts.append(_grouped(associated, False, inter.at(rows), country.at(rows), date[rows]))
+        return parts
+
+    sides = [s for s in _SIDES if s[0] in events]
+    with ThreadPoolExecutor(min(len(sides), 2) or 1) as pool:  # kernels release the GIL
+        parts = [part for found in pool.map(lambda s: side(*s), sides) for part in found]
     totals: Any = [
         ("event_date_count", "sum"),
         ("event_date_min", "min"),
