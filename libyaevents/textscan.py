@@ -79,6 +79,17 @@ def _bytes_of(chunk: Any) -> tuple[np.ndarray, np.ndarray]:
     return offsets, data
 
 
+def _valid_of(chunk: Any) -> np.ndarray:
+    """A chunk's validity as booleans, unpacked from its bitmap (no compute call)."""
+    n = len(chunk)
+    bitmap = chunk.buffers()[0]
+    if chunk.null_count == 0 or bitmap is None:
+        return np.ones(n, dtype=bool) if not pa.types.is_null(chunk.type) else np.zeros(n, bool)
+    bits = np.unpackbits(np.frombuffer(bitmap, dtype="uint8"), bitorder="little")
+    valid: np.ndarray = bits[chunk.offset : chunk.offset + n].view(bool)
+    return valid
+
+
 def chunks_of(values: Any) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
     """Each chunk of a text array as (offsets int64 of n+1, data uint8, valid bool of n).
 
@@ -87,9 +98,7 @@ def chunks_of(values: Any) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]
     """
     for chunk in _arrays(values):
         offsets, data = _bytes_of(chunk)
-        n = len(chunk)
-        valid = np.ones(n, dtype=bool) if chunk.null_count == 0 else np.asarray(chunk.is_valid())
-        yield offsets, data, valid
+        yield offsets, data, _valid_of(chunk)
 
 
 def rows_holding(values: Any, table: np.ndarray) -> np.ndarray:
@@ -138,10 +147,12 @@ def edges_in(values: Any, table: np.ndarray) -> np.ndarray:
     for offsets, data, valid in chunks_of(values):
         starts, ends = offsets[:-1], offsets[1:]
         hit = ends == starts  # empty
-        if len(data):  # an empty value reads a neighbour's byte, and is a hit anyway
-            last = len(data) - 1
-            hit |= table[data[np.minimum(starts, last)]]
-            hit |= table[data[np.maximum(ends - 1, 0)]]
+        if len(data):
+            # offsets never decrease: only trailing empty values start at the end of
+            # the data; an empty value at the start reads data[-1], and is a hit anyway
+            inside = int(np.searchsorted(starts, len(data)))
+            hit[:inside] |= table[data[starts[:inside]]]
+            hit |= table[data[ends - 1]]
         parts.append(hit & valid)
     return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
 
