@@ -18,6 +18,21 @@ def best(fn: Callable[[], object], repeat: int) -> float:
     return min(times)
 
 
+def interleaved(calls: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
+    """The best wall time of each call over ``repeat`` rounds, each round calling every one.
+
+    On a shared, noisy machine a slow minute then costs every contender alike,
+    instead of only the one whose turn it was.
+    """
+    times: dict[str, list[float]] = {name: [] for name in calls}
+    for _ in range(repeat):
+        for name, fn in calls.items():
+            start = time.perf_counter()
+            fn()
+            times[name].append(time.perf_counter() - start)
+    return {name: min(found) for name, found in times.items()}
+
+
 def rss_mb(field: str) -> float:
     """A memory figure of this process from /proc/self/status (VmRSS, VmHWM), in MB."""
     for line in Path("/proc/self/status").read_text().splitlines():

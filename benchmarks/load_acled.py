@@ -16,7 +16,8 @@ string type, which is how a researcher reads it, and faster than naming ``str``)
 - Polars ``read_csv`` with a schema, then ``to_pandas`` (skipped when not installed);
 - DuckDB ``read_csv`` then ``.df()`` (skipped when not installed).
 
-Times are the best of ``--repeat`` runs in this process; peak memory is the VmHWM
+Times are the best of ``--repeat`` interleaved rounds in this process (each round
+reads once with every reader); peak memory is the VmHWM
 a first read adds in a fresh process. Not a test: nothing asserts a time.
 """
 
@@ -35,7 +36,7 @@ import pyarrow as pa
 import pyarrow.csv as pv
 
 import libyaevents
-from benchmarks.common import arguments, best
+from benchmarks.common import arguments, interleaved
 from libyaevents.readers.acled import write_acled
 from libyaevents.schema.models import pandas_dtype
 from libyaevents.schema.tables import EVENTS
@@ -155,26 +156,29 @@ def main() -> None:
         kind = "text labels" if labels else "numeric codes"
         print(f"\n{path.name}: {path.stat().st_size / 1e6:.0f} MB, actor types as {kind}")
         print(f"{'reader':<40} {'seconds':>8} {'ratio':>6} {'peak MB':>8} {'ratio':>6}")
-        base_s = best(lambda p=path, lb=labels: pandas_c(str(p), lb), args.repeat)
+        shown = {
+            "pandas_c": "pandas.read_csv C engine (baseline)",
+            "pandas_arrow": "pandas.read_csv engine=pyarrow",
+            "pyarrow_csv": "pyarrow.csv.read_csv + to_pandas",
+            "polars_csv": "polars.read_csv + to_pandas",
+            "duckdb_csv": "duckdb.read_csv + df()",
+            "read_acled": "libyaevents.read_acled",
+        }
+        missing = {n for n in OPTIONAL if importlib.util.find_spec(OPTIONAL[n]) is None}
+        calls = {
+            name: (lambda r=READERS[name], p=path, lb=labels: r(str(p), lb))
+            for name in shown
+            if name not in missing
+        }
+        seconds = interleaved(calls, args.repeat)
         base_m = peak("pandas_c", path, labels)
-        for label, name in (
-            ("pandas.read_csv C engine (baseline)", "pandas_c"),
-            ("pandas.read_csv engine=pyarrow", "pandas_arrow"),
-            ("pyarrow.csv.read_csv + to_pandas", "pyarrow_csv"),
-            ("polars.read_csv + to_pandas", "polars_csv"),
-            ("duckdb.read_csv + df()", "duckdb_csv"),
-            ("libyaevents.read_acled", "read_acled"),
-        ):
-            if name in OPTIONAL and importlib.util.find_spec(OPTIONAL[name]) is None:
+        for name, label in shown.items():
+            if name in missing:
                 print(f"{label:<40} skipped: {OPTIONAL[name]} is not installed")
                 continue
-            reader = READERS[name]
-            seconds = base_s if name == "pandas_c" else best(
-                lambda r=reader, p=path, lb=labels: r(str(p), lb), args.repeat
-            )  # fmt: skip
             memory = base_m if name == "pandas_c" else peak(name, path, labels)
-            print(f"{label:<40} {seconds:8.2f} {seconds / base_s:6.2f} {memory:8.0f} "
-                  f"{memory / base_m:6.2f}")  # fmt: skip
+            print(f"{label:<40} {seconds[name]:8.2f} {seconds[name] / seconds['pandas_c']:6.2f} "
+                  f"{memory:8.0f} {memory / base_m:6.2f}")  # fmt: skip
 
 
 if __name__ == "__main__":
