@@ -195,22 +195,17 @@ def _libya_admin(cols: Columns) -> None:
     old_admin1 = current_districts(admin1)  # usually none: admin1 holds regions
     moved = libya & convert.present(old_admin1)  # admin1 holds a district
     in_admin2 = district_names(admin2)
-    if moved.any():
-        mask = pa.array(moved)
+    renamed = any(name != district for name, district in in_admin2.items())  # an old admin2
+    if moved.any() or renamed:
         new_admin2 = pc.coalesce(current_districts(admin2, in_admin2), admin2)
-        cols.put(
-            "admin1",
-            pc.if_else(
-                mask, convert.lookup(old_admin1, gazetteer.ADMIN1_OF, convert.TEXT)[0], admin1
-            ),
-        )
-        cols.put("admin3", pc.if_else(pc.and_(mask, pc.is_null(admin3)), admin2, admin3))
-        cols.put(
-            "admin2", pc.if_else(mask, old_admin1, pc.if_else(pa.array(libya), new_admin2, admin2))
-        )
-    elif any(name != district for name, district in in_admin2.items()):  # an old admin2 name
-        new_admin2 = pc.coalesce(current_districts(admin2, in_admin2), admin2)
-        cols.put("admin2", pc.if_else(pa.array(libya), new_admin2, admin2))
+        admin2_now = pc.if_else(pa.array(libya), new_admin2, admin2)
+        if moved.any():
+            mask = pa.array(moved)
+            to_region = convert.lookup(old_admin1, gazetteer.ADMIN1_OF, convert.TEXT)[0]
+            cols.put("admin1", pc.if_else(mask, to_region, admin1))
+            cols.put("admin3", pc.if_else(pc.and_(mask, pc.is_null(admin3)), admin2, admin3))
+            admin2_now = pc.if_else(mask, old_admin1, admin2_now)
+        cols.put("admin2", admin2_now)
     cols.caveat(
         "admin1",
         moved,
