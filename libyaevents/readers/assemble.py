@@ -10,6 +10,7 @@ line each row starts on, its id, column, value and reason.
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -57,8 +58,6 @@ INT_BOUNDS: Final = {
 _NULLABLE_INTS: Final = {getattr(pa, t)(): pd.api.types.pandas_dtype(t.title()) for t in INT_BOUNDS}
 
 
-#: Converted values, and (column, rows, code, message) for each kind of value rejected.
-_Converted = tuple[Any, list[tuple[str, np.ndarray, str, str]]]
 #: Columns converted at once (this 2-core machine: 2 threads, most of the work out of the GIL).
 _WORKERS: Final = min(4, os.cpu_count() or 1)
 
@@ -125,23 +124,16 @@ class Columns:
 
     def number(self, field: Field) -> None:
         """Convert a numeric field; values that are not numbers of its kind are rejected."""
-        self.apply(field.name, self._number(field))
-
-    def _number(self, field: Field) -> _Converted:
         if field.kind == "float64":
             values, bad = self.exact(field.name, convert.floats)
-            return values, [(field.name, bad, "not-a-number", "not a decimal number")]
-        low, high = INT_BOUNDS[field.kind]
-        values, bad = self.exact(field.name, lambda v: convert.integers(v, low, high))
-        message = f"not a whole number within {field.kind}"
-        return values, [(field.name, bad, "not-an-integer", message)]
-
-    def apply(self, name: str, converted: _Converted) -> None:
-        """Keep converted values as column ``name`` and reject what the conversion could not."""
-        values, rejects = converted
-        for column, mask, code, message in rejects:
-            self.reject(column, mask, code, message)
-        self.out[name] = values
+            self.reject(field.name, bad, "not-a-number", "not a decimal number")
+        else:
+            low, high = INT_BOUNDS[field.kind]
+            values, bad = self.exact(field.name, lambda v: convert.integers(v, low, high))
+            self.reject(
+                field.name, bad, "not-an-integer", f"not a whole number within {field.kind}"
+            )
+        self.out[field.name] = values
 
     def concurrently(self, steps: Sequence[Callable[[], object]]) -> None:
         """Run steps that touch different columns two at a time (their kernels release the GIL).
@@ -154,20 +146,15 @@ class Columns:
                 pass  # a step's exception is raised here
 
     def fields(self, fields: Sequence[Field]) -> None:
-        """Numbers converted and text trimmed for these fields, two columns at a time.
+        """Numbers converted and text trimmed for these fields, two columns at a time."""
 
-        Each column's work is independent and runs in Arrow and numpy kernels
-        that release the GIL; results are applied in the fields' order.
-        """
-
-        def one(field: Field) -> _Converted:
+        def one(field: Field) -> None:
             if field.kind in INT_BOUNDS or field.kind == "float64":
-                return self._number(field)
-            return self.get(field.name), []
+                self.number(field)
+            else:
+                self.out[field.name] = self.get(field.name)
 
-        with ThreadPoolExecutor(_WORKERS) as pool:
-            for field, converted in zip(fields, pool.map(one, fields), strict=True):
-                self.apply(field.name, converted)
+        self.concurrently([functools.partial(one, f) for f in fields])
 
     def vocabulary(self, name: str, allowed: Sequence[str], what: str) -> None:
         """Keep a closed-vocabulary column; values outside ``allowed`` are rejected.
