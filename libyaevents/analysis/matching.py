@@ -61,6 +61,7 @@ from typing import Any, Final
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from libyaevents.arguments import has_columns, number
 from libyaevents.dataset import events_of
@@ -254,9 +255,9 @@ def _windows(frame: pd.DataFrame, days: int, km: float, widen: bool) -> tuple[An
 
 
 class _Side:
-    """One dataset's arrays: day numbers, coordinates, windows, latitude bands."""
+    """One dataset's arrays: day numbers, coordinates, windows."""
 
-    def __init__(self, frame: pd.DataFrame, days: int, km: float, widen: bool, band_km: float):
+    def __init__(self, frame: pd.DataFrame, days: int, km: float, widen: bool):
         dates = pd.to_datetime(frame["event_date"], errors="coerce")
         self.day = dates.to_numpy(dtype="datetime64[D]").astype("int64")
         self.lat = pd.to_numeric(frame["latitude"], errors="coerce").to_numpy(dtype="float64")
@@ -266,70 +267,159 @@ class _Side:
         self.phi, self.lam = np.radians(self.lat), np.radians(self.lon)
         self.cos_phi = np.cos(self.phi)
         self.days, self.km = _windows(frame, days, km, widen)
-        band = np.floor(np.nan_to_num(self.lat) * _KM_PER_DEGREE / band_km)
-        self.band = band.astype("int64")
-        self.reach = np.ceil(self.km / band_km).astype("int64")  # bands the km window spans
 
-    def cells(self, over_days: bool, over_bands: bool) -> tuple[Any, Any]:
-        """(position, key) of the (day, band) cells usable events reach.
-
-        Spread over the event's own day window and/or its own latitude bands,
-        or only its exact day / band.
-        """
-        positions = np.flatnonzero(self.usable)
-        zero = np.zeros(len(positions), dtype="int64")
-        reach_days = self.days[positions] if over_days else zero
-        reach_bands = self.reach[positions] if over_bands else zero
-        width_bands = 2 * reach_bands + 1
-        counts = (2 * reach_days + 1) * width_bands
-        owner = np.repeat(positions, counts)
-        local = np.arange(counts.sum()) - np.repeat(np.cumsum(counts) - counts, counts)
-        per_band = np.repeat(width_bands, counts)
-        day = self.day[owner] - np.repeat(reach_days, counts) + local // per_band
-        band = self.band[owner] - np.repeat(reach_bands, counts) + local % per_band
-        return owner, day * (1 << 20) + (band + (1 << 19))
+    def classes(self, rows: Any) -> list[tuple[int, float, Any]]:
+        """``rows`` grouped by their windows: (day window, km window, rows) per group."""
+        day_group, day_windows = pd.factorize(self.days[rows])
+        km_group, km_windows = pd.factorize(self.km[rows])
+        group = day_group * len(km_windows) + km_group
+        bounds = np.r_[
+            0, np.cumsum(np.bincount(group, minlength=len(day_windows) * len(km_windows)))
+        ]
+        order = rows[np.argsort(group, kind="stable")]
+        return [
+            (int(day_windows[k // len(km_windows)]), float(km_windows[k % len(km_windows)]), found)
+            for k in range(len(bounds) - 1)
+            if len(found := order[bounds[k] : bounds[k + 1]])
+        ]
 
 
-#: Which side spreads over its day window and which over its bands: a pair's
-#: window is the widest day window of the two and the widest km window of the
-#: two, which may come from different events. Under each spread two events'
-#: cells meet at most once, and each pair is kept only under the spread of the
-#: events that own its windows, so no pair is found twice.
-_SPREADS: Final = (
-    ((True, True), (False, False)),
-    ((False, False), (True, True)),
-    ((True, False), (False, True)),
-    ((False, True), (True, False)),
-)
+@dataclass(frozen=True)
+class _Grid:
+    """Cells twice as large as the windows, so a close pair meets in one of two cells.
 
-
-def _pairs(a: _Side, b: _Side) -> tuple[Any, Any]:
-    """Candidate (a, b) positions whose (day, band) cells meet.
-
-    When every event has the same windows, one spread (``a`` over its
-    windows, ``b`` exact) finds every pair; otherwise all four are joined.
+    Days in buckets ``2 * days`` wide; latitude in bands ``2 * km`` high (a
+    great-circle distance is at least the distance along the meridian);
+    longitude in ``sectors`` equal sectors of the circle (so the date line
+    needs nothing special), each at least twice the largest longitude
+    difference two events within ``km`` can have at latitudes up to
+    ``max_lat`` (one sector near the poles). In every dimension an event's
+    partners lie in its own cell or in the one neighbour on the side of the
+    cell it is nearer to: an event spreads over 2 x 2 x 2 cells.
     """
-    uniform = all(
-        len(x) == 0 or x.min() == x.max() for x in (np.r_[a.days, b.days], np.r_[a.km, b.km])
+
+    day_width: int
+    band_km: float
+    sectors: int
+
+    @classmethod
+    def of(cls, days: int, km: float, max_lat: float) -> _Grid:
+        reach_km = max(km, 1.0) * (1 + 1e-9)  # a hair wide: rounding never splits a pair
+        half = np.sin(min(reach_km / (2 * _EARTH_KM), np.pi / 2))
+        cos_lat = np.cos(np.radians(min(max_lat, 90.0)))
+        sectors = 1
+        if cos_lat > 0 and half < cos_lat:
+            degrees = np.degrees(2 * np.arcsin(half / cos_lat)) * (1 + 1e-9)
+            sectors = int(180 // degrees)  # sectors at least twice as wide
+        return cls(2 * days if days else 1, 2 * reach_km, max(sectors, 1))
+
+    def parts(self, side: _Side, rows: Any, spread: bool) -> tuple[Any, list[Any]]:
+        """(owner row, [day bucket, band, sector]) of the cells of ``rows``.
+
+        Spread: each event in its own cell and its nearer neighbours;
+        otherwise its own cell only.
+        """
+        day = side.day[rows]
+        band = side.lat[rows] * (_KM_PER_DEGREE / self.band_km)
+        sector = (side.lon[rows] + 180.0) * (self.sectors / 360.0)
+        cells = [day // self.day_width, np.floor(band).astype("int64")]
+        cells.append(np.floor(sector).astype("int64") % self.sectors)
+        if not spread:
+            return rows, cells
+        # the neighbour each dimension needs: below (-1) in the cell's lower half, else above
+        steps = [
+            np.where(day % self.day_width * 2 < self.day_width, -1, 1)
+            if self.day_width > 1
+            else None,
+            np.where(band % 1.0 < 0.5, -1, 1),
+            np.where(sector % 1.0 < 0.5, -1, 1) if self.sectors > 1 else None,
+        ]
+        owner = rows
+        for k, step in enumerate(steps):
+            if step is None:
+                continue
+            shift = np.tile(step, len(owner) // len(rows))  # the copies so far, in order
+            cells = [np.concatenate([c, c + shift if m == k else c]) for m, c in enumerate(cells)]
+            owner = np.concatenate([owner, owner])
+        cells[2] %= self.sectors
+        return owner, cells
+
+
+def _within(
+    a: _Side, b: _Side, rows_a: Any, rows_b: Any, kinds: tuple[Any, Any] | None
+) -> tuple[Any, Any, Any, Any]:
+    """Pairs of ``rows_a`` and ``rows_b`` inside both windows (and of one kind).
+
+    Returns positions ``i``, ``j`` and the pairs' days and km apart. Events
+    are grouped by their windows; each pair of groups shares one window (the
+    wider of each), so one grid finds their pairs: the smaller group spreads
+    over its cells' neighbours, the other stays in its own cell, and the two
+    meet in exactly one cell per pair close enough. Each group pair's cells
+    get keys of their own range, and all are joined at once.
+    """
+    owners: tuple[list[Any], list[Any]] = ([], [])
+    keys: tuple[list[Any], list[Any]] = ([], [])
+    classes_a, classes_b = a.classes(rows_a), b.classes(rows_b)
+    room, start = _KEY_ROOM // max(len(classes_a) * len(classes_b), 1), 0
+    for day_a, km_a, group_a in classes_a:
+        for day_b, km_b, group_b in classes_b:
+            lat = np.abs(np.r_[a.lat[group_a], b.lat[group_b]]).max()
+            grid = _Grid.of(max(day_a, day_b), max(km_a, km_b), float(lat))
+            spread_a = len(group_a) <= len(group_b)
+            owner_a, cells_a = grid.parts(a, group_a, spread_a)
+            owner_b, cells_b = grid.parts(b, group_b, not spread_a)
+            if kinds is not None:
+                cells_a.append(kinds[0][owner_a])
+                cells_b.append(kinds[1][owner_b])
+            key_a, key_b, size = _keys(cells_a, cells_b, room)
+            owners[0].append(owner_a)
+            owners[1].append(owner_b)
+            keys[0].append(key_a + start)
+            keys[1].append(key_b + start)
+            start += size
+    if not owners[0]:
+        empty = np.empty(0, dtype="int64")
+        return empty, empty, empty, np.empty(0, dtype="float64")
+    # Arrow's hash join: measured about twice as fast as pandas.merge on these keys
+    tables = [
+        pa.table({name: pa.array(np.concatenate(o)), "key": pa.array(np.concatenate(k))})
+        for name, o, k in zip("ab", owners, keys, strict=True)
+    ]
+    joined = tables[0].join(tables[1], "key", join_type="inner")
+    i, j = joined["a"].to_numpy(), joined["b"].to_numpy()
+    days_apart = np.abs(a.day[i] - b.day[j])
+    km_apart = _distance_km(a, b, i, j)
+    keep = (days_apart <= np.maximum(a.days[i], b.days[j])) & (
+        km_apart <= np.maximum(a.km[i], b.km[j])
     )
-    found_i, found_j = [], []
-    for spread_a, spread_b in _SPREADS[:1] if uniform else _SPREADS:
-        owner_a, keys_a = a.cells(*spread_a)
-        owner_b, keys_b = b.cells(*spread_b)
-        joined = pd.merge(  # measured against a numpy sort-merge join: as fast or faster
-            pd.DataFrame({"a": owner_a, "key": keys_a}),
-            pd.DataFrame({"b": owner_b, "key": keys_b}),
-            on="key",
-        )
-        i, j = joined["a"].to_numpy("int64"), joined["b"].to_numpy("int64")
-        if not uniform:  # keep the pairs whose windows this spread owns
-            days_owner = a.days[i] >= b.days[j]
-            km_owner = a.km[i] >= b.km[j]
-            mine = (days_owner == spread_a[0]) & (km_owner == spread_a[1])
-            i, j = i[mine], j[mine]
-        found_i.append(i)
-        found_j.append(j)
-    return np.concatenate(found_i), np.concatenate(found_j)
+    return i[keep], j[keep], days_apart[keep], km_apart[keep]
+
+
+_KEY_ROOM: Final = 1 << 62  # the int64 keys all group pairs share
+
+
+def _keys(cells_a: list[Any], cells_b: list[Any], room: int) -> tuple[Any, Any, int]:
+    """Integer keys, equal where every cell part is, in ``range(size)``; and ``size``.
+
+    The parts are packed (mixed radix over their ranges) when the product of
+    the ranges fits in ``room``, as it does for any real dataset; otherwise
+    each part is factorised and the codes combined step by step.
+    """
+    both = [np.concatenate([x, y]) for x, y in zip(cells_a, cells_b, strict=True)]
+    lows = [int(values.min()) for values in both]
+    spans = [int(values.max()) - low + 1 for values, low in zip(both, lows, strict=True)]
+    key = np.zeros(len(both[0]), dtype="int64")
+    size = 1
+    if np.prod(np.array(spans, dtype=object)) < room:
+        for values, low, span in zip(both, lows, spans, strict=True):
+            key = key * span + (values - low)
+            size *= span
+    else:
+        for values in both:
+            codes, distinct = pd.factorize(values)
+            key, found = pd.factorize(key * len(distinct) + codes)
+            size = len(found)
+    return key[: len(cells_a[0])], key[len(cells_a[0]) :], size
 
 
 def _distance_km(a: _Side, b: _Side, i: Any, j: Any) -> Any:
@@ -377,20 +467,19 @@ def _greedy(i: Any, j: Any, score: Any) -> Any:
     events in what is left is the pair greedy matching would accept, and the
     closest pair left always is one, so each round accepts at least one.
     """
-    order = np.lexsort((j, i, score))
-    alive = order
+    alive = np.lexsort((j, i, score))
+    taken_i = np.zeros(int(i.max()) + 1 if len(i) else 0, dtype=bool)
+    taken_j = np.zeros(int(j.max()) + 1 if len(j) else 0, dtype=bool)
     accepted = []
     while len(alive):
         li, rj = i[alive], j[alive]
-        _, first_i = np.unique(li, return_index=True)
-        _, first_j = np.unique(rj, return_index=True)
-        best_i = np.zeros(len(alive), dtype=bool)
-        best_j = np.zeros(len(alive), dtype=bool)
-        best_i[first_i] = True
-        best_j[first_j] = True
-        mutual = alive[best_i & best_j]
+        # in score order, an event's first pair is its best one
+        best = ~(pd.Series(li).duplicated().to_numpy() | pd.Series(rj).duplicated().to_numpy())
+        mutual = alive[best]
         accepted.append(mutual)
-        alive = alive[~(np.isin(li, i[mutual]) | np.isin(rj, j[mutual]))]
+        taken_i[i[mutual]] = True
+        taken_j[j[mutual]] = True
+        alive = alive[~(taken_i[li] | taken_j[rj])]
     return np.concatenate(accepted) if accepted else np.empty(0, dtype="int64")
 
 
@@ -445,21 +534,23 @@ def compare_events(
         msg = f"days and km must be >= 0 (got days={days!r}, km={km!r})"
         raise InputError(msg)
     left, right = _events(left, "left", same), _events(right, "right", same)
-    band_km = max(km, 1.0)  # latitude bands as high as the base window (at least 1 km)
-    a = _Side(left, days, km, widen, band_km)
-    b = _Side(right, days, km, widen, band_km)
-    pairs = _Candidates.between(a, b)
-    pairs = pairs.keep((pairs.days <= pairs.day_window) & (pairs.km <= pairs.km_window))
-    # events with a candidate near in time and place (any type): counts, not np.unique
-    near_left = np.flatnonzero(np.bincount(pairs.i, minlength=len(left)))
-    near_right = np.flatnonzero(np.bincount(pairs.j, minlength=len(right)))
-    if same is not None:
-        kind_a, kind_b = _codes(left, right, same)
-        kind = kind_a[pairs.i]
-        pairs = pairs.keep((kind == kind_b[pairs.j]) & (kind >= 0))
-    score = pairs.score(left, right, days, km)
+    a, b = _Side(left, days, km, widen), _Side(right, days, km, widen)
+    usable_a, usable_b = np.flatnonzero(a.usable), np.flatnonzero(b.usable)
+    if same is None:
+        pairs = _Candidates(*_within(a, b, usable_a, usable_b, None))
+    else:  # the type is part of the join key: other types never become candidates
+        kinds = _codes(left, right, same)
+        typed_a, typed_b = usable_a[kinds[0][usable_a] >= 0], usable_b[kinds[1][usable_b] >= 0]
+        pairs = _Candidates(*_within(a, b, typed_a, typed_b, kinds))
     per_left = np.bincount(pairs.i, minlength=len(left))
     per_right = np.bincount(pairs.j, minlength=len(right))
+    near_left, near_right = per_left > 0, per_right > 0
+    if same is not None:  # near in time and place, other type? Only the rest is searched
+        alone = usable_a[~near_left[usable_a]]
+        near_left[_within(a, b, alone, usable_b, None)[0]] = True
+        alone = usable_b[~near_right[usable_b]]
+        near_right[_within(a, b, usable_a, alone, None)[1]] = True
+    score = pairs.score(left, right, days, km)
     chosen = _greedy(pairs.i, pairs.j, score)
     chosen = chosen[np.argsort(pairs.i[chosen], kind="stable")]
     best = pairs.keep(chosen)
@@ -471,7 +562,7 @@ def compare_events(
             "left",
             usable=a.usable,
             near=near_left,
-            typed=np.flatnonzero(per_left),
+            typed=per_left > 0,
             matched=best.i,
         ),
         _unmatched(
@@ -479,7 +570,7 @@ def compare_events(
             "right",
             usable=b.usable,
             near=near_right,
-            typed=np.flatnonzero(per_right),
+            typed=per_right > 0,
             matched=best.j,
         ),
     )
@@ -489,26 +580,12 @@ def compare_events(
 
 @dataclass(frozen=True)
 class _Candidates:
-    """Candidate pairs: positions ``i`` (left) and ``j`` (right), how far apart, windows."""
+    """Candidate pairs: positions ``i`` (left) and ``j`` (right), days and km apart."""
 
     i: Any
     j: Any
     days: Any
     km: Any
-    day_window: Any
-    km_window: Any
-
-    @classmethod
-    def between(cls, a: _Side, b: _Side) -> _Candidates:
-        i, j = _pairs(a, b)
-        return cls(
-            i,
-            j,
-            np.abs(a.day[i] - b.day[j]),
-            _distance_km(a, b, i, j),
-            np.maximum(a.days[i], b.days[j]),
-            np.maximum(a.km[i], b.km[j]),
-        )
 
     def keep(self, which: Any) -> _Candidates:
         """The pairs a boolean mask or an index array selects."""
@@ -557,15 +634,12 @@ def _unmatched(
 ) -> pd.DataFrame:
     """Events of one side in no accepted pair, each with the first reason that applies."""
 
-    def mask(positions: Any) -> Any:
-        found = np.zeros(len(frame), dtype=bool)
-        found[positions] = True
-        return found
-
-    rows = np.flatnonzero(~mask(matched))
+    taken = np.zeros(len(frame), dtype=bool)
+    taken[matched] = True
+    rows = np.flatnonzero(~taken)
     reason = np.full(len(rows), 3, dtype="int8")
-    reason[~mask(typed)[rows]] = 2
-    reason[~mask(near)[rows]] = 1
+    reason[~typed[rows]] = 2
+    reason[~near[rows]] = 1
     reason[~usable[rows]] = 0
     out = pd.DataFrame(
         {

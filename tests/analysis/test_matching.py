@@ -96,6 +96,66 @@ def test_matches_equal_a_brute_force_search(days, km, same, widen, share):
     assert 5 not in set(result.matches["right_row"])
 
 
+def _anywhere(n, seed, lat, lon, spread_km):
+    """Events around (lat, lon) anywhere on Earth, within about ``spread_km``, a few days apart."""
+    rng = np.random.default_rng(seed)
+    events = synthetic_events(n, seed=seed)
+    days = pd.to_timedelta(rng.integers(0, 4, n), unit="D")
+    events["event_date"] = (pd.Timestamp("2020-06-01") + days).astype(events["event_date"].dtype)
+    step = spread_km / 111.2
+    # reflected off the poles, not clipped: points piled on a pole would tie
+    north = lat + rng.uniform(-step, step, n)
+    events["latitude"] = np.where(
+        north > 90, 180 - north, np.where(north < -90, -180 - north, north)
+    )
+    events["longitude"] = lon + rng.uniform(-step, step, n) / max(np.cos(np.radians(lat)), 0.05)
+    events["longitude"] = (events["longitude"] + 180) % 360 - 180  # across the date line
+    events["time_precision"] = rng.choice(np.array([1, 1, 2, 3], dtype="int8"), n)
+    events["geo_precision"] = rng.choice(np.array([1, 1, 2, 3], dtype="int8"), n)
+    return events
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    lat=st.sampled_from([0.0, 32.5, -45.0, 75.0, 89.5, -89.9]) | st.floats(-90, 90),
+    lon=st.sampled_from([179.99, -180.0, 0.0, 13.2]) | st.floats(-180, 180),
+    spread_km=st.sampled_from([5.0, 40.0, 300.0]),
+    km=st.sampled_from([0.0, 3.0, 10.0, 60.0]),
+    days=st.integers(0, 2),
+    same=st.sampled_from(["event_type", None]),
+    seed=st.integers(0, 1000),
+)
+def test_pairs_reasons_and_counts_equal_brute_force_anywhere_on_earth(
+    lat, lon, spread_km, km, days, same, seed
+):
+    # the candidate search cuts the globe into cells (days, latitude bands,
+    # longitude sectors); whatever the place, its pairs must be exactly the
+    # pairs checked one by one, poles and the date line included
+    left = _anywhere(24, seed, lat, lon, spread_km)
+    right = _anywhere(20, seed + 1, lat, lon, spread_km)
+    windows = {"days": days, "km": km, "same": same, "widen": True}
+    result = compare_events(left, right, **windows)
+    found = set(zip(result.matches["left_row"], result.matches["right_row"], strict=True))
+    assert found == brute_force(left, right, **windows)
+    typed = candidates(left, right, **windows)
+    near = candidates(left, right, **{**windows, "same": None})
+    for side, frame, k in (("left", left, 1), ("right", right, 2)):
+        expect = {}
+        for row in range(len(frame)):
+            if row in set(result.matches[f"{side}_row"]):
+                continue
+            has = {pair[k] for pair in typed}
+            close = {pair[k] for pair in near}
+            expect[row] = REASONS[3] if row in has else REASONS[2] if row in close else REASONS[1]
+        only = result.only(side)
+        assert dict(zip(only["row"], only["code"], strict=True)) == expect
+    per_left = pd.Series([i for _, i, _ in typed]).value_counts()
+    per_right = pd.Series([j for _, _, j in typed]).value_counts()
+    want = [per_left[i] + per_right[j] - 1 for i, j in zip(
+        result.matches["left_row"], result.matches["right_row"], strict=True)]  # fmt: skip
+    assert result.matches["candidates"].tolist() == want
+
+
 @pytest.fixture(scope="module")
 def recoded(shared_acled):
     """A real export and a "second coder's" version of it, with the true pairs.
