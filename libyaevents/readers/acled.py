@@ -35,9 +35,11 @@ Examples
 from __future__ import annotations
 
 import functools
+import io
 import os
-from collections.abc import Sequence
-from typing import IO, Any, Final
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import IO, Final
 
 import numpy as np
 import pandas as pd
@@ -62,7 +64,15 @@ from libyaevents.readers.assemble import (
     finish,
     loaded,
 )
-from libyaevents.readers.csvtext import CsvText, Progress, Source, read_csv_text
+from libyaevents.readers.csvtext import (
+    CsvText,
+    Progress,
+    Source,
+    Unstreamable,
+    read_csv_parts,
+    read_csv_text,
+)
+from libyaevents.readers.registry import mentions
 from libyaevents.schema.tables import EVENTS
 from libyaevents.textscan import NON_ASCII, byte_table, rows_holding
 from libyaevents.vocab import actortypes, gazetteer, taxonomy
@@ -360,29 +370,62 @@ def _blank_rows(table: pa.Table) -> np.ndarray:
     return blank
 
 
-def events_from_text(text: CsvText) -> Loaded:
-    """Convert an ACLED export already read as text (see :func:`read_acled`)."""
-    vintage, monadic = detect_vintage(text.header)
-    file_notes: list[str] = []
-    columns: dict[str, Any] = {}
-    unnamed = np.zeros(text.table.num_rows, dtype=bool)
-    for name, column in zip(text.header, text.table.columns, strict=True):
-        key = _RENAMES.get(name.lower(), name.lower())
-        if not key:
-            unnamed |= convert.present(column)
-        elif key in _DROPPED:
-            file_notes.append(f"column {name!r} is not kept (not part of the canonical table)")
-            if key == "gwno":  # legacy: the country's code gives iso and region
-                columns[key] = column
-        elif key in EVENTS.names:
-            if key in columns:
-                file_notes.append(f"column {name!r} appears twice; the last one is used")
-            columns[key] = column  # trimmed when first used (free text too: padded notes)
-        else:
-            file_notes.append(f"column {name!r} is not an ACLED column; ignored")
-    missing = [f.name for f in EVENTS.fields if f.required and f.name not in columns]
-    cols = Columns(columns, text.table.num_rows)
-    blank = _blank_rows(text.table)
+@dataclass(frozen=True)
+class _Layout:
+    """What the header says: vintage, where each canonical column is, notes on the rest."""
+
+    vintage: str
+    monadic: bool
+    columns: dict[str, int]  # canonical name -> position in the header
+    unnamed: tuple[int, ...]  # positions of columns without a name
+    notes: tuple[str, ...]
+    missing: tuple[str, ...]  # required columns the header lacks
+
+    @classmethod
+    def of(cls, header: Sequence[str]) -> _Layout:
+        vintage, monadic = detect_vintage(header)
+        notes: list[str] = []
+        columns: dict[str, int] = {}
+        unnamed = []
+        for position, name in enumerate(header):
+            key = _RENAMES.get(name.lower(), name.lower())
+            if not key:
+                unnamed.append(position)
+            elif key in _DROPPED:
+                notes.append(f"column {name!r} is not kept (not part of the canonical table)")
+                if key == "gwno":  # legacy: the country's code gives iso and region
+                    columns[key] = position
+            elif key in EVENTS.names:
+                if key in columns:
+                    notes.append(f"column {name!r} appears twice; the last one is used")
+                columns[key] = position  # trimmed when first used (free text too: padded notes)
+            else:
+                notes.append(f"column {name!r} is not an ACLED column; ignored")
+        missing = tuple(f.name for f in EVENTS.fields if f.required and f.name not in columns)
+        return cls(vintage, monadic, columns, tuple(unnamed), tuple(notes), missing)
+
+
+@dataclass(frozen=True)
+class _Part:
+    """One part of a file converted: events, problems, notes, lines, missing columns filled."""
+
+    events: pd.DataFrame
+    problems: pd.DataFrame
+    notes: pd.DataFrame
+    lines: np.ndarray
+    filled: frozenset[str]
+    mentions: pa.Table | None  # the actors' mentions (not for monadic rows: merged first)
+
+
+def _convert_part(text: CsvText, layout: _Layout) -> _Part:
+    """Convert the records of one text (a whole file, or a part of one)."""
+    table = text.table
+    columns = {name: table.column(position) for name, position in layout.columns.items()}
+    unnamed = np.zeros(table.num_rows, dtype=bool)
+    for position in layout.unnamed:
+        unnamed |= convert.present(table.column(position))
+    cols = Columns(columns, table.num_rows)
+    blank = _blank_rows(table)
     cols.reject("(row)", blank, "line-blank", "empty line")
     cols.reject(
         "(unnamed)",
@@ -391,34 +434,71 @@ def events_from_text(text: CsvText) -> Loaded:
         "a value in a column with no header (a shifted row: an unquoted comma in a value?)",
     )
     with counting_lines(text):
-        _convert(cols, vintage)
-    if vintage != "legacy" and "disorder_type" not in columns:  # re-derived: say so
+        _convert(cols, layout.vintage)
+    filled = frozenset(
+        n for n in layout.missing if n in cols.out and convert.present(cols.out[n]).any()
+    )
+    events, problems, notes, lines = finish(text, cols)
+    counted = None if layout.monadic else mentions(events)  # while this part is at hand
+    return _Part(events, problems, notes, lines, filled, counted)
+
+
+def _combine(parts: Sequence[_Part], layout: _Layout, text: CsvText, rows_read: int) -> Loaded:
+    """The parts of a file as one result (``text``: any part, for the file's name and encoding)."""
+    file_notes = list(layout.notes)
+    if layout.vintage != "legacy" and "disorder_type" not in layout.columns:  # re-derived
         file_notes.append("disorder_type is not in this layout: derived from sub_event_type")
-    absent = [n for n in missing if n not in cols.out or not convert.present(cols.out[n]).any()]
-    if monadic:  # filled from each event's second row, not left empty
+    absent = [n for n in layout.missing if not any(n in part.filled for part in parts)]
+    if layout.monadic:  # filled from each event's second row, not left empty
         absent = [n for n in absent if n not in _FROM_SECOND_ROW]
         file_notes.append(
             f"monadic layout: {', '.join(_FROM_SECOND_ROW)} filled from each event's second row"
         )
     if absent:
         file_notes.append(f"not in this layout, left empty: {', '.join(absent)}")
-    events, problems, notes, lines = finish(text, cols)
+    if len(parts) == 1:
+        events, lines = parts[0].events, parts[0].lines
+    else:
+        events = pd.concat([part.events for part in parts], ignore_index=True)
+        lines = np.concatenate([part.lines for part in parts])
+    problems = concat_problems(part.problems for part in parts)
+    notes = concat_problems(part.notes for part in parts)
     merged = 0
-    if monadic:
+    if layout.monadic:
         events, lines, extra, disagree, merged = _merge_monadic(events, lines)
         problems = concat_problems([problems, extra.assign(source=text.name)])
         notes = concat_problems([notes, disagree.assign(source=text.name)])
-    layout = f"{vintage} (monadic)" if monadic else vintage
+    layout_name = f"{layout.vintage} (monadic)" if layout.monadic else layout.vintage
     return loaded(
         text,
         events,
         problems,
         notes,
         lines=lines,
-        vintage=layout,
+        vintage=layout_name,
         file_notes=file_notes,
         merged=merged,
+        rows_read=rows_read,
+        mentions=None if layout.monadic else [p.mentions for p in parts if p.mentions is not None],
     )
+
+
+def events_from_text(text: CsvText) -> Loaded:
+    """Convert an ACLED export already read as text (see :func:`read_acled`)."""
+    layout = _Layout.of(text.header)
+    rows_read = text.table.num_rows + len(text.invalid)
+    return _combine([_convert_part(text, layout)], layout, text, rows_read)
+
+
+def _events_from_parts(texts: Iterator[CsvText]) -> Loaded:
+    """Convert a file part by part (:func:`read_csv_parts`): each part's text let go once done."""
+    first = next(texts)
+    layout = _Layout.of(first.header)
+    parts, rows_read, text = [_convert_part(first, layout)], first.table.num_rows, first
+    for text in texts:
+        parts.append(_convert_part(text, layout))
+        rows_read += text.table.num_rows
+    return _combine(parts, layout, text, rows_read)
 
 
 def read_acled(source: Source, *, progress: Progress | None = None) -> Loaded:
@@ -444,7 +524,25 @@ def read_acled(source: Source, *, progress: Progress | None = None) -> Loaded:
     ReadError
         When the file is missing, empty, not CSV, or not an ACLED export.
     """
-    return events_from_text(read_csv_text(arguments.source(source, "source"), progress))
+    source = arguments.source(source, "source")
+    if not isinstance(source, str | os.PathLike):  # read once, so a second try can start over
+        source = _buffered(source)
+    try:
+        return _events_from_parts(read_csv_parts(source, progress))
+    except Unstreamable:  # malformed records or another encoding: the whole-file reader
+        pass
+    if not isinstance(source, str | os.PathLike):
+        source.seek(0)
+    return events_from_text(read_csv_text(source, progress))
+
+
+def _buffered(handle: IO[bytes] | IO[str]) -> io.BytesIO:
+    """A file object's bytes in memory (text encoded as UTF-8), under the same name."""
+    data = handle.read()
+    buffer = io.BytesIO(data.encode("utf-8") if isinstance(data, str) else data)
+    if hasattr(handle, "name"):
+        buffer.name = handle.name
+    return buffer
 
 
 #: ACLED's columns, in export order (the canonical events minus this project's extensions).

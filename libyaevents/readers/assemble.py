@@ -347,17 +347,23 @@ def loaded(
     vintage: str,
     file_notes: list[str],
     merged: int = 0,
+    rows_read: int | None = None,
+    mentions: Sequence[pa.Table] | None = None,
 ) -> Loaded:
-    """The :class:`Loaded` result, problems in line order and the actors built."""
+    """The :class:`Loaded` result, problems in line order and the actors built.
+
+    ``rows_read``: records in the file, when ``text`` is only its last part;
+    ``mentions``: the actors' mentions counted part by part, when they were.
+    """
     return Loaded(
         events=events.reset_index(drop=True),
-        actors=actors_from_events(events),
+        actors=actors_from_events(events, mentions),
         problems=problems.sort_values("line", kind="stable").reset_index(drop=True),
         notes=notes,
         source=text.name,
         vintage=vintage,
         encoding=text.encoding,
-        rows_read=text.table.num_rows + len(text.invalid),
+        rows_read=text.table.num_rows + len(text.invalid) if rows_read is None else rows_read,
         rows_merged=merged,
         file_notes=file_notes,
         lines=lines,

@@ -30,7 +30,7 @@ import csv
 import functools
 import io
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Final
@@ -43,10 +43,13 @@ from libyaevents.errors import ReadError
 from libyaevents.textscan import byte_counts
 
 __all__ = [
+    "PART_BYTES",
     "CsvText",
     "InvalidRecord",
     "Progress",
+    "Unstreamable",
     "first_record",
+    "read_csv_parts",
     "read_csv_text",
     "read_header",
 ]
@@ -101,6 +104,7 @@ class CsvText:
     encoding: str
     invalid: list[InvalidRecord]
     name: str
+    first_line: int = 2  # where the first record starts (later for a part of a file)
 
     def lines(self, rows: Sequence[int] | np.ndarray) -> np.ndarray:
         """Return the physical line each of the given table rows starts on.
@@ -110,14 +114,17 @@ class CsvText:
         editor shows.
         """
         positions = np.asarray(rows, dtype="int64")
-        lines: np.ndarray = self._kept_starts[positions]
+        lines: np.ndarray = self._kept_starts[0][positions]
         return lines
 
+    def next_line(self) -> int:
+        """The line a record after this text's last one would start on."""
+        return self._kept_starts[1]
+
     @functools.cached_property
-    def _kept_starts(self) -> np.ndarray:
-        starts, kept, _ = _record_starts(self.table, self.invalid)
-        kept_starts: np.ndarray = starts[kept]
-        return kept_starts
+    def _kept_starts(self) -> tuple[np.ndarray, int]:
+        starts, kept, _, after = _record_starts(self.table, self.invalid, self.first_line)
+        return starts[kept], after
 
 
 def _open_bytes(source: Source) -> tuple[Any, str]:
@@ -245,11 +252,11 @@ def _read(
                  progress=progress, block=bigger)  # fmt: skip
 
 
-def _read_blocks(
-    source: Any, header: list[str], encoding: str, *, threads: bool,
-    on_invalid: Callable[[Any], str] | None, progress: Progress | None, block: int,
-) -> pa.Table:  # fmt: skip
-    data: Any = pa.BufferReader(source) if isinstance(source, bytes) else str(source)
+def _options(
+    header: list[str], encoding: str, *, threads: bool,
+    on_invalid: Callable[[Any], str] | None, block: int,
+) -> tuple[pv.ReadOptions, pv.ParseOptions, pv.ConvertOptions]:  # fmt: skip
+    """pyarrow's options for reading every column as text (empty cells null)."""
     read = pv.ReadOptions(
         encoding="utf8" if encoding == "utf-8" else encoding,
         use_threads=threads,
@@ -267,6 +274,16 @@ def _read_blocks(
         null_values=[""],
         quoted_strings_can_be_null=True,
     )
+    return read, parse, convert
+
+
+def _read_blocks(
+    source: Any, header: list[str], encoding: str, *, threads: bool,
+    on_invalid: Callable[[Any], str] | None, progress: Progress | None, block: int,
+) -> pa.Table:  # fmt: skip
+    data: Any = pa.BufferReader(source) if isinstance(source, bytes) else str(source)
+    read, parse, convert = _options(header, encoding, threads=threads, on_invalid=on_invalid,
+                                    block=block)  # fmt: skip
     if progress is None:
         table = pv.read_csv(data, read_options=read, parse_options=parse, convert_options=convert)
         return table.rename_columns(header)
@@ -346,7 +363,7 @@ def read_csv_text(source: Source, progress: Progress | None = None) -> CsvText:
         msg = f"{name}: no encoding of {', '.join(ENCODINGS)} decodes it."
         raise ReadError(msg)
     if records:
-        starts, _, skipped = _record_starts(table, records)
+        starts, _, skipped, _ = _record_starts(table, records)
         records = [
             InvalidRecord(r.record, int(line), r.text, r.reason)
             for r, line in zip(records, starts[skipped], strict=True)
@@ -354,13 +371,76 @@ def read_csv_text(source: Source, progress: Progress | None = None) -> CsvText:
     return CsvText(table, header, candidate, records, name)
 
 
+#: Arrow bytes of text per part of a file converted at once by :func:`read_csv_parts`.
+PART_BYTES: Final = 1 << 26
+
+
+class Unstreamable(Exception):  # noqa: N818 - a signal between two functions, never raised out
+    """The file needs the whole-file reader: a malformed record, or bytes the encoding
+    guessed from its head cannot decode. Raised by :func:`read_csv_parts` only."""
+
+
+def read_csv_parts(
+    source: Source, progress: Progress | None = None, *, part_bytes: int | None = None
+) -> Iterator[CsvText]:
+    """The file as consecutive parts (about ``part_bytes`` of text each), read as it goes.
+
+    For well-formed files in the encoding the head suggests: a caller converts
+    each part and lets it go, so the whole file is never held as text. Line
+    numbers run on across parts (:attr:`CsvText.first_line`).
+
+    Raises
+    ------
+    Unstreamable
+        On a malformed record or an undecodable byte, possibly after some parts:
+        read the file with :func:`read_csv_text` instead (it handles both).
+    ReadError
+        When the file is missing or empty.
+    """
+    part_bytes = PART_BYTES if part_bytes is None else part_bytes
+    data, name = _open_bytes(source)
+    header, encoding = _header(_head(data), name)
+    options = _options(header, encoding, threads=True, on_invalid=None, block=_CSV_BLOCK)
+    opened: Any = pa.BufferReader(data) if isinstance(data, bytes) else str(data)
+    if progress is not None:
+        opened = _Counting(data, progress)
+    first, held, size = 2, [], 0
+    try:
+        with pv.open_csv(opened, read_options=options[0], parse_options=options[1],
+                         convert_options=options[2]) as stream:  # fmt: skip
+            for batch in stream:
+                held.append(batch)
+                size += batch.nbytes
+                if size >= part_bytes:
+                    part = _part(held, header, encoding, name, first)
+                    held, size = [], 0
+                    yield part
+                    first = part.next_line()
+    except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
+        raise Unstreamable(str(exc)) from None
+    finally:
+        if isinstance(opened, _Counting):
+            opened.close()
+    if held or first == 2:  # the last part; an empty file still gives one
+        yield _part(held, header, encoding, name, first)
+
+
+def _part(
+    batches: list[pa.RecordBatch], header: list[str], encoding: str, name: str, first: int
+) -> CsvText:
+    names = [f"c{i}" for i in range(len(header))]
+    schema = pa.schema([(n, pa.large_string()) for n in names])
+    table = pa.Table.from_batches(batches, schema).rename_columns(header)
+    return CsvText(table, header, encoding, [], name, first)
+
+
 def _record_starts(
-    table: pa.Table, invalid: Sequence[InvalidRecord]
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Start line of every record after the header, and which ones were kept or skipped.
+    table: pa.Table, invalid: Sequence[InvalidRecord], first: int = 2
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, int]:
+    """Start line of every record, which ones were kept or skipped, and the line after.
 
     A record starts one line after the previous one, plus the line breaks
-    inside the previous record's quoted values.
+    inside the previous record's quoted values; the first on line ``first``.
     """
     # one scan of each column's bytes (0.14 s for a 1M-row export; counting per
     # value took 1.4-2.1 s): most columns hold no line break at all
@@ -375,5 +455,6 @@ def _record_starts(
     is_kept[skipped] = False
     kept = np.flatnonzero(is_kept)
     record_breaks[kept] = breaks
-    starts = 2 + np.arange(total) + np.concatenate(([0], np.cumsum(record_breaks)[:-1]))
-    return starts, kept, skipped
+    ends = np.cumsum(record_breaks)
+    starts = first + np.arange(total) + np.concatenate(([0], ends[:-1]))
+    return starts, kept, skipped, first + total + int(ends[-1] if total else 0)

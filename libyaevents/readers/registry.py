@@ -26,6 +26,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Final
@@ -39,7 +40,7 @@ from libyaevents.compute import loose
 from libyaevents.schema.models import pandas_dtype
 from libyaevents.schema.tables import ACTORS, actor_id_of
 
-__all__ = ["actors_from_events"]
+__all__ = ["actors_from_events", "mentions"]
 
 #: What mentions are grouped by.
 _KEYS: Final = ["name", "main", "inter", "country"]
@@ -55,7 +56,7 @@ def _column(events: pd.DataFrame, name: str, kind: pa.DataType) -> Any:
     return chunked.cast(kind)
 
 
-def _mentions(events: pd.DataFrame) -> pa.Table:
+def mentions(events: pd.DataFrame) -> pa.Table:
     """Per (name, main or associated, inter, country): how many events, first and last date.
 
     Each side's mentions are grouped on their own (the main ones straight from
@@ -81,6 +82,11 @@ def _mentions(events: pd.DataFrame) -> pa.Table:
     sides = [s for s in _SIDES if s[0] in events]
     with ThreadPoolExecutor(min(len(sides), 2) or 1) as pool:  # kernels release the GIL
         parts = [part for found in pool.map(lambda s: side(*s), sides) for part in found]
+    return _together(parts)
+
+
+def _together(parts: Sequence[pa.Table]) -> pa.Table:
+    """Mention tables of parts of the events grouped again as one (counts add up)."""
     totals: Any = [
         ("event_date_count", "sum"),
         ("event_date_min", "min"),
@@ -163,7 +169,9 @@ def _unique_ids(names: pd.Index) -> list[str]:
     return out
 
 
-def actors_from_events(events: pd.DataFrame) -> pd.DataFrame:
+def actors_from_events(
+    events: pd.DataFrame, parts: Sequence[pa.Table] | None = None
+) -> pd.DataFrame:
     """Return the actors table for the actors the events name.
 
     Parameters
@@ -171,6 +179,9 @@ def actors_from_events(events: pd.DataFrame) -> pd.DataFrame:
     events : DataFrame
         Events with ``actor1``, ``inter1``, ``event_date``, ``country`` and
         optionally ``actor2``, ``inter2``, ``assoc_actor_1``, ``assoc_actor_2``.
+    parts : sequence of pyarrow.Table, optional
+        :func:`mentions` of consecutive parts of ``events``, when a reader
+        counted them part by part (the events are then not scanned again).
 
     Returns
     -------
@@ -178,7 +189,7 @@ def actors_from_events(events: pd.DataFrame) -> pd.DataFrame:
         The canonical actors table, sorted by name; ``actor_id`` is the slug
         of the name.
     """
-    counts = _mentions(events).to_pandas()
+    counts = (mentions(events) if parts is None else _together(parts)).to_pandas()
     main = counts[counts["main"]]
     dates = counts.groupby("name").agg(
         first=("event_date_min", "min"), last=("event_date_max", "max")

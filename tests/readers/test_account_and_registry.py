@@ -112,7 +112,7 @@ def _mentions_by_pandas(events: pd.DataFrame) -> pd.DataFrame:
 @settings(max_examples=40, deadline=None)
 @given(data=st.data())
 def test_registry_groups_mentions_as_pandas_does_with_gaps_anywhere(data):
-    from libyaevents.readers.registry import _mentions
+    from libyaevents.readers.registry import _together, mentions
 
     n = data.draw(st.integers(1, 12))
     names, countries = (
@@ -129,7 +129,8 @@ def test_registry_groups_mentions_as_pandas_does_with_gaps_anywhere(data):
         "actor2": draw(names), "assoc_actor_2": draw(assoc), "inter2": sides["inter2"],
         "country": draw(countries), "event_date": pd.to_datetime(draw(days)).as_unit("ms"),
     })  # fmt: skip
-    ours = _mentions(events).to_pandas()
+    cut = data.draw(st.integers(0, n))  # counted in two parts, as a reader does, then added
+    ours = _together([mentions(events.iloc[:cut]), mentions(events.iloc[cut:])]).to_pandas()
     ours = ours.rename(columns={"event_date_count": "count", "event_date_min": "min",
                                 "event_date_max": "max"})  # fmt: skip
     expected = _mentions_by_pandas(events)

@@ -493,3 +493,80 @@ def test_old_district_spellings_in_admin2_become_current_only_in_libya(events):
     loaded = libyaevents.read_acled(io.BytesIO(_current_csv(sample)))
     assert loaded.events["admin2"].iloc[:2].tolist() == ["Derna", "Darnah"]
     assert loaded.events["admin2"].iloc[2:].tolist() == sample["admin2"].iloc[2:].tolist()
+
+
+# -- read part by part: the same result as the whole file ---------------------------
+
+
+def _whole(raw: bytes) -> libyaevents.Loaded:
+    from libyaevents.readers.acled import events_from_text
+    from libyaevents.readers.csvtext import read_csv_text
+
+    return events_from_text(read_csv_text(io.BytesIO(raw)))
+
+
+def _same_result(parts: libyaevents.Loaded, whole: libyaevents.Loaded) -> None:
+    for name in ("events", "actors", "problems", "notes"):
+        pd.testing.assert_frame_equal(getattr(parts, name), getattr(whole, name))
+    assert parts.lines.tolist() == whole.lines.tolist()
+    assert (parts.file_notes, parts.rows_read, parts.rows_merged, parts.vintage) == (
+        whole.file_notes, whole.rows_read, whole.rows_merged, whole.vintage)  # fmt: skip
+
+
+def _defective(events: pd.DataFrame) -> bytes:
+    """An export with a bit of everything that is converted row by row or reported."""
+    sample = events.head(120).copy()
+    sample["notes"] = sample["notes"].astype("str")
+    sample.loc[3, "notes"] = "first line\nsecond line\nthird"  # lines inside a record
+    sample.loc[40, "notes"] = "  padded  "
+    sample["admin2"] = sample["admin2"].astype("str")
+    sample.loc[50, "admin2"] = "Tarabulus"  # an old district spelling
+    sample.loc[60:, "admin3"] = None  # a column empty in the later parts only
+    lines = _current_csv(sample).decode("utf-8").split("\n")
+    lines[10] = lines[10].replace(",1,", ",one,", 1)  # a word for a number
+    lines.insert(30, "")  # an empty line
+    lines[70] = lines[70].replace("Battles", "Battle", 1)  # not in the vocabulary
+    return "\n".join(lines).encode("utf-8")
+
+
+@pytest.mark.parametrize("block", [1 << 10, 1 << 13])
+def test_a_file_read_part_by_part_gives_what_the_whole_file_gives(events, monkeypatch, block):
+    # large exports are converted part by part so the whole file is never held as
+    # text; tiny blocks and parts here make many parts of these small files
+    from libyaevents.readers import acled, csvtext
+
+    monkeypatch.setattr(csvtext, "_CSV_BLOCK", block)
+    monkeypatch.setattr(csvtext, "PART_BYTES", 2 * block)
+    seen = []
+    convert_part = acled._convert_part
+    monkeypatch.setattr(acled, "_convert_part", lambda *a: seen.append(1) or convert_part(*a))
+    monadic = pd.DataFrame(_monadic_rows(events[events["actor2"].notna()].head(60)))
+    monadic = monadic.drop(columns=["actor2", "assoc_actor_2", "inter2"])
+    monadic["inter1"] = monadic["inter1"].astype("int8")
+    civilians = (  # civilian_targeting derived in the first part only
+        '620,LBY9,9,19/05/2014,2014,1,Violence against civilians,"Unidentified Armed Group '
+        '(Libya)",,3,"Civilians (Libya)",,7,37,Libya,Misratah,Misratah,,Misrata,32.3754,'
+        '15.0925,1,AFP,"A man was shot.",1,,'
+    )
+    rows = [civilians, *LEGACY_ROWS * 40]
+    legacy = (LEGACY_HEADER + "\n" + "\n".join(rows) + "\n").encode("cp1252")
+    for raw in (_defective(events), _current_csv(monadic, labels=False), legacy):
+        seen.clear()
+        whole = _whole(raw)
+        parts = libyaevents.read_acled(io.BytesIO(raw))
+        assert len(seen) > 1  # read in parts (the legacy file in Windows-1252 too)
+        _same_result(parts, whole)
+        _check_account(parts)
+
+
+def test_a_malformed_record_late_in_a_file_read_in_parts_is_still_reported(events, monkeypatch):
+    from libyaevents.readers import csvtext
+
+    monkeypatch.setattr(csvtext, "_CSV_BLOCK", 1 << 10)
+    monkeypatch.setattr(csvtext, "PART_BYTES", 1 << 11)
+    lines = _current_csv(events.head(80)).decode("utf-8").split("\n")
+    lines[75] += ",surplus"  # found after several parts were converted
+    raw = "\n".join(lines).encode("utf-8")
+    loaded = libyaevents.read_acled(io.BytesIO(raw))
+    _same_result(loaded, _whole(raw))
+    assert loaded.problems["line"].tolist() == [76]
