@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import IO
 
@@ -24,7 +25,7 @@ import pyarrow.parquet as pq
 
 from libyaevents.errors import ReadError
 from libyaevents.readers.account import Loaded
-from libyaevents.readers.acled import events_from_text
+from libyaevents.readers.acled import events_from_text, read_acled
 from libyaevents.readers.coded import is_sources_folder, read_sources
 from libyaevents.readers.csvtext import Progress, Source, read_csv_text, read_header
 from libyaevents.readers.ucdp import events_from_ged, is_ucdp_ged
@@ -126,5 +127,7 @@ def read_events_export(source: Source, progress: Progress | None = None) -> Load
     ReadError
         When the file is missing, not CSV, or neither an ACLED export nor a GED file.
     """
+    if isinstance(source, str | os.PathLike) and not is_ucdp_ged(read_header(source)):
+        return read_acled(source, progress=progress)  # converted part by part
     text = read_csv_text(source, progress)
     return events_from_ged(text) if is_ucdp_ged(text.header) else events_from_text(text)
