@@ -522,6 +522,8 @@ def _defective(events: pd.DataFrame) -> bytes:
     sample["admin2"] = sample["admin2"].astype("str")
     sample.loc[50, "admin2"] = "Tarabulus"  # an old district spelling
     sample.loc[60:, "admin3"] = None  # a column empty in the later parts only
+    sample["fatalities"] = sample["fatalities"].astype("Int32")
+    sample.loc[5, "fatalities"] = None  # a required number missing in one part: nullable
     lines = _current_csv(sample).decode("utf-8").split("\n")
     lines[10] = lines[10].replace(",1,", ",one,", 1)  # a word for a number
     lines.insert(30, "")  # an empty line
