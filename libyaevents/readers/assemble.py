@@ -11,8 +11,9 @@ line each row starts on, its id, column, value and reason.
 from __future__ import annotations
 
 import functools
+import os
 from collections.abc import Callable, Iterator, Sequence
-from concurrent.futures import wait
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from typing import Any, Final
@@ -31,7 +32,6 @@ from libyaevents.readers.registry import actors_from_events
 from libyaevents.schema.models import arrow_type, pandas_dtype
 from libyaevents.schema.spec import Field
 from libyaevents.schema.tables import EVENTS
-from libyaevents.threads import pool, run_all
 from libyaevents.vocab import countries, gazetteer
 
 __all__ = [
@@ -56,6 +56,10 @@ INT_BOUNDS: Final = {
 }
 
 _NULLABLE_INTS: Final = {getattr(pa, t)(): pd.api.types.pandas_dtype(t.title()) for t in INT_BOUNDS}
+
+
+#: Columns converted at once (this 2-core machine: 2 threads, most of the work out of the GIL).
+_WORKERS: Final = min(4, os.cpu_count() or 1)
 
 
 @dataclass(frozen=True)
@@ -137,7 +141,9 @@ class Columns:
         Rejects and caveats are reported in line and column order whatever order
         the steps finish in (:func:`account` sorts them).
         """
-        run_all(pool("columns"), steps)
+        with ThreadPoolExecutor(_WORKERS) as pool:
+            for _ in pool.map(lambda step: step(), steps):
+                pass  # a step's exception is raised here
 
     def fields(self, fields: Sequence[Field]) -> None:
         """Numbers converted and text trimmed for these fields, two columns at a time."""
@@ -182,12 +188,10 @@ def counting_lines(text: CsvText) -> Iterator[None]:
     The count (one scan of every column's bytes) is only read by :func:`finish`;
     its numpy scans release the GIL, so it overlaps the conversions.
     """
-    counted = pool("lines", 1).submit(text.lines, [])
-    try:
+    with ThreadPoolExecutor(1) as pool:
+        counted = pool.submit(text.lines, [])
         yield
-    finally:
-        wait([counted])
-    counted.result()
+        counted.result()
 
 
 def district_names(values: Any) -> dict[str, str]:

@@ -27,7 +27,7 @@ Examples
 from __future__ import annotations
 
 from collections.abc import Sequence
-from concurrent.futures import wait
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
@@ -39,7 +39,6 @@ import pyarrow.compute as pc
 from libyaevents.compute import loose
 from libyaevents.schema.models import pandas_dtype
 from libyaevents.schema.tables import ACTORS, actor_id_of
-from libyaevents.threads import pool
 
 __all__ = ["actors_from_events", "mentions"]
 
@@ -81,9 +80,8 @@ def mentions(events: pd.DataFrame) -> pa.Table:
         return parts
 
     sides = [s for s in _SIDES if s[0] in events]
-    found = [pool("actors").submit(side, *s) for s in sides]  # kernels release the GIL
-    wait(found)
-    parts = [part for each in found for part in each.result()]
+    with ThreadPoolExecutor(min(len(sides), 2) or 1) as pool:  # kernels release the GIL
+        parts = [part for found in pool.map(lambda s: side(*s), sides) for part in found]
     return _together(parts)
 
 
