@@ -373,14 +373,17 @@ def read_csv_text(source: Source, progress: Progress | None = None) -> CsvText:
 
 
 #: Arrow bytes of text per part of a file converted at once by :func:`read_csv_parts`.
-#: 1M-event export, interleaved rounds: 32 MB parts 1.30-1.32 s and 595-643 MB peak;
-#: 64 MB 1.21-1.27 s and 640-678 MB; the whole file at once 1.63-1.78 s and ~960 MB.
+#: 1M-event export: 32 MB parts peak at ~535 MB, 64 MB parts ~640, the whole file at
+#: once ~960; 8 and 16 MB parts were slower for little less (docs/performance.md).
 PART_BYTES: Final = 1 << 25
 
 
 class Unstreamable(Exception):  # noqa: N818 - a signal between two functions, never raised out
-    """The file needs the whole-file reader: a malformed record, or bytes the encoding
-    guessed from its head cannot decode. Raised by :func:`read_csv_parts` only."""
+    """The file needs the whole-file reader, :func:`read_csv_text`.
+
+    Raised by :func:`read_csv_parts` on a malformed record, or on bytes the
+    encoding guessed from the file's head cannot decode.
+    """
 
 
 def read_csv_parts(
@@ -399,6 +402,16 @@ def read_csv_parts(
         read the file with :func:`read_csv_text` instead (it handles both).
     ReadError
         When the file is missing or empty.
+
+    Examples
+    --------
+    >>> import io
+    >>> raw = b'id,notes\\n1,"two\\nlines"\\n2,b\\n3,c\\n'
+    >>> parts = list(read_csv_parts(io.BytesIO(raw), part_bytes=1))
+    >>> [part.table.column("id").to_pylist() for part in parts]
+    [['1', '2', '3']]
+    >>> parts[0].lines([0, 1, 2]).tolist()  # the first record spans two lines
+    [2, 4, 5]
     """
     part_bytes = PART_BYTES if part_bytes is None else part_bytes
     data, name = _open_bytes(source)
