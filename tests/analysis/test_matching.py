@@ -329,3 +329,22 @@ def test_an_empty_side_leaves_every_other_event_unmatched():
     assert result.matches.empty
     assert list(result.only("right")["code"]) == [REASONS[1]] * 5
     assert len(result.merged()) == 5
+
+
+def test_cell_keys_too_wide_for_64_bits_are_factorised_alike():
+    # the packed key needs the product of the cells' ranges to fit; data spread over
+    # huge ranges (garbage coordinates, ancient dates) takes the factorised keys instead
+    from libyaevents.analysis.matching import _keys
+
+    a = [np.array([0, 10**15, 3]), np.array([1, 2, 3])]
+    b = [np.array([10**15, 0, 3, 3]), np.array([2, 2, 3, 4])]
+    packed = _keys(a, b, room=1 << 62)
+    factorised = _keys(a, b, room=2)
+    for key_a, key_b, size in (packed, factorised):
+        same = key_a[:, None] == key_b[None, :]
+        assert same.tolist() == [[False, False, False, False],
+                                 [True, False, False, False],
+                                 [False, False, True, False]]  # fmt: skip
+        assert min(key_a.min(), key_b.min()) >= 0
+        assert max(key_a.max(), key_b.max()) < size
+    assert factorised[2] <= 7  # distinct cells, not the ranges' product
