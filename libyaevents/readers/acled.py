@@ -38,7 +38,7 @@ import functools
 import io
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import IO, Final
 
 import numpy as np
@@ -61,7 +61,8 @@ from libyaevents.readers.assemble import (
     country_codes,
     current_districts,
     district_names,
-    finish,
+    finish_arrow,
+    frame_of,
     loaded,
 )
 from libyaevents.readers.csvtext import (
@@ -409,7 +410,7 @@ class _Layout:
 class _Part:
     """One part of a file converted: events, problems, notes, lines, missing columns filled."""
 
-    events: pd.DataFrame
+    events: pa.Table  # typed; one frame with the other parts' at the end (frame_of)
     problems: pd.DataFrame
     notes: pd.DataFrame
     lines: np.ndarray
@@ -438,13 +439,17 @@ def _convert_part(text: CsvText, layout: _Layout) -> _Part:
     filled = frozenset(
         n for n in layout.missing if n in cols.out and convert.present(cols.out[n]).any()
     )
-    events, problems, notes, lines = finish(text, cols)
+    events, problems, notes, lines = finish_arrow(text, cols)
     counted = None if layout.monadic else mentions(events)  # while this part is at hand
     return _Part(events, problems, notes, lines, filled, counted)
 
 
-def _combine(parts: Sequence[_Part], layout: _Layout, text: CsvText, rows_read: int) -> Loaded:
-    """The parts of a file as one result (``text``: any part, for the file's name and encoding)."""
+def _combine(parts: list[_Part], layout: _Layout, text: CsvText, rows_read: int) -> Loaded:
+    """The parts of a file as one result (``text``: any part, for the file's name and encoding).
+
+    The parts' events tables are taken out of ``parts`` (replaced in place by empty
+    ones), so that each column's memory is let go once the frame has it.
+    """
     file_notes = list(layout.notes)
     if layout.vintage != "legacy" and "disorder_type" not in layout.columns:  # re-derived
         file_notes.append("disorder_type is not in this layout: derived from sub_event_type")
@@ -456,11 +461,10 @@ def _combine(parts: Sequence[_Part], layout: _Layout, text: CsvText, rows_read: 
         )
     if absent:
         file_notes.append(f"not in this layout, left empty: {', '.join(absent)}")
-    if len(parts) == 1:
-        events, lines = parts[0].events, parts[0].lines
-    else:
-        events = pd.concat([part.events for part in parts], ignore_index=True)
-        lines = np.concatenate([part.lines for part in parts])
+    lines = np.concatenate([part.lines for part in parts])
+    tables = [part.events for part in parts]
+    parts[:] = [replace(part, events=part.events.schema.empty_table()) for part in parts]
+    events = frame_of(tables)  # the parts' tables let go column by column
     problems = concat_problems(part.problems for part in parts)
     notes = concat_problems(part.notes for part in parts)
     merged = 0

@@ -42,6 +42,8 @@ __all__ = [
     "current_districts",
     "district_names",
     "finish",
+    "finish_arrow",
+    "frame_of",
     "loaded",
     "to_frame",
     "typed_arrow",
@@ -325,16 +327,45 @@ def finish(
     lines : ndarray of int
         The line each returned event starts on.
     """
+    arrow, problems, notes, lines = finish_arrow(text, cols, id_column=id_column)
+    return to_frame(arrow), problems, notes, lines
+
+
+def finish_arrow(
+    text: CsvText, cols: Columns, *, id_column: str = "event_id_cnty"
+) -> tuple[pa.Table, pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """:func:`finish` with the events left as a typed Arrow table (see :func:`frame_of`)."""
     rejected = np.logical_or.reduce([m.rows for m in cols.rejects] or [np.zeros(cols.rows, bool)])
     problems = account(text, cols.rejects, cols.text, id_column, "error")
     caveats = [replace(m, rows=m.rows & ~rejected) for m in cols.caveats]
     notes = account(text, caveats, cols.text, id_column, "note")
     fields = [f for f in EVENTS.fields if f.name in cols.out]
     arrow = pa.table({f.name: typed_arrow(cols.out[f.name], f) for f in fields})
-    events = to_frame(arrow.filter(pa.array(~rejected)) if rejected.any() else arrow)  # no copy
+    events = arrow.filter(pa.array(~rejected)) if rejected.any() else arrow  # no copy
     if text.invalid:
         problems = concat_problems([invalid_rows(text, id_column), problems])
     return events, problems, notes, text.lines(np.flatnonzero(~rejected))
+
+
+def frame_of(tables: list[pa.Table]) -> pd.DataFrame:
+    """Typed Arrow tables of consecutive parts as one pandas frame, a column at a time.
+
+    Empties ``tables``: each column's Arrow buffers are let go (and the memory
+    returned to the system) once it is converted, so the parts and the frame
+    share the memory one column at a time instead of holding the numbers twice.
+    """
+    parts = tables.copy()
+    tables.clear()
+    columns: dict[str, pd.Series] = {}
+    for field in parts[0].schema:
+        chunks = [chunk for part in parts for chunk in part.column(field.name).chunks]
+        column = pa.Table.from_arrays([pa.chunked_array(chunks, field.type)], [field.name])
+        parts = [part.drop_columns(field.name) for part in parts]
+        columns[field.name] = to_frame(column)[field.name]
+        del chunks, column
+        if not pa.types.is_large_string(field.type):  # strings: no copy, nothing freed
+            pa.default_memory_pool().release_unused()
+    return pd.DataFrame(columns, copy=False)
 
 
 def loaded(

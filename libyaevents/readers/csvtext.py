@@ -373,9 +373,10 @@ def read_csv_text(source: Source, progress: Progress | None = None) -> CsvText:
 
 
 #: Arrow bytes of text per part of a file converted at once by :func:`read_csv_parts`.
-#: 1M-event export: 32 MB parts peak at ~535 MB, 64 MB parts ~640, the whole file at
-#: once ~960; 8 and 16 MB parts were slower for little less (docs/performance.md).
-PART_BYTES: Final = 1 << 25
+#: 1M-event export (docs/performance.md): 16 MB parts peak at 510-530 MB, 24 MB at
+#: 510-546, 32 MB at 506-563 (the text-label file the most), the whole file at once
+#: ~960; 16 MB parts cost ~10% of speed against 32 MB.
+PART_BYTES: Final = 1 << 24
 
 
 class Unstreamable(Exception):  # noqa: N818 - a signal between two functions, never raised out
