@@ -35,10 +35,9 @@ Examples
 from __future__ import annotations
 
 import functools
-import io
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import IO, Final
 
 import numpy as np
@@ -57,23 +56,17 @@ from libyaevents.readers import conversions as convert
 from libyaevents.readers.account import Loaded
 from libyaevents.readers.assemble import (
     Columns,
+    Part,
+    counted,
     counting_lines,
     country_codes,
     current_districts,
     district_names,
-    finish_arrow,
-    frame_of,
+    joined,
     loaded,
+    read_in_parts,
 )
-from libyaevents.readers.csvtext import (
-    CsvText,
-    Progress,
-    Source,
-    Unstreamable,
-    read_csv_parts,
-    read_csv_text,
-)
-from libyaevents.readers.registry import mentions
+from libyaevents.readers.csvtext import CsvText, Progress, Source
 from libyaevents.schema.tables import EVENTS
 from libyaevents.textscan import NON_ASCII, byte_table, rows_holding
 from libyaevents.vocab import actortypes, gazetteer, taxonomy
@@ -408,14 +401,10 @@ class _Layout:
 
 @dataclass(frozen=True)
 class _Part:
-    """One part of a file converted: events, problems, notes, lines, missing columns filled."""
+    """One part of a file converted, and the columns its header lacks that it filled."""
 
-    events: pa.Table  # typed; one frame with the other parts' at the end (frame_of)
-    problems: pd.DataFrame
-    notes: pd.DataFrame
-    lines: np.ndarray
+    part: Part
     filled: frozenset[str]
-    mentions: pa.Table | None  # the actors' mentions (not for monadic rows: merged first)
 
 
 def _convert_part(text: CsvText, layout: _Layout) -> _Part:
@@ -439,21 +428,16 @@ def _convert_part(text: CsvText, layout: _Layout) -> _Part:
     filled = frozenset(
         n for n in layout.missing if n in cols.out and convert.present(cols.out[n]).any()
     )
-    events, problems, notes, lines = finish_arrow(text, cols)
-    counted = None if layout.monadic else mentions(events)  # while this part is at hand
-    return _Part(events, problems, notes, lines, filled, counted)
+    # monadic rows merge after the parts are joined: their actors are counted then
+    return _Part(Part.of(text, cols, id_column="event_id_cnty", count=not layout.monadic), filled)
 
 
-def _combine(parts: list[_Part], layout: _Layout, text: CsvText, rows_read: int) -> Loaded:
-    """The parts of a file as one result (``text``: any part, for the file's name and encoding).
-
-    The parts' events tables are taken out of ``parts`` (replaced in place by empty
-    ones), so that each column's memory is let go once the frame has it.
-    """
+def _combine(found: list[_Part], layout: _Layout, text: CsvText, rows_read: int) -> Loaded:
+    """The parts of a file as one result (``text``: any part, for the file's name and encoding)."""
     file_notes = list(layout.notes)
     if layout.vintage != "legacy" and "disorder_type" not in layout.columns:  # re-derived
         file_notes.append("disorder_type is not in this layout: derived from sub_event_type")
-    absent = [n for n in layout.missing if not any(n in part.filled for part in parts)]
+    absent = [n for n in layout.missing if not any(n in each.filled for each in found)]
     if layout.monadic:  # filled from each event's second row, not left empty
         absent = [n for n in absent if n not in _FROM_SECOND_ROW]
         file_notes.append(
@@ -461,12 +445,9 @@ def _combine(parts: list[_Part], layout: _Layout, text: CsvText, rows_read: int)
         )
     if absent:
         file_notes.append(f"not in this layout, left empty: {', '.join(absent)}")
-    lines = np.concatenate([part.lines for part in parts])
-    tables = [part.events for part in parts]
-    parts[:] = [replace(part, events=part.events.schema.empty_table()) for part in parts]
-    events = frame_of(tables)  # the parts' tables let go column by column
-    problems = concat_problems(part.problems for part in parts)
-    notes = concat_problems(part.notes for part in parts)
+    parts = [each.part for each in found]
+    found.clear()
+    events, problems, notes, lines = joined(parts)
     merged = 0
     if layout.monadic:
         events, lines, extra, disagree, merged = _merge_monadic(events, lines)
@@ -483,7 +464,7 @@ def _combine(parts: list[_Part], layout: _Layout, text: CsvText, rows_read: int)
         file_notes=file_notes,
         merged=merged,
         rows_read=rows_read,
-        mentions=None if layout.monadic else [p.mentions for p in parts if p.mentions is not None],
+        mentions=counted(parts),
     )
 
 
@@ -528,25 +509,7 @@ def read_acled(source: Source, *, progress: Progress | None = None) -> Loaded:
     ReadError
         When the file is missing, empty, not CSV, or not an ACLED export.
     """
-    source = arguments.source(source, "source")
-    if not isinstance(source, str | os.PathLike):  # read once, so a second try can start over
-        source = _buffered(source)
-    try:
-        return _events_from_parts(read_csv_parts(source, progress))
-    except Unstreamable:  # malformed records or another encoding: the whole-file reader
-        pass
-    if not isinstance(source, str | os.PathLike):
-        source.seek(0)
-    return events_from_text(read_csv_text(source, progress))
-
-
-def _buffered(handle: IO[bytes] | IO[str]) -> io.BytesIO:
-    """A file object's bytes in memory (text encoded as UTF-8), under the same name."""
-    data = handle.read()
-    buffer = io.BytesIO(data.encode("utf-8") if isinstance(data, str) else data)
-    if hasattr(handle, "name"):
-        buffer.name = handle.name
-    return buffer
+    return read_in_parts(source, progress, _events_from_parts, events_from_text)
 
 
 #: ACLED's columns, in export order (the canonical events minus this project's extensions).

@@ -11,24 +11,34 @@ line each row starts on, its id, column, value and reason.
 from __future__ import annotations
 
 import functools
+import io
 import os
 from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any, Final
+from typing import IO, Any, Final
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from libyaevents import arguments
 from libyaevents.compute import loose
 from libyaevents.problems import concat_problems, problem_table
 from libyaevents.readers import conversions as convert
 from libyaevents.readers.account import Loaded
-from libyaevents.readers.csvtext import CsvText, first_record
-from libyaevents.readers.registry import actors_from_events
+from libyaevents.readers.csvtext import (
+    CsvText,
+    Progress,
+    Source,
+    Unstreamable,
+    first_record,
+    read_csv_parts,
+    read_csv_text,
+)
+from libyaevents.readers.registry import actors_from_events, mentions
 from libyaevents.schema.models import arrow_type, pandas_dtype
 from libyaevents.schema.spec import Field
 from libyaevents.schema.tables import EVENTS
@@ -37,6 +47,8 @@ from libyaevents.vocab import countries, gazetteer
 __all__ = [
     "INT_BOUNDS",
     "Columns",
+    "Part",
+    "counted",
     "counting_lines",
     "country_codes",
     "current_districts",
@@ -44,7 +56,9 @@ __all__ = [
     "finish",
     "finish_arrow",
     "frame_of",
+    "joined",
     "loaded",
+    "read_in_parts",
     "to_frame",
     "typed_arrow",
 ]
@@ -366,6 +380,75 @@ def frame_of(tables: list[pa.Table]) -> pd.DataFrame:
         if not pa.types.is_large_string(field.type):  # strings: no copy, nothing freed
             pa.default_memory_pool().release_unused()
     return pd.DataFrame(columns, copy=False)
+
+
+@dataclass(frozen=True)
+class Part:
+    """One part of a file converted: typed events, problems, notes, lines, actor mentions."""
+
+    events: pa.Table  # typed; made one frame with the other parts' by :func:`joined`
+    problems: pd.DataFrame
+    notes: pd.DataFrame
+    lines: np.ndarray
+    mentions: pa.Table | None  # None: count them on the joined events (rows still merge)
+
+    @classmethod
+    def of(cls, text: CsvText, cols: Columns, *, id_column: str, count: bool = True) -> Part:
+        """Finish a part's columns (see :func:`finish`); ``count``: its actors' mentions too."""
+        events, problems, notes, lines = finish_arrow(text, cols, id_column=id_column)
+        return cls(events, problems, notes, lines, mentions(events) if count else None)
+
+
+def joined(parts: list[Part]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, np.ndarray]:
+    """The parts' events as one frame, with their problems, notes and lines.
+
+    The events tables are taken out of ``parts`` (replaced in place by empty
+    ones), so that :func:`frame_of` can let each column go once converted.
+    """
+    lines = np.concatenate([part.lines for part in parts])
+    tables = [part.events for part in parts]
+    parts[:] = [replace(part, events=part.events.schema.empty_table()) for part in parts]
+    events = frame_of(tables)
+    problems = concat_problems(part.problems for part in parts)
+    return events, problems, concat_problems(part.notes for part in parts), lines
+
+
+def counted(parts: Sequence[Part]) -> list[pa.Table] | None:
+    """The parts' actor mentions, when every part counted them."""
+    found = [part.mentions for part in parts if part.mentions is not None]
+    return found if len(found) == len(parts) else None
+
+
+def read_in_parts(
+    source: Source,
+    progress: Progress | None,
+    from_parts: Callable[[Iterator[CsvText]], Loaded],
+    from_text: Callable[[CsvText], Loaded],
+) -> Loaded:
+    """Convert a file part by part (:func:`read_csv_parts`), else whole (:func:`read_csv_text`).
+
+    The whole-file read handles what the parts cannot: malformed records, and
+    bytes the encoding guessed from the file's head cannot decode.
+    """
+    source = arguments.source(source, "source")
+    if not isinstance(source, str | os.PathLike):  # read once, so a second try can start over
+        source = _buffered(source)
+    try:
+        return from_parts(read_csv_parts(source, progress))
+    except Unstreamable:
+        pass
+    if not isinstance(source, str | os.PathLike):
+        source.seek(0)
+    return from_text(read_csv_text(source, progress))
+
+
+def _buffered(handle: IO[bytes] | IO[str]) -> io.BytesIO:
+    """A file object's bytes in memory (text encoded as UTF-8), under the same name."""
+    data = handle.read()
+    buffer = io.BytesIO(data.encode("utf-8") if isinstance(data, str) else data)
+    if hasattr(handle, "name"):
+        buffer.name = handle.name
+    return buffer
 
 
 def loaded(
