@@ -58,6 +58,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -65,13 +66,21 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from libyaevents import arguments
 from libyaevents.compute import loose
 from libyaevents.errors import ReadError
 from libyaevents.readers import conversions as convert
 from libyaevents.readers.account import Loaded
-from libyaevents.readers.assemble import Columns, country_codes, current_districts, finish, loaded
-from libyaevents.readers.csvtext import CsvText, Progress, Source, read_csv_text
+from libyaevents.readers.assemble import (
+    Columns,
+    Part,
+    counted,
+    country_codes,
+    current_districts,
+    joined,
+    loaded,
+    read_in_parts,
+)
+from libyaevents.readers.csvtext import CsvText, Progress, Source
 from libyaevents.schema.tables import EVENTS
 from libyaevents.vocab import actortypes, countries, gazetteer, taxonomy
 
@@ -257,8 +266,8 @@ def _describe(cols: Columns) -> None:
     cols.out["source"] = pc.fill_null(office, "UCDP GED")
 
 
-def events_from_ged(text: CsvText) -> Loaded:
-    """Convert a UCDP GED file already read as text (see :func:`read_ucdp_ged`)."""
+def _ged_part(text: CsvText) -> tuple[Part, int]:
+    """Convert one text (a whole GED file, or a part of one); and its rows keeping UCDP's region."""
     columns = {
         h.strip().lower(): c  # trimmed when first used
         for h, c in zip(text.header, text.table.columns, strict=True)
@@ -301,7 +310,14 @@ def events_from_ged(text: CsvText) -> Loaded:
     _describe(cols)
     for name in ("source_scale", "timestamp"):
         cols.out[name] = pa.nulls(cols.rows, pa.int64() if name == "timestamp" else convert.TEXT)
-    events, problems, notes, lines = finish(text, cols, id_column="id")
+    return Part.of(text, cols, id_column="id"), ucdp_regions
+
+
+def _ged(found: list[tuple[Part, int]], text: CsvText, rows_read: int) -> Loaded:
+    """The converted parts of a GED file as one result (``text``: any part, for its name)."""
+    parts, ucdp_regions = [part for part, _ in found], sum(n for _, n in found)
+    found.clear()
+    events, problems, notes, lines = joined(parts)
     file_notes = [
         "source_scale and timestamp are not coded by UCDP: left empty",
         "event types and actor types are approximations (see libyaevents.readers.ucdp)",
@@ -312,8 +328,24 @@ def events_from_ged(text: CsvText) -> Loaded:
             "here for their country; see libyaevents.vocab.countries)"
         )
     return loaded(
-        text, events, problems, notes, lines=lines, vintage="ucdp-ged", file_notes=file_notes
-    )
+        text, events, problems, notes, lines=lines, vintage="ucdp-ged", file_notes=file_notes,
+        rows_read=rows_read, mentions=counted(parts),
+    )  # fmt: skip
+
+
+def events_from_ged(text: CsvText) -> Loaded:
+    """Convert a UCDP GED file already read as text (see :func:`read_ucdp_ged`)."""
+    return _ged([_ged_part(text)], text, text.table.num_rows + len(text.invalid))
+
+
+def _ged_from_parts(texts: Iterator[CsvText]) -> Loaded:
+    """Convert a GED file part by part (:func:`read_csv_parts`)."""
+    text = next(texts)  # read_csv_parts gives at least one part
+    found, rows_read = [_ged_part(text)], text.table.num_rows
+    for text in texts:
+        found.append(_ged_part(text))
+        rows_read += text.table.num_rows
+    return _ged(found, text, rows_read)
 
 
 def read_ucdp_ged(source: Source, *, progress: Progress | None = None) -> Loaded:
@@ -338,4 +370,4 @@ def read_ucdp_ged(source: Source, *, progress: Progress | None = None) -> Loaded
     ReadError
         When the file is missing, empty, not CSV or not a GED file.
     """
-    return events_from_ged(read_csv_text(arguments.source(source, "source"), progress))
+    return read_in_parts(source, progress, _ged_from_parts, events_from_ged)

@@ -178,3 +178,35 @@ def test_countries_outside_libya_get_iso_everywhere_and_a_region():
     note = loaded.notes[loaded.notes["record_id"] == "400003"]
     assert note["message"].str.contains("not a Gleditsch-Ward code GED uses").all()
     assert any("2 rows keep UCDP's region" in n for n in loaded.file_notes)
+
+
+def test_a_ged_file_read_part_by_part_gives_what_the_whole_file_gives(monkeypatch):
+    # big GED files are converted part by part, like ACLED exports; tiny blocks and
+    # parts here make many parts of a file with bad rows, other countries (UCDP's
+    # region kept: a file note counting rows of every part) and imprecise dates
+    from libyaevents.readers import csvtext, ucdp
+    from libyaevents.readers.csvtext import read_csv_text
+
+    monkeypatch.setattr(csvtext, "_CSV_BLOCK", 1 << 11)
+    monkeypatch.setattr(csvtext, "PART_BYTES", 1 << 12)
+    seen = []
+    part = ucdp._ged_part
+    monkeypatch.setattr(ucdp, "_ged_part", lambda text: seen.append(1) or part(text))
+    rows = []
+    for k in range(60):
+        rows.append(_row(id=500000 + k, best=k, date_prec=1 + k % 5))
+        if k % 7 == 3:
+            rows.append(_row(id=600000 + k, best="many"))  # reported, with its line
+        if k % 11 == 5:
+            rows.append(_row(id=700000 + k, country="Pakistan", country_id=770, region="Asia",
+                             latitude=33.6, longitude=73.0, adm_1="Punjab province"))  # fmt: skip
+    raw = GED_HEADER + "\n" + "\n".join(rows) + "\n"
+    whole = ucdp.events_from_ged(read_csv_text(io.StringIO(raw)))
+    parts = libyaevents.read_ucdp_ged(io.StringIO(raw))
+    assert len(seen) > 2  # the whole-file call above converts once; the parts many times
+    for name in ("events", "actors", "problems", "notes"):
+        pd.testing.assert_frame_equal(getattr(parts, name), getattr(whole, name))
+    assert parts.lines.tolist() == whole.lines.tolist()
+    assert (parts.file_notes, parts.rows_read) == (whole.file_notes, whole.rows_read)
+    assert any("5 rows keep UCDP's region" in note for note in parts.file_notes)
+    assert parts.rows_read == parts.rows_used + parts.rows_reported == len(rows)
