@@ -28,7 +28,7 @@ from libyaevents.readers.account import Loaded
 from libyaevents.readers.acled import events_from_text, read_acled
 from libyaevents.readers.coded import is_sources_folder, read_sources
 from libyaevents.readers.csvtext import Progress, Source, read_csv_text, read_header
-from libyaevents.readers.ucdp import events_from_ged, is_ucdp_ged
+from libyaevents.readers.ucdp import events_from_ged, is_ucdp_ged, read_ucdp_ged
 from libyaevents.schema.tables import TABLES
 from libyaevents.validation.validator import guess_table
 
@@ -127,7 +127,8 @@ def read_events_export(source: Source, progress: Progress | None = None) -> Load
     ReadError
         When the file is missing, not CSV, or neither an ACLED export nor a GED file.
     """
-    if isinstance(source, str | os.PathLike) and not is_ucdp_ged(read_header(source)):
-        return read_acled(source, progress=progress)  # converted part by part
+    if isinstance(source, str | os.PathLike):  # told apart by the header, then part by part
+        read = read_ucdp_ged if is_ucdp_ged(read_header(source)) else read_acled
+        return read(source, progress=progress)
     text = read_csv_text(source, progress)
     return events_from_ged(text) if is_ucdp_ged(text.header) else events_from_text(text)
