@@ -36,7 +36,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import IO, Final
 
@@ -62,6 +62,7 @@ from libyaevents.readers.assemble import (
     country_codes,
     current_districts,
     district_names,
+    each_part,
     joined,
     loaded,
     read_in_parts,
@@ -407,8 +408,9 @@ class _Part:
     filled: frozenset[str]
 
 
-def _convert_part(text: CsvText, layout: _Layout) -> _Part:
+def _convert_part(text: CsvText) -> _Part:
     """Convert the records of one text (a whole file, or a part of one)."""
+    layout = _Layout.of(text.header)
     table = text.table
     columns = {name: table.column(position) for name, position in layout.columns.items()}
     unnamed = np.zeros(table.num_rows, dtype=bool)
@@ -432,8 +434,10 @@ def _convert_part(text: CsvText, layout: _Layout) -> _Part:
     return _Part(Part.of(text, cols, id_column="event_id_cnty", count=not layout.monadic), filled)
 
 
-def _combine(found: list[_Part], layout: _Layout, text: CsvText, rows_read: int) -> Loaded:
-    """The parts of a file as one result (``text``: any part, for the file's name and encoding)."""
+def _events(texts: Iterable[CsvText]) -> Loaded:
+    """Convert the texts of an export (the whole file, or its parts in order) into one result."""
+    found, text, rows_read = each_part(texts, _convert_part)
+    layout = _Layout.of(text.header)
     file_notes = list(layout.notes)
     if layout.vintage != "legacy" and "disorder_type" not in layout.columns:  # re-derived
         file_notes.append("disorder_type is not in this layout: derived from sub_event_type")
@@ -464,26 +468,13 @@ def _combine(found: list[_Part], layout: _Layout, text: CsvText, rows_read: int)
         file_notes=file_notes,
         merged=merged,
         rows_read=rows_read,
-        mentions=counted(parts),
+        counted_mentions=counted(parts),
     )
 
 
 def events_from_text(text: CsvText) -> Loaded:
     """Convert an ACLED export already read as text (see :func:`read_acled`)."""
-    layout = _Layout.of(text.header)
-    rows_read = text.table.num_rows + len(text.invalid)
-    return _combine([_convert_part(text, layout)], layout, text, rows_read)
-
-
-def _events_from_parts(texts: Iterator[CsvText]) -> Loaded:
-    """Convert a file part by part (:func:`read_csv_parts`): each part's text let go once done."""
-    first = next(texts)
-    layout = _Layout.of(first.header)
-    parts, rows_read, text = [_convert_part(first, layout)], first.table.num_rows, first
-    for text in texts:
-        parts.append(_convert_part(text, layout))
-        rows_read += text.table.num_rows
-    return _combine(parts, layout, text, rows_read)
+    return _events([text])
 
 
 def read_acled(source: Source, *, progress: Progress | None = None) -> Loaded:
@@ -509,7 +500,7 @@ def read_acled(source: Source, *, progress: Progress | None = None) -> Loaded:
     ReadError
         When the file is missing, empty, not CSV, or not an ACLED export.
     """
-    return read_in_parts(source, progress, _events_from_parts, events_from_text)
+    return read_in_parts(source, progress, _events)
 
 
 #: ACLED's columns, in export order (the canonical events minus this project's extensions).

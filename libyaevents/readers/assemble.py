@@ -3,9 +3,11 @@
 A loader puts the input's text columns in a :class:`Columns`, converts them
 into canonical columns (recording each value that cannot be represented as a
 *reject*, each row returned with a caveat as a *caveat*), then :func:`finish`
-builds the typed events frame from the rows without rejects and the
-:class:`~libyaevents.readers.account.Loaded` account: problems and notes with the
-line each row starts on, its id, column, value and reason.
+types the rows without rejects and accounts for the rest: problems and notes
+with the line each row starts on, its id, column, value and reason. A file
+read in parts (:func:`read_in_parts`) is converted part by part, and
+:func:`joined` makes the parts one events frame for the
+:class:`~libyaevents.readers.account.Loaded` result.
 """
 
 from __future__ import annotations
@@ -13,11 +15,11 @@ from __future__ import annotations
 import functools
 import io
 import os
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import IO, Any, Final
+from typing import IO, Any, Final, TypeVar
 
 import numpy as np
 import pandas as pd
@@ -53,8 +55,8 @@ __all__ = [
     "country_codes",
     "current_districts",
     "district_names",
+    "each_part",
     "finish",
-    "finish_arrow",
     "frame_of",
     "joined",
     "loaded",
@@ -62,6 +64,8 @@ __all__ = [
     "to_frame",
     "typed_arrow",
 ]
+
+_T = TypeVar("_T")
 
 #: Range of each integer kind, for conversions that must fit before narrowing.
 INT_BOUNDS: Final = {
@@ -332,23 +336,18 @@ def account(
 
 def finish(
     text: CsvText, cols: Columns, *, id_column: str = "event_id_cnty"
-) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, np.ndarray]:
+) -> tuple[pa.Table, pd.DataFrame, pd.DataFrame, np.ndarray]:
     """Typed events from the rows without rejects, plus problems and notes.
 
     Returns
     -------
-    events, problems, notes : DataFrame
+    events : pyarrow.Table
+        Canonical Arrow types (made a frame with the file's other parts by
+        :func:`joined`).
+    problems, notes : DataFrame
     lines : ndarray of int
         The line each returned event starts on.
     """
-    arrow, problems, notes, lines = finish_arrow(text, cols, id_column=id_column)
-    return to_frame(arrow), problems, notes, lines
-
-
-def finish_arrow(
-    text: CsvText, cols: Columns, *, id_column: str = "event_id_cnty"
-) -> tuple[pa.Table, pd.DataFrame, pd.DataFrame, np.ndarray]:
-    """:func:`finish` with the events left as a typed Arrow table (see :func:`frame_of`)."""
     rejected = np.logical_or.reduce([m.rows for m in cols.rejects] or [np.zeros(cols.rows, bool)])
     problems = account(text, cols.rejects, cols.text, id_column, "error")
     caveats = [replace(m, rows=m.rows & ~rejected) for m in cols.caveats]
@@ -395,7 +394,7 @@ class Part:
     @classmethod
     def of(cls, text: CsvText, cols: Columns, *, id_column: str, count: bool = True) -> Part:
         """Finish a part's columns (see :func:`finish`); ``count``: its actors' mentions too."""
-        events, problems, notes, lines = finish_arrow(text, cols, id_column=id_column)
+        events, problems, notes, lines = finish(text, cols, id_column=id_column)
         return cls(events, problems, notes, lines, mentions(events) if count else None)
 
 
@@ -419,27 +418,41 @@ def counted(parts: Sequence[Part]) -> list[pa.Table] | None:
     return found if len(found) == len(parts) else None
 
 
+def each_part(
+    texts: Iterable[CsvText], convert: Callable[[CsvText], _T]
+) -> tuple[list[_T], CsvText, int]:
+    """Convert the texts of a file in order: the converted parts, the last text, records read.
+
+    A file gives at least one text (an empty one when it has no records).
+    """
+    texts = iter(texts)
+    text = next(texts)
+    found, rows_read = [convert(text)], text.table.num_rows + len(text.invalid)
+    for text in texts:
+        found.append(convert(text))
+        rows_read += text.table.num_rows + len(text.invalid)
+    return found, text, rows_read
+
+
 def read_in_parts(
-    source: Source,
-    progress: Progress | None,
-    from_parts: Callable[[Iterator[CsvText]], Loaded],
-    from_text: Callable[[CsvText], Loaded],
+    source: Source, progress: Progress | None, convert: Callable[[Iterable[CsvText]], Loaded]
 ) -> Loaded:
     """Convert a file part by part (:func:`read_csv_parts`), else whole (:func:`read_csv_text`).
 
-    The whole-file read handles what the parts cannot: malformed records, and
-    bytes the encoding guessed from the file's head cannot decode.
+    ``convert`` takes the file's texts in order. The whole-file read handles
+    what the parts cannot: malformed records, and bytes the encoding guessed
+    from the file's head cannot decode.
     """
     source = arguments.source(source, "source")
     if not isinstance(source, str | os.PathLike):  # read once, so a second try can start over
         source = _buffered(source)
     try:
-        return from_parts(read_csv_parts(source, progress))
+        return convert(read_csv_parts(source, progress))
     except Unstreamable:
         pass
     if not isinstance(source, str | os.PathLike):
         source.seek(0)
-    return from_text(read_csv_text(source, progress))
+    return convert([read_csv_text(source, progress)])
 
 
 def _buffered(handle: IO[bytes] | IO[str]) -> io.BytesIO:
@@ -462,16 +475,16 @@ def loaded(
     file_notes: list[str],
     merged: int = 0,
     rows_read: int | None = None,
-    mentions: Sequence[pa.Table] | None = None,
+    counted_mentions: Sequence[pa.Table] | None = None,
 ) -> Loaded:
     """The :class:`Loaded` result, problems in line order and the actors built.
 
     ``rows_read``: records in the file, when ``text`` is only its last part;
-    ``mentions``: the actors' mentions counted part by part, when they were.
+    ``counted_mentions``: the actors' mentions counted part by part, when they were.
     """
     return Loaded(
         events=events.reset_index(drop=True),
-        actors=actors_from_events(events, mentions),
+        actors=actors_from_events(events, counted_mentions),
         problems=problems.sort_values("line", kind="stable").reset_index(drop=True),
         notes=notes,
         source=text.name,

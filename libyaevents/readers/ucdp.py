@@ -58,7 +58,7 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable
 from types import MappingProxyType
 from typing import Any, Final
 
@@ -76,6 +76,7 @@ from libyaevents.readers.assemble import (
     counted,
     country_codes,
     current_districts,
+    each_part,
     joined,
     loaded,
     read_in_parts,
@@ -313,8 +314,9 @@ def _ged_part(text: CsvText) -> tuple[Part, int]:
     return Part.of(text, cols, id_column="id"), ucdp_regions
 
 
-def _ged(found: list[tuple[Part, int]], text: CsvText, rows_read: int) -> Loaded:
-    """The converted parts of a GED file as one result (``text``: any part, for its name)."""
+def _ged(texts: Iterable[CsvText]) -> Loaded:
+    """Convert the texts of a GED file (the whole file, or its parts in order) into one result."""
+    found, text, rows_read = each_part(texts, _ged_part)
     parts, ucdp_regions = [part for part, _ in found], sum(n for _, n in found)
     found.clear()
     events, problems, notes, lines = joined(parts)
@@ -329,23 +331,13 @@ def _ged(found: list[tuple[Part, int]], text: CsvText, rows_read: int) -> Loaded
         )
     return loaded(
         text, events, problems, notes, lines=lines, vintage="ucdp-ged", file_notes=file_notes,
-        rows_read=rows_read, mentions=counted(parts),
+        rows_read=rows_read, counted_mentions=counted(parts),
     )  # fmt: skip
 
 
 def events_from_ged(text: CsvText) -> Loaded:
     """Convert a UCDP GED file already read as text (see :func:`read_ucdp_ged`)."""
-    return _ged([_ged_part(text)], text, text.table.num_rows + len(text.invalid))
-
-
-def _ged_from_parts(texts: Iterator[CsvText]) -> Loaded:
-    """Convert a GED file part by part (:func:`read_csv_parts`)."""
-    text = next(texts)  # read_csv_parts gives at least one part
-    found, rows_read = [_ged_part(text)], text.table.num_rows
-    for text in texts:
-        found.append(_ged_part(text))
-        rows_read += text.table.num_rows
-    return _ged(found, text, rows_read)
+    return _ged([text])
 
 
 def read_ucdp_ged(source: Source, *, progress: Progress | None = None) -> Loaded:
@@ -370,4 +362,4 @@ def read_ucdp_ged(source: Source, *, progress: Progress | None = None) -> Loaded
     ReadError
         When the file is missing, empty, not CSV or not a GED file.
     """
-    return read_in_parts(source, progress, _ged_from_parts, events_from_ged)
+    return read_in_parts(source, progress, _ged)
