@@ -184,8 +184,7 @@ def categories(values: Array, allowed: Sequence[str]) -> tuple[Array, np.ndarray
     >>> codes.to_pylist(), codes.type.value_type, bad.tolist()
     (['b', None, None], DataType(large_string), [False, False, True])
     """
-    keys = pa.array(list(allowed), TEXT)
-    position: Any = pc.index_in(pc.cast(values, TEXT), value_set=keys)
+    keys, position = _positions(values, allowed)
     if isinstance(position, pa.ChunkedArray):
         position = position.combine_chunks()
     return pa.DictionaryArray.from_arrays(position, keys), _failed(values, position)
@@ -193,5 +192,10 @@ def categories(values: Array, allowed: Sequence[str]) -> tuple[Array, np.ndarray
 
 def members(values: Array, allowed: Iterable[str]) -> np.ndarray:
     """Bad mask: values given but not in ``allowed``."""
-    position = pc.index_in(pc.cast(values, TEXT), value_set=pa.array(list(allowed), TEXT))
-    return _failed(values, position)
+    return _failed(values, _positions(values, allowed)[1])
+
+
+def _positions(values: Array, allowed: Iterable[str]) -> tuple[Array, Any]:
+    """``allowed`` as text, and each value's position in it (null when not in it)."""
+    keys = pa.array(list(allowed), TEXT)
+    return keys, pc.index_in(pc.cast(values, TEXT), value_set=keys)
