@@ -99,7 +99,7 @@ def mentions(events: pd.DataFrame | pa.Table) -> pa.Table:
     key += country.codes
     dates = _column(events, "event_date", pa.timestamp("ms")).take(row)
     grouped = pa.table({"key": key, "date": dates}).group_by("key", use_threads=False)
-    found = grouped.aggregate([("date", "count"), ("date", "min"), ("date", "max")])
+    found: Any = grouped.aggregate([("date", "count"), ("date", "min"), ("date", "max")])
     rest, country_codes = np.divmod(np.asarray(found["key"]), n_country)
     rest, inter_found = np.divmod(rest, n_inter)
     name_codes, is_main = np.divmod(rest, 2)
@@ -112,7 +112,7 @@ def mentions(events: pd.DataFrame | pa.Table) -> pa.Table:
     return _named(counts)
 
 
-def _chunked(columns: Sequence[Any]) -> pa.ChunkedArray:
+def _chunked(columns: Sequence[Any]) -> Any:
     """Columns of one type as one chunked array, end to end (no copy)."""
     if not columns:
         return pa.chunked_array([], pa.large_string())
