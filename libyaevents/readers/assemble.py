@@ -16,8 +16,9 @@ import functools
 import io
 import os
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import IO, Any, Final, TypeVar
 
@@ -80,6 +81,57 @@ _NULLABLE_INTS: Final = {getattr(pa, t)(): pd.api.types.pandas_dtype(t.title()) 
 
 #: Columns converted at once (this 2-core machine: 2 threads, most of the work out of the GIL).
 _WORKERS: Final = min(4, os.cpu_count() or 1)
+#: The worker threads of the file being read, by pool size (see :func:`reading_threads`).
+_POOLS: ContextVar[dict[str, ThreadPoolExecutor] | None] = ContextVar(
+    "libyaevents_workers", default=None
+)
+
+
+@contextmanager
+def reading_threads() -> Iterator[None]:
+    """Keep worker threads for one file's read: started once, not for every part.
+
+    Starting a thread waits for it to take the GIL, which the parse and the
+    conversions hold in turn: the pools started per part were ~15% of a
+    1M-event read's wall time (sampled). One pool per size asked for, so the
+    conversions still run two at a time beside the line count.
+    """
+    pools: dict[str, ThreadPoolExecutor] = {}
+    token = _POOLS.set(pools)
+    try:
+        yield
+    finally:
+        _POOLS.reset(token)
+        for pool in pools.values():
+            pool.shutdown()
+
+
+def _aside(task: Callable[[pa.Table], pa.Table], table: pa.Table) -> Future[pa.Table]:
+    """``task(table)`` on the reading file's spare thread, off the conversions' path.
+
+    Counting a part's actor mentions this way overlaps the next part's
+    conversion; outside :func:`reading_threads` it runs at once.
+    """
+    pools = _POOLS.get()
+    if pools is None:
+        done: Future[pa.Table] = Future()
+        done.set_result(task(table))
+        return done
+    with _workers("aside", 1) as pool:
+        return pool.submit(task, table)
+
+
+@contextmanager
+def _workers(role: str, count: int) -> Iterator[ThreadPoolExecutor]:
+    """``count`` threads for a role: the reading file's (:func:`reading_threads`), else new."""
+    pools = _POOLS.get()
+    if pools is None:
+        with ThreadPoolExecutor(count) as fresh:
+            yield fresh
+        return
+    if role not in pools:
+        pools[role] = ThreadPoolExecutor(count, thread_name_prefix=f"libyaevents-{role}")
+    yield pools[role]
 
 
 @dataclass(frozen=True)
@@ -161,7 +213,7 @@ class Columns:
         Rejects and caveats are reported in line and column order whatever order
         the steps finish in (:func:`account` sorts them).
         """
-        with ThreadPoolExecutor(_WORKERS) as pool:
+        with _workers("steps", _WORKERS) as pool:
             for _ in pool.map(lambda step: step(), steps):
                 pass  # a step's exception is raised here
 
@@ -208,7 +260,7 @@ def counting_lines(text: CsvText) -> Iterator[None]:
     The count (one scan of every column's bytes) is only read by :func:`finish`;
     its numpy scans release the GIL, so it overlaps the conversions.
     """
-    with ThreadPoolExecutor(1) as pool:
+    with _workers("lines", 1) as pool:
         counted = pool.submit(text.lines, [])
         yield
         counted.result()
@@ -389,13 +441,13 @@ class Part:
     problems: pd.DataFrame
     notes: pd.DataFrame
     lines: np.ndarray
-    mentions: pa.Table | None  # None: count them on the joined events (rows still merge)
+    mentions: Future[pa.Table] | None  # None: count them on the joined events (rows merge)
 
     @classmethod
     def of(cls, text: CsvText, cols: Columns, *, id_column: str, count: bool = True) -> Part:
         """Finish a part's columns (see :func:`finish`); ``count``: its actors' mentions too."""
         events, problems, notes, lines = finish(text, cols, id_column=id_column)
-        return cls(events, problems, notes, lines, mentions(events) if count else None)
+        return cls(events, problems, notes, lines, _aside(mentions, events) if count else None)
 
 
 def joined(parts: list[Part]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, np.ndarray]:
@@ -414,7 +466,7 @@ def joined(parts: list[Part]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame,
 
 def counted(parts: Sequence[Part]) -> list[pa.Table] | None:
     """The parts' actor mentions, when every part counted them."""
-    found = [part.mentions for part in parts if part.mentions is not None]
+    found = [part.mentions.result() for part in parts if part.mentions is not None]
     return found if len(found) == len(parts) else None
 
 
@@ -446,13 +498,14 @@ def read_in_parts(
     source = arguments.source(source, "source")
     if not isinstance(source, str | os.PathLike):  # read once, so a second try can start over
         source = _buffered(source)
-    try:
-        return convert(read_csv_parts(source, progress))
-    except Unstreamable:
-        pass
-    if not isinstance(source, str | os.PathLike):
-        source.seek(0)
-    return convert([read_csv_text(source, progress)])
+    with reading_threads():
+        try:
+            return convert(read_csv_parts(source, progress))
+        except Unstreamable:
+            pass
+        if not isinstance(source, str | os.PathLike):
+            source.seek(0)
+        return convert([read_csv_text(source, progress)])
 
 
 def _buffered(handle: IO[bytes] | IO[str]) -> io.BytesIO:
