@@ -28,6 +28,7 @@ import pyarrow as pa
 
 __all__ = [
     "NON_ASCII",
+    "ascii_only",
     "blank_or_padded",
     "byte_counts",
     "byte_table",
@@ -122,6 +123,22 @@ def rows_holding(values: Any, table: np.ndarray) -> np.ndarray:
             found.append(np.unique(rows) + start)
         start += len(offsets) - 1
     return np.concatenate(found) if found else np.zeros(0, dtype="int64")
+
+
+def ascii_only(values: Any) -> bool:
+    """Whether every value is ASCII (one ``max`` over the bytes; empty: True).
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> ascii_only(pa.array(["Tripoli", None])), ascii_only(pa.array(["Misr\u0101tah"]))
+    (True, False)
+    """
+    for offsets, data in (_bytes_of(chunk) for chunk in _arrays(values)):
+        segment = data[int(offsets[0]) : int(offsets[-1])]
+        if len(segment) and segment.max() >= 0x80:
+            return False
+    return True
 
 
 def byte_counts(values: Any, char: bytes) -> np.ndarray:

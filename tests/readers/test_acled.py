@@ -572,3 +572,29 @@ def test_a_malformed_record_late_in_a_file_read_in_parts_is_still_reported(event
     loaded = libyaevents.read_acled(io.BytesIO(raw))
     _same_result(loaded, _whole(raw))
     assert loaded.problems["line"].tolist() == [76]
+
+
+@pytest.mark.parametrize("bad", [None, b"\xff", b"\xe2\x80"])
+def test_text_read_in_parts_is_checked_as_utf8_part_by_part(events, monkeypatch, bad):
+    # the parts' reader leaves pyarrow's UTF-8 check off and checks the text
+    # itself: ASCII columns at a glance, the others value by value. Valid
+    # accented names stay UTF-8; an invalid sequence in a later part makes the
+    # whole file be read again and decoded as Windows-1252, as the whole read does
+    from libyaevents.readers import csvtext
+
+    monkeypatch.setattr(csvtext, "_CSV_BLOCK", 1 << 12)
+    monkeypatch.setattr(csvtext, "PART_BYTES", 1 << 13)
+    lines = _current_csv(events).decode("utf-8").split("\n")
+    lines[3] = lines[3].replace("Libya", "Lib\u00efa", 1)  # valid two-byte UTF-8, early
+    raw = "\n".join(lines).encode("utf-8")
+    if bad is not None:
+        at = raw.index(b"\n", len(raw) * 3 // 4) + 5  # inside a record of a late part
+        assert at > csvtext._HEAD_BYTES  # past the head that chose UTF-8
+        raw = raw[:at] + bad + raw[at:]
+    loaded = libyaevents.read_acled(io.BytesIO(raw))
+    _same_result(loaded, _whole(raw))
+    _check_account(loaded)
+    assert loaded.encoding == ("utf-8" if bad is None else "cp1252")
+    if bad is None:
+        texts = loaded.events.select_dtypes("str")
+        assert texts.apply(lambda column: column.str.contains("Lib\u00efa")).any(axis=None)
