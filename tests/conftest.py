@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,10 @@ settings.register_profile(
 )
 settings.register_profile("thorough", max_examples=500, deadline=None)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+# what the library caches (verified file states, tokens, fetched releases) goes to a
+# folder of the test run's own, never the user's cache
+os.environ["LIBYAEVENTS_CACHE_DIR"] = tempfile.mkdtemp(prefix="libyaevents-test-cache-")
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"

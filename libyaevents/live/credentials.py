@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any, Final
 
 from libyaevents.errors import AuthenticationError
+from libyaevents.files import user_cache_dir
 from libyaevents.optional import require
 
 __all__ = ["Secret", "TokenCache", "cache_dir", "config_dir", "setting"]
@@ -71,8 +72,7 @@ def config_dir() -> Path:
 
 def cache_dir() -> Path:
     """The user cache directory (``LIBYAEVENTS_CACHE_DIR`` overrides it)."""
-    given = os.environ.get("LIBYAEVENTS_CACHE_DIR")
-    return Path(given) if given else Path(_platformdirs().user_cache_dir(_APP))
+    return user_cache_dir()
 
 
 def _config() -> dict[str, Any]:

@@ -59,14 +59,13 @@ from libyaevents.releases.card import (
 )
 from libyaevents.releases.changes import CHANGE_COLUMNS, diff_tables, summarise_changes
 from libyaevents.releases.filters import Filters, Query, event_query
+from libyaevents.releases.hashes import cached_sha256, file_sha256
 from libyaevents.releases.stores import (
     INDEX_NAME,
     MANIFEST_NAME,
     LocalStore,
     Store,
     accessed_of,
-    cached_sha256,
-    file_sha256,
     open_store,
     version_key,
 )

@@ -18,7 +18,6 @@ Examples
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 import logging
@@ -32,6 +31,7 @@ from typing import Any, Final, Protocol
 
 from libyaevents.errors import InputError, IntegrityError, ReleaseError, ReleaseNotFoundError
 from libyaevents.optional import require
+from libyaevents.releases.hashes import file_sha256
 
 __all__ = [
     "INDEX_NAME",
@@ -41,8 +41,6 @@ __all__ = [
     "Store",
     "accessed_of",
     "bundled_store",
-    "cached_sha256",
-    "file_sha256",
     "manifest_at",
     "open_store",
     "version_key",
@@ -87,37 +85,6 @@ def version_key(version: str) -> tuple[int, ...]:
         msg = f"Version {version!r} is not MAJOR.MINOR.PATCH (e.g. '2020.12.0')."
         raise InputError(msg)
     return tuple(int(p) for p in version.split("."))
-
-
-def file_sha256(path: Path) -> str:
-    """Return the hex sha256 of a file, read in 1 MiB blocks."""
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-@functools.lru_cache(maxsize=1024)
-def _sha256_of(path: Path, state: tuple[int, ...]) -> str:
-    """The hash of ``path`` in one state; at most 1024 states are remembered."""
-    del state  # part of the cache key only
-    return file_sha256(path)
-
-
-def cached_sha256(path: Path, stat: os.stat_result | None = None) -> str:
-    """:func:`file_sha256`, remembered per file state for this process (bounded).
-
-    The state is the file's device, inode, size, and modification and change
-    times in nanoseconds (``stat`` when the caller has it already). Any write
-    to the file changes its change time (which, unlike the modification time,
-    cannot be set back), so a changed file is always hashed again. Used by
-    ``load`` so that loading the same release twice in a session hashes it
-    once; ``verify_release`` always rehashes.
-    """
-    stat = stat if stat is not None else path.stat()
-    state = (stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
-    return _sha256_of(path, state)
 
 
 class Store(Protocol):
