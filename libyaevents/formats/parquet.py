@@ -52,6 +52,7 @@ __all__ = [
     "ROW_GROUP_SIZE",
     "SORT_KEYS",
     "content_hash",
+    "footer",
     "read_table",
     "release_arrow",
     "row_groups_between",
@@ -235,6 +236,12 @@ def _parsed_footer(path: str, identity: tuple[int, int, int]) -> pq.FileMetaData
 def _footer(path: str, stat: os.stat_result) -> pq.FileMetaData:
     """The file's Parquet footer, parsed once per file state (inode, size, mtime)."""
     return _parsed_footer(path, (stat.st_ino, stat.st_size, stat.st_mtime_ns))
+
+
+def footer(path: str | os.PathLike[str]) -> pq.FileMetaData:
+    """A Parquet file's footer, parsed once per file state and shared with :func:`read_table`."""
+    name = os.fspath(path)
+    return _footer(name, os.stat(name))
 
 
 @functools.lru_cache(maxsize=64)

@@ -584,17 +584,11 @@ def _small_table(path: Path, table: str) -> pd.DataFrame:
     return _read_verified(cached_sha256(path), path, table).copy()
 
 
-@functools.lru_cache(maxsize=1024)
-def _rows_of(sha256: str, path: Path) -> int:
-    del sha256  # the content the count belongs to: part of the cache key only
-    return pq.ParquetFile(path).metadata.num_rows
-
-
 def _rows_in(path: Path, reread: bool) -> int:
-    """Rows in a Parquet file; remembered per verified sha256 (bounded) unless ``reread``."""
+    """Rows in a Parquet file; from the footer the reads share unless ``reread``."""
     if reread:
         return pq.ParquetFile(path).metadata.num_rows
-    return _rows_of(cached_sha256(path), path)
+    return int(parquet.footer(path).num_rows)
 
 
 def _file_problem(path: Path, table: Any, code: str, message: str) -> dict[str, Any]:
@@ -640,8 +634,12 @@ def _index_problem(folder: Path, rehash: bool) -> dict[str, Any] | None:
     return _file_problem(folder / MANIFEST_NAME, None, "index-mismatch", said)
 
 
-def _check_files(folder: Path, manifest: dict[str, Any], *, rehash: bool) -> pd.DataFrame:
-    """Check each resource's path, size, sha256 and row count; return problems."""
+def _check_files(folder: Path, manifest: dict[str, Any], *, rehash: bool) -> list[dict[str, Any]]:
+    """Check each resource's path, size, sha256 and row count; return problems (as records).
+
+    Records, not a table: ``load`` only needs to know there are none (building an
+    empty problem table was 5 ms of a fresh process's first load).
+    """
     root = folder.resolve()
     found = [
         _check_file(_safe_path(root, res.get("path")), res, rehash) for res in manifest["resources"]
@@ -658,7 +656,11 @@ def _check_files(folder: Path, manifest: dict[str, Any], *, rehash: bool) -> pd.
         for name in TABLES
         if name not in listed
     ]
-    return problem_table(pd.DataFrame([p for p in found if p is not None]))
+    return [p for p in found if p is not None]
+
+
+def _tabled(found: list[dict[str, Any]]) -> pd.DataFrame:
+    return problem_table(pd.DataFrame(found))
 
 
 @overload
@@ -749,9 +751,9 @@ def load(
         _log.info("libyaevents: loading release %s, the latest in %r", version, source)
     folder = source.folder(version)
     manifest = _read_manifest(folder)
-    problems = _check_files(folder, manifest, rehash=False)
-    if len(problems):
-        lines = VerifyResult(version, problems).messages()
+    found = _check_files(folder, manifest, rehash=False)
+    if found:
+        lines = VerifyResult(version, _tabled(found)).messages()
         raise IntegrityError("Release " + version + " failed its checks:\n" + "\n".join(lines))
     small = {
         name: _small_table(folder / f"{name}.parquet", name) for name in ("actors", "measures")
@@ -930,9 +932,9 @@ def verify_release(version: str | Release, *, store: StoreArg = None) -> VerifyR
     if isinstance(version, Release):
         return _verify_loaded(version)
     folder = open_store(store).folder(version)
-    problems = _check_files(folder, _read_manifest(folder), rehash=True)
-    if len(problems):
-        return VerifyResult(version, problems)
+    found = _check_files(folder, _read_manifest(folder), rehash=True)
+    if found:
+        return VerifyResult(version, _tabled(found))
     return _verify_loaded(load(version, store=store), rehashed=True)
 
 
@@ -966,11 +968,9 @@ def _verify_loaded(release: Release, *, rehashed: bool = False) -> VerifyResult:
             "pass the version (or a release loaded in full) to verify it."
         )
         raise InputError(msg)
-    if not rehashed:
-        problems = _check_files(folder, manifest, rehash=True)
-        if len(problems):
-            return VerifyResult(release.version, problems)
-    found = []
+    found = [] if rehashed else _check_files(folder, manifest, rehash=True)
+    if found:
+        return VerifyResult(release.version, _tabled(found))
     for name, frame in release.tables().items():
         expected = by_name.get(name, {})
         if f"sha256:{parquet.content_hash(frame, name)}" != expected.get("x-content-hash"):
@@ -983,9 +983,7 @@ def _verify_loaded(release: Release, *, rehashed: bool = False) -> VerifyResult:
     absent = manifest.get("x-absent-columns")
     if isinstance(absent, Mapping):
         report = report.allowing_absent({str(k): list(v) for k, v in absent.items()})
-    return VerifyResult(
-        release.version, concat_problems([problem_table(pd.DataFrame(found)), report.failures])
-    )
+    return VerifyResult(release.version, concat_problems([_tabled(found), report.failures]))
 
 
 def diff(a: str | Release, b: str | Release, *, store: StoreArg = None) -> pd.DataFrame:
