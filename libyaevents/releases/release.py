@@ -122,8 +122,12 @@ class Release:
         The release version.
     manifest : dict
         The release's ``datapackage.json``.
-    events, actors, measures : pandas.DataFrame
-        Canonical typed tables (events filtered when ``filters`` were given).
+    events : pandas.DataFrame
+        Canonical typed events (filtered when ``filters`` were given).
+    actors, measures : pandas.DataFrame
+        Canonical typed tables, read when first asked for: ``load`` verified
+        their files, and reading checks that they are still those files (a
+        load that only needs events reads only events).
     path : pathlib.Path
         The folder the files were read from.
     complete : bool
@@ -133,10 +137,18 @@ class Release:
     version: str
     manifest: dict[str, Any]
     events: pd.DataFrame
-    actors: pd.DataFrame
-    measures: pd.DataFrame
     path: Path
     complete: bool = True
+
+    @functools.cached_property
+    def actors(self) -> pd.DataFrame:
+        """The actors table (read on first use, its file checked against the manifest)."""
+        return _small_table(self.path, self.manifest, "actors")
+
+    @functools.cached_property
+    def measures(self) -> pd.DataFrame:
+        """The measures table (read on first use, its file checked against the manifest)."""
+        return _small_table(self.path, self.manifest, "measures")
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """The three tables by name."""
@@ -575,13 +587,27 @@ def _read_verified(sha256: str, path: Path, table: str) -> pd.DataFrame:
     return parquet.read_table(path, table)
 
 
-def _small_table(path: Path, table: str) -> pd.DataFrame:
+def _small_table(folder: Path, manifest: Mapping[str, Any], table: str) -> pd.DataFrame:
     """Actors or measures, read once per verified file content (a copy each call).
 
     Releases are immutable, so a table whose file hashes the same is the same
-    table; the copy is lazy (pandas copy-on-write) and callers may edit it.
+    table; the copy is lazy (pandas copy-on-write) and callers may edit it. The
+    file must still hash as the manifest says (it may be read long after ``load``).
     """
-    return _read_verified(cached_sha256(path), path, table).copy()
+    listed: Mapping[str, Any] = next(r for r in manifest["resources"] if r.get("name") == table)
+    path = _safe_path(folder.resolve(), listed.get("path"))  # listed: load checked it
+    try:
+        digest = cached_sha256(path)
+    except OSError as exc:
+        msg = f"{path}: cannot read the {table} table ({exc}). Re-fetch or rebuild the release."
+        raise IntegrityError(msg) from None
+    if f"sha256:{digest}" != listed.get("hash"):
+        msg = (
+            f"{path}: sha256 differs from the manifest (changed since the release was "
+            "loaded). Re-fetch or rebuild the release, and load it again."
+        )
+        raise IntegrityError(msg)
+    return _read_verified(digest, path, table).copy()
 
 
 def _rows_in(path: Path, reread: bool) -> int:
@@ -755,18 +781,19 @@ def load(
     if found:
         lines = VerifyResult(version, _tabled(found)).messages()
         raise IntegrityError("Release " + version + " failed its checks:\n" + "\n".join(lines))
-    small = {
-        name: _small_table(folder / f"{name}.parquet", name) for name in ("actors", "measures")
-    }
     events_path = folder / "events.parquet"
     if engine == "dask":
         return DaskRelease(
-            version, manifest, events=_dask_events(events_path, query), path=folder, **small
+            version,
+            manifest,
+            events=_dask_events(events_path, query),
+            path=folder,
+            **{name: _small_table(folder, manifest, name) for name in ("actors", "measures")},
         )
     events = parquet.read_table(
         events_path, "events", columns=query.columns, filters=query.pushed, dates=query.dates
     )
-    return Release(version, manifest, events=events, path=folder, complete=query.complete, **small)
+    return Release(version, manifest, events=events, path=folder, complete=query.complete)
 
 
 def _dask_events(path: Path, query: Query) -> Any:

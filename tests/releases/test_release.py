@@ -326,6 +326,24 @@ def test_damaged_release_is_refused_naming_the_file(store, damage, message, code
     assert list(result.problems["code"]) == [code]
 
 
+@pytest.mark.parametrize(
+    ("damage", "message"),
+    [
+        (lambda p: _flip_byte(p), r"actors\.parquet: sha256 differs from the manifest"),
+        (lambda p: p.unlink(), r"actors\.parquet: cannot read the actors table"),
+    ],
+)
+def test_actors_read_when_asked_for_are_still_the_verified_file(store, data, damage, message):
+    # a load reads the events; actors and measures are read on first use, and
+    # must then still be the files load verified
+    release = libyaevents.load("1.0.0", store=store, filters={"year": 2020})
+    assert release.measures.equals(sort_rows(data["measures"], "measures"))
+    damage(store / "1.0.0" / "actors.parquet")
+    with pytest.raises(IntegrityError, match=message):
+        release.actors  # noqa: B018 - the read is the point
+    assert release.measures is release.measures  # read once
+
+
 def test_manifest_path_outside_the_folder_is_refused(store):
     _edit_manifest(store, path="../1.1.0/events.parquet")
     with pytest.raises(IntegrityError, match="points outside the release folder"):
