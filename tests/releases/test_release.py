@@ -329,8 +329,8 @@ def test_damaged_release_is_refused_naming_the_file(store, damage, message, code
 @pytest.mark.parametrize(
     ("damage", "message"),
     [
-        (lambda p: _flip_byte(p), r"actors\.parquet: sha256 differs from the manifest"),
-        (lambda p: p.unlink(), r"actors\.parquet: cannot read the actors table"),
+        (_flip_byte, r"actors\.parquet: sha256 differs from the manifest"),
+        (Path.unlink, r"actors\.parquet: cannot read the actors table"),
     ],
 )
 def test_actors_read_when_asked_for_are_still_the_verified_file(store, data, damage, message):
