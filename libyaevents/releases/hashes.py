@@ -18,7 +18,9 @@ a file changed more recently is hashed on every call until it settles.
 
 What this does not catch is a change that bypasses the file system (a disk
 that rots under an unchanged state): :func:`libyaevents.verify_release`
-always rehashes every file.
+always rehashes every file. On Windows the "change time" Python reports is the
+creation time, which a write leaves alone, so there states are remembered for
+the process only and never written to the record.
 
 Examples
 --------
@@ -83,7 +85,8 @@ class _Record:
     cannot be read or written, files are simply hashed again.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, *, persist: bool = os.name == "posix") -> None:
+        self._persist = persist  # only where a write always changes the change time
         self._lock = threading.Lock()
         self._states: OrderedDict[tuple[str, State], str] = OrderedDict()
         self._loaded_from: Path | None = None
@@ -92,6 +95,8 @@ class _Record:
         return user_cache_dir() / RECORD_NAME
 
     def _read(self, path: Path) -> dict[tuple[str, State], str]:
+        if not self._persist:
+            return {}
         try:
             raw: Any = json.loads(path.read_text(encoding="utf-8"))
             if raw.get("format") != _FORMAT:
@@ -125,6 +130,8 @@ class _Record:
             while len(merged) > _KEPT:
                 merged.popitem(last=False)
             self._states = merged
+            if not self._persist:
+                return
             rows = [[f, list(s), h] for (f, s), h in merged.items()]
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)

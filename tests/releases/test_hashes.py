@@ -145,3 +145,15 @@ def test_load_trusts_the_record_and_still_catches_an_edited_file(cache, tmp_path
     monkeypatch.setattr(hashes, "_RECORD", hashes._Record())
     with pytest.raises(IntegrityError, match="sha256 differs"):
         libyaevents.load("1.0.0", store=store)
+
+
+def test_where_a_write_may_keep_the_change_time_nothing_is_written(cache, tmp_path, monkeypatch):
+    # Windows reports the creation time as st_ctime: states stay in the process
+    monkeypatch.setattr(hashes, "_RECORD", hashes._Record(persist=False))
+    _settled_now(monkeypatch)
+    path = tmp_path / "events.parquet"
+    path.write_bytes(b"f" * 100)
+    assert cached_sha256(path) == file_sha256(path)
+    assert not (cache / RECORD_NAME).exists()
+    monkeypatch.setattr(hashes, "file_sha256", lambda p: "rehashed")
+    assert cached_sha256(path) != "rehashed"  # remembered in the process all the same
