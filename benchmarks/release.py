@@ -183,13 +183,17 @@ def main() -> None:
     row("load both releases (baseline)", both, both)
     row("diff 1.0.0 -> 1.1.0 (loads both + compares)", diff_s, both, f"{len(changes):,} changes")
 
+    medians = {}
     for who, runs in first_loads(store).items():
         ratios = sorted(first / later for first, later in runs)
         firsts = sorted(first for first, _ in runs)
         middle = len(runs) // 2
+        medians[who] = firsts[middle]
         spread = f"{ratios[0]:.2f}-{ratios[-1]:.2f}"
         print(f"{who} first filtered load, fresh process: median {firsts[middle]:.3f} s, "
               f"{ratios[middle]:.2f}x the later ones ({spread})")  # fmt: skip
+    print(f"libyaevents first filtered load against pyarrow's first: "
+          f"{medians['libyaevents'] / medians['pyarrow']:.2f}x")  # fmt: skip
 
     added, size = load_peak(store)
     print(f"load peak memory added {added:.0f} MB; frames' own size {size:.0f} MB; "
