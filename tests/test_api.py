@@ -63,3 +63,20 @@ def test_every_import_path_in_the_docs_resolves():
                 obj = getattr(obj, attr)
             break
         assert obj is not None, path
+
+
+def test_pandera_is_imported_when_a_frame_is_validated_not_with_the_package():
+    # pandera was over a third of `import libyaevents`; loading and reading do not use it
+    import subprocess
+    import sys
+
+    script = (
+        "import sys, libyaevents\n"
+        "release = libyaevents.load()\n"
+        "print('pandera' in sys.modules)\n"
+        "print(libyaevents.validate(release.events).ok, 'pandera' in sys.modules)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert done.stdout.split() == ["False", "True", "True"]

@@ -33,7 +33,6 @@ from typing import Any, Final
 
 import numpy as np
 import pandas as pd
-from pandera.errors import SchemaErrorReason, SchemaErrors
 
 from libyaevents.arguments import choice, day
 from libyaevents.dataset import Locating, tables_of
@@ -75,12 +74,14 @@ def _all_rule_codes() -> dict[str, str]:
 #: Every rule code a report can contain -> its meaning.
 RULE_CODES: Final = _all_rule_codes()
 
+#: pandera's ``SchemaErrorReason`` names -> rule codes (by name: pandera is imported
+#: only when a frame is validated).
 _REASON_RULE: Final = {
-    SchemaErrorReason.COLUMN_NOT_IN_DATAFRAME: "column-missing",
-    SchemaErrorReason.COLUMN_NOT_IN_SCHEMA: "column-unknown",
-    SchemaErrorReason.SERIES_CONTAINS_NULLS: "value-missing",
-    SchemaErrorReason.SERIES_CONTAINS_DUPLICATES: "duplicate",
-    SchemaErrorReason.WRONG_DATATYPE: "type",
+    "COLUMN_NOT_IN_DATAFRAME": "column-missing",
+    "COLUMN_NOT_IN_SCHEMA": "column-unknown",
+    "SERIES_CONTAINS_NULLS": "value-missing",
+    "SERIES_CONTAINS_DUPLICATES": "duplicate",
+    "WRONG_DATATYPE": "type",
 }
 
 #: The row position of a failure about a whole column.
@@ -244,6 +245,8 @@ def _rows_of(err: Any) -> np.ndarray:
 
 
 def _pandera_chunks(frame: pd.DataFrame, spec: TableSpec, today: pd.Timestamp) -> list[_Chunk]:
+    from pandera.errors import SchemaErrors  # noqa: PLC0415 - with the schema, on first use
+
     try:
         pandera_schema(spec, today=today, table_checks=False).validate(frame, lazy=True)
     except SchemaErrors as exc:
@@ -252,7 +255,7 @@ def _pandera_chunks(frame: pd.DataFrame, spec: TableSpec, today: pd.Timestamp) -
 
 
 def _chunk_of(err: Any, frame: pd.DataFrame) -> _Chunk:
-    rule = _REASON_RULE.get(err.reason_code) or err.check.name
+    rule = _REASON_RULE.get(getattr(err.reason_code, "name", "")) or err.check.name
     if rule in ("column-missing", "column-unknown"):
         column = str(err.failure_cases)
         return _Chunk(rule, column, _NO_ROW, np.array([None]), COLUMN_RULES[rule])
