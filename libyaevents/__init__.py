@@ -10,10 +10,10 @@ Examples
 ['actors', 'events', 'measures']
 """
 
+import importlib
+from typing import TYPE_CHECKING
+
 from libyaevents._version import __version__
-from libyaevents.analysis.matching import Comparison, compare_events
-from libyaevents.analysis.panels import aggregate
-from libyaevents.dataset import Dataset
 from libyaevents.errors import (
     AccessDeniedError,
     ApiError,
@@ -28,31 +28,86 @@ from libyaevents.errors import (
     ReleaseNotFoundError,
     ValidationError,
 )
-from libyaevents.inputs import open_dataset
-from libyaevents.live.acled import fetch_acled, fetch_acled_deleted, fetch_acled_lookup
-from libyaevents.live.pulls import Pulled
-from libyaevents.live.ucdp import fetch_ucdp_ged
-from libyaevents.readers.account import Loaded
-from libyaevents.readers.acled import read_acled, write_acled
-from libyaevents.readers.coded import Sources, read_sources
-from libyaevents.readers.ucdp import read_ucdp_ged
-from libyaevents.releases.release import (
-    Release,
-    VerifyResult,
-    build_release,
-    diff,
-    list_releases,
-    load,
-    verify_release,
-    write_card,
-)
-from libyaevents.releases.summary import Summary, summarise
-from libyaevents.schema.models import arrow_schema, pandera_schema
 from libyaevents.schema.tables import ACTORS, EVENTS, MEASURES, TABLES
-from libyaevents.snapshots.reproduce import Reproduced, reproduce
-from libyaevents.snapshots.revisions import Revisions, history, revisions, stability
-from libyaevents.snapshots.sync import Synced, sync
-from libyaevents.validation.validator import RULE_CODES, ValidationReport, validate
+
+#: Where each public name the package imports on first use lives. A script that
+#: only loads a release does not execute the readers, the API clients, the
+#: snapshots or the comparison (SPEC 1's lazy loading; type checkers see the
+#: imports below).
+_LAZY = {
+    "libyaevents.analysis.matching": ("Comparison", "compare_events"),
+    "libyaevents.analysis.panels": ("aggregate",),
+    "libyaevents.dataset": ("Dataset",),
+    "libyaevents.inputs": ("open_dataset",),
+    "libyaevents.live.acled": ("fetch_acled", "fetch_acled_deleted", "fetch_acled_lookup"),
+    "libyaevents.live.pulls": ("Pulled",),
+    "libyaevents.live.ucdp": ("fetch_ucdp_ged",),
+    "libyaevents.readers.account": ("Loaded",),
+    "libyaevents.readers.acled": ("read_acled", "write_acled"),
+    "libyaevents.readers.coded": ("Sources", "read_sources"),
+    "libyaevents.readers.ucdp": ("read_ucdp_ged",),
+    "libyaevents.releases.release": (
+        "Release",
+        "VerifyResult",
+        "build_release",
+        "diff",
+        "list_releases",
+        "load",
+        "verify_release",
+        "write_card",
+    ),
+    "libyaevents.releases.summary": ("Summary", "summarise"),
+    "libyaevents.schema.models": ("arrow_schema", "pandera_schema"),
+    "libyaevents.snapshots.reproduce": ("Reproduced", "reproduce"),
+    "libyaevents.snapshots.revisions": ("Revisions", "history", "revisions", "stability"),
+    "libyaevents.snapshots.sync": ("Synced", "sync"),
+    "libyaevents.validation.validator": ("RULE_CODES", "ValidationReport", "validate"),
+}
+_HOME = {name: module for module, names in _LAZY.items() for name in names}
+
+if TYPE_CHECKING:
+    from libyaevents.analysis.matching import Comparison, compare_events
+    from libyaevents.analysis.panels import aggregate
+    from libyaevents.dataset import Dataset
+    from libyaevents.inputs import open_dataset
+    from libyaevents.live.acled import fetch_acled, fetch_acled_deleted, fetch_acled_lookup
+    from libyaevents.live.pulls import Pulled
+    from libyaevents.live.ucdp import fetch_ucdp_ged
+    from libyaevents.readers.account import Loaded
+    from libyaevents.readers.acled import read_acled, write_acled
+    from libyaevents.readers.coded import Sources, read_sources
+    from libyaevents.readers.ucdp import read_ucdp_ged
+    from libyaevents.releases.release import (
+        Release,
+        VerifyResult,
+        build_release,
+        diff,
+        list_releases,
+        load,
+        verify_release,
+        write_card,
+    )
+    from libyaevents.releases.summary import Summary, summarise
+    from libyaevents.schema.models import arrow_schema, pandera_schema
+    from libyaevents.snapshots.reproduce import Reproduced, reproduce
+    from libyaevents.snapshots.revisions import Revisions, history, revisions, stability
+    from libyaevents.snapshots.sync import Synced, sync
+    from libyaevents.validation.validator import RULE_CODES, ValidationReport, validate
+else:
+
+    def __getattr__(name: str) -> object:
+        """Import a public name's module on first use (PEP 562), then keep the name."""
+        home = _HOME.get(name)
+        if home is None:
+            msg = f"module 'libyaevents' has no attribute {name!r}"
+            raise AttributeError(msg)
+        value = getattr(importlib.import_module(home), name)
+        globals()[name] = value
+        return value
+
+    def __dir__() -> list[str]:
+        return sorted(set(globals()) | set(__all__))
+
 
 __all__ = [
     "ACTORS",

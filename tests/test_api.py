@@ -65,18 +65,60 @@ def test_every_import_path_in_the_docs_resolves():
         assert obj is not None, path
 
 
-def test_pandera_is_imported_when_a_frame_is_validated_not_with_the_package():
-    # pandera was over a third of `import libyaevents`; loading and reading do not use it
+def _fresh(script: str) -> list[str]:
+    """What a fresh interpreter running ``script`` prints, word by word."""
     import subprocess
     import sys
 
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    return done.stdout.split()
+
+
+def test_pandera_is_imported_when_a_frame_is_validated_not_with_the_package():
+    # pandera was over a third of `import libyaevents`; loading and reading do not use it
     script = (
         "import sys, libyaevents\n"
         "release = libyaevents.load()\n"
         "print('pandera' in sys.modules)\n"
         "print(libyaevents.validate(release.events).ok, 'pandera' in sys.modules)\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=ROOT
+    assert _fresh(script) == ["False", "True", "True"]
+
+
+def test_a_script_that_loads_a_release_imports_no_reader_client_or_snapshot_code():
+    script = (
+        "import sys, libyaevents\n"
+        "libyaevents.load()\n"
+        "kinds = ('readers', 'live', 'snapshots', 'analysis', 'inputs')\n"
+        "print(sorted({m.split('.')[1] for m in sys.modules\n"
+        "              if m.startswith('libyaevents.') and m.split('.')[1] in kinds}))\n"
+        "print(libyaevents.read_acled.__module__, 'libyaevents.readers.acled' in sys.modules)\n"
     )
-    assert done.stdout.split() == ["False", "True", "True"]
+    assert _fresh(script) == ["[]", "libyaevents.readers.acled", "True"]
+
+
+def test_lazy_names_are_the_names_type_checkers_see_and_all_of_them_are_exported():
+    import ast
+
+    tree = ast.parse((ROOT / "libyaevents" / "__init__.py").read_text(encoding="utf-8"))
+    checking = next(
+        n
+        for n in ast.walk(tree)
+        if isinstance(n, ast.If) and ast.unparse(n.test) == "TYPE_CHECKING"
+    )
+    seen = {
+        (node.module, alias.name)
+        for node in checking.body
+        if isinstance(node, ast.ImportFrom)
+        for alias in node.names
+    }
+    lazy = {(module, name) for module, names in libyaevents._LAZY.items() for name in names}
+    assert seen == lazy
+    eager = {"__version__", "ACTORS", "EVENTS", "MEASURES", "TABLES"} | {
+        name for name in libyaevents.__all__ if name.endswith("Error")
+    }
+    assert set(libyaevents.__all__) == eager | {name for _, name in lazy}
+    for module, name in lazy:  # each lives where the table says
+        assert getattr(libyaevents, name) is getattr(__import__(module, fromlist=[name]), name)
