@@ -184,6 +184,11 @@ def _cmd_aggregate(args: argparse.Namespace) -> int:
             cells=args.box,
         )
         _tell_left_out(panel.attrs)
+    suffix = Path(args.output).suffix.lower() if args.output else ""
+    if args.level in GRID_LEVELS and suffix in (".geojson", ".parquet"):  # cells as polygons
+        (to_geojson if suffix == ".geojson" else write_geoparquet)(panel, args.output)
+        print(f"wrote {len(panel):,} rows to {args.output} (cells as polygons)")
+        return EXIT_OK
     panel["period"] = panel["period"].dt.strftime("%Y-%m-%d")
     if args.output:
         with atomic_target(args.output) as target:
@@ -764,7 +769,12 @@ def _add_aggregate_command(sub: Any) -> None:
         default=10,
         help="events a ~10 km cell needs to count in diffusion",
     )
-    agg.add_argument("-o", "--output", help="CSV to write (default: standard output)")
+    agg.add_argument(
+        "-o",
+        "--output",
+        help="CSV to write (default: standard output); a grid panel also to .geojson or "
+        ".parquet (GeoParquet), with each cell as a polygon",
+    )
     agg.set_defaults(run=_cmd_aggregate)
 
 

@@ -63,7 +63,7 @@ __all__ = [
 GRID_LEVELS: Final = ("priogrid",)
 
 #: The unit column of a PRIO-GRID panel.
-PRIOGRID: Final = "priogrid_gid"
+PRIOGRID: Final = priogrid.ID_COLUMN
 
 #: Columns a PRIO-GRID panel carries for convenience: row, column and centre of the cell.
 CELL_COLUMNS: Final = ("row", "col", "cell_lat", "cell_lon")

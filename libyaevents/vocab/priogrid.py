@@ -45,6 +45,7 @@ __all__ = [
     "CELLS",
     "CELL_DEGREES",
     "COLUMNS",
+    "ID_COLUMN",
     "NO_CELL",
     "ROWS",
     "cell_bounds",
@@ -65,6 +66,9 @@ ROWS: Final = 360
 
 #: How many cells there are; ids run from 1 to CELLS.
 CELLS: Final = COLUMNS * ROWS
+
+#: The column that holds cell ids in tables (UCDP GED's name, and the panels').
+ID_COLUMN: Final = "priogrid_gid"
 
 #: The id :func:`cell_ids` gives coordinates that have no cell (missing, out of range).
 NO_CELL: Final = 0

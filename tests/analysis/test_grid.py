@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+
 import numpy as np
 import pandas as pd
+import pyarrow.parquet as pq
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -230,6 +233,13 @@ def test_cli_grid_panel_reports_what_it_left_out(tmp_path, capsys):
     panel = pd.read_csv(out)
     assert list(panel.columns) == ["period", "priogrid_gid", *CELL_COLUMNS, "events", "fatalities"]
     assert main(["aggregate", str(csv), "--level", "priogrid", "--box", "1,2,3"]) == 2
+    for suffix in ("geojson", "parquet"):
+        mapped = tmp_path / f"grid.{suffix}"
+        assert main(["aggregate", str(csv), "--level", "priogrid", "-o", str(mapped)]) == 0
+        assert f"rows to {mapped} (cells as polygons)" in capsys.readouterr().out
+    features = json.loads((tmp_path / "grid.geojson").read_text(encoding="utf-8"))["features"]
+    assert features[0]["geometry"]["type"] == "Polygon"
+    assert b"geo" in pq.read_schema(tmp_path / "grid.parquet").metadata
 
 
 def test_every_row_of_the_real_acled_exports_gets_a_cell(shared_acled):
