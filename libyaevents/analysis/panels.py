@@ -258,7 +258,6 @@ def aggregate(
         left_out["excluded"] = _too_coarse(events, period, level)
     if grid:
         frame[PRIOGRID], counted_apart = grid_keys(events, area, left_out.get("excluded"))
-        frame = frame.loc[:, ["event_date", "fatalities", *keys, *located]]
         if precision == "spread":
             _spread_on_grid(events)
         left_out |= counted_apart
