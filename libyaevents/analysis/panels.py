@@ -244,9 +244,10 @@ def aggregate(
     end = None if end is None else day(end, "end")
     area = _area(cells, grid)
     keys = [*units, *by]
+    places = precision == "exclude" or (grid and precision == "spread")  # reads geo_precision
     needed = [*(["latitude", "longitude"] if centroids or grid else []),
               *(["time_precision"] if precision != "keep" else []),
-              *(["geo_precision"] if precision == "exclude" or grid else [])]  # fmt: skip
+              *(["geo_precision"] if places else [])]  # fmt: skip
     columns = [c for c in keys if c != PRIOGRID]
     has_columns(
         events, ["event_date", "fatalities", *columns, *needed], "events", "pass canonical events"

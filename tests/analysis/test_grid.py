@@ -251,3 +251,12 @@ def test_every_row_of_the_real_acled_exports_gets_a_cell(shared_acled):
         panel = aggregate(loaded.events, period="month", level="priogrid")
         assert panel["events"].sum() == len(loaded.events)
         assert panel["priogrid_gid"].notna().all()
+
+
+def test_a_grid_panel_needs_coordinates_and_precision_only_when_it_uses_it():
+    events = _events([{}]).drop(columns=["geo_precision", "time_precision"])
+    assert aggregate(events, level="priogrid")["events"].tolist() == [1]
+    with pytest.raises(InputError, match=r"lack the column\(s\) \['time_precision', 'geo_pre"):
+        aggregate(events, level="priogrid", precision="exclude")
+    with pytest.raises(InputError, match=r"lack the column\(s\) \['latitude'\]"):
+        aggregate(events.drop(columns=["latitude"]), level="priogrid")
