@@ -18,7 +18,7 @@ import json
 import os
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
 
@@ -28,6 +28,7 @@ from libyaevents import __version__
 from libyaevents.analysis.matching import compare_events
 from libyaevents.analysis.panels import (
     BREAKDOWNS,
+    GRID_LEVELS,
     LEVELS,
     PERIODS,
     PRECISION_MODES,
@@ -180,7 +181,14 @@ def _cmd_aggregate(args: argparse.Namespace) -> int:
             start=args.start,
             end=args.end,
             centroids=args.centroids,
+            cells=args.box,
         )
+        _tell_left_out(panel.attrs)
+    suffix = Path(args.output).suffix.lower() if args.output else ""
+    if args.level in GRID_LEVELS and suffix in (".geojson", ".parquet"):  # cells as polygons
+        (to_geojson if suffix == ".geojson" else write_geoparquet)(panel, args.output)
+        print(f"wrote {len(panel):,} rows to {args.output} (cells as polygons)")
+        return EXIT_OK
     panel["period"] = panel["period"].dt.strftime("%Y-%m-%d")
     if args.output:
         with atomic_target(args.output) as target:
@@ -189,6 +197,36 @@ def _cmd_aggregate(args: argparse.Namespace) -> int:
     else:
         print(panel.to_csv(index=False), end="")
     return EXIT_OK
+
+
+_LEFT_OUT: Final = {
+    "excluded": "less precise than the panel, left out (--precision exclude)",
+    "outside_cells": "in cells outside --box, left out",
+    "no_usable_location": (
+        "with no usable location (missing, out-of-range or swapped-looking coordinates), "
+        "counted in the row with an empty priogrid_gid"
+    ),
+}
+
+
+def _tell_left_out(counts: Mapping[Any, Any]) -> None:
+    """One line on standard error per kind of event a panel did not put in a unit."""
+    for name, what in _LEFT_OUT.items():
+        if counts.get(name):
+            print(f"libyaevents: {counts[name]:,} events {what}", file=sys.stderr)
+
+
+def _box(text: str) -> tuple[float, float, float, float]:
+    """``--box MIN_LON,MIN_LAT,MAX_LON,MAX_LAT`` as four numbers."""
+    parts = text.split(",")
+    try:
+        edges = tuple(float(p) for p in parts)
+    except ValueError:
+        edges = ()
+    if len(edges) != 4:
+        msg = f"expected MIN_LON,MIN_LAT,MAX_LON,MAX_LAT (four numbers); got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return edges[0], edges[1], edges[2], edges[3]
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -694,7 +732,18 @@ def _add_aggregate_command(sub: Any) -> None:
     agg.add_argument("--store", help=_STORE_HELP)
     weeks = "week: ACLED's Saturday-Friday weeks, labelled by the Saturday"
     agg.add_argument("--period", choices=PERIODS, default="week", help=weeks)
-    agg.add_argument("--level", choices=LEVELS, default="admin1")
+    agg.add_argument(
+        "--level",
+        choices=(*LEVELS, *GRID_LEVELS),
+        default="admin1",
+        help="priogrid: PRIO-GRID's 0.5-degree cells (priogrid_gid, row, col, cell centre)",
+    )
+    agg.add_argument(
+        "--box",
+        type=_box,
+        metavar="MIN_LON,MIN_LAT,MAX_LON,MAX_LAT",
+        help="with --level priogrid: the cells of this box only (and zero-filled over them)",
+    )
     agg.add_argument(
         "--by", action="append", choices=BREAKDOWNS, help="break down by this column (repeatable)"
     )
@@ -720,7 +769,12 @@ def _add_aggregate_command(sub: Any) -> None:
         default=10,
         help="events a ~10 km cell needs to count in diffusion",
     )
-    agg.add_argument("-o", "--output", help="CSV to write (default: standard output)")
+    agg.add_argument(
+        "-o",
+        "--output",
+        help="CSV to write (default: standard output); a grid panel also to .geojson or "
+        ".parquet (GeoParquet), with each cell as a polygon",
+    )
     agg.set_defaults(run=_cmd_aggregate)
 
 

@@ -150,6 +150,12 @@ PROBLEM_CODES: Final = _codes(
     ("country-code-unmapped", "note", "a country code with no ISO equivalent known", "readers"),
     ("date-imprecise", "note", "a date less precise than ACLED's time_precision allows", "readers"),
     (
+        "priogrid-mismatch",
+        "note",
+        "UCDP GED's priogrid_gid is not the PRIO-GRID cell of its coordinates (they are kept)",
+        "readers",
+    ),
+    (
         "manifest-invalid",
         "error",
         "a release manifest that cannot be read or trusted",
@@ -202,6 +208,24 @@ PROBLEM_CODES: Final = _codes(
     ),
     ("no-same-type", "note", "events within the windows, none of the same type", "compare_events"),
     ("partner-taken", "note", "every candidate was matched to a closer event", "compare_events"),
+    (
+        "coordinates-missing",
+        "error",
+        "no latitude or longitude: the event has no grid cell",
+        "priogrid_cells",
+    ),
+    (
+        "coordinates-out-of-range",
+        "error",
+        "a latitude outside [-90, 90] or a longitude outside [-180, 180]: no grid cell",
+        "priogrid_cells",
+    ),
+    (
+        "coordinates-swapped",
+        "error",
+        "a Libya event outside Libya's box whose coordinates fall in it swapped: no grid cell",
+        "priogrid_cells",
+    ),
 )
 
 

@@ -37,12 +37,19 @@ Examples
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Final, Literal
 
 import numpy as np
 import pandas as pd
 
+from libyaevents.analysis.grid import (
+    GRID_LEVELS,
+    PRIOGRID,
+    cell_columns,
+    cells_argument,
+    grid_keys,
+)
 from libyaevents.arguments import choice, day, has_columns, names
 from libyaevents.dataset import DatasetLike, table_of
 from libyaevents.errors import InputError
@@ -50,6 +57,7 @@ from libyaevents.errors import InputError
 __all__ = [
     "BREAKDOWNS",
     "CELL_KM",
+    "GRID_LEVELS",
     "LEVELS",
     "NON_STATE_ARMED",
     "PERIODS",
@@ -68,6 +76,7 @@ PERIODS: Final = ("day", "week", "month", "year")
 
 #: Units a panel can have, coarsest first; each includes the ones before it.
 LEVELS: Final = ("country", "admin1", "admin2")
+# and the grids (GRID_LEVELS: "priogrid"), whose cells ignore admin units
 
 #: How events less precise than the panel are treated.
 PRECISION_MODES: Final = ("keep", "exclude", "spread")
@@ -81,7 +90,9 @@ _GEO_SUPPORTS: Final = {1: "admin2", 2: "admin2", 3: "admin1"}
 _SATURDAY: Final = 5  # pandas: Monday 0 ... Sunday 6
 
 Period = Literal["day", "week", "month", "year"]
-Level = Literal["country", "admin1", "admin2"]
+Level = Literal["country", "admin1", "admin2", "priogrid"]
+#: ``cells=`` of a grid panel: cell ids, or a box (min_lon, min_lat, max_lon, max_lat).
+Cells = Iterable[int] | tuple[float, float, float, float]
 
 
 def week_start(dates: pd.Series) -> pd.Series:
@@ -128,7 +139,10 @@ def _rank(values: pd.Series, finest: dict[int, str], order: tuple[str, ...]) -> 
 def _too_coarse(events: pd.DataFrame, period: str, level: str) -> np.ndarray:
     """Events whose date or place is known less precisely than the panel asks."""
     coarse_time = _rank(events["time_precision"], _TIME_SUPPORTS, PERIODS) > PERIODS.index(period)
-    coarse_place = _rank(events["geo_precision"], _GEO_SUPPORTS, LEVELS) < LEVELS.index(level)
+    if level in GRID_LEVELS:  # a cell is finer than any admin unit: only geo_precision 1 fits
+        coarse_place = events["geo_precision"].to_numpy(dtype="float64", na_value=np.nan) > 1
+    else:
+        coarse_place = _rank(events["geo_precision"], _GEO_SUPPORTS, LEVELS) < LEVELS.index(level)
     return coarse_time | coarse_place  # comparisons with NaN (no precision) are False
 
 
@@ -163,6 +177,7 @@ def aggregate(
     start: str | pd.Timestamp | None = None,
     end: str | pd.Timestamp | None = None,
     centroids: bool = False,
+    cells: Cells | None = None,
 ) -> pd.DataFrame:
     """Count events and sum fatalities per period and unit.
 
@@ -173,53 +188,83 @@ def aggregate(
         and ``time_precision``/``geo_precision`` unless ``precision="keep"``).
     period : {"day", "week", "month", "year"}
         ``week`` is ACLED's Saturday-to-Friday week, labelled by its Saturday.
-    level : {"country", "admin1", "admin2"}
-        The unit; the coarser unit columns are kept alongside.
+    level : {"country", "admin1", "admin2", "priogrid"}
+        The unit; the coarser unit columns are kept alongside. ``priogrid``:
+        PRIO-GRID's 0.5-degree cells (:mod:`libyaevents.analysis.grid`), a
+        ``priogrid_gid`` column with the cell's ``row``, ``col``, ``cell_lat``
+        and ``cell_lon``; events with no usable location are counted in a row
+        with an empty ``priogrid_gid``.
     by : sequence of str
         Break down by ``event_type``, ``sub_event_type`` and/or ``disorder_type``.
     zero_fill : bool
         Every unit x period (x breakdown value) between the first and last
         period, with 0 where no event happened. Units are those that have at
-        least one event; breakdown values are the full vocabulary.
+        least one event (or ``cells``); breakdown values are the full vocabulary.
     precision : {"keep", "exclude", "spread"}
         Events less precise than the panel: counted as coded, left out, or
-        (dates only) spread over the days they may have happened on.
+        (dates only) spread over the days they may have happened on. On a grid,
+        ``exclude`` leaves out geo_precision 2 and 3 (coarser than a cell), and
+        ``spread`` refuses them (spreading over space needs admin boundaries).
     start, end : date, optional
         Limit the panel (and its zero fill) to these dates.
     centroids : bool
         Add ``centroid_latitude`` and ``centroid_longitude``: the mean location
         of the row's events (weighted by their shares with ``spread``; empty on
         zero-filled rows), as ACLED's weekly aggregates carry.
+    cells : iterable of int, or (min_lon, min_lat, max_lon, max_lat), optional
+        Grid levels only: the panel's cells, as ids or as a box (a tuple of four
+        numbers; the cells its points fall in). Events in other cells are left
+        out (counted), and ``zero_fill`` fills every one of these cells.
 
     Returns
     -------
     DataFrame
         ``period`` (first day), the unit columns, the ``by`` columns, ``events``
         and ``fatalities`` (integers; floats with ``spread``, whose shares can
-        be fractions), sorted by period and unit.
+        be fractions), sorted by period and unit. ``attrs`` counts the events
+        (within ``start``..``end``) not in a unit: ``excluded`` (with
+        ``precision="exclude"``), and on a grid ``outside_cells`` (with
+        ``cells``) and ``no_usable_location`` (counted in the empty cell's row;
+        :func:`~libyaevents.analysis.grid.priogrid_cells` says why).
 
     Raises
     ------
     InputError
-        On an unknown period, level, breakdown or precision mode.
+        On an unknown period, level, breakdown or precision mode, bad ``cells``,
+        or ``precision="spread"`` on a grid with events of geo_precision 2 or 3.
     """
     events = table_of(events, "events", what="events")
-    units = unit_columns(level)
+    level = choice(level, "level", (*LEVELS, *GRID_LEVELS))  # type: ignore[assignment]
+    grid = level in GRID_LEVELS
+    units = [PRIOGRID] if grid else unit_columns(level)
     period = choice(period, "period", PERIODS)  # type: ignore[assignment]
     by = names(by, "by", BREAKDOWNS)
     precision = choice(precision, "precision", PRECISION_MODES)  # type: ignore[assignment]
     start = None if start is None else day(start, "start")
     end = None if end is None else day(end, "end")
+    area = _area(cells, grid)
     keys = [*units, *by]
-    extra = [*(["latitude", "longitude"] if centroids else []),
-             *(["time_precision"] if precision != "keep" else [])]  # fmt: skip
+    places = precision == "exclude" or (grid and precision == "spread")  # reads geo_precision
+    needed = [*(["latitude", "longitude"] if centroids or grid else []),
+              *(["time_precision"] if precision != "keep" else []),
+              *(["geo_precision"] if places else [])]  # fmt: skip
+    columns = [c for c in keys if c != PRIOGRID]
     has_columns(
-        events, ["event_date", "fatalities", *keys, *extra], "events", "pass canonical events"
+        events, ["event_date", "fatalities", *columns, *needed], "events", "pass canonical events"
     )
     located = ["latitude", "longitude"] if centroids else []
-    frame = events.loc[:, ["event_date", "fatalities", *keys, *located]]
+    frame = events.loc[:, ["event_date", "fatalities", *columns, *located]]
+    left_out: dict[str, np.ndarray] = {}
     if precision == "exclude":
-        frame = frame[~_too_coarse(events, period, level)]
+        left_out["excluded"] = _too_coarse(events, period, level)
+    if grid:
+        frame[PRIOGRID], counted_apart = grid_keys(events, area, left_out.get("excluded"))
+        if precision == "spread":
+            _spread_on_grid(events)
+        left_out |= counted_apart
+    dropped = [m for name, m in left_out.items() if name != "no_usable_location"]
+    if dropped:
+        frame = frame[~np.logical_or.reduce(dropped)]
     if precision == "spread":
         with_precision = frame.assign(time_precision=events["time_precision"])
         frame = _spread(with_precision).drop(columns="time_precision")
@@ -229,11 +274,67 @@ def aggregate(
         frame = frame[frame["event_date"] <= pd.Timestamp(end)]
     counted = _counted(frame, keys, period) if precision == "keep" and not located else None
     panel = counted if counted is not None else _grouped(frame, keys, period, precision, located)
+    if grid:
+        panel[PRIOGRID] = panel[PRIOGRID].astype("Int64")
     if zero_fill:
-        panel = _zero_fill(panel, events, period, units, by=by, bounds=(start, end))
+        cells_of = None if area is None else _unit_rows(panel, area)
+        panel = _zero_fill(
+            panel, events, period, units, by=by, bounds=(start, end), units_of=cells_of
+        )
     if precision != "spread":  # whole counts
         panel = panel.astype({"events": "int64", "fatalities": "int64"})
-    return panel.reset_index(drop=True)
+    if grid:
+        panel = cell_columns(panel)
+    panel = panel.reset_index(drop=True)
+    panel.attrs.update(_counts(left_out, events["event_date"], start, end))
+    return panel
+
+
+def _area(cells: Cells | None, grid: bool) -> np.ndarray | None:
+    """The cells of a grid panel (``cells=``) as sorted ids; None for all cells."""
+    if cells is None:
+        return None
+    if not grid:
+        msg = f"cells is for grid levels ({', '.join(GRID_LEVELS)}); the admin levels have none."
+        raise InputError(msg)
+    return cells_argument(cells)
+
+
+def _spread_on_grid(events: pd.DataFrame) -> None:
+    """Refuse to spread events coarser than a cell: that needs boundaries (not bundled)."""
+    coarse = events["geo_precision"].to_numpy(dtype="float64", na_value=np.nan) > 1
+    if coarse.any():
+        msg = (
+            f"precision='spread' on a grid: {int(coarse.sum()):,} events have geo_precision "
+            "2 or 3 (known to an area larger than a cell); spreading them over the cells "
+            "they may be in needs admin boundaries, which libyaevents does not bundle yet. "
+            "Use precision='exclude' (left out, counted in the panel's attrs) or 'keep' "
+            "(counted in the cell of their coordinates)."
+        )
+        raise InputError(msg)
+
+
+def _unit_rows(panel: pd.DataFrame, area: np.ndarray) -> pd.DataFrame:
+    """The cells a grid panel fills: ``area``, and the empty cell when the panel has it."""
+    gids = pd.array(area, dtype="Int64")
+    if panel[PRIOGRID].isna().any():
+        gids = pd.array([*area.tolist(), None], dtype="Int64")
+    return pd.DataFrame({PRIOGRID: gids})
+
+
+def _counts(
+    left_out: dict[str, np.ndarray],
+    dates: pd.Series,
+    start: str | pd.Timestamp | None,
+    end: str | pd.Timestamp | None,
+) -> dict[str, int]:
+    """How many events within the dates each mask holds (the panel's ``attrs``)."""
+    within = np.ones(len(dates), dtype=bool)
+    if start is not None:
+        within &= (dates >= pd.Timestamp(start)).to_numpy()
+    if end is not None:
+        within &= (dates <= pd.Timestamp(end)).to_numpy()
+    return {name: int((mask & within).sum()) for name, mask in left_out.items()}
 
 
 def _grouped(
@@ -344,14 +445,18 @@ def _zero_fill(
     *,
     by: Sequence[str],
     bounds: tuple[str | pd.Timestamp | None, str | pd.Timestamp | None],
+    units_of: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """Every unit x period (x breakdown value) in range, 0 where nothing happened."""
+    """Every unit x period (x breakdown value) in range, 0 where nothing happened.
+
+    Units are those of the panel, or ``units_of`` when given (a grid's cells).
+    """
     if panel.empty:
         return panel
     first = pd.Timestamp(bounds[0]) if bounds[0] is not None else panel["period"].min()
     last = pd.Timestamp(bounds[1]) if bounds[1] is not None else panel["period"].max()
     periods = period_start(pd.Series(pd.date_range(first, last, freq="D")), period).unique()
-    unit_rows = panel.loc[:, units].drop_duplicates()
+    unit_rows = panel.loc[:, units].drop_duplicates() if units_of is None else units_of
     grid = pd.DataFrame({"period": periods}).merge(unit_rows, how="cross")
     for column in by:
         dtype = events[column].dtype

@@ -145,6 +145,8 @@ class _Mask:
     rows: np.ndarray
     code: str
     message: str
+    #: a message per row (an Arrow text array over every row), instead of ``message``
+    messages: Any = None
 
 
 class Columns:
@@ -171,10 +173,12 @@ class Columns:
         if mask.any():
             self.rejects.append(_Mask(column, mask, code, message))
 
-    def caveat(self, column: str, mask: np.ndarray, code: str, message: str) -> None:
-        """Return the rows in ``mask`` but list them (a note)."""
+    def caveat(
+        self, column: str, mask: np.ndarray, code: str, message: str, messages: Any = None
+    ) -> None:
+        """Return the rows in ``mask`` but list them (a note); ``messages``: one per row."""
         if mask.any():
-            self.caveats.append(_Mask(column, mask, code, message))
+            self.caveats.append(_Mask(column, mask, code, message, messages))
 
     def get(self, name: str) -> Any:
         """Trimmed text of a column, or all-null when the file does not have it."""
@@ -373,7 +377,9 @@ def account(
                     "column": mask.column,
                     "value": found,
                     "code": mask.code,
-                    "message": mask.message,
+                    "message": mask.message
+                    if mask.messages is None
+                    else loose.take(mask.messages, pa.array(positions)).to_pylist(),
                 }
             )
         )

@@ -30,6 +30,8 @@ country, latitude,     as in GED; ``adm_1``/``adm_2`` -> admin1/admin2 (Libyan
 longitude, admin1/2    districts resolved to the current region and district)
 location               ``where_coordinates``
 geo_precision          ``where_prec`` 1 -> 1; 2, 3, 5 -> 2; 4, 6, 7 -> 3
+(checked)              ``priogrid_gid``: a note (``priogrid-mismatch``) where it
+                       is not the PRIO-GRID cell of the coordinates
 iso, region            from ``country_id`` (Gleditsch-Ward): ISO 3166 numeric
                        for every state GED covers; ACLED's region where
                        known, else GED's ``region`` (noted in the file notes)
@@ -83,7 +85,7 @@ from libyaevents.readers.assemble import (
 )
 from libyaevents.readers.csvtext import CsvText, Progress, Source
 from libyaevents.schema.tables import EVENTS
-from libyaevents.vocab import actortypes, countries, gazetteer, taxonomy
+from libyaevents.vocab import actortypes, countries, gazetteer, priogrid, taxonomy
 
 __all__ = ["CROSSWALK", "GW_TO_ISO", "is_ucdp_ged", "read_ucdp_ged"]
 
@@ -182,10 +184,37 @@ def _place(cols: Columns) -> int:
     cols.out["location"] = cols.get("where_coordinates")
     for name in ("latitude", "longitude"):
         cols.number(EVENTS.field(name))
+    _check_cell(cols)
     geo, bad_geo = convert.lookup(cols.get("where_prec"), _GEO_PRECISION, pa.int64())
     cols.reject("where_prec", bad_geo, "not-in-vocabulary", "not a UCDP where_prec (1-7)")
     cols.out["geo_precision"] = geo
     return int((~convert.present(acled) & convert.present(cols.get("region"))).sum())
+
+
+def _check_cell(cols: Columns) -> None:
+    """GED's own ``priogrid_gid`` against the PRIO-GRID cell of its coordinates: a note if not."""
+    if "priogrid_gid" not in cols.text:
+        return
+    given, bad = convert.integers(cols.get("priogrid_gid"), 0, 2**62)
+    stated = np.asarray(given.fill_null(-1).to_numpy(zero_copy_only=False))
+    lat, lon = (cols.out[name].to_numpy(zero_copy_only=False) for name in ("latitude", "longitude"))
+    cells = priogrid.cell_ids(lat, lon)
+    differ = convert.present(cols.get("priogrid_gid")) & (bad | (stated != cells))
+    if not differ.any():
+        return
+    cell_text = pc.cast(pa.array(cells), convert.TEXT)
+    parts = [
+        "GED's priogrid_gid ", cols.get("priogrid_gid"), " is not cell ",
+        pc.if_else(pa.array(cells == priogrid.NO_CELL), "(none)", cell_text),
+        ", the PRIO-GRID cell of its coordinates (latitude ", _text_of(cols, "latitude"),
+        ", longitude ", _text_of(cols, "longitude"), "); the event keeps its coordinates, "
+        "and panels place it by them",
+    ]  # fmt: skip
+    messages = pc.binary_join_element_wise(
+        *[pa.scalar(p, convert.TEXT) if isinstance(p, str) else p for p in parts],
+        pa.scalar("", convert.TEXT),
+    )
+    cols.caveat("priogrid_gid", differ, "priogrid-mismatch", "", messages)
 
 
 def _violence(cols: Columns) -> Any:

@@ -1,6 +1,6 @@
 """Closed vocabularies: the data every schema and rule is built from.
 
-This layer imports nothing else from the package.
+This layer imports nothing else from the package but its errors.
 
 Modules
 -------
@@ -14,8 +14,10 @@ gazetteer
     Libya's admin1 regions, districts, aliases and bounding box.
 measures
     Measure types and statuses.
+priogrid
+    PRIO-GRID cells: ids from coordinates, rows, columns, centres and edges.
 """
 
-from libyaevents.vocab import actortypes, codes, gazetteer, measures, taxonomy
+from libyaevents.vocab import actortypes, codes, gazetteer, measures, priogrid, taxonomy
 
-__all__ = ["actortypes", "codes", "gazetteer", "measures", "taxonomy"]
+__all__ = ["actortypes", "codes", "gazetteer", "measures", "priogrid", "taxonomy"]

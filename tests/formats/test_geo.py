@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import itertools
 import json
 import struct
 
@@ -62,3 +64,79 @@ def test_export_command_round_trips_acled_csv(tmp_path, capsys):
         assert main(["export", release, "--to", kind, "-o", str(out)]) == 0
         assert out.stat().st_size > 0
     assert "wrote 7 events" in capsys.readouterr().out
+
+
+# -- grid panels: cells as polygons ------------------------------------------------------
+
+_SQUARE = struct.Struct("<BIII10d")  # byte order, type 3 (polygon), 1 ring, 5 points
+
+
+def _grid_panel():
+    events = synthetic_events(300, seed=9)
+    events.loc[0, "latitude"] = None  # no usable location: a row without a cell
+    return libyaevents.aggregate(events, period="year", level="priogrid")
+
+
+def _ring(gid):
+    row, col = divmod(gid - 1, 720)
+    west, south = col * 0.5 - 180, row * 0.5 - 90
+    east, north = west + 0.5, south + 0.5
+    return [[west, south], [east, south], [east, north], [west, north], [west, south]]
+
+
+def test_grid_panel_geojson_has_a_square_per_cell(tmp_path):
+    panel = _grid_panel()
+    path = tmp_path / "grid.geojson"
+    libyaevents.formats.geo.to_geojson(panel, path)
+    features = json.loads(path.read_text(encoding="utf-8"))["features"]
+    assert len(features) == len(panel)
+    placed = [f for f in features if f["properties"]["priogrid_gid"] is not None]
+    assert len(placed) == len(features) - panel["priogrid_gid"].isna().sum() > 0
+    for feature in placed:
+        ring = feature["geometry"]["coordinates"][0]
+        assert feature["geometry"]["type"] == "Polygon"
+        assert ring == _ring(feature["properties"]["priogrid_gid"])  # 5 corners, closed
+        area = sum(x0 * y1 - x1 * y0 for (x0, y0), (x1, y1) in itertools.pairwise(ring))
+        assert area == 2 * 0.25  # counter-clockwise (RFC 7946's exterior rings), 0.5 x 0.5
+    unplaced = [f for f in features if f["properties"]["priogrid_gid"] is None]
+    assert [f["geometry"] for f in unplaced] == [None] * len(unplaced) != []
+    assert set(placed[0]["properties"]) == set(panel.columns)
+
+
+def test_grid_panel_geoparquet_has_wkb_polygons_that_duckdb_reads(tmp_path):
+    import duckdb
+
+    panel = _grid_panel()
+    path = tmp_path / "grid.parquet"
+    write_geoparquet(panel, path)
+    table = pq.read_table(path)
+    geo = json.loads(table.schema.metadata[b"geo"])
+    column = geo["columns"]["geometry"]
+    assert (column["encoding"], column["geometry_types"]) == ("WKB", ["Polygon"])
+    rings = [_ring(int(g)) for g in panel["priogrid_gid"].dropna()]
+    xs = [x for ring in rings for x, _ in ring]
+    ys = [y for ring in rings for _, y in ring]
+    assert column["bbox"] == [min(xs), min(ys), max(xs), max(ys)]
+    frame = table.to_pandas()
+    assert list(frame.columns) == [*panel.columns, "geometry"]
+    con = duckdb.connect(
+        config={"autoinstall_known_extensions": False, "autoload_known_extensions": False}
+    )
+    with contextlib.suppress(duckdb.Error):  # spatial if installed already: never downloaded
+        con.execute("LOAD spatial")
+    query = (
+        "SELECT priogrid_gid, geometry::BLOB, typeof(geometry), geometry::VARCHAR "
+        f"FROM read_parquet('{path}') ORDER BY priogrid_gid"
+    )
+    rows = con.execute(query).fetchall()
+    assert len(rows) == len(panel)
+    for gid, wkb, kind, text in rows:
+        if gid is None:
+            assert wkb is None
+            continue
+        order, shape, nrings, npoints, *xy = _SQUARE.unpack(wkb)
+        assert (order, shape, nrings, npoints) == (1, 3, 1, 5)
+        assert [xy[i : i + 2] for i in range(0, 10, 2)] == _ring(gid)
+        if kind.startswith("GEOMETRY"):  # DuckDB read the geo metadata (spatial, or 1.5+)
+            corners = ", ".join(f"{x:g} {y:g}" for x, y in _ring(gid))
+            assert text == f"POLYGON (({corners}))"

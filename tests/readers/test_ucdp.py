@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import math
 
 import pandas as pd
 import pytest
@@ -38,13 +39,17 @@ def _row(**values: object) -> str:
         "where_prec": 1, "where_coordinates": "Tripoli town",
         "where_description": "Ain Zara", "adm_1": "Tripoli district", "adm_2": "",
         "latitude": 32.8925, "longitude": 13.18, "geom_wkt": '"POINT (13.18 32.8925)"',
-        "priogrid_gid": 174187, "country": "Libya", "country_id": 620,
+        "country": "Libya", "country_id": 620,
         "region": "Africa", "event_clarity": 1, "date_prec": 1,
         "date_start": "2019-04-10 00:00:00.000", "date_end": "2019-04-10 00:00:00.000",
         "deaths_a": 2, "deaths_b": 4, "deaths_civilians": 1, "deaths_unknown": 0,
         "best": 7, "high": 9, "low": 7, "gwnoa": 620, "gwnob": "",
     }  # fmt: skip
     base.update(values)
+    if "priogrid_gid" not in base:  # GED's cell: row * 720 + col + 1 of the coordinates
+        row = math.floor((float(base["latitude"]) + 90) * 2)
+        col = math.floor((float(base["longitude"]) + 180) * 2)
+        base["priogrid_gid"] = row * 720 + col + 1
     return ",".join(str(base[c]) for c in GED_HEADER.split(","))
 
 
@@ -210,3 +215,29 @@ def test_a_ged_file_read_part_by_part_gives_what_the_whole_file_gives(monkeypatc
     assert (parts.file_notes, parts.rows_read) == (whole.file_notes, whole.rows_read)
     assert any("5 rows keep UCDP's region" in note for note in parts.file_notes)
     assert parts.rows_read == parts.rows_used + parts.rows_reported == len(rows)
+
+
+def test_the_fixture_carries_geds_own_cell_and_no_mismatch(loaded):
+    assert ",176787," in ROWS[0]  # Tripoli, 32.8925 N 13.18 E: row 245, column 386
+    assert not (loaded.notes["code"] == "priogrid-mismatch").any()
+
+
+def test_a_cell_id_that_is_not_the_cell_of_the_coordinates_is_noted():
+    rows = [
+        _row(id=800001, priogrid_gid=174187),  # the cell id this fixture used to carry
+        _row(id=800002),
+        _row(id=800003, priogrid_gid="x17"),
+        _row(id=800004, priogrid_gid=""),  # none given: nothing to check
+        _row(id=800005, latitude=-33.9, longitude=18.4, priogrid_gid=81037),  # Cape Town
+    ]
+    loaded = libyaevents.read_ucdp_ged(_ged(*rows))
+    assert loaded.rows_used == 5  # a note: the events are kept, with their coordinates
+    noted = loaded.notes[loaded.notes["code"] == "priogrid-mismatch"]
+    assert noted["record_id"].tolist() == ["800001", "800003"]
+    assert noted["line"].tolist() == [2, 4]
+    assert noted["column"].tolist() == ["priogrid_gid"] * 2
+    assert noted["value"].tolist() == ["174187", "x17"]
+    assert noted["severity"].tolist() == ["note"] * 2
+    first = noted["message"].iloc[0]
+    assert first.startswith("GED's priogrid_gid 174187 is not cell 176787, the PRIO-GRID cell")
+    assert "(latitude 32.8925, longitude 13.18)" in first
