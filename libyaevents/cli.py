@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import json
 import os
 import sys
@@ -765,6 +766,44 @@ def _add_release_commands(sub: Any) -> None:
     changes.set_defaults(run=_cmd_diff)
 
 
+class _QuietPipe(io.TextIOBase):
+    """Standard output that falls silent when its reader stops reading (``| head``).
+
+    The command then runs to its end (files it writes are written) and returns
+    its own exit code: ``validate bad.csv | head -1`` still exits 1. As the
+    Python docs advise (signal, "Note on SIGPIPE"), the closed pipe's descriptor
+    is replaced by ``os.devnull``, so the interpreter's last flush is quiet too.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__()
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            self.stream.write(text)
+        except BrokenPipeError:
+            self._silence()
+        return len(text)
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            self._silence()
+
+    def fileno(self) -> int:
+        return int(self.stream.fileno())
+
+    def isatty(self) -> bool:
+        return bool(self.stream.isatty())
+
+    def _silence(self) -> None:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, self.stream.fileno())
+        os.close(devnull)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = _parser()
@@ -772,6 +811,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
+    stdout, sys.stdout = sys.stdout, _QuietPipe(sys.stdout)
+    try:
+        return _run(args)
+    finally:
+        sys.stdout.flush()  # here, where a closed pipe is handled, not at exit
+        sys.stdout = stdout
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command's exit code; the library's errors as one line on stderr."""
     try:
         code: int = args.run(args)
     except ValidationError as exc:  # e.g. a release build refusing invalid data
@@ -780,10 +829,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LibyaeventsError as exc:
         print(f"libyaevents: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except BrokenPipeError:  # the reader stopped reading (`| head`): not an error of ours
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush is quiet
-        return EXIT_OK
     return code
 
 
