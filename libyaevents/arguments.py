@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+from collections import Counter
 from collections.abc import Collection, Sequence
 from typing import Any
 
@@ -28,7 +29,9 @@ import pandas as pd
 
 from libyaevents.errors import InputError
 
-__all__ = ["choice", "day", "has_columns", "joined", "names", "number", "source"]
+__all__ = [
+    "choice", "day", "has_columns", "joined", "names", "number", "source", "unique_columns",
+]  # fmt: skip
 
 
 def _fail(name: str, expected: str, value: object) -> InputError:
@@ -88,6 +91,25 @@ def has_columns(frame: pd.DataFrame, needed: Sequence[str], name: str, advice: s
     missing = [c for c in needed if c not in frame.columns]
     if missing:
         msg = f"{name} lack the column(s) {missing}; {advice}."
+        raise InputError(msg)
+
+
+def unique_columns(columns: Sequence[Any], name: str) -> None:
+    """No column name appears twice in ``columns`` (which one would be meant is unknown).
+
+    Examples
+    --------
+    >>> unique_columns(["event_id_cnty", "notes", "notes"], "events.csv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    libyaevents.errors.InputError: events.csv has the column(s) ['notes'] more than once; ...
+    """
+    repeated = [c for c, n in Counter(columns).items() if n > 1]
+    if repeated:
+        msg = (
+            f"{name} has the column(s) {repeated} more than once; which one holds the data is "
+            "unknown: rename or drop the copies."
+        )
         raise InputError(msg)
 
 

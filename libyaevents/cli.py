@@ -338,10 +338,22 @@ def _pull_progress(forced: bool | None) -> Any:
     return show
 
 
+def _filters(given: Sequence[str] | None) -> dict[str, str]:
+    """``--filter FIELD=VALUE`` options as a dict; anything else is a usage error."""
+    found: dict[str, str] = {}
+    for text in given or []:
+        name, equals, value = text.partition("=")
+        if not equals or not name.strip():
+            msg = f"--filter {text!r}: expected FIELD=VALUE, e.g. --filter event_type=Battles."
+            raise InputError(msg)
+        found[name.strip()] = value
+    return found
+
+
 def _cmd_fetch(args: argparse.Namespace) -> int:
     progress = _pull_progress(args.progress)
     if args.source == "acled":
-        filters = dict(f.split("=", 1) for f in args.filter or [])
+        filters = _filters(args.filter)
         pulled = fetch_acled(
             args.country or None, args.start, args.end, base_url=args.base_url,
             maritime=args.maritime, progress=progress, **filters,
@@ -400,7 +412,7 @@ def _sync_query(args: argparse.Namespace) -> dict[str, Any]:
     query: dict[str, Any] = {"start": args.start, "end": args.end, "base_url": args.base_url,
                              "limit": args.page_rows}  # fmt: skip
     if args.source == "acled":
-        query.update(dict(f.split("=", 1) for f in args.filter or []))
+        query.update(_filters(args.filter))
         query.update(country=args.country or None, maritime=args.maritime or None)
     else:
         query.update(version=args.version)

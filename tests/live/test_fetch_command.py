@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pandas as pd
+import pytest
 
 from libyaevents.cli import main
 from tests.fake_apis import FakeUcdp
@@ -50,3 +51,26 @@ def test_fetch_usage_errors_exit_2_with_one_line(tmp_path, capsys):
     err = capsys.readouterr().err
     assert "not a day '2020-13-01'" in err
     assert "ACLED credentials are missing" in err
+
+
+@pytest.fixture
+def signed_in(acled_server, monkeypatch):
+    """The fake ACLED server, its account in the environment."""
+    monkeypatch.setenv("ACLED_USERNAME", acled_server.username)
+    monkeypatch.setenv("ACLED_PASSWORD", acled_server.password)
+    return acled_server
+
+
+def test_a_filter_without_equals_is_a_usage_error_before_any_request(signed_in, tmp_path, capsys):
+    acled_server = signed_in
+    site = ["--base-url", acled_server.base_url]
+    fetch = ["fetch", "acled", "--filter", "event_type", *site, "-o", str(tmp_path / "x.parquet")]
+    sync = ["sync", "acled", "--filter", "=Battles", *site, "--store", str(tmp_path / "store")]
+    for command, bad in ((fetch, "'event_type'"), (sync, "'=Battles'")):
+        assert main(command) == 2
+        assert capsys.readouterr().err.splitlines() == [
+            f"libyaevents: error: --filter {bad}: expected FIELD=VALUE, e.g. "
+            "--filter event_type=Battles."
+        ]
+    assert acled_server.log == []  # refused before the first request
+    assert not (tmp_path / "store").exists()
