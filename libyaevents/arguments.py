@@ -21,7 +21,7 @@ import datetime as dt
 import math
 import os
 from collections import Counter
-from collections.abc import Collection, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -94,7 +94,7 @@ def has_columns(frame: pd.DataFrame, needed: Sequence[str], name: str, advice: s
         raise InputError(msg)
 
 
-def unique_columns(columns: Sequence[Any], name: str) -> None:
+def unique_columns(columns: Iterable[Any], name: str) -> None:
     """No column name appears twice in ``columns`` (which one would be meant is unknown).
 
     Examples

@@ -338,9 +338,9 @@ def _pull_progress(forced: bool | None) -> Any:
     return show
 
 
-def _filters(given: Sequence[str] | None) -> dict[str, str]:
+def _filters(given: Sequence[str] | None) -> dict[str, Any]:
     """``--filter FIELD=VALUE`` options as a dict; anything else is a usage error."""
-    found: dict[str, str] = {}
+    found: dict[str, Any] = {}
     for text in given or []:
         name, equals, value = text.partition("=")
         if not equals or not name.strip():
