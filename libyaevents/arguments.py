@@ -30,7 +30,8 @@ import pandas as pd
 from libyaevents.errors import InputError
 
 __all__ = [
-    "choice", "day", "has_columns", "joined", "names", "number", "source", "unique_columns",
+    "choice", "day", "day_range", "has_columns", "joined", "names", "number", "source",
+    "unique_columns",
 ]  # fmt: skip
 
 
@@ -51,6 +52,29 @@ def day(value: Any, name: str) -> pd.Timestamp:
             found: pd.Timestamp = stamp.tz_localize(None) if stamp.tzinfo is not None else stamp
             return found
     raise _fail(name, "a date ('2020-03-21', a date or a Timestamp)", value)
+
+
+def day_range(start: Any, end: Any) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """``start`` and ``end`` as days (either may be None), ``start`` not after ``end``.
+
+    Examples
+    --------
+    >>> day_range("2020-01-01", None)
+    (Timestamp('2020-01-01 00:00:00'), None)
+    >>> day_range("2020-12-31", "2020-01-01")
+    Traceback (most recent call last):
+    ...
+    libyaevents.errors.InputError: start 2020-12-31 is after end 2020-01-01: the range holds no day; swap them.
+    """  # noqa: E501
+    first = None if start is None else day(start, "start")
+    last = None if end is None else day(end, "end")
+    if first is not None and last is not None and first > last:
+        msg = (
+            f"start {first:%Y-%m-%d} is after end {last:%Y-%m-%d}: the range holds no day; "
+            "swap them."
+        )
+        raise InputError(msg)
+    return first, last
 
 
 def number(

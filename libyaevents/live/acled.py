@@ -22,7 +22,7 @@ from typing import Any, Final
 
 import pandas as pd
 
-from libyaevents.arguments import day, joined
+from libyaevents.arguments import day_range, joined
 from libyaevents.errors import AccessDeniedError, ApiError, AuthenticationError, InputError
 from libyaevents.live.credentials import Secret, TokenCache, setting
 from libyaevents.live.http import Http, Reply, check_url
@@ -87,8 +87,7 @@ def acled_query(
     query: dict[str, str] = {}
     if country is not None:
         query["country"] = _value("country", country)
-    bounds = {"start": start, "end": end}
-    days = [None if d is None else day(d, n).strftime("%Y-%m-%d") for n, d in bounds.items()]
+    days = [None if d is None else d.strftime("%Y-%m-%d") for d in day_range(start, end)]
     if days[0] and days[1]:
         query.update(event_date=f"{days[0]}|{days[1]}", event_date_where="BETWEEN")
     elif days[0] or days[1]:
@@ -346,8 +345,8 @@ def fetch_acled(
     if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
         msg = f"limit must be a positive whole number; found {limit!r}."
         raise InputError(msg)
+    query = acled_query(country, start, end, **filters)  # bad arguments: before any request
     session = client or AcledClient(base_url=base_url)
-    query = acled_query(country, start, end, **filters)
     if maritime:
         query["maritime_pairs"] = "true"
     endpoint = session.endpoint("acled/read")

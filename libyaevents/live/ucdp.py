@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from libyaevents.arguments import day, joined
+from libyaevents.arguments import day_range, joined
 from libyaevents.errors import ApiError, AuthenticationError, InputError
 from libyaevents.live.credentials import Secret, setting
 from libyaevents.live.http import Http, check_url
@@ -124,6 +124,7 @@ def fetch_ucdp_ged(
     if not isinstance(pagesize, int) or isinstance(pagesize, bool) or not 1 <= pagesize <= 1000:
         msg = f"pagesize must be a whole number from 1 to 1000; found {pagesize!r}."
         raise InputError(msg)
+    first, last = day_range(start, end)
     secret = token if isinstance(token, Secret) else (Secret(token) if token else None)
     secret = secret or setting("UCDP_API_TOKEN", "ucdp", "token")
     if secret is None:
@@ -136,8 +137,8 @@ def fetch_ucdp_ged(
     endpoint = f"{root}/api/gedevents/{version}"
     query = {k: v for k, v in {
         "Country": None if country is None else joined(country, "country", ","),
-        "StartDate": None if start is None else day(start, "start").strftime("%Y-%m-%d"),
-        "EndDate": None if end is None else day(end, "end").strftime("%Y-%m-%d"),
+        "StartDate": None if first is None else first.strftime("%Y-%m-%d"),
+        "EndDate": None if last is None else last.strftime("%Y-%m-%d"),
         "TypeOfViolence": (
             None if type_of_violence is None else joined(type_of_violence, "type_of_violence", ",")
         ),

@@ -34,7 +34,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from libyaevents.arguments import choice
+from libyaevents.arguments import choice, day_range
 from libyaevents.errors import InputError
 from libyaevents.live.acled import AcledClient, acled_query, fetch_acled, fetch_acled_deleted
 from libyaevents.live.pulls import Progress, Pulled
@@ -218,6 +218,7 @@ def _ucdp_plan(query: dict[str, Any], options: dict[str, Any]) -> _Plan:
     if "version" not in query:
         msg = "sync('ucdp'): pass version= (a GED version such as '25.1')."
         raise InputError(msg)
+    day_range(query.get("start"), query.get("end"))  # refused now, not after loading the store
     limit = options.pop("limit", None)
     if limit is not None:
         options["pagesize"] = limit

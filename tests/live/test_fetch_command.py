@@ -74,3 +74,13 @@ def test_a_filter_without_equals_is_a_usage_error_before_any_request(signed_in, 
         ]
     assert acled_server.log == []  # refused before the first request
     assert not (tmp_path / "store").exists()
+
+
+def test_a_reversed_date_range_is_refused_before_any_request(signed_in, tmp_path, capsys):
+    dates = ["--start", "2021-01-01", "--end", "2020-12-31", "--base-url", signed_in.base_url]
+    assert main(["fetch", "acled", *dates, "-o", str(tmp_path / "x.parquet")]) == 2
+    assert main(["sync", "acled", *dates, "--store", str(tmp_path / "store")]) == 2
+    said = "libyaevents: error: start 2021-01-01 is after end 2020-12-31: the range holds no day"
+    assert [line[: len(said)] for line in capsys.readouterr().err.splitlines()] == [said] * 2
+    assert signed_in.log == []
+    assert not (tmp_path / "store").exists()
