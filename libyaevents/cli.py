@@ -272,7 +272,7 @@ def _cmd_card(args: argparse.Namespace) -> int:
         if not args.store:
             print("libyaevents: card --index needs --store (a local store folder)", file=sys.stderr)
             return EXIT_USAGE
-        print(f"wrote {write_store_page(args.store)}")
+        print(f"wrote {write_store_page(args.store, output=args.output)}")
         return EXIT_OK
     if not args.output:
         print("libyaevents: card needs -o DIR (the folder to write index.html into)",
@@ -756,7 +756,9 @@ def _add_release_commands(sub: Any) -> None:
     card = sub.add_parser("card", help="a release's data card (HTML), or a store's index page")
     card.add_argument("version", nargs="?", help="version (default: the latest)")
     card.add_argument("--store", help=_STORE_HELP)
-    card.add_argument("-o", "--output", help="folder to write index.html into")
+    card.add_argument(
+        "-o", "--output", help="folder to write index.html into (--index: default the store)"
+    )
     card.add_argument("--index", action="store_true", help="write the store's index.html")
     card.add_argument("--no-verify", action="store_true", help="do not verify first")
     card.set_defaults(run=_cmd_card)
