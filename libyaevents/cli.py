@@ -38,7 +38,7 @@ from libyaevents.analysis.panels import (
 from libyaevents.analysis.plots import plot_map, plot_timeline
 from libyaevents.dataset import events_of
 from libyaevents.errors import InputError, LibyaeventsError, ValidationError
-from libyaevents.files import atomic_target, write_frame
+from libyaevents.files import TABLE_SUFFIXES, atomic_target, output_file, write_frame
 from libyaevents.formats import parquet
 from libyaevents.formats.geo import to_geojson, write_geoparquet
 from libyaevents.inputs import open_dataset
@@ -78,6 +78,8 @@ EXIT_USAGE: Final = 2
 _LARGE: Final = 50 * 10**6  # bytes: inputs this large report progress
 _BAR: Final = 30  # characters of the progress bar
 _STORE_HELP: Final = "store folder or http(s) URL (default: the releases bundled with the package)"
+_OUTPUT_HELP: Final = "events file to write: .parquet or .csv (the suffix says which)"
+_ACTORS_HELP: Final = "actors file (default: OUTPUT.actors.parquet or .csv, as OUTPUT)"
 _INPUT_HELP: Final = (
     "a release version (see --store), a canonical .parquet, or an ACLED / UCDP GED file"
 )
@@ -214,17 +216,40 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _table_outputs(args: argparse.Namespace) -> tuple[Path, Path]:
+    """The events and actors files of ``fetch`` / ``convert``, checked before any work.
+
+    Each is written in the format its suffix says (``.parquet`` or ``.csv``);
+    the actors go beside the events, in the same format, unless ``--actors``.
+    """
+    output = output_file(args.output, suffixes=TABLE_SUFFIXES)
+    named = Path(args.actors) if args.actors else None
+    actors = output_file(
+        named or output.with_name(f"{output.stem}.actors{output.suffix}"), suffixes=TABLE_SUFFIXES
+    )
+    return output, actors
+
+
+def _write_tables(loaded: Loaded, events: Path, actors: Path) -> None:
+    """Events and actors, each as its file's suffix says (Parquet in the canonical schema)."""
+    for table, path in (("events", events), ("actors", actors)):
+        frame = loaded.events if table == "events" else loaded.actors
+        if path.suffix.lower() == ".parquet":
+            parquet.write_table(frame, table, str(path), gaps=True)
+        else:
+            write_frame(frame, path)
+
+
 def _cmd_convert(args: argparse.Namespace) -> int:
-    if Path(args.output).resolve() == Path(args.path).resolve():
-        msg = f"{args.output}: is the input; convert writes Parquet beside it, never over it."
-        raise InputError(msg)
+    output, actors = _table_outputs(args)
+    for path in (output, actors):
+        if path.resolve() == Path(args.path).resolve():
+            msg = f"{path}: is the input; convert writes beside it, never over it."
+            raise InputError(msg)
     progress = _Progress(args.path, args.progress)
     loaded = _load(args, progress)
-    output = Path(args.output)
-    actors = Path(args.actors) if args.actors else output.with_name(f"{output.stem}.actors.parquet")
     progress.phase(f"writing {output} and {actors}")
-    parquet.write_table(loaded.events, "events", str(output), gaps=True)
-    parquet.write_table(loaded.actors, "actors", str(actors), gaps=True)
+    _write_tables(loaded, output, actors)
     progress.phase("done")
     return _render_load(loaded, None, args)
 
@@ -351,6 +376,7 @@ def _filters(given: Sequence[str] | None) -> dict[str, Any]:
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
+    output, actors = _table_outputs(args)  # before the first request
     progress = _pull_progress(args.progress)
     if args.source == "acled":
         filters = _filters(args.filter)
@@ -366,10 +392,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
         )  # fmt: skip
     if progress is not None:
         print(file=sys.stderr)
-    output = Path(args.output)
-    actors = Path(args.actors) if args.actors else output.with_name(f"{output.stem}.actors.parquet")
-    parquet.write_table(pulled.events, "events", str(output), gaps=True)
-    parquet.write_table(pulled.actors, "actors", str(actors), gaps=True)
+    _write_tables(pulled, output, actors)
     if args.format == "json":
         print(json.dumps(pulled.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -395,8 +418,8 @@ def _add_fetch_command(sub: Any) -> None:
     for kind in (acled, ucdp):
         kind.add_argument("--start", type=_day, help="first event day, YYYY-MM-DD")
         kind.add_argument("--end", type=_day, help="last event day, YYYY-MM-DD")
-        kind.add_argument("-o", "--output", required=True, help="events Parquet file to write")
-        kind.add_argument("--actors", help="actors Parquet file (default: OUTPUT.actors.parquet)")
+        kind.add_argument("-o", "--output", required=True, help=_OUTPUT_HELP)
+        kind.add_argument("--actors", help=_ACTORS_HELP)
         kind.add_argument("--base-url", help="API site root (default: the real service)")
         kind.add_argument("--format", choices=("text", "json"), default="text")
         kind.add_argument("--limit", type=int, default=20, help="problems listed in text output")
@@ -596,8 +619,8 @@ def _parser() -> argparse.ArgumentParser:
         "convert", help="convert an ACLED export (any vintage) or a UCDP GED file to Parquet"
     )
     conv.add_argument("path", help="ACLED export or UCDP GED CSV (detected from the header)")
-    conv.add_argument("-o", "--output", required=True, help="events Parquet file to write")
-    conv.add_argument("--actors", help="actors Parquet file (default: OUTPUT.actors.parquet)")
+    conv.add_argument("-o", "--output", required=True, help=_OUTPUT_HELP)
+    conv.add_argument("--actors", help=_ACTORS_HELP)
     conv.add_argument("--format", choices=("text", "json"), default="text")
     conv.add_argument("--limit", type=int, default=20, help="problems listed in text output")
     _add_progress(conv)

@@ -241,3 +241,29 @@ def test_convert_never_overwrites_its_input_and_outputs_leave_no_temporaries(tmp
     ]  # fmt: skip
     assert main(["aggregate", str(source), "-o", str(tmp_path / "missing" / "p.csv")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_convert_writes_the_format_the_suffix_says(export, tmp_path, capsys):
+    out = tmp_path / "events.csv"
+    assert main(["convert", str(export), "-o", str(out), "--quiet"]) == 1  # the row reported
+    events = pd.read_csv(out)
+    assert len(events) == 49
+    assert "event_id_cnty" in events.columns
+    assert len(pd.read_csv(tmp_path / "events.actors.csv")) > 0
+    assert main(["convert", str(export), "-o", str(tmp_path / "e.parquet"),
+                 "--actors", str(tmp_path / "a.csv"), "--quiet"]) == 1  # fmt: skip
+    assert len(pd.read_parquet(tmp_path / "e.parquet")) == 49
+    assert len(pd.read_csv(tmp_path / "a.csv")) > 0
+    capsys.readouterr()
+    refused = {
+        "events.xlsx": "write a table as .parquet or .csv (found '.xlsx')",
+        "events": "write a table as .parquet or .csv (found 'no suffix')",
+        "missing/events.parquet": "the folder",
+        ".": "is a folder; give a file name ending in .parquet or .csv",
+    }
+    for bad, said in refused.items():
+        assert main(["convert", str(export), "-o", str(tmp_path / bad)]) == 2
+        err = capsys.readouterr().err
+        assert len(err.splitlines()) == 1
+        assert said in err
+    assert not (tmp_path / "missing").exists()

@@ -32,7 +32,7 @@ from typing import Any, Final
 import pandas as pd
 
 from libyaevents.errors import InputError
-from libyaevents.files import atomic_target
+from libyaevents.files import atomic_target, output_folder
 from libyaevents.releases.stores import (
     LocalStore,
     accessed_of,
@@ -447,10 +447,7 @@ def write_store_page(
     if not isinstance(target, LocalStore):
         msg = "write_store_page writes into a local store folder."
         raise InputError(msg)
-    folder = target.root if output is None else Path(output)
-    if folder.exists() and not folder.is_dir():
-        msg = f"{folder}: is a file; the store page is written as index.html into a folder."
-        raise InputError(msg)
+    folder = target.root if output is None else output_folder(output)
     folder.mkdir(parents=True, exist_ok=True)
     way = Path(os.path.relpath(target.root.resolve(), folder.resolve())).as_posix()
     base = "" if way == "." else f"{way}/"

@@ -36,6 +36,7 @@ import pyarrow.parquet as pq
 
 from libyaevents.arguments import choice, day_range
 from libyaevents.errors import InputError
+from libyaevents.files import output_folder
 from libyaevents.live.acled import AcledClient, acled_query, fetch_acled, fetch_acled_deleted
 from libyaevents.live.pulls import Progress, Pulled
 from libyaevents.live.ucdp import fetch_ucdp_ged
@@ -540,7 +541,8 @@ def sync(
     Raises
     ------
     InputError
-        A store that holds another query or releases that are not snapshots.
+        A store that holds another query or releases that are not snapshots,
+        or that is a file (refused before any request).
     ValidationError
         When fetched rows break a rule (the store is left as it was).
     ApiError, AuthenticationError, AccessDeniedError
@@ -559,7 +561,7 @@ def sync(
     ('full', True, np.int64(50))
     """
     choice(source, "source", SOURCES)
-    target = LocalStore(store)
+    target = LocalStore(output_folder(store))  # a file there is refused before any request
     named = ("client", "base_url", "token", "limit", "work_dir")
     options: dict[str, Any] = {k: query.pop(k) for k in named if k in query}
     if source != "file":

@@ -47,7 +47,7 @@ def test_fetch_ucdp(tmp_path, monkeypatch, capsys):
 
 def test_fetch_usage_errors_exit_2_with_one_line(tmp_path, capsys):
     assert main(["fetch", "acled", "--start", "2020-13-01", "-o", str(tmp_path / "x")]) == 2
-    assert main(["fetch", "acled", "-o", str(tmp_path / "x")]) == 2  # no credentials
+    assert main(["fetch", "acled", "-o", str(tmp_path / "x.parquet")]) == 2  # no credentials
     err = capsys.readouterr().err
     assert "not a day '2020-13-01'" in err
     assert "ACLED credentials are missing" in err
@@ -84,3 +84,36 @@ def test_a_reversed_date_range_is_refused_before_any_request(signed_in, tmp_path
     assert [line[: len(said)] for line in capsys.readouterr().err.splitlines()] == [said] * 2
     assert signed_in.log == []
     assert not (tmp_path / "store").exists()
+
+
+def test_fetch_writes_the_format_the_suffix_says(signed_in, tmp_path, capsys):
+    site = ["--country", "Libya", "--base-url", signed_in.base_url]
+    assert main(["fetch", "acled", *site, "-o", str(tmp_path / "libya.csv")]) == 0
+    assert len(pd.read_csv(tmp_path / "libya.csv")) == 1_200
+    assert len(pd.read_csv(tmp_path / "libya.actors.csv")) > 0
+    assert "wrote 1,200 events to" in capsys.readouterr().out
+
+
+def test_a_destination_that_cannot_be_written_is_refused_before_any_request(
+    signed_in, tmp_path, capsys
+):
+    site = ["--country", "Libya", "--base-url", signed_in.base_url]
+    (tmp_path / "a-file").write_text("not a store")
+    refused = {
+        "is a folder": ["fetch", "acled", *site, "-o", str(tmp_path)],
+        "does not exist": ["fetch", "acled", *site, "-o", str(tmp_path / "no" / "x.parquet")],
+        "(found '.json')": ["fetch", "acled", *site, "-o", str(tmp_path / "x.json")],
+        "actors.txt": ["fetch", "acled", *site, "-o", str(tmp_path / "x.parquet"),
+                       "--actors", str(tmp_path / "actors.txt")],
+        "is a file, not a folder": ["sync", "acled", *site, "--store", str(tmp_path / "a-file")],
+        "a-file is a file": ["sync", "acled", *site, "--store", str(tmp_path / "a-file" / "s")],
+    }  # fmt: skip
+    for said, command in refused.items():
+        assert main(command) == 2, said
+        err = capsys.readouterr().err
+        assert len(err.splitlines()) == 1, err
+        assert err.startswith("libyaevents: error: ")
+        assert said in err
+    assert signed_in.log == []  # not a request, not even the login
+    assert not list(tmp_path.glob("x*"))
+    assert (tmp_path / "a-file").read_text() == "not a store"

@@ -154,4 +154,4 @@ def test_the_store_page_is_written_where_o_says_with_links_back_to_the_store(tmp
         assert (site / link).resolve().is_file(), link
     (tmp_path / "a-file").write_text("")
     assert main(["card", "--index", "--store", str(store), "-o", str(tmp_path / "a-file")]) == 2
-    assert "is a file" in capsys.readouterr().err
+    assert "is a file, not a folder" in capsys.readouterr().err

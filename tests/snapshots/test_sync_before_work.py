@@ -33,3 +33,13 @@ def test_a_reversed_or_malformed_date_range_is_refused_before_any_request(histor
         assert server.log == []
     finally:
         server.stop()
+
+
+def test_a_store_that_is_a_file_is_refused_before_any_request(history, tmp_path):
+    taken = tmp_path / "notes.txt"
+    taken.write_text("mine")
+    for store in (taken, taken / "store"):
+        with pytest.raises(InputError, match="is a file"):
+            libyaevents.sync(store, "acled", client=client_of(history.server), country="Libya")
+    assert history.server.log == []
+    assert taken.read_text() == "mine"
