@@ -35,7 +35,7 @@ __all__ = [
 _APP: Final = "libyaevents"
 
 #: The file formats a table is written in, by suffix.
-TABLE_SUFFIXES: Final = (".parquet", ".csv")
+TABLE_SUFFIXES: Final = (".csv", ".parquet")
 
 
 @contextlib.contextmanager
@@ -83,7 +83,7 @@ def output_file(path: str | os.PathLike[str], *, suffixes: tuple[str, ...] | Non
     >>> output_file(tempfile.gettempdir(), suffixes=TABLE_SUFFIXES)  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    libyaevents.errors.InputError: ...: is a folder; give a file name ending in .parquet or .csv.
+    libyaevents.errors.InputError: ...: is a folder; give a file name ending in .csv or .parquet.
     """
     target = Path(path)
     wanted = " or ".join(suffixes or ())

@@ -256,10 +256,10 @@ def test_convert_writes_the_format_the_suffix_says(export, tmp_path, capsys):
     assert len(pd.read_csv(tmp_path / "a.csv")) > 0
     capsys.readouterr()
     refused = {
-        "events.xlsx": "write a table as .parquet or .csv (found '.xlsx')",
-        "events": "write a table as .parquet or .csv (found 'no suffix')",
+        "events.xlsx": "write a table as .csv or .parquet (found '.xlsx')",
+        "events": "write a table as .csv or .parquet (found 'no suffix')",
         "missing/events.parquet": "the folder",
-        ".": "is a folder; give a file name ending in .parquet or .csv",
+        ".": "is a folder; give a file name ending in .csv or .parquet",
     }
     for bad, said in refused.items():
         assert main(["convert", str(export), "-o", str(tmp_path / bad)]) == 2
