@@ -382,17 +382,18 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
         filters = _filters(args.filter)
         pulled = fetch_acled(
             args.country or None, args.start, args.end, base_url=args.base_url,
-            maritime=args.maritime, progress=progress, **filters,
+            maritime=args.maritime, progress=progress, keep_pages=True, **filters,
         )  # fmt: skip
     else:
         countries = [int(c) for c in args.country] if args.country else None
         pulled = fetch_ucdp_ged(
             args.version, countries, args.start, args.end, base_url=args.base_url,
-            progress=progress, budget=args.budget,
+            progress=progress, budget=args.budget, keep_pages=True,
         )  # fmt: skip
     if progress is not None:
         print(file=sys.stderr)
-    _write_tables(pulled, output, actors)
+    _write_tables(pulled, output, actors)  # if this fails, a rerun resumes from the pages
+    pulled.discard_pages()
     if args.format == "json":
         print(json.dumps(pulled.to_dict(), indent=2, ensure_ascii=False))
     else:

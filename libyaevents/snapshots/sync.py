@@ -15,8 +15,10 @@ and deleted, and the content hash; ``fingerprints.parquet`` holds one hash per
 event id (no values), so the manifest and that file can be published in place
 of the data (see :mod:`libyaevents.snapshots.reproduce`).
 
-A sync that fails midway leaves the store as it was: the pull's pages are kept
-in the user cache (the next run resumes them) and the release is written to a
+A sync that fails or is interrupted midway leaves the store as it was: the
+pull's pages are kept in the user cache until the release is published (the
+next run resumes from them instead of downloading again; rows refused as
+invalid are the exception, asked for again) and the release is written to a
 temporary folder and renamed into place only when complete.
 """
 
@@ -35,7 +37,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from libyaevents.arguments import choice, day_range
-from libyaevents.errors import InputError
+from libyaevents.errors import InputError, ValidationError
 from libyaevents.files import output_folder
 from libyaevents.live.acled import AcledClient, acled_query, fetch_acled, fetch_acled_deleted
 from libyaevents.live.pulls import Progress, Pulled
@@ -431,7 +433,12 @@ def _valid(
     """
     report = validate(pulled, today=today)
     lacking = absent if absent is not None else absent_columns(pulled.events)
-    report.allowing_absent({"events": lacking}).raise_if_invalid()
+    try:
+        report.allowing_absent({"events": lacking}).raise_if_invalid()
+    except ValidationError:
+        if isinstance(pulled, Pulled):
+            pulled.discard_pages()  # the rows are the problem: the next run asks for them again
+        raise
     return dict(report.tables), lacking
 
 
@@ -453,6 +460,7 @@ class _Step:
     increment: pd.DataFrame | None = None  # the rows it fetched (typed)
     differences: pd.DataFrame | None = None
     absent: list[str] = field(default_factory=list)  # required columns the source lacks
+    also: tuple[Pulled, ...] = ()  # the increment's pull, when a checked sync kept the full one
 
 
 def _full(plan: _Plan, old: Any, record: Mapping[str, Any] | None) -> _Step:
@@ -492,7 +500,14 @@ def _incremental(plan: _Plan, old: Any, newest: int, *, check: bool) -> _Step:
     truth, absent = _valid(whole, _day(whole.accessed))
     differences = diff_tables({"events": tables["events"]}, {"events": truth["events"]})
     changes = diff_tables(old.tables(), truth)
-    return _Step(truth, changes, whole, "checked", counts, differences=differences, absent=absent)
+    return _Step(truth, changes, whole, "checked", counts, differences=differences, absent=absent,
+                 also=(pulled,))  # fmt: skip
+
+
+def _discard_pages(step: _Step) -> None:
+    """The pulls' pages, once what was made of them is in the store (or held already)."""
+    for pulled in (step.pulled, *step.also):
+        pulled.discard_pages()
 
 
 def sync(
@@ -564,8 +579,8 @@ def sync(
     target = LocalStore(output_folder(store))  # a file there is refused before any request
     named = ("client", "base_url", "token", "limit", "work_dir")
     options: dict[str, Any] = {k: query.pop(k) for k in named if k in query}
-    if source != "file":
-        options["progress"] = progress
+    if source != "file":  # pages are kept until the release is published (a rerun resumes)
+        options.update(progress=progress, keep_pages=True)
     plan = _PLANS[source](dict(query), options)
     parent, record = _previous(target)
     if record is not None and plan.endpoint is not None:
@@ -582,6 +597,7 @@ def sync(
         plan, pulled, mode, since, counts=step.counts, arguments=_arguments(source, query)
     )
     if parent is not None and changes.empty:
+        _discard_pages(step)
         return Synced(target.root, parent, parent, mode, False, changes, snapshot,
                       step.differences, pulled)  # fmt: skip
     previous_prints = (
@@ -608,6 +624,7 @@ def sync(
         annotations={"x-snapshot": with_hash}, extra=extra, absent={"events": step.absent},
         about=_about(plan.source, pulled, snapshot), card=card,
     )  # fmt: skip
+    _discard_pages(step)
     _log.info("libyaevents: %s sync -> release %s", plan.source, version)
     return Synced(
         target.root, version, parent, mode, True, changes, snapshot, step.differences, pulled

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 
 import pandas as pd
@@ -117,3 +118,43 @@ def test_a_destination_that_cannot_be_written_is_refused_before_any_request(
     assert signed_in.log == []  # not a request, not even the login
     assert not list(tmp_path.glob("x*"))
     assert (tmp_path / "a-file").read_text() == "not a store"
+
+
+def _work_folders(tmp_path) -> list[str]:
+    """The pull work folders in the test's private cache."""
+    pulls = tmp_path / "cache" / "pulls"
+    return sorted(p.name for p in pulls.iterdir()) if pulls.is_dir() else []
+
+
+def test_a_fetch_that_fails_writing_keeps_its_pages_and_the_rerun_resumes(
+    signed_in, tmp_path, monkeypatch
+):
+    import libyaevents.formats.parquet as parquet_format
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    command = ["fetch", "acled", "--country", "Libya", "--base-url", signed_in.base_url,
+               "-o", str(tmp_path / "libya.parquet")]  # fmt: skip
+    with monkeypatch.context() as patched:
+        patched.setattr(parquet_format, "write_table", disk_full)
+        with pytest.raises(OSError, match="No space left"):
+            main(command)
+    first = signed_in.requests_to("/api/acled/read")
+    assert first == 2  # the page of 1,200 rows, and the empty one that ends the pull
+    assert len(_work_folders(tmp_path)) == 1  # kept
+    assert main(command) == 0
+    assert signed_in.requests_to("/api/acled/read") - first == 1  # only the empty page again
+    assert len(pd.read_parquet(tmp_path / "libya.parquet")) == 1_200
+    assert _work_folders(tmp_path) == []  # written: the pages are gone
+
+
+def test_a_refused_login_leaves_no_work_folder(signed_in, tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("ACLED_PASSWORD", "wrong")
+    site = ["--country", "Libya", "--base-url", signed_in.base_url]
+    assert main(["fetch", "acled", *site, "-o", str(tmp_path / "x.parquet")]) == 2
+    assert main(["sync", "acled", *site, "--store", str(tmp_path / "store")]) == 2
+    assert capsys.readouterr().err.count("ACLED refused the username and password") == 2
+    assert signed_in.requests_to("/oauth/token") == 2
+    assert _work_folders(tmp_path) == []
+    assert not (tmp_path / "store").exists()

@@ -8,13 +8,19 @@ pages for the next run.
 
 from __future__ import annotations
 
+import errno
+from pathlib import Path
+
 import pytest
 
 import libyaevents
-from libyaevents.errors import InputError
+import libyaevents.snapshots.sync as sync_module
+from libyaevents.errors import InputError, ValidationError
 from tests.fake_apis import FakeUcdp
 from tests.live.test_ucdp_api import TOKEN
-from tests.snapshots.conftest import client_of
+from tests.snapshots.conftest import DAY1, client_of
+
+READ = "/api/acled/read"
 
 
 def test_a_reversed_or_malformed_date_range_is_refused_before_any_request(history, tmp_path):
@@ -43,3 +49,40 @@ def test_a_store_that_is_a_file_is_refused_before_any_request(history, tmp_path)
             libyaevents.sync(store, "acled", client=client_of(history.server), country="Libya")
     assert history.server.log == []
     assert taken.read_text() == "mine"
+
+
+def _work_folders(tmp_path) -> list[str]:
+    pulls = tmp_path / "cache" / "pulls"
+    return sorted(p.name for p in pulls.iterdir()) if pulls.is_dir() else []
+
+
+def test_a_sync_that_fails_publishing_keeps_its_pages_and_the_rerun_resumes(
+    history, tmp_path, monkeypatch
+):
+    history.on(DAY1)
+
+    def disk_full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(sync_module, "publish_release", disk_full)
+        with pytest.raises(OSError, match="No space left"):
+            history.sync()
+    assert not Path(history.store).exists()  # nothing published
+    first = history.server.requests_to(READ)
+    assert first == 5  # 400 rows in pages of 100, and the empty page that ends the pull
+    assert len(_work_folders(tmp_path)) == 1
+    done = history.sync()
+    assert history.server.requests_to(READ) - first == 1  # only the empty page again
+    assert done.created
+    assert len(libyaevents.load(store=history.store).events) == 400
+    assert _work_folders(tmp_path) == []  # published: the pages are gone
+
+
+def test_rows_refused_as_invalid_are_asked_for_again_not_resumed(history, tmp_path):
+    history.on(DAY1)
+    history.server.rows[0]["fatalities"] = "-5"
+    with pytest.raises(ValidationError, match="fatalities"):
+        history.sync()
+    assert _work_folders(tmp_path) == []  # the data was the problem: the next run pulls again
+    assert not Path(history.store).exists()
