@@ -1,6 +1,7 @@
 """The ``libyaevents`` command line: parse, call one public function, render.
 
-Exit codes: 0 success (valid), 1 invalid data, 2 unreadable input or usage error.
+Exit codes: 0 success (valid), 1 invalid data, 2 unreadable input or usage error,
+130 interrupted (Ctrl-C; one line on stderr says what was kept).
 
 Examples
 --------
@@ -60,6 +61,7 @@ from libyaevents.releases.release import (
     verify_release,
     write_card,
 )
+from libyaevents.releases.stores import LocalStore
 from libyaevents.releases.summary import summarise
 from libyaevents.schema.frictionless import write_schemas
 from libyaevents.schema.tables import TABLES
@@ -74,6 +76,7 @@ __all__ = ["main"]
 EXIT_OK: Final = 0
 EXIT_INVALID: Final = 1
 EXIT_USAGE: Final = 2
+EXIT_INTERRUPTED: Final = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
 _LARGE: Final = 50 * 10**6  # bytes: inputs this large report progress
 _BAR: Final = 30  # characters of the progress bar
@@ -446,8 +449,14 @@ def _sync_query(args: argparse.Namespace) -> dict[str, Any]:
 
 def _cmd_sync(args: argparse.Namespace) -> int:
     progress = _pull_progress(args.progress) if args.source != "file" else None
-    done = sync(args.store, args.source, full=args.full, check=args.check, progress=progress,
-                card=args.card, **_sync_query(args))  # fmt: skip
+    held = LocalStore(args.store).versions()
+    try:
+        done = sync(args.store, args.source, full=args.full, check=args.check,
+                    progress=progress, card=args.card, **_sync_query(args))  # fmt: skip
+    except KeyboardInterrupt as exc:
+        if LocalStore(args.store).versions() == held:
+            exc.add_note(f"the store {args.store} is as it was")
+        raise
     if progress is not None:
         print(file=sys.stderr)
     if args.format == "json":
@@ -867,6 +876,11 @@ def _run(args: argparse.Namespace) -> int:
     except LibyaeventsError as exc:
         print(f"libyaevents: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except KeyboardInterrupt as exc:  # Ctrl-C: what was kept, in one line, no traceback
+        kept = "; ".join(getattr(exc, "__notes__", ()))
+        said = f": {kept}; run the same command again to resume" if kept else ""
+        print(f"libyaevents: interrupted{said}.", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return code
 
 

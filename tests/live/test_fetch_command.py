@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import errno
 import json
+import os
+import sys
 
 import pandas as pd
 import pytest
 
 from libyaevents.cli import main
-from tests.fake_apis import FakeUcdp
+from tests.fake_apis import FakeUcdp, interrupt
 from tests.live.test_ucdp_api import TOKEN, ged_rows
+
+READ = "/api/acled/read"
 
 
 def test_fetch_acled_writes_events_and_actors(acled_server, tmp_path, monkeypatch, capsys):
@@ -158,3 +162,23 @@ def test_a_refused_login_leaves_no_work_folder(signed_in, tmp_path, monkeypatch,
     assert signed_in.requests_to("/oauth/token") == 2
     assert _work_folders(tmp_path) == []
     assert not (tmp_path / "store").exists()
+
+
+def test_ctrl_c_during_a_fetch_keeps_the_pages_and_exits_130(signed_in, tmp_path):
+    env = {**os.environ, "ACLED_USERNAME": signed_in.username,
+           "ACLED_PASSWORD": signed_in.password}  # fmt: skip
+    out = tmp_path / "libya.parquet"
+    command = [sys.executable, "-m", "libyaevents", "fetch", "acled", "--country", "Libya",
+               "--base-url", signed_in.base_url, "-o", str(out), "--no-progress"]  # fmt: skip
+    code, err = interrupt(command, env, signed_in, READ, 2)  # held: the page after the first
+    assert code == 130
+    [kept] = _work_folders(tmp_path)
+    folder = tmp_path / "cache" / "pulls" / kept
+    assert err.splitlines() == [
+        f"libyaevents: interrupted: 1 page (1,200 rows) kept in {folder}; run the same command "
+        "again to resume."
+    ]
+    assert not out.exists()
+    assert main(command[3:]) == 0
+    assert signed_in.requests_to(READ) == 3  # the rerun asked only for the page after the kept one
+    assert len(pd.read_parquet(out)) == 1_200

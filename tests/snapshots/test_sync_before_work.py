@@ -9,6 +9,8 @@ pages for the next run.
 from __future__ import annotations
 
 import errno
+import os
+import sys
 from pathlib import Path
 
 import pytest
@@ -16,9 +18,10 @@ import pytest
 import libyaevents
 import libyaevents.snapshots.sync as sync_module
 from libyaevents.errors import InputError, ValidationError
-from tests.fake_apis import FakeUcdp
+from tests.fake_apis import FakeUcdp, interrupt
 from tests.live.test_ucdp_api import TOKEN
-from tests.snapshots.conftest import DAY1, client_of
+from tests.snapshots.conftest import DAY1, DAY2, client_of
+from tests.snapshots.test_sync_sources import _state as state
 
 READ = "/api/acled/read"
 
@@ -86,3 +89,34 @@ def test_rows_refused_as_invalid_are_asked_for_again_not_resumed(history, tmp_pa
         history.sync()
     assert _work_folders(tmp_path) == []  # the data was the problem: the next run pulls again
     assert not Path(history.store).exists()
+
+
+def test_ctrl_c_during_a_sync_says_what_was_kept_exits_130_and_the_rerun_resumes(history, tmp_path):
+    history.on(DAY1)
+    history.sync()
+    history.day2()
+    before = state(history.store)
+    env = {**os.environ, "ACLED_USERNAME": history.server.username,
+           "ACLED_PASSWORD": history.server.password}  # fmt: skip
+    command = [sys.executable, "-m", "libyaevents", "sync", "acled", "--country", "Libya",
+               "--store", history.store, "--base-url", history.server.base_url,
+               "--page-rows", "2", "--no-progress"]  # fmt: skip
+    held = history.server.requests_to(READ) + 3  # pages 1 and 2 of the increment arrive
+    code, err = interrupt(command, env, history.server, READ, held)
+    assert code == 130
+    assert "Traceback" not in err
+    [line] = err.splitlines()
+    folder = tmp_path / "cache" / "pulls"
+    [kept] = list(folder.iterdir())
+    assert line == (
+        f"libyaevents: interrupted: 2 pages (4 rows) kept in {kept}; the store "
+        f"{history.store} is as it was; run the same command again to resume."
+    )
+    assert state(history.store) == before  # no new version, the index unchanged
+    history.on(DAY2)
+    asked_before = len(history.server.log)
+    done = history.sync(limit=2)
+    asked = [dict(p) for m, path, p in history.server.log[asked_before:] if path == READ]
+    assert asked[0]["page"] == ["3"]  # pages 1 and 2 came from the interrupted run
+    assert done.created
+    assert _work_folders(tmp_path) == []
