@@ -452,7 +452,8 @@ def _cmd_sync(args: argparse.Namespace) -> int:
     held = LocalStore(args.store).versions()
     try:
         done = sync(args.store, args.source, full=args.full, check=args.check,
-                    progress=progress, card=args.card, **_sync_query(args))  # fmt: skip
+                    progress=progress, card=args.card, allow_empty=args.allow_empty,
+                    **_sync_query(args))  # fmt: skip
     except KeyboardInterrupt as exc:
         if LocalStore(args.store).versions() == held:
             exc.add_note(f"the store {args.store} is as it was")
@@ -544,6 +545,9 @@ def _add_snapshot_commands(sub: Any) -> None:
         )
         kind.add_argument("--format", choices=("text", "json"), default="text")
         kind.add_argument("--card", action="store_true", help="also write the data card")
+        kind.add_argument(
+            "--allow-empty", action="store_true", help="pin a first snapshot that has no rows"
+        )
         if kind is not export:
             kind.add_argument("--start", type=_day, help="first event day, YYYY-MM-DD")
             kind.add_argument("--end", type=_day, help="last event day, YYYY-MM-DD")

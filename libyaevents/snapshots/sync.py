@@ -504,6 +504,18 @@ def _incremental(plan: _Plan, old: Any, newest: int, *, check: bool) -> _Step:
                  also=(pulled,))  # fmt: skip
 
 
+def _nothing_returned(plan: _Plan, pulled: Pulled, store: Path) -> str:
+    """Why a first sync publishes nothing: which query returned no rows, and what to do."""
+    query = plan.query if plan.query is not None else pulled.query
+    asked = "&".join(f"{k}={v}" for k, v in query.items()) or "(no filters)"
+    return (
+        f"{plan.source} returned no rows for {asked} ({pulled.endpoint}): nothing was "
+        f"published in {store}. Check the query (country names as the source spells them, "
+        "the dates); to pin an empty first snapshot anyway, pass allow_empty=True "
+        "(--allow-empty)."
+    )
+
+
 def _discard_pages(step: _Step) -> None:
     """The pulls' pages, once what was made of them is in the store (or held already)."""
     for pulled in (step.pulled, *step.also):
@@ -518,6 +530,7 @@ def sync(
     check: bool = False,
     progress: Progress | None = None,
     card: bool = False,
+    allow_empty: bool = False,
     **query: Any,
 ) -> Synced:
     """Pull a source and pin what it holds now as a release in ``store``.
@@ -540,6 +553,10 @@ def sync(
         ``progress(pages, rows)`` after each page.
     card : bool
         Also write the snapshot's data card and the store's index page.
+    allow_empty : bool
+        Pin a first snapshot even when the source returned no rows (by
+        default that is refused: a query that matches nothing is most often
+        a misspelt country or a wrong date range).
     **query
         The query: for ACLED ``country``, ``start``, ``end``, ``maritime`` and
         any ACLED field (as :func:`libyaevents.fetch_acled`); for UCDP
@@ -557,7 +574,8 @@ def sync(
     ------
     InputError
         A store that holds another query or releases that are not snapshots,
-        or that is a file (refused before any request).
+        or that is a file (refused before any request); a first sync that
+        returned no rows, unless ``allow_empty``.
     ValidationError
         When fetched rows break a rule (the store is left as it was).
     ApiError, AuthenticationError, AccessDeniedError
@@ -591,6 +609,8 @@ def sync(
         step = _incremental(plan, old, newest, check=check)
     else:
         step = _full(plan, old, record)
+    if parent is None and step.pulled.rows_read == 0 and not allow_empty:
+        raise InputError(_nothing_returned(plan, step.pulled, target.root))
     tables, changes, pulled, mode = step.tables, step.changes, step.pulled, step.mode
     since = newest if mode != "full" else None
     snapshot = _record(

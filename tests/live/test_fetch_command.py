@@ -11,6 +11,7 @@ import pandas as pd
 import pytest
 
 from libyaevents.cli import main
+from libyaevents.releases.stores import LocalStore
 from tests.fake_apis import FakeUcdp, interrupt
 from tests.live.test_ucdp_api import TOKEN, ged_rows
 
@@ -78,7 +79,7 @@ def test_a_filter_without_equals_is_a_usage_error_before_any_request(signed_in, 
             "--filter event_type=Battles."
         ]
     assert acled_server.log == []  # refused before the first request
-    assert not (tmp_path / "store").exists()
+    assert LocalStore(tmp_path / "store").versions() == []
 
 
 def test_a_reversed_date_range_is_refused_before_any_request(signed_in, tmp_path, capsys):
@@ -88,7 +89,7 @@ def test_a_reversed_date_range_is_refused_before_any_request(signed_in, tmp_path
     said = "libyaevents: error: start 2021-01-01 is after end 2020-12-31: the range holds no day"
     assert [line[: len(said)] for line in capsys.readouterr().err.splitlines()] == [said] * 2
     assert signed_in.log == []
-    assert not (tmp_path / "store").exists()
+    assert LocalStore(tmp_path / "store").versions() == []
 
 
 def test_fetch_writes_the_format_the_suffix_says(signed_in, tmp_path, capsys):
@@ -161,7 +162,7 @@ def test_a_refused_login_leaves_no_work_folder(signed_in, tmp_path, monkeypatch,
     assert capsys.readouterr().err.count("ACLED refused the username and password") == 2
     assert signed_in.requests_to("/oauth/token") == 2
     assert _work_folders(tmp_path) == []
-    assert not (tmp_path / "store").exists()
+    assert LocalStore(tmp_path / "store").versions() == []
 
 
 def test_ctrl_c_during_a_fetch_keeps_the_pages_and_exits_130(signed_in, tmp_path):

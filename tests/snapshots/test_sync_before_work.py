@@ -11,13 +11,13 @@ from __future__ import annotations
 import errno
 import os
 import sys
-from pathlib import Path
 
 import pytest
 
 import libyaevents
 import libyaevents.snapshots.sync as sync_module
 from libyaevents.errors import InputError, ValidationError
+from libyaevents.releases.stores import LocalStore
 from tests.fake_apis import FakeUcdp, interrupt
 from tests.live.test_ucdp_api import TOKEN
 from tests.snapshots.conftest import DAY1, DAY2, client_of
@@ -71,7 +71,7 @@ def test_a_sync_that_fails_publishing_keeps_its_pages_and_the_rerun_resumes(
         patched.setattr(sync_module, "publish_release", disk_full)
         with pytest.raises(OSError, match="No space left"):
             history.sync()
-    assert not Path(history.store).exists()  # nothing published
+    assert LocalStore(history.store).versions() == []  # nothing published
     first = history.server.requests_to(READ)
     assert first == 5  # 400 rows in pages of 100, and the empty page that ends the pull
     assert len(_work_folders(tmp_path)) == 1
@@ -88,7 +88,7 @@ def test_rows_refused_as_invalid_are_asked_for_again_not_resumed(history, tmp_pa
     with pytest.raises(ValidationError, match="fatalities"):
         history.sync()
     assert _work_folders(tmp_path) == []  # the data was the problem: the next run pulls again
-    assert not Path(history.store).exists()
+    assert LocalStore(history.store).versions() == []
 
 
 def test_ctrl_c_during_a_sync_says_what_was_kept_exits_130_and_the_rerun_resumes(history, tmp_path):
@@ -120,3 +120,41 @@ def test_ctrl_c_during_a_sync_says_what_was_kept_exits_130_and_the_rerun_resumes
     assert asked[0]["page"] == ["3"]  # pages 1 and 2 came from the interrupted run
     assert done.created
     assert _work_folders(tmp_path) == []
+
+
+def test_a_first_sync_that_returns_nothing_publishes_nothing_unless_asked(history, tmp_path):
+    history.on(DAY1)
+    client = client_of(history.server)
+    with pytest.raises(InputError, match=r"acled returned no rows for country=Lybia \(http") as e:
+        libyaevents.sync(history.store, "acled", client=client, country="Lybia")
+    assert "allow_empty=True" in str(e.value)
+    assert LocalStore(history.store).versions() == []
+    done = libyaevents.sync(history.store, "acled", client=client, country="Lybia",
+                            allow_empty=True)  # fmt: skip
+    assert done.created
+    assert len(libyaevents.load(store=history.store).events) == 0
+    again = libyaevents.sync(history.store, "acled", client=client, country="Lybia")
+    assert not again.created  # later syncs of an empty store are no news, not an error
+
+
+def test_the_sync_command_says_which_query_returned_nothing(history, tmp_path, capsys):
+    from libyaevents.cli import main
+
+    history.on(DAY1)
+    store = str(tmp_path / "lybia")
+    command = ["sync", "acled", "--country", "Lybia", "--store", store, "--base-url",
+               history.server.base_url, "--start", "2020-01-01", "--end", "2020-12-31"]  # fmt: skip
+    env = {"ACLED_USERNAME": history.server.username, "ACLED_PASSWORD": history.server.password}
+    with pytest.MonkeyPatch.context() as patched:
+        for name, value in env.items():
+            patched.setenv(name, value)
+        assert main(command) == 2
+        [line] = capsys.readouterr().err.splitlines()
+        assert line.startswith(
+            "libyaevents: error: acled returned no rows for country=Lybia&"
+            "event_date=2020-01-01|2020-12-31&event_date_where=BETWEEN"
+        )
+        assert "(--allow-empty)" in line
+        assert LocalStore(store).versions() == []
+        assert main([*command, "--allow-empty"]) == 0
+    assert len(LocalStore(store).versions()) == 1
