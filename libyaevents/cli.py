@@ -171,7 +171,18 @@ def _events_of(name: str, store: str | None) -> pd.DataFrame:
     return events_of(data, what=name)
 
 
+def _destinations(*paths: str | None, table: bool = False) -> None:
+    """Check the files a command will write before its work: not a folder, in one that exists.
+
+    ``table``: a table written as its suffix says (``.csv`` or ``.parquet``).
+    """
+    for path in paths:
+        if path:
+            output_file(path, suffixes=TABLE_SUFFIXES if table else None)
+
+
 def _cmd_aggregate(args: argparse.Namespace) -> int:
+    _destinations(args.output)
     events = _events_of(args.input, args.store)
     if args.indicators:
         panel = indicators(events, period=args.period, level=args.level, min_events=args.min_events)
@@ -198,6 +209,7 @@ def _cmd_aggregate(args: argparse.Namespace) -> int:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    _destinations(args.output)
     events = _events_of(args.input, args.store)
     if args.to == "acled-csv":
         write_acled(events, args.output, labels=not args.numeric)
@@ -210,6 +222,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
+    _destinations(args.output)
     events = _events_of(args.input, args.store)
     if args.kind == "timeline":
         path = plot_timeline(events, args.output, period=args.period)
@@ -417,7 +430,9 @@ def _add_fetch_command(sub: Any) -> None:
     acled.add_argument("--maritime", action="store_true", help="events at sea as their sea")
     ucdp = kinds.add_parser("ucdp", help="UCDP GED by version (UCDP_API_TOKEN)")
     ucdp.add_argument("version", help="GED version, e.g. 25.1 or 26.0.3")
-    ucdp.add_argument("--country", action="append", help="Gleditsch-Ward code (Libya 620)")
+    ucdp.add_argument(
+        "--country", action="append", type=int, help="Gleditsch-Ward code (Libya 620)"
+    )
     ucdp.add_argument("--budget", type=int, default=5000, help="most requests to send")
     for kind in (acled, ucdp):
         kind.add_argument("--start", type=_day, help="first event day, YYYY-MM-DD")
@@ -484,6 +499,8 @@ def _cmd_history(args: argparse.Namespace) -> int:
 
 
 def _cmd_revisions(args: argparse.Namespace) -> int:
+    _destinations(args.output, table=True)
+    _destinations(args.png)
     found = revisions(args.store, period=args.period)
     if args.output:
         print(f"wrote {found.to_file(args.output)}")
@@ -502,6 +519,7 @@ def _cmd_revisions(args: argparse.Namespace) -> int:
 
 
 def _cmd_stability(args: argparse.Namespace) -> int:
+    _destinations(args.output, table=True)
     found = stability(args.store, period=args.period, level=args.level)
     if args.output:
         print(f"wrote {write_frame(found, args.output)}")
@@ -511,14 +529,13 @@ def _cmd_stability(args: argparse.Namespace) -> int:
 
 
 def _cmd_reproduce(args: argparse.Namespace) -> int:
+    _destinations(args.output, table=True)  # before the first request
     options = {k: v for k, v in {"base_url": args.base_url, "path": args.export}.items() if v}
     result = reproduce(args.manifest, store=args.store, **options)
     print(result.summary(limit=args.limit))
     if args.output:
-        target = Path(args.output)
-        with atomic_target(target) as tmp:
-            (result.cells if result.cells is not None else result.changes).to_csv(tmp, index=False)
-        print(f"wrote {target}")
+        changed = result.cells if result.cells is not None else result.changes
+        print(f"wrote {write_frame(changed, args.output)}")
     return EXIT_OK if result.matches else EXIT_INVALID
 
 
@@ -534,7 +551,9 @@ def _add_snapshot_commands(sub: Any) -> None:
     acled.add_argument("--maritime", action="store_true", help="events at sea as their sea")
     ucdp = kinds.add_parser("ucdp", help="UCDP GED of one version (always a full pull)")
     ucdp.add_argument("version", help="GED version, e.g. 25.1 or 26.0.3")
-    ucdp.add_argument("--country", action="append", help="Gleditsch-Ward code (Libya 620)")
+    ucdp.add_argument(
+        "--country", action="append", type=int, help="Gleditsch-Ward code (Libya 620)"
+    )
     export = kinds.add_parser("file", help="an ACLED or UCDP export downloaded again")
     export.add_argument("export", help="the export file (its modification time is the access)")
     for kind in (acled, ucdp, export):
@@ -584,7 +603,7 @@ def _add_snapshot_commands(sub: Any) -> None:
     rep.add_argument("--store", required=True, help="your store of snapshots of this query")
     rep.add_argument("--base-url", help="API site root (default: the real service)")
     rep.add_argument("--export", help="for a file snapshot: your copy of the export")
-    rep.add_argument("-o", "--output", help="CSV of what changed")
+    rep.add_argument("-o", "--output", help="what changed, as .csv or .parquet")
     rep.add_argument("--limit", type=int, default=20, help="ids listed")
     rep.set_defaults(run=_cmd_reproduce)
 
@@ -675,6 +694,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
+    _destinations(args.output, args.unmatched, args.merged)
     result = compare_events(
         _events_of(args.left, args.store),
         _events_of(args.right, args.store),

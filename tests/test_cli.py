@@ -267,3 +267,29 @@ def test_convert_writes_the_format_the_suffix_says(export, tmp_path, capsys):
         assert len(err.splitlines()) == 1
         assert said in err
     assert not (tmp_path / "missing").exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (["aggregate", "0.1.0", "-o", "{missing}/panel.csv"], "does not exist"),
+        (["export", "0.1.0", "--to", "geojson", "-o", "{missing}/x.geojson"], "does not exist"),
+        (["plot", "timeline", "0.1.0", "-o", "{tmp}"], "is a folder"),
+        (["compare", "0.1.0", "0.1.0", "--merged", "{missing}/m.parquet"], "does not exist"),
+        (["revisions", "--store", "{tmp}", "-o", "{tmp}/r.txt"], "(found '.txt')"),
+        (["stability", "--store", "{tmp}", "-o", "{missing}/s.csv"], "does not exist"),
+        (["reproduce", "{tmp}/none.json", "--store", "{tmp}", "-o", "{tmp}/c.xlsx"], "'.xlsx'"),
+    ],
+)
+def test_every_destination_is_checked_before_the_work(tmp_path, capsys, command, said):
+    args = [a.format(tmp=tmp_path, missing=tmp_path / "missing") for a in command]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith("libyaevents: error: ")
+    assert said in err
+
+
+def test_a_ucdp_country_that_is_not_a_code_is_a_usage_error(tmp_path, capsys):
+    assert main(["fetch", "ucdp", "25.1", "--country", "Libya", "-o", str(tmp_path / "g.csv")]) == 2
+    assert "invalid int value: 'Libya'" in capsys.readouterr().err

@@ -158,3 +158,18 @@ def test_the_sync_command_says_which_query_returned_nothing(history, tmp_path, c
         assert LocalStore(store).versions() == []
         assert main([*command, "--allow-empty"]) == 0
     assert len(LocalStore(store).versions()) == 1
+
+
+def test_reproduce_checks_its_output_before_any_request(history, tmp_path, capsys):
+    from libyaevents.cli import main
+
+    history.on(DAY1)
+    done = history.sync()
+    manifest = done.store / done.version / "datapackage.json"
+    asked = len(history.server.log)
+    out = tmp_path / "no" / "c.csv"
+    command = ["reproduce", str(manifest), "--store", str(tmp_path / "mine"),
+               "--base-url", history.server.base_url, "-o", str(out)]  # fmt: skip
+    assert main(command) == 2
+    assert "the folder" in capsys.readouterr().err
+    assert len(history.server.log) == asked
