@@ -20,7 +20,8 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
-from collections.abc import Collection, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
 from typing import Any
 
 import numpy as np
@@ -28,7 +29,10 @@ import pandas as pd
 
 from libyaevents.errors import InputError
 
-__all__ = ["choice", "day", "has_columns", "joined", "names", "number", "source"]
+__all__ = [
+    "choice", "day", "day_range", "has_columns", "joined", "names", "number", "source",
+    "unique_columns",
+]  # fmt: skip
 
 
 def _fail(name: str, expected: str, value: object) -> InputError:
@@ -48,6 +52,29 @@ def day(value: Any, name: str) -> pd.Timestamp:
             found: pd.Timestamp = stamp.tz_localize(None) if stamp.tzinfo is not None else stamp
             return found
     raise _fail(name, "a date ('2020-03-21', a date or a Timestamp)", value)
+
+
+def day_range(start: Any, end: Any) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
+    """``start`` and ``end`` as days (either may be None), ``start`` not after ``end``.
+
+    Examples
+    --------
+    >>> day_range("2020-01-01", None)
+    (Timestamp('2020-01-01 00:00:00'), None)
+    >>> day_range("2020-12-31", "2020-01-01")
+    Traceback (most recent call last):
+    ...
+    libyaevents.errors.InputError: start 2020-12-31 is after end 2020-01-01: the range holds no day; swap them.
+    """  # noqa: E501
+    first = None if start is None else day(start, "start")
+    last = None if end is None else day(end, "end")
+    if first is not None and last is not None and first > last:
+        msg = (
+            f"start {first:%Y-%m-%d} is after end {last:%Y-%m-%d}: the range holds no day; "
+            "swap them."
+        )
+        raise InputError(msg)
+    return first, last
 
 
 def number(
@@ -88,6 +115,25 @@ def has_columns(frame: pd.DataFrame, needed: Sequence[str], name: str, advice: s
     missing = [c for c in needed if c not in frame.columns]
     if missing:
         msg = f"{name} lack the column(s) {missing}; {advice}."
+        raise InputError(msg)
+
+
+def unique_columns(columns: Iterable[Any], name: str) -> None:
+    """No column name appears twice in ``columns`` (which one would be meant is unknown).
+
+    Examples
+    --------
+    >>> unique_columns(["event_id_cnty", "notes", "notes"], "events.csv")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    libyaevents.errors.InputError: events.csv has the column(s) ['notes'] more than once; ...
+    """
+    repeated = [c for c, n in Counter(columns).items() if n > 1]
+    if repeated:
+        msg = (
+            f"{name} has the column(s) {repeated} more than once; which one holds the data is "
+            "unknown: rename or drop the copies."
+        )
         raise InputError(msg)
 
 

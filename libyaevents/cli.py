@@ -1,6 +1,7 @@
 """The ``libyaevents`` command line: parse, call one public function, render.
 
-Exit codes: 0 success (valid), 1 invalid data, 2 unreadable input or usage error.
+Exit codes: 0 success (valid), 1 invalid data, 2 unreadable input or usage error,
+130 interrupted (Ctrl-C; one line on stderr says what was kept).
 
 Examples
 --------
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import io
 import json
 import os
 import sys
@@ -38,7 +40,7 @@ from libyaevents.analysis.panels import (
 from libyaevents.analysis.plots import plot_map, plot_timeline
 from libyaevents.dataset import events_of
 from libyaevents.errors import InputError, LibyaeventsError, ValidationError
-from libyaevents.files import atomic_target, write_frame
+from libyaevents.files import TABLE_SUFFIXES, atomic_target, output_file, write_frame
 from libyaevents.formats import parquet
 from libyaevents.formats.geo import to_geojson, write_geoparquet
 from libyaevents.inputs import open_dataset
@@ -60,6 +62,7 @@ from libyaevents.releases.release import (
     verify_release,
     write_card,
 )
+from libyaevents.releases.stores import LocalStore
 from libyaevents.releases.summary import summarise
 from libyaevents.schema.frictionless import write_schemas
 from libyaevents.schema.tables import TABLES
@@ -74,10 +77,13 @@ __all__ = ["main"]
 EXIT_OK: Final = 0
 EXIT_INVALID: Final = 1
 EXIT_USAGE: Final = 2
+EXIT_INTERRUPTED: Final = 130  # 128 + SIGINT, as shells report a command stopped by Ctrl-C
 
 _LARGE: Final = 50 * 10**6  # bytes: inputs this large report progress
 _BAR: Final = 30  # characters of the progress bar
 _STORE_HELP: Final = "store folder or http(s) URL (default: the releases bundled with the package)"
+_OUTPUT_HELP: Final = "events file to write: .parquet or .csv (the suffix says which)"
+_ACTORS_HELP: Final = "actors file (default: OUTPUT.actors.parquet or .csv, as OUTPUT)"
 _INPUT_HELP: Final = (
     "a release version (see --store), a canonical .parquet, or an ACLED / UCDP GED file"
 )
@@ -166,7 +172,18 @@ def _events_of(name: str, store: str | None) -> pd.DataFrame:
     return events_of(data, what=name)
 
 
+def _destinations(*paths: str | None, table: bool = False) -> None:
+    """Check the files a command will write before its work: not a folder, in one that exists.
+
+    ``table``: a table written as its suffix says (``.csv`` or ``.parquet``).
+    """
+    for path in paths:
+        if path:
+            output_file(path, suffixes=TABLE_SUFFIXES if table else None)
+
+
 def _cmd_aggregate(args: argparse.Namespace) -> int:
+    _destinations(args.output)
     events = _events_of(args.input, args.store)
     if args.indicators:
         panel = indicators(events, period=args.period, level=args.level, min_events=args.min_events)
@@ -230,6 +247,7 @@ def _box(text: str) -> tuple[float, float, float, float]:
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
+    _destinations(args.output)
     events = _events_of(args.input, args.store)
     if args.to == "acled-csv":
         write_acled(events, args.output, labels=not args.numeric)
@@ -242,6 +260,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
 
 
 def _cmd_plot(args: argparse.Namespace) -> int:
+    _destinations(args.output)
     events = _events_of(args.input, args.store)
     if args.kind == "timeline":
         path = plot_timeline(events, args.output, period=args.period)
@@ -251,17 +270,40 @@ def _cmd_plot(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _table_outputs(args: argparse.Namespace) -> tuple[Path, Path]:
+    """The events and actors files of ``fetch`` / ``convert``, checked before any work.
+
+    Each is written in the format its suffix says (``.parquet`` or ``.csv``);
+    the actors go beside the events, in the same format, unless ``--actors``.
+    """
+    output = output_file(args.output, suffixes=TABLE_SUFFIXES)
+    named = Path(args.actors) if args.actors else None
+    actors = output_file(
+        named or output.with_name(f"{output.stem}.actors{output.suffix}"), suffixes=TABLE_SUFFIXES
+    )
+    return output, actors
+
+
+def _write_tables(loaded: Loaded, events: Path, actors: Path) -> None:
+    """Events and actors, each as its file's suffix says (Parquet in the canonical schema)."""
+    for table, path in (("events", events), ("actors", actors)):
+        frame = loaded.events if table == "events" else loaded.actors
+        if path.suffix.lower() == ".parquet":
+            parquet.write_table(frame, table, str(path), gaps=True)
+        else:
+            write_frame(frame, path)
+
+
 def _cmd_convert(args: argparse.Namespace) -> int:
-    if Path(args.output).resolve() == Path(args.path).resolve():
-        msg = f"{args.output}: is the input; convert writes Parquet beside it, never over it."
-        raise InputError(msg)
+    output, actors = _table_outputs(args)
+    for path in (output, actors):
+        if path.resolve() == Path(args.path).resolve():
+            msg = f"{path}: is the input; convert writes beside it, never over it."
+            raise InputError(msg)
     progress = _Progress(args.path, args.progress)
     loaded = _load(args, progress)
-    output = Path(args.output)
-    actors = Path(args.actors) if args.actors else output.with_name(f"{output.stem}.actors.parquet")
     progress.phase(f"writing {output} and {actors}")
-    parquet.write_table(loaded.events, "events", str(output), gaps=True)
-    parquet.write_table(loaded.actors, "actors", str(actors), gaps=True)
+    _write_tables(loaded, output, actors)
     progress.phase("done")
     return _render_load(loaded, None, args)
 
@@ -309,7 +351,7 @@ def _cmd_card(args: argparse.Namespace) -> int:
         if not args.store:
             print("libyaevents: card --index needs --store (a local store folder)", file=sys.stderr)
             return EXIT_USAGE
-        print(f"wrote {write_store_page(args.store)}")
+        print(f"wrote {write_store_page(args.store, output=args.output)}")
         return EXIT_OK
     if not args.output:
         print("libyaevents: card needs -o DIR (the folder to write index.html into)",
@@ -375,26 +417,37 @@ def _pull_progress(forced: bool | None) -> Any:
     return show
 
 
+def _filters(given: Sequence[str] | None) -> dict[str, Any]:
+    """``--filter FIELD=VALUE`` options as a dict; anything else is a usage error."""
+    found: dict[str, Any] = {}
+    for text in given or []:
+        name, equals, value = text.partition("=")
+        if not equals or not name.strip():
+            msg = f"--filter {text!r}: expected FIELD=VALUE, e.g. --filter event_type=Battles."
+            raise InputError(msg)
+        found[name.strip()] = value
+    return found
+
+
 def _cmd_fetch(args: argparse.Namespace) -> int:
+    output, actors = _table_outputs(args)  # before the first request
     progress = _pull_progress(args.progress)
     if args.source == "acled":
-        filters = dict(f.split("=", 1) for f in args.filter or [])
+        filters = _filters(args.filter)
         pulled = fetch_acled(
             args.country or None, args.start, args.end, base_url=args.base_url,
-            maritime=args.maritime, progress=progress, **filters,
+            maritime=args.maritime, progress=progress, keep_pages=True, **filters,
         )  # fmt: skip
     else:
         countries = [int(c) for c in args.country] if args.country else None
         pulled = fetch_ucdp_ged(
             args.version, countries, args.start, args.end, base_url=args.base_url,
-            progress=progress, budget=args.budget,
+            progress=progress, budget=args.budget, keep_pages=True,
         )  # fmt: skip
     if progress is not None:
         print(file=sys.stderr)
-    output = Path(args.output)
-    actors = Path(args.actors) if args.actors else output.with_name(f"{output.stem}.actors.parquet")
-    parquet.write_table(pulled.events, "events", str(output), gaps=True)
-    parquet.write_table(pulled.actors, "actors", str(actors), gaps=True)
+    _write_tables(pulled, output, actors)  # if this fails, a rerun resumes from the pages
+    pulled.discard_pages()
     if args.format == "json":
         print(json.dumps(pulled.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -415,13 +468,15 @@ def _add_fetch_command(sub: Any) -> None:
     acled.add_argument("--maritime", action="store_true", help="events at sea as their sea")
     ucdp = kinds.add_parser("ucdp", help="UCDP GED by version (UCDP_API_TOKEN)")
     ucdp.add_argument("version", help="GED version, e.g. 25.1 or 26.0.3")
-    ucdp.add_argument("--country", action="append", help="Gleditsch-Ward code (Libya 620)")
+    ucdp.add_argument(
+        "--country", action="append", type=int, help="Gleditsch-Ward code (Libya 620)"
+    )
     ucdp.add_argument("--budget", type=int, default=5000, help="most requests to send")
     for kind in (acled, ucdp):
         kind.add_argument("--start", type=_day, help="first event day, YYYY-MM-DD")
         kind.add_argument("--end", type=_day, help="last event day, YYYY-MM-DD")
-        kind.add_argument("-o", "--output", required=True, help="events Parquet file to write")
-        kind.add_argument("--actors", help="actors Parquet file (default: OUTPUT.actors.parquet)")
+        kind.add_argument("-o", "--output", required=True, help=_OUTPUT_HELP)
+        kind.add_argument("--actors", help=_ACTORS_HELP)
         kind.add_argument("--base-url", help="API site root (default: the real service)")
         kind.add_argument("--format", choices=("text", "json"), default="text")
         kind.add_argument("--limit", type=int, default=20, help="problems listed in text output")
@@ -437,7 +492,7 @@ def _sync_query(args: argparse.Namespace) -> dict[str, Any]:
     query: dict[str, Any] = {"start": args.start, "end": args.end, "base_url": args.base_url,
                              "limit": args.page_rows}  # fmt: skip
     if args.source == "acled":
-        query.update(dict(f.split("=", 1) for f in args.filter or []))
+        query.update(_filters(args.filter))
         query.update(country=args.country or None, maritime=args.maritime or None)
     else:
         query.update(version=args.version)
@@ -447,8 +502,15 @@ def _sync_query(args: argparse.Namespace) -> dict[str, Any]:
 
 def _cmd_sync(args: argparse.Namespace) -> int:
     progress = _pull_progress(args.progress) if args.source != "file" else None
-    done = sync(args.store, args.source, full=args.full, check=args.check, progress=progress,
-                card=args.card, **_sync_query(args))  # fmt: skip
+    held = LocalStore(args.store).versions()
+    try:
+        done = sync(args.store, args.source, full=args.full, check=args.check,
+                    progress=progress, card=args.card, allow_empty=args.allow_empty,
+                    **_sync_query(args))  # fmt: skip
+    except KeyboardInterrupt as exc:
+        if LocalStore(args.store).versions() == held:
+            exc.add_note(f"the store {args.store} is as it was")
+        raise
     if progress is not None:
         print(file=sys.stderr)
     if args.format == "json":
@@ -475,6 +537,8 @@ def _cmd_history(args: argparse.Namespace) -> int:
 
 
 def _cmd_revisions(args: argparse.Namespace) -> int:
+    _destinations(args.output, table=True)
+    _destinations(args.png)
     found = revisions(args.store, period=args.period)
     if args.output:
         print(f"wrote {found.to_file(args.output)}")
@@ -493,6 +557,7 @@ def _cmd_revisions(args: argparse.Namespace) -> int:
 
 
 def _cmd_stability(args: argparse.Namespace) -> int:
+    _destinations(args.output, table=True)
     found = stability(args.store, period=args.period, level=args.level)
     if args.output:
         print(f"wrote {write_frame(found, args.output)}")
@@ -502,14 +567,13 @@ def _cmd_stability(args: argparse.Namespace) -> int:
 
 
 def _cmd_reproduce(args: argparse.Namespace) -> int:
+    _destinations(args.output, table=True)  # before the first request
     options = {k: v for k, v in {"base_url": args.base_url, "path": args.export}.items() if v}
     result = reproduce(args.manifest, store=args.store, **options)
     print(result.summary(limit=args.limit))
     if args.output:
-        target = Path(args.output)
-        with atomic_target(target) as tmp:
-            (result.cells if result.cells is not None else result.changes).to_csv(tmp, index=False)
-        print(f"wrote {target}")
+        changed = result.cells if result.cells is not None else result.changes
+        print(f"wrote {write_frame(changed, args.output)}")
     return EXIT_OK if result.matches else EXIT_INVALID
 
 
@@ -525,7 +589,9 @@ def _add_snapshot_commands(sub: Any) -> None:
     acled.add_argument("--maritime", action="store_true", help="events at sea as their sea")
     ucdp = kinds.add_parser("ucdp", help="UCDP GED of one version (always a full pull)")
     ucdp.add_argument("version", help="GED version, e.g. 25.1 or 26.0.3")
-    ucdp.add_argument("--country", action="append", help="Gleditsch-Ward code (Libya 620)")
+    ucdp.add_argument(
+        "--country", action="append", type=int, help="Gleditsch-Ward code (Libya 620)"
+    )
     export = kinds.add_parser("file", help="an ACLED or UCDP export downloaded again")
     export.add_argument("export", help="the export file (its modification time is the access)")
     for kind in (acled, ucdp, export):
@@ -536,6 +602,9 @@ def _add_snapshot_commands(sub: Any) -> None:
         )
         kind.add_argument("--format", choices=("text", "json"), default="text")
         kind.add_argument("--card", action="store_true", help="also write the data card")
+        kind.add_argument(
+            "--allow-empty", action="store_true", help="pin a first snapshot that has no rows"
+        )
         if kind is not export:
             kind.add_argument("--start", type=_day, help="first event day, YYYY-MM-DD")
             kind.add_argument("--end", type=_day, help="last event day, YYYY-MM-DD")
@@ -572,7 +641,7 @@ def _add_snapshot_commands(sub: Any) -> None:
     rep.add_argument("--store", required=True, help="your store of snapshots of this query")
     rep.add_argument("--base-url", help="API site root (default: the real service)")
     rep.add_argument("--export", help="for a file snapshot: your copy of the export")
-    rep.add_argument("-o", "--output", help="CSV of what changed")
+    rep.add_argument("-o", "--output", help="what changed, as .csv or .parquet")
     rep.add_argument("--limit", type=int, default=20, help="ids listed")
     rep.set_defaults(run=_cmd_reproduce)
 
@@ -621,8 +690,8 @@ def _parser() -> argparse.ArgumentParser:
         "convert", help="convert an ACLED export (any vintage) or a UCDP GED file to Parquet"
     )
     conv.add_argument("path", help="ACLED export or UCDP GED CSV (detected from the header)")
-    conv.add_argument("-o", "--output", required=True, help="events Parquet file to write")
-    conv.add_argument("--actors", help="actors Parquet file (default: OUTPUT.actors.parquet)")
+    conv.add_argument("-o", "--output", required=True, help=_OUTPUT_HELP)
+    conv.add_argument("--actors", help=_ACTORS_HELP)
     conv.add_argument("--format", choices=("text", "json"), default="text")
     conv.add_argument("--limit", type=int, default=20, help="problems listed in text output")
     _add_progress(conv)
@@ -663,6 +732,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
+    _destinations(args.output, args.unmatched, args.merged)
     result = compare_events(
         _events_of(args.left, args.store),
         _events_of(args.right, args.store),
@@ -797,7 +867,9 @@ def _add_release_commands(sub: Any) -> None:
     card = sub.add_parser("card", help="a release's data card (HTML), or a store's index page")
     card.add_argument("version", nargs="?", help="version (default: the latest)")
     card.add_argument("--store", help=_STORE_HELP)
-    card.add_argument("-o", "--output", help="folder to write index.html into")
+    card.add_argument(
+        "-o", "--output", help="folder to write index.html into (--index: default the store)"
+    )
     card.add_argument("--index", action="store_true", help="write the store's index.html")
     card.add_argument("--no-verify", action="store_true", help="do not verify first")
     card.set_defaults(run=_cmd_card)
@@ -819,6 +891,44 @@ def _add_release_commands(sub: Any) -> None:
     changes.set_defaults(run=_cmd_diff)
 
 
+class _QuietPipe(io.TextIOBase):
+    """Standard output that falls silent when its reader stops reading (``| head``).
+
+    The command then runs to its end (files it writes are written) and returns
+    its own exit code: ``validate bad.csv | head -1`` still exits 1. As the
+    Python docs advise (signal, "Note on SIGPIPE"), the closed pipe's descriptor
+    is replaced by ``os.devnull``, so the interpreter's last flush is quiet too.
+    """
+
+    def __init__(self, stream: Any) -> None:
+        super().__init__()
+        self.stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            self.stream.write(text)
+        except BrokenPipeError:
+            self._silence()
+        return len(text)
+
+    def flush(self) -> None:
+        try:
+            self.stream.flush()
+        except BrokenPipeError:
+            self._silence()
+
+    def fileno(self) -> int:
+        return int(self.stream.fileno())
+
+    def isatty(self) -> bool:
+        return bool(self.stream.isatty())
+
+    def _silence(self) -> None:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, self.stream.fileno())
+        os.close(devnull)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit code."""
     parser = _parser()
@@ -826,6 +936,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = parser.parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on usage errors, 0 on --help
         return int(exc.code or 0)
+    stdout, sys.stdout = sys.stdout, _QuietPipe(sys.stdout)
+    try:
+        return _run(args)
+    finally:
+        sys.stdout.flush()  # here, where a closed pipe is handled, not at exit
+        sys.stdout = stdout
+
+
+def _run(args: argparse.Namespace) -> int:
+    """The command's exit code; the library's errors as one line on stderr."""
     try:
         code: int = args.run(args)
     except ValidationError as exc:  # e.g. a release build refusing invalid data
@@ -834,10 +954,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LibyaeventsError as exc:
         print(f"libyaevents: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    except BrokenPipeError:  # the reader stopped reading (`| head`): not an error of ours
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush is quiet
-        return EXIT_OK
+    except KeyboardInterrupt as exc:  # Ctrl-C: what was kept, in one line, no traceback
+        kept = "; ".join(getattr(exc, "__notes__", ()))
+        said = f": {kept}; run the same command again to resume" if kept else ""
+        print(f"libyaevents: interrupted{said}.", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return code
 
 

@@ -27,9 +27,15 @@ from typing import IO, Any, Final
 
 from libyaevents.errors import InputError
 
-__all__ = ["atomic_target", "user_cache_dir", "write_frame"]
+__all__ = [
+    "TABLE_SUFFIXES", "atomic_target", "output_file", "output_folder", "user_cache_dir",
+    "write_frame",
+]  # fmt: skip
 
 _APP: Final = "libyaevents"
+
+#: The file formats a table is written in, by suffix.
+TABLE_SUFFIXES: Final = (".csv", ".parquet")
 
 
 @contextlib.contextmanager
@@ -56,6 +62,67 @@ def atomic_target(where: str | os.PathLike[str] | IO[Any]) -> Iterator[Any]:
         tmp.unlink(missing_ok=True)
 
 
+def _writable(folder: Path, target: Path) -> None:
+    if not os.access(folder, os.W_OK | os.X_OK):
+        msg = f"{target}: no permission to write in {folder}; choose another place."
+        raise InputError(msg)
+
+
+def output_file(path: str | os.PathLike[str], *, suffixes: tuple[str, ...] | None = None) -> Path:
+    """``path`` as a file that can be written, checked before the work that fills it.
+
+    Raises
+    ------
+    InputError
+        When ``path`` is a folder, its folder does not exist or cannot be
+        written in, or (with ``suffixes``) it ends in another suffix.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> output_file(tempfile.gettempdir(), suffixes=TABLE_SUFFIXES)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    libyaevents.errors.InputError: ...: is a folder; give a file name ending in .csv or .parquet.
+    """
+    target = Path(path)
+    wanted = " or ".join(suffixes or ())
+    if target.is_dir():
+        msg = f"{target}: is a folder; give a file name{f' ending in {wanted}' if wanted else ''}."
+        raise InputError(msg)
+    if suffixes is not None and target.suffix.lower() not in suffixes:
+        found = target.suffix or "no suffix"
+        msg = f"{target}: write a table as {wanted} (found {found!r}); the suffix says which."
+        raise InputError(msg)
+    if not target.parent.is_dir():
+        msg = f"{target}: the folder {target.parent} does not exist; create it or choose another."
+        raise InputError(msg)
+    _writable(target.parent, target)
+    return target
+
+
+def output_folder(path: str | os.PathLike[str]) -> Path:
+    """``path`` as a folder that exists or can be created, checked before the work.
+
+    Raises
+    ------
+    InputError
+        When ``path`` (or a folder above it) is a file, or cannot be written in.
+    """
+    target = Path(path)
+    if target.exists() and not target.is_dir():
+        msg = f"{target}: is a file, not a folder; give a folder (it is created if missing)."
+        raise InputError(msg)
+    above = target
+    while not above.exists():
+        above = above.parent
+    if not above.is_dir():
+        msg = f"{target}: {above} is a file, so the folder cannot be created there."
+        raise InputError(msg)
+    _writable(above, target)
+    return target
+
+
 def write_frame(frame: Any, path: str | os.PathLike[str]) -> Path:
     """Write a DataFrame as CSV or Parquet, by the file's suffix, in one rename.
 
@@ -64,11 +131,8 @@ def write_frame(frame: Any, path: str | os.PathLike[str]) -> Path:
     InputError
         For another suffix, or a folder that does not exist.
     """
-    target = Path(path)
+    target = output_file(path, suffixes=TABLE_SUFFIXES)
     suffix = target.suffix.lower()
-    if suffix not in (".csv", ".parquet"):
-        msg = f"{target}: write a table as .csv or .parquet (found {suffix or 'no suffix'!r})."
-        raise InputError(msg)
     with atomic_target(target) as tmp:
         if suffix == ".csv":
             frame.to_csv(tmp, index=False)

@@ -8,13 +8,16 @@ tests can exercise what the real services do. Nothing here reaches the internet.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
 import secrets
+import signal
+import subprocess
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -328,3 +331,54 @@ class FakeUcdp(FakeService):
             allowed = {int(k) for k in kinds.split(",")}
             found = [r for r in found if r["type_of_violence"] in allowed]
         return found
+
+
+# -- a child process stopped with Ctrl-C while the server holds a request -------------
+
+
+@contextlib.contextmanager
+def _ctrl_c_reaches_children() -> Iterator[None]:
+    """Children started here take SIGINT as Ctrl-C even if this process was told to ignore it.
+
+    An ignored signal stays ignored across exec (a background job, some CI
+    runners); a handler is reset to the default, which Python turns into
+    KeyboardInterrupt.
+    """
+    before = signal.getsignal(signal.SIGINT)
+    if before is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        yield
+    finally:
+        if before is signal.SIG_IGN:
+            signal.signal(signal.SIGINT, before)
+
+
+def interrupt(
+    command: list[str], env: dict[str, str], server: FakeService, path: str, nth: int
+) -> tuple[int, str]:
+    """Run ``command``, hold the server's ``nth`` request to ``path``, then press Ctrl-C.
+
+    Returns the exit status and what the child wrote to stderr.
+    """
+    gate = threading.Event()
+    server.hooks[(path, nth)] = lambda: gate.wait(30)
+    with (
+        _ctrl_c_reaches_children(),
+        subprocess.Popen(
+            command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        ) as child,
+    ):
+        try:
+            for _ in range(600):  # bounded: at most 60 s
+                if server.requests_to(path) >= nth or child.poll() is not None:
+                    break
+                time.sleep(0.1)
+            assert child.poll() is None, child.stderr.read() if child.stderr else ""
+            child.send_signal(signal.SIGINT)
+            _, err = child.communicate(timeout=60)
+        finally:
+            gate.set()
+            if child.poll() is None:
+                child.kill()
+    return child.returncode, err

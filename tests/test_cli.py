@@ -241,3 +241,55 @@ def test_convert_never_overwrites_its_input_and_outputs_leave_no_temporaries(tmp
     ]  # fmt: skip
     assert main(["aggregate", str(source), "-o", str(tmp_path / "missing" / "p.csv")]) == 2
     assert "does not exist" in capsys.readouterr().err
+
+
+def test_convert_writes_the_format_the_suffix_says(export, tmp_path, capsys):
+    out = tmp_path / "events.csv"
+    assert main(["convert", str(export), "-o", str(out), "--quiet"]) == 1  # the row reported
+    events = pd.read_csv(out)
+    assert len(events) == 49
+    assert "event_id_cnty" in events.columns
+    assert len(pd.read_csv(tmp_path / "events.actors.csv")) > 0
+    assert main(["convert", str(export), "-o", str(tmp_path / "e.parquet"),
+                 "--actors", str(tmp_path / "a.csv"), "--quiet"]) == 1  # fmt: skip
+    assert len(pd.read_parquet(tmp_path / "e.parquet")) == 49
+    assert len(pd.read_csv(tmp_path / "a.csv")) > 0
+    capsys.readouterr()
+    refused = {
+        "events.xlsx": "write a table as .csv or .parquet (found '.xlsx')",
+        "events": "write a table as .csv or .parquet (found 'no suffix')",
+        "missing/events.parquet": "the folder",
+        ".": "is a folder; give a file name ending in .csv or .parquet",
+    }
+    for bad, said in refused.items():
+        assert main(["convert", str(export), "-o", str(tmp_path / bad)]) == 2
+        err = capsys.readouterr().err
+        assert len(err.splitlines()) == 1
+        assert said in err
+    assert not (tmp_path / "missing").exists()
+
+
+@pytest.mark.parametrize(
+    ("command", "said"),
+    [
+        (["aggregate", "0.1.0", "-o", "{missing}/panel.csv"], "does not exist"),
+        (["export", "0.1.0", "--to", "geojson", "-o", "{missing}/x.geojson"], "does not exist"),
+        (["plot", "timeline", "0.1.0", "-o", "{tmp}"], "is a folder"),
+        (["compare", "0.1.0", "0.1.0", "--merged", "{missing}/m.parquet"], "does not exist"),
+        (["revisions", "--store", "{tmp}", "-o", "{tmp}/r.txt"], "(found '.txt')"),
+        (["stability", "--store", "{tmp}", "-o", "{missing}/s.csv"], "does not exist"),
+        (["reproduce", "{tmp}/none.json", "--store", "{tmp}", "-o", "{tmp}/c.xlsx"], "'.xlsx'"),
+    ],
+)
+def test_every_destination_is_checked_before_the_work(tmp_path, capsys, command, said):
+    args = [a.format(tmp=tmp_path, missing=tmp_path / "missing") for a in command]
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1, err
+    assert err.startswith("libyaevents: error: ")
+    assert said in err
+
+
+def test_a_ucdp_country_that_is_not_a_code_is_a_usage_error(tmp_path, capsys):
+    assert main(["fetch", "ucdp", "25.1", "--country", "Libya", "-o", str(tmp_path / "g.csv")]) == 2
+    assert "invalid int value: 'Libya'" in capsys.readouterr().err

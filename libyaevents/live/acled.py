@@ -22,7 +22,7 @@ from typing import Any, Final
 
 import pandas as pd
 
-from libyaevents.arguments import day, joined
+from libyaevents.arguments import day_range, joined
 from libyaevents.errors import AccessDeniedError, ApiError, AuthenticationError, InputError
 from libyaevents.live.credentials import Secret, TokenCache, setting
 from libyaevents.live.http import Http, Reply, check_url
@@ -87,8 +87,7 @@ def acled_query(
     query: dict[str, str] = {}
     if country is not None:
         query["country"] = _value("country", country)
-    bounds = {"start": start, "end": end}
-    days = [None if d is None else day(d, n).strftime("%Y-%m-%d") for n, d in bounds.items()]
+    days = [None if d is None else d.strftime("%Y-%m-%d") for d in day_range(start, end)]
     if days[0] and days[1]:
         query.update(event_date=f"{days[0]}|{days[1]}", event_date_where="BETWEEN")
     elif days[0] or days[1]:
@@ -291,67 +290,11 @@ def _describe(query: Mapping[str, Any]) -> str:
     return "&".join(f"{k}={v}" for k, v in query.items()) or "(no filters)"
 
 
-def fetch_acled(
-    country: str | Sequence[str] | None = None,
-    start: Any = None,
-    end: Any = None,
-    *,
-    client: AcledClient | None = None,
-    base_url: str | None = None,
-    limit: int = PAGE_ROWS,
-    maritime: bool = False,
-    work_dir: str | os.PathLike[str] | None = None,
-    progress: Progress | None = None,
-    **filters: Any,
-) -> Pulled:
-    """Pull events from ACLED's API into the canonical tables.
-
-    Parameters
-    ----------
-    country : str or list of str, optional
-        ACLED country names (``"Libya"``).
-    start, end : date-like, optional
-        Bounds of ``event_date``, inclusive.
-    client : AcledClient, optional
-        An authenticated client (default: one from the environment/config).
-    base_url : str, optional
-        Site root for a default client.
-    limit : int
-        Rows per page.
-    maritime : bool
-        Ask for events at sea with the sea as ``country`` (``maritime_pairs``).
-    work_dir : path, optional
-        Where pages are kept while pulling (default: the user cache).
-    progress : callable, optional
-        ``progress(pages, rows)`` after each page.
-    **filters
-        Any other ACLED field (see :func:`acled_query`).
-
-    Returns
-    -------
-    Pulled
-        Events, actors, problems and notes as :func:`libyaevents.read_acled`
-        gives them; ``rows_read == rows_used + rows_reported``, rows fetched
-        twice counted in ``rows_deduplicated``.
-
-    Raises
-    ------
-    AuthenticationError, AccessDeniedError
-        Credentials refused; account without API access or consent.
-    ApiError
-        A page that still fails after the retries (named with the query;
-        the pages before it are kept and the next run resumes), or a
-        restricted account that got no rows.
-    """
-    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
-        msg = f"limit must be a positive whole number; found {limit!r}."
-        raise InputError(msg)
-    session = client or AcledClient(base_url=base_url)
-    query = acled_query(country, start, end, **filters)
-    if maritime:
-        query["maritime_pairs"] = "true"
-    endpoint = session.endpoint("acled/read")
-    store = PageStore.of("acled", endpoint, query, Path(work_dir) if work_dir else None)
+def _pages(
+    session: AcledClient, store: PageStore, query: dict[str, str], limit: int,
+    progress: Progress | None,
+) -> tuple[int, int | None, list[str]]:  # fmt: skip
+    """Fetch the pages ``store`` lacks, until an empty one: pages, the announced total, notes."""
     page, rows = store.done(), store.rows_done()
     notes: list[str] = []
     total: int | None = None
@@ -383,12 +326,85 @@ def fetch_acled(
         raise AccessDeniedError(msg)
     if total is not None and total >= 0:
         notes.append(f"ACLED announced {total:,} rows for the query at its first page")
-    pulled = finish_pull(
-        store, events_from_text, name=f"ACLED API ({endpoint})", id_column="event_id_cnty",
-        time_column="timestamp", endpoint=endpoint, query=query, pages=page, notes=notes,
-        required=_HEADER,
-    )  # fmt: skip
-    store.clear()
+    return page, total, notes
+
+
+def fetch_acled(
+    country: str | Sequence[str] | None = None,
+    start: Any = None,
+    end: Any = None,
+    *,
+    client: AcledClient | None = None,
+    base_url: str | None = None,
+    limit: int = PAGE_ROWS,
+    maritime: bool = False,
+    work_dir: str | os.PathLike[str] | None = None,
+    progress: Progress | None = None,
+    keep_pages: bool = False,
+    **filters: Any,
+) -> Pulled:
+    """Pull events from ACLED's API into the canonical tables.
+
+    Parameters
+    ----------
+    country : str or list of str, optional
+        ACLED country names (``"Libya"``).
+    start, end : date-like, optional
+        Bounds of ``event_date``, inclusive.
+    client : AcledClient, optional
+        An authenticated client (default: one from the environment/config).
+    base_url : str, optional
+        Site root for a default client.
+    limit : int
+        Rows per page.
+    maritime : bool
+        Ask for events at sea with the sea as ``country`` (``maritime_pairs``).
+    work_dir : path, optional
+        Where pages are kept while pulling (default: the user cache).
+    progress : callable, optional
+        ``progress(pages, rows)`` after each page.
+    keep_pages : bool
+        Keep the pages in ``work_dir`` after the pull, until
+        ``Pulled.discard_pages()``: a caller whose own step fails (writing the
+        result, publishing it) then resumes from them instead of downloading
+        again. By default they are removed once the tables are made.
+    **filters
+        Any other ACLED field (see :func:`acled_query`).
+
+    Returns
+    -------
+    Pulled
+        Events, actors, problems and notes as :func:`libyaevents.read_acled`
+        gives them; ``rows_read == rows_used + rows_reported``, rows fetched
+        twice counted in ``rows_deduplicated``.
+
+    Raises
+    ------
+    AuthenticationError, AccessDeniedError
+        Credentials refused; account without API access or consent.
+    ApiError
+        A page that still fails after the retries (named with the query;
+        the pages before it are kept and the next run resumes), or a
+        restricted account that got no rows.
+    """
+    if not isinstance(limit, int) or isinstance(limit, bool) or limit < 1:
+        msg = f"limit must be a positive whole number; found {limit!r}."
+        raise InputError(msg)
+    query = acled_query(country, start, end, **filters)  # bad arguments: before any request
+    session = client or AcledClient(base_url=base_url)
+    if maritime:
+        query["maritime_pairs"] = "true"
+    endpoint = session.endpoint("acled/read")
+    store = PageStore.of("acled", endpoint, query, Path(work_dir) if work_dir else None)
+    with store.resumable():  # Ctrl-C: the pages so far are kept and named
+        page, total, notes = _pages(session, store, query, limit, progress)
+        pulled = finish_pull(
+            store, events_from_text, name=f"ACLED API ({endpoint})", id_column="event_id_cnty",
+            time_column="timestamp", endpoint=endpoint, query=query, pages=page, notes=notes,
+            required=_HEADER,
+        )  # fmt: skip
+    if not keep_pages:
+        pulled.discard_pages()
     unique = pulled.rows_read - pulled.rows_deduplicated
     if total is not None and unique < total:
         pulled.file_notes.append(

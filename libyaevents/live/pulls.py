@@ -12,13 +12,14 @@ account are the same as for an export of the same rows.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import hashlib
 import json
 import os
 import shutil
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
@@ -96,6 +97,9 @@ class Pulled(Loaded):
     rows_deduplicated : int
         Rows dropped because the same id came again on a later page (also
         counted in ``rows_merged``, so the account balances).
+    pages_folder : pathlib.Path or None
+        The work folder of the pull's pages while they are kept (a client
+        called with ``keep_pages=True``); :meth:`discard_pages` removes it.
     """
 
     endpoint: str = ""
@@ -103,6 +107,12 @@ class Pulled(Loaded):
     accessed: str = ""
     pages: int = 0
     rows_deduplicated: int = 0
+    pages_folder: Path | None = field(default=None, repr=False, compare=False)
+
+    def discard_pages(self) -> None:
+        """Remove the pull's pages once what was made of them is stored (see ``keep_pages``)."""
+        if self.pages_folder is not None:
+            shutil.rmtree(self.pages_folder, ignore_errors=True)
 
     def to_dict(self) -> dict[str, Any]:
         """The account, plus the endpoint, query, access time and pages."""
@@ -118,21 +128,36 @@ class Pulled(Loaded):
 
 @dataclass(frozen=True)
 class PageStore:
-    """The work folder of one pull (one query against one endpoint)."""
+    """The work folder of one pull (one query against one endpoint).
+
+    The folder is made when the first page arrives: a pull that fails before
+    (a refused login, a bad query) leaves nothing behind.
+    """
 
     folder: Path
+    key: str = ""
 
     @classmethod
     def of(cls, source: str, endpoint: str, query: Mapping[str, Any], work: Path | None = None):  # type: ignore[no-untyped-def]
         """The folder for this query (same query -> same folder, so a rerun resumes)."""
         key = json.dumps({"endpoint": endpoint, "query": query}, sort_keys=True, default=str)
         digest = hashlib.sha256(key.encode()).hexdigest()[:20]
-        folder = (work or cache_dir() / "pulls") / f"{source}-{digest}"
-        folder.mkdir(parents=True, exist_ok=True)
-        meta = folder / "query.json"
-        if not meta.exists():
-            meta.write_text(key, encoding="utf-8")
-        return cls(folder)
+        return cls((work or cache_dir() / "pulls") / f"{source}-{digest}", key)
+
+    @contextlib.contextmanager
+    def resumable(self) -> Iterator[None]:
+        """Say on an interrupted pull (Ctrl-C) which pages are kept for the next run."""
+        try:
+            yield
+        except KeyboardInterrupt as exc:
+            pages = self.done()
+            exc.add_note(
+                f"{pages:,} {'page' if pages == 1 else 'pages'} ({self.rows_done():,} rows) "
+                f"kept in {self.folder}"
+                if pages
+                else "no page had arrived"
+            )
+            raise
 
     def _page(self, number: int) -> Path:
         return self.folder / f"page-{number:06d}.parquet"
@@ -156,6 +181,10 @@ class PageStore:
         """Keep one page (text columns) and the state needed to fetch the next one."""
         names = list(dict.fromkeys(k for row in rows for k in row))
         columns = {n: _text_column([r.get(n) for r in rows]) for n in names}
+        self.folder.mkdir(parents=True, exist_ok=True)
+        meta = self.folder / "query.json"
+        if not meta.exists():
+            meta.write_text(self.key, encoding="utf-8")
         tmp = self.folder / f".page-{number:06d}.{os.getpid()}.tmp"
         pq.write_table(pa.table(columns) if columns else pa.table({}), tmp)
         (self.folder / "state.json").write_text(json.dumps(dict(state)), encoding="utf-8")
@@ -173,10 +202,6 @@ class PageStore:
         if not tables:
             return pa.table({})
         return pa.concat_tables(tables, promote_options="default")
-
-    def clear(self) -> None:
-        """Remove the work folder once the pull is complete."""
-        shutil.rmtree(self.folder, ignore_errors=True)
 
 
 def _newest(table: pa.Table, id_column: str, time_column: str | None) -> tuple[pa.Table, int]:
@@ -222,4 +247,4 @@ def finish_pull(
         )
     accessed = utc_now().replace(microsecond=0).isoformat()
     return Pulled(**fields, endpoint=endpoint, query=dict(query), accessed=accessed,
-                  pages=pages, rows_deduplicated=dropped)  # fmt: skip
+                  pages=pages, rows_deduplicated=dropped, pages_folder=store.folder)  # fmt: skip

@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlsplit
 
-from libyaevents.arguments import day, joined
+from libyaevents.arguments import day_range, joined
 from libyaevents.errors import ApiError, AuthenticationError, InputError
 from libyaevents.live.credentials import Secret, setting
 from libyaevents.live.http import Http, check_url
@@ -81,6 +81,7 @@ def fetch_ucdp_ged(
     http: Http | None = None,
     work_dir: str | os.PathLike[str] | None = None,
     progress: Progress | None = None,
+    keep_pages: bool = False,
 ) -> Pulled:
     """Pull UCDP GED events of one version into the canonical tables.
 
@@ -102,6 +103,16 @@ def fetch_ucdp_ged(
         Rows per page (1 to 1000).
     budget : int
         Most requests to send (the token's daily quota by default).
+    http : Http, optional
+        The HTTP session (retries, backoff, timeout).
+    work_dir : path, optional
+        Where pages are kept while pulling (default: the user cache); an
+        interrupted or failed pull resumes from them.
+    progress : callable, optional
+        ``progress(pages, rows)`` after each page.
+    keep_pages : bool
+        Keep the pages after the pull until ``Pulled.discard_pages()`` (see
+        :func:`libyaevents.fetch_acled`).
 
     Returns
     -------
@@ -124,6 +135,7 @@ def fetch_ucdp_ged(
     if not isinstance(pagesize, int) or isinstance(pagesize, bool) or not 1 <= pagesize <= 1000:
         msg = f"pagesize must be a whole number from 1 to 1000; found {pagesize!r}."
         raise InputError(msg)
+    first, last = day_range(start, end)
     secret = token if isinstance(token, Secret) else (Secret(token) if token else None)
     secret = secret or setting("UCDP_API_TOKEN", "ucdp", "token")
     if secret is None:
@@ -136,27 +148,29 @@ def fetch_ucdp_ged(
     endpoint = f"{root}/api/gedevents/{version}"
     query = {k: v for k, v in {
         "Country": None if country is None else joined(country, "country", ","),
-        "StartDate": None if start is None else day(start, "start").strftime("%Y-%m-%d"),
-        "EndDate": None if end is None else day(end, "end").strftime("%Y-%m-%d"),
+        "StartDate": None if first is None else first.strftime("%Y-%m-%d"),
+        "EndDate": None if last is None else last.strftime("%Y-%m-%d"),
         "TypeOfViolence": (
             None if type_of_violence is None else joined(type_of_violence, "type_of_violence", ",")
         ),
     }.items() if v is not None}  # fmt: skip
     ged = _Ged(session, root, endpoint, version, secret, query)
     store = PageStore.of("ucdp", endpoint, query, Path(work_dir) if work_dir else None)
-    page, rows, total = ged.pull(store, pagesize, progress)
-    notes = [f"UCDP API {endpoint}, {session.sent:,} requests sent"]
-    if isinstance(total, int) and total > rows:
-        notes.append(
-            f"UCDP announced {total:,} rows (TotalCount) but delivered {rows:,}: "
-            f"{total - rows:,} rows missing from the reply; run again later"
-        )
-    pulled = finish_pull(
-        store, events_from_ged, name=f"UCDP API ({endpoint})", id_column="id",
-        time_column=None, endpoint=endpoint, query=query, pages=page, notes=notes,
-        required=_HEADER,
-    )  # fmt: skip
-    store.clear()
+    with store.resumable():  # Ctrl-C: the pages so far are kept and named
+        page, rows, total = ged.pull(store, pagesize, progress)
+        notes = [f"UCDP API {endpoint}, {session.sent:,} requests sent"]
+        if isinstance(total, int) and total > rows:
+            notes.append(
+                f"UCDP announced {total:,} rows (TotalCount) but delivered {rows:,}: "
+                f"{total - rows:,} rows missing from the reply; run again later"
+            )
+        pulled = finish_pull(
+            store, events_from_ged, name=f"UCDP API ({endpoint})", id_column="id",
+            time_column=None, endpoint=endpoint, query=query, pages=page, notes=notes,
+            required=_HEADER,
+        )  # fmt: skip
+    if not keep_pages:
+        pulled.discard_pages()
     return pulled
 
 

@@ -23,6 +23,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from libyaevents.arguments import unique_columns
 from libyaevents.errors import ReadError
 from libyaevents.readers.account import Loaded
 from libyaevents.readers.acled import events_from_text, read_acled
@@ -62,6 +63,8 @@ def read_table(source: str | Path | IO[str], table: str | None = None) -> tuple[
     ------
     ReadError
         When the file is missing or cannot be parsed as CSV or Parquet.
+    InputError
+        When a column name appears more than once in the header.
     """
     name = getattr(source, "name", source)
     try:
@@ -79,6 +82,9 @@ def read_table(source: str | Path | IO[str], table: str | None = None) -> tuple[
             "Parquet file in the canonical schema."
         )
         raise ReadError(msg) from None
+    # pandas renames a repeated CSV header ("name", "name.1"): judge the header as written
+    is_csv = isinstance(source, str | Path) and not str(source).endswith(".parquet")
+    unique_columns(read_header(source) if is_csv else list(frame.columns), str(name))
     return frame, table or guess_table(frame)
 
 

@@ -32,7 +32,7 @@ from typing import Any, Final
 import pandas as pd
 
 from libyaevents.errors import InputError
-from libyaevents.files import atomic_target
+from libyaevents.files import atomic_target, output_folder
 from libyaevents.releases.stores import (
     LocalStore,
     accessed_of,
@@ -406,16 +406,17 @@ def write_page(path: Path, text: str) -> Path:
     return path
 
 
-def _index_rows(store: LocalStore) -> Iterable[str]:
+def _index_rows(store: LocalStore, base: str = "") -> Iterable[str]:
+    """One table row per version; links start with ``base`` (the way to the store's root)."""
     for version in sorted(store.versions(), key=version_key, reverse=True):
         folder = store.root / version
         files = sorted(p.name for p in folder.iterdir() if p.is_file())
+        at = html.escape(base + version)
         links = " ".join(
-            f'<a href="{html.escape(version)}/{html.escape(name)}">{html.escape(name)}</a>'
-            for name in files
+            f'<a href="{at}/{html.escape(name)}">{html.escape(name)}</a>' for name in files
         )
         card = (
-            f'<a href="{html.escape(version)}/{CARD_NAME}">card</a>'
+            f'<a href="{at}/{CARD_NAME}">card</a>'
             if CARD_NAME in files
             else '<span class="muted">no card</span>'
         )
@@ -426,22 +427,37 @@ def _index_rows(store: LocalStore) -> Iterable[str]:
         )
 
 
-def write_store_page(store: str | os.PathLike[str] | LocalStore) -> Path:
-    """Write ``index.html`` at a store's root: every version, newest first, with links.
+def write_store_page(
+    store: str | os.PathLike[str] | LocalStore, output: str | os.PathLike[str] | None = None
+) -> Path:
+    """Write ``index.html`` listing a store's versions, newest first, with links.
 
     Served by any static HTTP server, a store is then a browsable site: each
     version links to its card (when built with one) and to its files.
+
+    Parameters
+    ----------
+    store : path or LocalStore
+        A local store folder.
+    output : path, optional
+        The folder to write ``index.html`` into (created if missing); its links
+        lead to the store from there. Default: the store's root.
     """
     target = store if isinstance(store, LocalStore) else open_store(store)
     if not isinstance(target, LocalStore):
         msg = "write_store_page writes into a local store folder."
         raise InputError(msg)
-    rows = "".join(_index_rows(target))
+    folder = target.root if output is None else output_folder(output)
+    folder.mkdir(parents=True, exist_ok=True)
+    way = Path(os.path.relpath(target.root.resolve(), folder.resolve())).as_posix()
+    base = "" if way == "." else f"{way}/"
+    rows = "".join(_index_rows(target, base))
     page = _document(
         "libyaevents store",
         "<h1>Releases in this store</h1><p>Newest first; "
-        '<a href="releases.json">releases.json</a> is the index libyaevents reads.</p>'
+        f'<a href="{html.escape(base)}releases.json">releases.json</a> is the index '
+        "libyaevents reads.</p>"
         '<table id="versions"><thead><tr><th>version</th><th>title</th><th>accessed</th>'
         f"<th>card</th><th>files</th></tr></thead><tbody>{rows}</tbody></table>",
     )
-    return write_page(target.root / INDEX_PAGE, page)
+    return write_page(folder / INDEX_PAGE, page)

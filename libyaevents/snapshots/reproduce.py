@@ -167,7 +167,7 @@ def reproduce(
     published_manifest, record, published = _published(path)
     arguments = dict(record.get("arguments") or {})
     arguments.update(options)
-    synced = sync(store, str(record.get("source")), full=True, **arguments)
+    synced = sync(store, str(record.get("source")), full=True, allow_empty=True, **arguments)
     notes = []
     if synced.snapshot.get("endpoint") != record.get("endpoint"):
         notes.append(

@@ -15,8 +15,10 @@ and deleted, and the content hash; ``fingerprints.parquet`` holds one hash per
 event id (no values), so the manifest and that file can be published in place
 of the data (see :mod:`libyaevents.snapshots.reproduce`).
 
-A sync that fails midway leaves the store as it was: the pull's pages are kept
-in the user cache (the next run resumes them) and the release is written to a
+A sync that fails or is interrupted midway leaves the store as it was: the
+pull's pages are kept in the user cache until the release is published (the
+next run resumes from them instead of downloading again; rows refused as
+invalid are the exception, asked for again) and the release is written to a
 temporary folder and renamed into place only when complete.
 """
 
@@ -34,8 +36,9 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from libyaevents.arguments import choice
-from libyaevents.errors import InputError
+from libyaevents.arguments import choice, day_range
+from libyaevents.errors import InputError, ValidationError
+from libyaevents.files import output_folder
 from libyaevents.live.acled import AcledClient, acled_query, fetch_acled, fetch_acled_deleted
 from libyaevents.live.pulls import Progress, Pulled
 from libyaevents.live.ucdp import fetch_ucdp_ged
@@ -218,6 +221,7 @@ def _ucdp_plan(query: dict[str, Any], options: dict[str, Any]) -> _Plan:
     if "version" not in query:
         msg = "sync('ucdp'): pass version= (a GED version such as '25.1')."
         raise InputError(msg)
+    day_range(query.get("start"), query.get("end"))  # refused now, not after loading the store
     limit = options.pop("limit", None)
     if limit is not None:
         options["pagesize"] = limit
@@ -429,7 +433,12 @@ def _valid(
     """
     report = validate(pulled, today=today)
     lacking = absent if absent is not None else absent_columns(pulled.events)
-    report.allowing_absent({"events": lacking}).raise_if_invalid()
+    try:
+        report.allowing_absent({"events": lacking}).raise_if_invalid()
+    except ValidationError:
+        if isinstance(pulled, Pulled):
+            pulled.discard_pages()  # the rows are the problem: the next run asks for them again
+        raise
     return dict(report.tables), lacking
 
 
@@ -451,6 +460,7 @@ class _Step:
     increment: pd.DataFrame | None = None  # the rows it fetched (typed)
     differences: pd.DataFrame | None = None
     absent: list[str] = field(default_factory=list)  # required columns the source lacks
+    also: tuple[Pulled, ...] = ()  # the increment's pull, when a checked sync kept the full one
 
 
 def _full(plan: _Plan, old: Any, record: Mapping[str, Any] | None) -> _Step:
@@ -490,7 +500,26 @@ def _incremental(plan: _Plan, old: Any, newest: int, *, check: bool) -> _Step:
     truth, absent = _valid(whole, _day(whole.accessed))
     differences = diff_tables({"events": tables["events"]}, {"events": truth["events"]})
     changes = diff_tables(old.tables(), truth)
-    return _Step(truth, changes, whole, "checked", counts, differences=differences, absent=absent)
+    return _Step(truth, changes, whole, "checked", counts, differences=differences, absent=absent,
+                 also=(pulled,))  # fmt: skip
+
+
+def _nothing_returned(plan: _Plan, pulled: Pulled, store: Path) -> str:
+    """Why a first sync publishes nothing: which query returned no rows, and what to do."""
+    query = plan.query if plan.query is not None else pulled.query
+    asked = "&".join(f"{k}={v}" for k, v in query.items()) or "(no filters)"
+    return (
+        f"{plan.source} returned no rows for {asked} ({pulled.endpoint}): nothing was "
+        f"published in {store}. Check the query (country names as the source spells them, "
+        "the dates); to pin an empty first snapshot anyway, pass allow_empty=True "
+        "(--allow-empty)."
+    )
+
+
+def _discard_pages(step: _Step) -> None:
+    """The pulls' pages, once what was made of them is in the store (or held already)."""
+    for pulled in (step.pulled, *step.also):
+        pulled.discard_pages()
 
 
 def sync(
@@ -501,6 +530,7 @@ def sync(
     check: bool = False,
     progress: Progress | None = None,
     card: bool = False,
+    allow_empty: bool = False,
     **query: Any,
 ) -> Synced:
     """Pull a source and pin what it holds now as a release in ``store``.
@@ -523,6 +553,10 @@ def sync(
         ``progress(pages, rows)`` after each page.
     card : bool
         Also write the snapshot's data card and the store's index page.
+    allow_empty : bool
+        Pin a first snapshot even when the source returned no rows (by
+        default that is refused: a query that matches nothing is most often
+        a misspelt country or a wrong date range).
     **query
         The query: for ACLED ``country``, ``start``, ``end``, ``maritime`` and
         any ACLED field (as :func:`libyaevents.fetch_acled`); for UCDP
@@ -539,7 +573,9 @@ def sync(
     Raises
     ------
     InputError
-        A store that holds another query or releases that are not snapshots.
+        A store that holds another query or releases that are not snapshots,
+        or that is a file (refused before any request); a first sync that
+        returned no rows, unless ``allow_empty``.
     ValidationError
         When fetched rows break a rule (the store is left as it was).
     ApiError, AuthenticationError, AccessDeniedError
@@ -558,11 +594,11 @@ def sync(
     ('full', True, np.int64(50))
     """
     choice(source, "source", SOURCES)
-    target = LocalStore(store)
+    target = LocalStore(output_folder(store))  # a file there is refused before any request
     named = ("client", "base_url", "token", "limit", "work_dir")
     options: dict[str, Any] = {k: query.pop(k) for k in named if k in query}
-    if source != "file":
-        options["progress"] = progress
+    if source != "file":  # pages are kept until the release is published (a rerun resumes)
+        options.update(progress=progress, keep_pages=True)
     plan = _PLANS[source](dict(query), options)
     parent, record = _previous(target)
     if record is not None and plan.endpoint is not None:
@@ -573,12 +609,15 @@ def sync(
         step = _incremental(plan, old, newest, check=check)
     else:
         step = _full(plan, old, record)
+    if parent is None and step.pulled.rows_read == 0 and not allow_empty:
+        raise InputError(_nothing_returned(plan, step.pulled, target.root))
     tables, changes, pulled, mode = step.tables, step.changes, step.pulled, step.mode
     since = newest if mode != "full" else None
     snapshot = _record(
         plan, pulled, mode, since, counts=step.counts, arguments=_arguments(source, query)
     )
     if parent is not None and changes.empty:
+        _discard_pages(step)
         return Synced(target.root, parent, parent, mode, False, changes, snapshot,
                       step.differences, pulled)  # fmt: skip
     previous_prints = (
@@ -605,6 +644,7 @@ def sync(
         annotations={"x-snapshot": with_hash}, extra=extra, absent={"events": step.absent},
         about=_about(plan.source, pulled, snapshot), card=card,
     )  # fmt: skip
+    _discard_pages(step)
     _log.info("libyaevents: %s sync -> release %s", plan.source, version)
     return Synced(
         target.root, version, parent, mode, True, changes, snapshot, step.differences, pulled

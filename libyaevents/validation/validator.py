@@ -34,7 +34,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 
-from libyaevents.arguments import choice, day
+from libyaevents.arguments import choice, day, unique_columns
 from libyaevents.dataset import Locating, tables_of
 from libyaevents.errors import InputError, ValidationError
 from libyaevents.problems import PROBLEM_CODES, PROBLEM_COLUMNS, concat_problems, problem_table
@@ -434,6 +434,7 @@ def _as_tables(data: Any, table: str | None) -> dict[str, pd.DataFrame]:
     if table is not None:
         choice(table, "table", TABLES)
     if isinstance(data, pd.DataFrame):
+        unique_columns(data.columns, "the frame")
         return {get_table(table or guess_table(data)).name: data}
     tables = tables_of(data, what="data")
     if table is not None:
@@ -442,6 +443,8 @@ def _as_tables(data: Any, table: str | None) -> dict[str, pd.DataFrame]:
             msg = f"table={table!r}: the dataset has no such table (it has {list(tables)})."
             raise InputError(msg)
         tables = {name: tables[name]}
+    for name, frame in tables.items():
+        unique_columns(frame.columns, f"the {name} table")
     return tables
 
 
@@ -500,7 +503,8 @@ def validate(
     Raises
     ------
     InputError
-        When ``data`` is not a frame or a set of the known tables.
+        When ``data`` is not a frame or a set of the known tables, or a table
+        has a column name more than once.
     """
     tables = _as_tables(data, table)
     ctx = RuleContext.on(None if today is None else day(today, "today"))

@@ -285,4 +285,8 @@ def test_bad_query_arguments_are_input_errors_before_any_request(acled_server):
         fetch_acled("Libya", start="soon", client=client)
     with pytest.raises(InputError, match="filter country must be a value or a non-empty list"):
         fetch_acled([], client=client)
-    assert acled_server.requests_to(READ) == 0
+    with pytest.raises(InputError, match="start 2021-01-01 is after end 2020-12-31"):
+        fetch_acled("Libya", start="2021-01-01", end="2020-12-31", client=client)
+    with pytest.raises(InputError, match="start must be a date"):  # before the credentials
+        fetch_acled("Libya", start="2020-02-30", base_url=acled_server.base_url)
+    assert acled_server.log == []

@@ -184,4 +184,6 @@ def test_bad_dates_and_lists_are_input_errors(ucdp):
         _fetch(ucdp, 620, "2019-01-01", "later")
     with pytest.raises(InputError, match="country must be a value or a non-empty list"):
         _fetch(ucdp, [])
-    assert ucdp.requests_to(PATH) == 0
+    with pytest.raises(InputError, match="start 2020-01-02 is after end 2020-01-01"):
+        _fetch(ucdp, 620, "2020-01-02", "2020-01-01")
+    assert ucdp.log == []

@@ -134,3 +134,24 @@ def test_a_snapshot_card_says_where_and_when_it_was_pulled(tmp_path):
     assert "ACLED Terms of Use" in text
     manifest = json.loads((tmp_path / "s" / done.version / "datapackage.json").read_text())
     assert manifest["licenses"][0]["name"] == "ACLED-terms-of-use"
+
+
+def test_the_store_page_is_written_where_o_says_with_links_back_to_the_store(tmp_path, capsys):
+    export = tmp_path / "a.csv"
+    libyaevents.write_acled(synthetic_dataset(30, seed=2), export)
+    store = tmp_path / "store"
+    done = libyaevents.sync(store, "file", path=export, card=True)
+    before = (store / "index.html").read_bytes()
+    site = tmp_path / "site" / "pages"
+    assert main(["card", "--index", "--store", str(store), "-o", str(site)]) == 0
+    assert capsys.readouterr().out == f"wrote {site / 'index.html'}\n"
+    assert (store / "index.html").read_bytes() == before  # the store is not written
+    page = (site / "index.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="([^"]+)"', page)
+    assert f"../../store/{done.version}/card.html" in links
+    assert "../../store/releases.json" in links
+    for link in (k for k in links if not k.startswith("data:")):  # each resolves from the page
+        assert (site / link).resolve().is_file(), link
+    (tmp_path / "a-file").write_text("")
+    assert main(["card", "--index", "--store", str(store), "-o", str(tmp_path / "a-file")]) == 2
+    assert "is a file, not a folder" in capsys.readouterr().err

@@ -196,3 +196,29 @@ def test_bad_arguments_raise_input_error(data, table, message):
 
 def test_synthetic_generator_is_valid():
     assert check(synthetic_dataset(3_000, seed=5)).ok
+
+
+def test_a_repeated_column_name_is_an_input_error_naming_it():
+    events = synthetic_events(20, seed=2)
+    twice = pd.concat([events, events[["notes", "fatalities"]]], axis=1)
+    with pytest.raises(InputError, match=r"\['notes', 'fatalities'\] more than once"):
+        libyaevents.validate(twice)
+    data = synthetic_dataset(20, seed=2)
+    data["actors"] = pd.concat([data["actors"], data["actors"][["name"]]], axis=1)
+    with pytest.raises(InputError, match=r"actors table has the column\(s\) \['name'\]"):
+        libyaevents.validate(data)
+
+
+def test_the_command_line_refuses_a_csv_with_a_repeated_header(tmp_path, capsys):
+    from libyaevents.cli import main
+
+    actors = tmp_path / "actors.csv"
+    synthetic_dataset(20, seed=2)["actors"].to_csv(actors, index=False)
+    header, rest = actors.read_text().split("\n", 1)
+    actors.write_text(header.replace(",aliases,", ",name,") + "\n" + rest)
+    assert main(["validate", str(actors)]) == 2
+    err = capsys.readouterr().err
+    assert err.splitlines() == [
+        f"libyaevents: error: {actors} has the column(s) ['name'] more than once; which one "
+        "holds the data is unknown: rename or drop the copies."
+    ]
