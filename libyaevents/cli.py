@@ -59,6 +59,7 @@ from libyaevents.releases.release import (
     verify_release,
     write_card,
 )
+from libyaevents.releases.stores import WRITER_WAIT
 from libyaevents.releases.summary import summarise
 from libyaevents.schema.frictionless import write_schemas
 from libyaevents.schema.tables import TABLES
@@ -77,6 +78,9 @@ EXIT_USAGE: Final = 2
 _LARGE: Final = 50 * 10**6  # bytes: inputs this large report progress
 _BAR: Final = 30  # characters of the progress bar
 _STORE_HELP: Final = "store folder or http(s) URL (default: the releases bundled with the package)"
+_WAIT_HELP: Final = (
+    f"seconds to wait for another sync or build of the store (default {WRITER_WAIT:g})"
+)
 _INPUT_HELP: Final = (
     "a release version (see --store), a canonical .parquet, or an ACLED / UCDP GED file"
 )
@@ -260,7 +264,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     parent = None if args.no_parent else True
     path = build_release(
         data, args.version, store=args.store, parent=parent, today=args.today, sources=cited,
-        card=args.card,
+        card=args.card, wait=args.wait,
     )  # fmt: skip
     print(f"built release {args.version} at {path}")
     return EXIT_OK
@@ -410,7 +414,7 @@ def _sync_query(args: argparse.Namespace) -> dict[str, Any]:
 def _cmd_sync(args: argparse.Namespace) -> int:
     progress = _pull_progress(args.progress) if args.source != "file" else None
     done = sync(args.store, args.source, full=args.full, check=args.check, progress=progress,
-                card=args.card, **_sync_query(args))  # fmt: skip
+                card=args.card, wait=args.wait, **_sync_query(args))  # fmt: skip
     if progress is not None:
         print(file=sys.stderr)
     if args.format == "json":
@@ -498,6 +502,7 @@ def _add_snapshot_commands(sub: Any) -> None:
         )
         kind.add_argument("--format", choices=("text", "json"), default="text")
         kind.add_argument("--card", action="store_true", help="also write the data card")
+        kind.add_argument("--wait", type=float, default=WRITER_WAIT, help=_WAIT_HELP)
         if kind is not export:
             kind.add_argument("--start", type=_day, help="first event day, YYYY-MM-DD")
             kind.add_argument("--end", type=_day, help="last event day, YYYY-MM-DD")
@@ -738,6 +743,7 @@ def _add_release_commands(sub: Any) -> None:
     build.add_argument("--no-parent", action="store_true", help="no change table parent")
     build.add_argument("--today", help="validation date (YYYY-MM-DD)")
     build.add_argument("--card", action="store_true", help="also write the data card")
+    build.add_argument("--wait", type=float, default=WRITER_WAIT, help=_WAIT_HELP)
     build.set_defaults(run=_cmd_build)
 
     card = sub.add_parser("card", help="a release's data card (HTML), or a store's index page")

@@ -23,6 +23,7 @@ temporary folder and renamed into place only when complete.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import os
 from collections.abc import Callable, Mapping
@@ -37,6 +38,7 @@ import pyarrow.parquet as pq
 from libyaevents.arguments import choice
 from libyaevents.errors import InputError
 from libyaevents.live.acled import AcledClient, acled_query, fetch_acled, fetch_acled_deleted
+from libyaevents.live.credentials import cache_dir
 from libyaevents.live.pulls import Progress, Pulled
 from libyaevents.live.ucdp import fetch_ucdp_ged
 from libyaevents.problems import problem_table
@@ -45,7 +47,7 @@ from libyaevents.readers.detect import read_events_export
 from libyaevents.readers.registry import actors_from_events
 from libyaevents.releases.changes import diff_tables, summarise_changes
 from libyaevents.releases.release import load, publish_release
-from libyaevents.releases.stores import LocalStore, manifest_at
+from libyaevents.releases.stores import WRITER_WAIT, LocalStore, manifest_at
 from libyaevents.schema.tables import EVENTS
 from libyaevents.snapshots.fingerprints import (
     FINGERPRINT_ALGORITHM,
@@ -501,6 +503,7 @@ def sync(
     check: bool = False,
     progress: Progress | None = None,
     card: bool = False,
+    wait: float = WRITER_WAIT,
     **query: Any,
 ) -> Synced:
     """Pull a source and pin what it holds now as a release in ``store``.
@@ -523,6 +526,12 @@ def sync(
         ``progress(pages, rows)`` after each page.
     card : bool
         Also write the snapshot's data card and the store's index page.
+    wait : float
+        Seconds to wait for another writer of the store. One sync or build
+        holds a store at a time (:meth:`~libyaevents.releases.stores.LocalStore.writing`),
+        from reading the latest release to publishing the next, so a sync
+        that waited pulls against what the other wrote and becomes its child;
+        a second first sync never makes a second parentless release.
     **query
         The query: for ACLED ``country``, ``start``, ``end``, ``maritime`` and
         any ACLED field (as :func:`libyaevents.fetch_acled`); for UCDP
@@ -540,6 +549,8 @@ def sync(
     ------
     InputError
         A store that holds another query or releases that are not snapshots.
+    StoreBusyError
+        When another writer still holds the store after ``wait`` seconds.
     ValidationError
         When fetched rows break a rule (the store is left as it was).
     ApiError, AuthenticationError, AccessDeniedError
@@ -563,7 +574,29 @@ def sync(
     options: dict[str, Any] = {k: query.pop(k) for k in named if k in query}
     if source != "file":
         options["progress"] = progress
-    plan = _PLANS[source](dict(query), options)
+        options["work_dir"] = options.get("work_dir") or _work_dir(target)
+    plan = _PLANS[source](dict(query), options)  # a bad query fails here, before the lock
+    with target.writing(wait):
+        return _sync_held(target, plan, full=full, check=check, card=card, query=query)
+
+
+def _work_dir(store: LocalStore) -> Path:
+    """Where this store's pulls keep their pages: a folder per store.
+
+    Syncs of one store take turns (its writer lock), so each pull has its
+    work folder to itself: a sync of the same query into another store never
+    resumes, or clears, this one's pages.
+    """
+    digest = hashlib.sha256(str(store.root.resolve()).encode()).hexdigest()[:16]
+    return cache_dir() / "pulls" / f"store-{digest}"
+
+
+def _sync_held(
+    target: LocalStore, plan: _Plan, *, full: bool, check: bool, card: bool,
+    query: dict[str, Any],
+) -> Synced:  # fmt: skip
+    """:func:`sync` once the store's writer lock is held (``query`` without client options)."""
+    source = plan.source
     parent, record = _previous(target)
     if record is not None and plan.endpoint is not None:
         _same_query(record, plan.source, plan.endpoint, plan.query)
