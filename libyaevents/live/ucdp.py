@@ -124,12 +124,12 @@ def fetch_ucdp_ged(
     if not isinstance(pagesize, int) or isinstance(pagesize, bool) or not 1 <= pagesize <= 1000:
         msg = f"pagesize must be a whole number from 1 to 1000; found {pagesize!r}."
         raise InputError(msg)
+    root = check_url(base_url or os.environ.get("LIBYAEVENTS_UCDP_API") or DEFAULT_UCDP_API,
+                     what="UCDP base_url")  # fmt: skip
     secret = token if isinstance(token, Secret) else (Secret(token) if token else None)
     secret = secret or setting("UCDP_API_TOKEN", "ucdp", "token")
     if secret is None:
         raise AuthenticationError(_HOW_TO_GET_ONE)
-    root = check_url(base_url or os.environ.get("LIBYAEVENTS_UCDP_API") or DEFAULT_UCDP_API,
-                     what="UCDP base_url")  # fmt: skip
     session = http or Http(budget=budget)
     if session.budget is None:
         session.budget = budget
