@@ -41,7 +41,8 @@ from libyaevents.files import atomic_target, write_frame
 from libyaevents.formats import parquet
 from libyaevents.formats.geo import to_geojson, write_geoparquet
 from libyaevents.inputs import open_dataset
-from libyaevents.live.acled import fetch_acled
+from libyaevents.live.acled import PAGE_ROWS, fetch_acled
+from libyaevents.live.ucdp import PAGE_ROWS as UCDP_PAGE_ROWS
 from libyaevents.live.ucdp import fetch_ucdp_ged
 from libyaevents.readers.account import Loaded
 from libyaevents.readers.acled import write_acled
@@ -91,7 +92,7 @@ def _render(report: ValidationReport, args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
-        print(report.summary(limit=args.limit))
+        print(report.summary(limit=args.show))
     return EXIT_OK if report.ok else EXIT_INVALID
 
 
@@ -136,9 +137,9 @@ def _render_load(loaded: Loaded, report: ValidationReport | None, args: argparse
             data["validation"] = report.to_dict()
         print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        print(loaded.summary(limit=args.limit))
+        print(loaded.summary(limit=args.show))
         if report is not None:
-            print(report.summary(limit=args.limit))
+            print(report.summary(limit=args.show))
     valid = report is None or report.ok
     return EXIT_OK if loaded.ok and valid else EXIT_INVALID
 
@@ -233,7 +234,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
-    summary = summarise(args.release, store=args.store, as_of=args.as_of)
+    summary = summarise(args.release, store=args.store, on=args.on, as_of=args.as_of)
     if args.format == "json":
         print(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -314,8 +315,14 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 def _add_output(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument("--limit", type=int, default=20, help="failures listed in text output")
+    _add_show(parser, "failures")
     parser.add_argument("--today", help="treat dates after this day (YYYY-MM-DD) as future")
+
+
+def _add_show(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--show N``: how many lines a text report lists (``--page-rows`` is the API's page size)."""
+    parser.add_argument("--show", type=int, default=20, metavar="N",
+                        help=f"{what} listed in text output (default 20)")  # fmt: skip
 
 
 def _add_progress(parser: argparse.ArgumentParser) -> None:
@@ -330,15 +337,30 @@ def _add_progress(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--quiet", dest="progress", action="store_false", help="no progress")
 
 
-def _pull_progress(forced: bool | None) -> Any:
+class _PageLine:
+    """Pages and rows on one line of stderr, redrawn in place; :meth:`end` ends the line."""
+
+    def __init__(self) -> None:
+        self.open = False
+
+    def __call__(self, pages: int, rows: int) -> None:
+        said = "1 page" if pages == 1 else f"{pages:,} pages"
+        print(f"\rlibyaevents: {said}, {rows:,} rows", end="", file=sys.stderr, flush=True)
+        self.open = True
+
+    def end(self) -> None:
+        """End the line (once), so what follows starts on a line of its own."""
+        if self.open:
+            print(file=sys.stderr, flush=True)
+        self.open = False
+
+
+_PAGES: Final = _PageLine()
+
+
+def _pull_progress(forced: bool | None) -> _PageLine | None:
     """Pages and rows on one line of stderr, on a terminal (or when asked)."""
-    if not (forced if forced is not None else sys.stderr.isatty()):
-        return None
-
-    def show(pages: int, rows: int) -> None:
-        print(f"\rlibyaevents: {pages:,} pages, {rows:,} rows", end="", file=sys.stderr, flush=True)
-
-    return show
+    return _PAGES if (forced if forced is not None else sys.stderr.isatty()) else None
 
 
 def _cmd_fetch(args: argparse.Namespace) -> int:
@@ -347,16 +369,16 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
         filters = dict(f.split("=", 1) for f in args.filter or [])
         pulled = fetch_acled(
             args.country or None, args.start, args.end, base_url=args.base_url,
-            maritime=args.maritime, progress=progress, **filters,
+            maritime=args.maritime, progress=progress, limit=args.page_rows or PAGE_ROWS,
+            **filters,
         )  # fmt: skip
     else:
         countries = [int(c) for c in args.country] if args.country else None
         pulled = fetch_ucdp_ged(
             args.version, countries, args.start, args.end, base_url=args.base_url,
-            progress=progress, budget=args.budget,
+            progress=progress, budget=args.budget, pagesize=args.page_rows or UCDP_PAGE_ROWS,
         )  # fmt: skip
-    if progress is not None:
-        print(file=sys.stderr)
+    _PAGES.end()
     output = Path(args.output)
     actors = Path(args.actors) if args.actors else output.with_name(f"{output.stem}.actors.parquet")
     parquet.write_table(pulled.events, "events", str(output), gaps=True)
@@ -364,7 +386,7 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(pulled.to_dict(), indent=2, ensure_ascii=False))
     else:
-        print(pulled.summary(limit=args.limit))
+        print(pulled.summary(limit=args.show))
         print(f"wrote {len(pulled.events):,} events to {output} and the actors to {actors}")
     return EXIT_OK
 
@@ -390,7 +412,8 @@ def _add_fetch_command(sub: Any) -> None:
         kind.add_argument("--actors", help="actors Parquet file (default: OUTPUT.actors.parquet)")
         kind.add_argument("--base-url", help="API site root (default: the real service)")
         kind.add_argument("--format", choices=("text", "json"), default="text")
-        kind.add_argument("--limit", type=int, default=20, help="problems listed in text output")
+        _add_show(kind, "problems")
+        kind.add_argument("--page-rows", type=int, help="rows per page (default: the API's)")
         kind.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                           help="pages and rows on stderr (default: on a terminal)")  # fmt: skip
         kind.set_defaults(run=_cmd_fetch)
@@ -415,8 +438,7 @@ def _cmd_sync(args: argparse.Namespace) -> int:
     progress = _pull_progress(args.progress) if args.source != "file" else None
     done = sync(args.store, args.source, full=args.full, check=args.check, progress=progress,
                 card=args.card, wait=args.wait, **_sync_query(args))  # fmt: skip
-    if progress is not None:
-        print(file=sys.stderr)
+    _PAGES.end()
     if args.format == "json":
         print(json.dumps(done.to_dict(), indent=2, ensure_ascii=False, default=str))
     else:
@@ -442,6 +464,10 @@ def _cmd_history(args: argparse.Namespace) -> int:
 
 def _cmd_revisions(args: argparse.Namespace) -> int:
     found = revisions(args.store, period=args.period)
+    if len(found.versions) < 2:
+        print(f"one snapshot in {args.store} ({found.versions[0]}): nothing to compare yet; "
+              "revisions appear after the next sync")  # fmt: skip
+        return EXIT_OK
     if args.output:
         print(f"wrote {found.to_file(args.output)}")
     if args.png:
@@ -470,7 +496,7 @@ def _cmd_stability(args: argparse.Namespace) -> int:
 def _cmd_reproduce(args: argparse.Namespace) -> int:
     options = {k: v for k, v in {"base_url": args.base_url, "path": args.export}.items() if v}
     result = reproduce(args.manifest, store=args.store, **options)
-    print(result.summary(limit=args.limit))
+    print(result.summary(limit=args.show))
     if args.output:
         target = Path(args.output)
         with atomic_target(target) as tmp:
@@ -540,7 +566,7 @@ def _add_snapshot_commands(sub: Any) -> None:
     rep.add_argument("--base-url", help="API site root (default: the real service)")
     rep.add_argument("--export", help="for a file snapshot: your copy of the export")
     rep.add_argument("-o", "--output", help="CSV of what changed")
-    rep.add_argument("--limit", type=int, default=20, help="ids listed")
+    _add_show(rep, "ids")
     rep.set_defaults(run=_cmd_reproduce)
 
 
@@ -559,7 +585,10 @@ def _add_summary_command(sub: Any) -> None:
     )
     summary.add_argument("release", nargs="?", help="version (default: the latest)")
     summary.add_argument("--store", help=_STORE_HELP)
-    summary.add_argument("--as-of", help="day for 'measures in force' (default: release date)")
+    summary.add_argument("--on", help="day for 'measures in force' (default: release date)")
+    summary.add_argument(
+        "--as-of", help="instead of RELEASE: the data as it stood then (date or date and time)"
+    )
     summary.add_argument("--format", choices=("text", "json"), default="text")
     summary.set_defaults(run=_cmd_summary)
 
@@ -591,7 +620,7 @@ def _parser() -> argparse.ArgumentParser:
     conv.add_argument("-o", "--output", required=True, help="events Parquet file to write")
     conv.add_argument("--actors", help="actors Parquet file (default: OUTPUT.actors.parquet)")
     conv.add_argument("--format", choices=("text", "json"), default="text")
-    conv.add_argument("--limit", type=int, default=20, help="problems listed in text output")
+    _add_show(conv, "problems")
     _add_progress(conv)
     conv.set_defaults(run=_cmd_convert)
 
@@ -781,9 +810,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code: int = args.run(args)
     except ValidationError as exc:  # e.g. a release build refusing invalid data
+        _PAGES.end()
         print(f"libyaevents: invalid data:\n{exc}", file=sys.stderr)
         return EXIT_INVALID
     except LibyaeventsError as exc:
+        _PAGES.end()
         print(f"libyaevents: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except BrokenPipeError:  # the reader stopped reading (`| head`): not an error of ours

@@ -67,6 +67,10 @@ def _same_site(url: str, root: str, what: str) -> str:
     return url
 
 
+#: Rows per page: the most UCDP serves.
+PAGE_ROWS: Final = 1000
+
+
 def fetch_ucdp_ged(
     version: str,
     country: int | Sequence[int] | None = None,
@@ -76,7 +80,7 @@ def fetch_ucdp_ged(
     type_of_violence: int | Sequence[int] | None = None,
     token: str | Secret | None = None,
     base_url: str | None = None,
-    pagesize: int = 1000,
+    pagesize: int = PAGE_ROWS,
     budget: int = DAILY_REQUESTS,
     http: Http | None = None,
     work_dir: str | os.PathLike[str] | None = None,

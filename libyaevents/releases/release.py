@@ -502,7 +502,7 @@ def _publish_locked(
         if tmp.exists():
             shutil.rmtree(tmp)
     target_store.write_index()
-    if card:
+    if card or (target_store.root / INDEX_PAGE).is_file():  # a store page lists every version
         write_store_page(target_store)
     return target_store.root / version
 
