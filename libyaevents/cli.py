@@ -369,14 +369,15 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
         filters = dict(f.split("=", 1) for f in args.filter or [])
         pulled = fetch_acled(
             args.country or None, args.start, args.end, base_url=args.base_url,
-            maritime=args.maritime, progress=progress, limit=args.page_rows or PAGE_ROWS,
-            **filters,
+            maritime=args.maritime, progress=progress,
+            limit=PAGE_ROWS if args.page_rows is None else args.page_rows, **filters,
         )  # fmt: skip
     else:
         countries = [int(c) for c in args.country] if args.country else None
         pulled = fetch_ucdp_ged(
             args.version, countries, args.start, args.end, base_url=args.base_url,
-            progress=progress, budget=args.budget, pagesize=args.page_rows or UCDP_PAGE_ROWS,
+            progress=progress, budget=args.budget,
+            pagesize=UCDP_PAGE_ROWS if args.page_rows is None else args.page_rows,
         )  # fmt: skip
     _PAGES.end()
     output = Path(args.output)
@@ -464,12 +465,12 @@ def _cmd_history(args: argparse.Namespace) -> int:
 
 def _cmd_revisions(args: argparse.Namespace) -> int:
     found = revisions(args.store, period=args.period)
-    if len(found.versions) < 2:
+    if args.output:
+        print(f"wrote {found.to_file(args.output)}")
+    if len(found.versions) < 2:  # no chart, no empty frame: say why
         print(f"one snapshot in {args.store} ({found.versions[0]}): nothing to compare yet; "
               "revisions appear after the next sync")  # fmt: skip
         return EXIT_OK
-    if args.output:
-        print(f"wrote {found.to_file(args.output)}")
     if args.png:
         print(f"wrote {found.plot(args.png)}")
     print(found.by_sync().to_string(index=False))

@@ -71,10 +71,15 @@ def test_revisions_of_one_snapshot_is_a_sentence(tmp_path, capsys):
     capsys.readouterr()
     assert main(["revisions", "--store", str(store)]) == 0
     out = capsys.readouterr().out
-    assert out == (
+    sentence = (
         f"one snapshot in {store} (2026.201.0): nothing to compare yet; revisions appear "
         "after the next sync\n"
     )
+    assert out == sentence
+    table = tmp_path / "r.csv"
+    assert main(["revisions", "--store", str(store), "-o", str(table)]) == 0
+    assert capsys.readouterr().out == f"wrote {table}\n{sentence}"  # the file a script asked for
+    assert pd.read_csv(table).empty
 
 
 def test_the_store_page_lists_every_version_and_links_each_card(snapshots):
