@@ -169,3 +169,9 @@ def test_readers_take_no_lock(tmp_path):
     assert not (store / LOCK_NAME).exists()
     assert libyaevents.load().version  # the bundled store: read-only, no lock file in the wheel
     assert not (Path(libyaevents.__file__).parent / "data" / "releases" / LOCK_NAME).exists()
+
+
+def test_a_writer_may_nest_however_the_store_is_named(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    with LocalStore("store").writing(wait=0), LocalStore(tmp_path / "store").writing(wait=0):
+        pass  # a sync holds the store around the build it calls, by another name
