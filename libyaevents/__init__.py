@@ -26,6 +26,7 @@ from libyaevents.errors import (
     ReleaseError,
     ReleaseExistsError,
     ReleaseNotFoundError,
+    StoreBusyError,
     ValidationError,
 )
 from libyaevents.schema.tables import ACTORS, EVENTS, MEASURES, TABLES
@@ -134,6 +135,7 @@ __all__ = [
     "Reproduced",
     "Revisions",
     "Sources",
+    "StoreBusyError",
     "Summary",
     "Synced",
     "ValidationError",

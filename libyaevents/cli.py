@@ -44,7 +44,8 @@ from libyaevents.files import TABLE_SUFFIXES, atomic_target, output_file, write_
 from libyaevents.formats import parquet
 from libyaevents.formats.geo import to_geojson, write_geoparquet
 from libyaevents.inputs import open_dataset
-from libyaevents.live.acled import fetch_acled
+from libyaevents.live.acled import PAGE_ROWS, fetch_acled
+from libyaevents.live.ucdp import PAGE_ROWS as UCDP_PAGE_ROWS
 from libyaevents.live.ucdp import fetch_ucdp_ged
 from libyaevents.readers.account import Loaded
 from libyaevents.readers.acled import write_acled
@@ -62,7 +63,7 @@ from libyaevents.releases.release import (
     verify_release,
     write_card,
 )
-from libyaevents.releases.stores import LocalStore
+from libyaevents.releases.stores import WRITER_WAIT, LocalStore
 from libyaevents.releases.summary import summarise
 from libyaevents.schema.frictionless import write_schemas
 from libyaevents.schema.tables import TABLES
@@ -84,6 +85,9 @@ _BAR: Final = 30  # characters of the progress bar
 _STORE_HELP: Final = "store folder or http(s) URL (default: the releases bundled with the package)"
 _OUTPUT_HELP: Final = "events file to write: .parquet or .csv (the suffix says which)"
 _ACTORS_HELP: Final = "actors file (default: OUTPUT.actors.parquet or .csv, as OUTPUT)"
+_WAIT_HELP: Final = (
+    f"seconds to wait for another sync or build of the store (default {WRITER_WAIT:g})"
+)
 _INPUT_HELP: Final = (
     "a release version (see --store), a canonical .parquet, or an ACLED / UCDP GED file"
 )
@@ -94,7 +98,7 @@ def _render(report: ValidationReport, args: argparse.Namespace) -> int:
     if args.format == "json":
         print(json.dumps(report.to_dict(), indent=2, ensure_ascii=False))
     else:
-        print(report.summary(limit=args.limit))
+        print(report.summary(limit=args.show))
     return EXIT_OK if report.ok else EXIT_INVALID
 
 
@@ -139,9 +143,9 @@ def _render_load(loaded: Loaded, report: ValidationReport | None, args: argparse
             data["validation"] = report.to_dict()
         print(json.dumps(data, indent=2, ensure_ascii=False))
     else:
-        print(loaded.summary(limit=args.limit))
+        print(loaded.summary(limit=args.show))
         if report is not None:
-            print(report.summary(limit=args.limit))
+            print(report.summary(limit=args.show))
     valid = report is None or report.ok
     return EXIT_OK if loaded.ok and valid else EXIT_INVALID
 
@@ -309,7 +313,7 @@ def _cmd_convert(args: argparse.Namespace) -> int:
 
 
 def _cmd_summary(args: argparse.Namespace) -> int:
-    summary = summarise(args.release, store=args.store, as_of=args.as_of)
+    summary = summarise(args.release, store=args.store, on=args.on, as_of=args.as_of)
     if args.format == "json":
         print(json.dumps(summary.to_dict(), indent=2, ensure_ascii=False))
     else:
@@ -340,7 +344,7 @@ def _cmd_build(args: argparse.Namespace) -> int:
     parent = None if args.no_parent else True
     path = build_release(
         data, args.version, store=args.store, parent=parent, today=args.today, sources=cited,
-        card=args.card,
+        card=args.card, wait=args.wait,
     )  # fmt: skip
     print(f"built release {args.version} at {path}")
     return EXIT_OK
@@ -390,8 +394,14 @@ def _cmd_diff(args: argparse.Namespace) -> int:
 
 def _add_output(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text")
-    parser.add_argument("--limit", type=int, default=20, help="failures listed in text output")
+    _add_show(parser, "failures")
     parser.add_argument("--today", help="treat dates after this day (YYYY-MM-DD) as future")
+
+
+def _add_show(parser: argparse.ArgumentParser, what: str) -> None:
+    """``--show N``: how many lines a text report lists (``--page-rows`` is the API's page size)."""
+    parser.add_argument("--show", type=int, default=20, metavar="N",
+                        help=f"{what} listed in text output (default 20)")  # fmt: skip
 
 
 def _add_progress(parser: argparse.ArgumentParser) -> None:
@@ -406,15 +416,30 @@ def _add_progress(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--quiet", dest="progress", action="store_false", help="no progress")
 
 
-def _pull_progress(forced: bool | None) -> Any:
+class _PageLine:
+    """Pages and rows on one line of stderr, redrawn in place; :meth:`end` ends the line."""
+
+    def __init__(self) -> None:
+        self.open = False
+
+    def __call__(self, pages: int, rows: int) -> None:
+        said = "1 page" if pages == 1 else f"{pages:,} pages"
+        print(f"\rlibyaevents: {said}, {rows:,} rows", end="", file=sys.stderr, flush=True)
+        self.open = True
+
+    def end(self) -> None:
+        """End the line (once), so what follows starts on a line of its own."""
+        if self.open:
+            print(file=sys.stderr, flush=True)
+        self.open = False
+
+
+_PAGES: Final = _PageLine()
+
+
+def _pull_progress(forced: bool | None) -> _PageLine | None:
     """Pages and rows on one line of stderr, on a terminal (or when asked)."""
-    if not (forced if forced is not None else sys.stderr.isatty()):
-        return None
-
-    def show(pages: int, rows: int) -> None:
-        print(f"\rlibyaevents: {pages:,} pages, {rows:,} rows", end="", file=sys.stderr, flush=True)
-
-    return show
+    return _PAGES if (forced if forced is not None else sys.stderr.isatty()) else None
 
 
 def _filters(given: Sequence[str] | None) -> dict[str, Any]:
@@ -436,22 +461,23 @@ def _cmd_fetch(args: argparse.Namespace) -> int:
         filters = _filters(args.filter)
         pulled = fetch_acled(
             args.country or None, args.start, args.end, base_url=args.base_url,
-            maritime=args.maritime, progress=progress, keep_pages=True, **filters,
+            maritime=args.maritime, progress=progress, keep_pages=True,
+            limit=PAGE_ROWS if args.page_rows is None else args.page_rows, **filters,
         )  # fmt: skip
     else:
         countries = [int(c) for c in args.country] if args.country else None
         pulled = fetch_ucdp_ged(
             args.version, countries, args.start, args.end, base_url=args.base_url,
             progress=progress, budget=args.budget, keep_pages=True,
+            pagesize=UCDP_PAGE_ROWS if args.page_rows is None else args.page_rows,
         )  # fmt: skip
-    if progress is not None:
-        print(file=sys.stderr)
+    _PAGES.end()
     _write_tables(pulled, output, actors)  # if this fails, a rerun resumes from the pages
     pulled.discard_pages()
     if args.format == "json":
         print(json.dumps(pulled.to_dict(), indent=2, ensure_ascii=False))
     else:
-        print(pulled.summary(limit=args.limit))
+        print(pulled.summary(limit=args.show))
         print(f"wrote {len(pulled.events):,} events to {output} and the actors to {actors}")
     return EXIT_OK
 
@@ -479,7 +505,8 @@ def _add_fetch_command(sub: Any) -> None:
         kind.add_argument("--actors", help=_ACTORS_HELP)
         kind.add_argument("--base-url", help="API site root (default: the real service)")
         kind.add_argument("--format", choices=("text", "json"), default="text")
-        kind.add_argument("--limit", type=int, default=20, help="problems listed in text output")
+        _add_show(kind, "problems")
+        kind.add_argument("--page-rows", type=int, help="rows per page (default: the API's)")
         kind.add_argument("--progress", action=argparse.BooleanOptionalAction, default=None,
                           help="pages and rows on stderr (default: on a terminal)")  # fmt: skip
         kind.set_defaults(run=_cmd_fetch)
@@ -506,13 +533,12 @@ def _cmd_sync(args: argparse.Namespace) -> int:
     try:
         done = sync(args.store, args.source, full=args.full, check=args.check,
                     progress=progress, card=args.card, allow_empty=args.allow_empty,
-                    **_sync_query(args))  # fmt: skip
+                    wait=args.wait, **_sync_query(args))  # fmt: skip
     except KeyboardInterrupt as exc:
         if LocalStore(args.store).versions() == held:
             exc.add_note(f"the store {args.store} is as it was")
         raise
-    if progress is not None:
-        print(file=sys.stderr)
+    _PAGES.end()
     if args.format == "json":
         print(json.dumps(done.to_dict(), indent=2, ensure_ascii=False, default=str))
     else:
@@ -542,6 +568,10 @@ def _cmd_revisions(args: argparse.Namespace) -> int:
     found = revisions(args.store, period=args.period)
     if args.output:
         print(f"wrote {found.to_file(args.output)}")
+    if len(found.versions) < 2:  # no chart, no empty frame: say why
+        print(f"one snapshot in {args.store} ({found.versions[0]}): nothing to compare yet; "
+              "revisions appear after the next sync")  # fmt: skip
+        return EXIT_OK
     if args.png:
         print(f"wrote {found.plot(args.png)}")
     print(found.by_sync().to_string(index=False))
@@ -570,7 +600,7 @@ def _cmd_reproduce(args: argparse.Namespace) -> int:
     _destinations(args.output, table=True)  # before the first request
     options = {k: v for k, v in {"base_url": args.base_url, "path": args.export}.items() if v}
     result = reproduce(args.manifest, store=args.store, **options)
-    print(result.summary(limit=args.limit))
+    print(result.summary(limit=args.show))
     if args.output:
         changed = result.cells if result.cells is not None else result.changes
         print(f"wrote {write_frame(changed, args.output)}")
@@ -605,6 +635,7 @@ def _add_snapshot_commands(sub: Any) -> None:
         kind.add_argument(
             "--allow-empty", action="store_true", help="pin a first snapshot that has no rows"
         )
+        kind.add_argument("--wait", type=float, default=WRITER_WAIT, help=_WAIT_HELP)
         if kind is not export:
             kind.add_argument("--start", type=_day, help="first event day, YYYY-MM-DD")
             kind.add_argument("--end", type=_day, help="last event day, YYYY-MM-DD")
@@ -642,7 +673,7 @@ def _add_snapshot_commands(sub: Any) -> None:
     rep.add_argument("--base-url", help="API site root (default: the real service)")
     rep.add_argument("--export", help="for a file snapshot: your copy of the export")
     rep.add_argument("-o", "--output", help="what changed, as .csv or .parquet")
-    rep.add_argument("--limit", type=int, default=20, help="ids listed")
+    _add_show(rep, "ids")
     rep.set_defaults(run=_cmd_reproduce)
 
 
@@ -661,7 +692,10 @@ def _add_summary_command(sub: Any) -> None:
     )
     summary.add_argument("release", nargs="?", help="version (default: the latest)")
     summary.add_argument("--store", help=_STORE_HELP)
-    summary.add_argument("--as-of", help="day for 'measures in force' (default: release date)")
+    summary.add_argument("--on", help="day for 'measures in force' (default: release date)")
+    summary.add_argument(
+        "--as-of", help="instead of RELEASE: the data as it stood then (date or date and time)"
+    )
     summary.add_argument("--format", choices=("text", "json"), default="text")
     summary.set_defaults(run=_cmd_summary)
 
@@ -693,7 +727,7 @@ def _parser() -> argparse.ArgumentParser:
     conv.add_argument("-o", "--output", required=True, help=_OUTPUT_HELP)
     conv.add_argument("--actors", help=_ACTORS_HELP)
     conv.add_argument("--format", choices=("text", "json"), default="text")
-    conv.add_argument("--limit", type=int, default=20, help="problems listed in text output")
+    _add_show(conv, "problems")
     _add_progress(conv)
     conv.set_defaults(run=_cmd_convert)
 
@@ -862,6 +896,7 @@ def _add_release_commands(sub: Any) -> None:
     build.add_argument("--no-parent", action="store_true", help="no change table parent")
     build.add_argument("--today", help="validation date (YYYY-MM-DD)")
     build.add_argument("--card", action="store_true", help="also write the data card")
+    build.add_argument("--wait", type=float, default=WRITER_WAIT, help=_WAIT_HELP)
     build.set_defaults(run=_cmd_build)
 
     card = sub.add_parser("card", help="a release's data card (HTML), or a store's index page")
@@ -949,12 +984,15 @@ def _run(args: argparse.Namespace) -> int:
     try:
         code: int = args.run(args)
     except ValidationError as exc:  # e.g. a release build refusing invalid data
+        _PAGES.end()
         print(f"libyaevents: invalid data:\n{exc}", file=sys.stderr)
         return EXIT_INVALID
     except LibyaeventsError as exc:
+        _PAGES.end()
         print(f"libyaevents: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt as exc:  # Ctrl-C: what was kept, in one line, no traceback
+        _PAGES.end()
         kept = "; ".join(getattr(exc, "__notes__", ()))
         said = f": {kept}; run the same command again to resume" if kept else ""
         print(f"libyaevents: interrupted{said}.", file=sys.stderr)

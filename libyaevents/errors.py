@@ -30,6 +30,7 @@ __all__ = [
     "ReleaseError",
     "ReleaseExistsError",
     "ReleaseNotFoundError",
+    "StoreBusyError",
     "ValidationError",
 ]
 
@@ -76,6 +77,10 @@ class ReleaseNotFoundError(ReleaseError, LookupError):
 
 class IntegrityError(ReleaseError):
     """A release file does not match its manifest: hash, size, rows, path or schema."""
+
+
+class StoreBusyError(ReleaseError):
+    """Another writer (a sync, a build) held the store for longer than the caller would wait."""
 
 
 class ApiError(LibyaeventsError):

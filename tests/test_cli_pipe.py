@@ -62,7 +62,7 @@ def test_a_closed_pipe_is_not_an_error():
 @pytest.mark.parametrize("fmt", ["json", "text"])
 def test_invalid_data_exits_1_when_the_reader_stops_early(bad_events, size, fmt):
     path = bad_events[size]
-    limit = ["--limit", "100000"] if fmt == "text" else []
+    limit = ["--show", "100000"] if fmt == "text" else []
     whole = subprocess.run([*_command(), "validate", str(path), "--format", fmt, *limit],
                            capture_output=True, check=False)  # fmt: skip
     assert whole.returncode == 1
@@ -92,7 +92,7 @@ def test_a_differing_reproduction_exits_1_when_the_reader_stops_early(tmp_path):
     os.utime(export, (stamp, stamp))
     manifest = published.store / published.version / "datapackage.json"
     args = ["reproduce", str(manifest), "--store", str(tmp_path / "mine"), "--export",
-            str(export), "--limit", "100000", "-o", str(tmp_path / "changes.csv")]  # fmt: skip
+            str(export), "--show", "100000", "-o", str(tmp_path / "changes.csv")]  # fmt: skip
     done = _head(args, lines=3)
     assert done.returncode == 1, done.stderr
     assert done.stderr == ""

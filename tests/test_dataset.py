@@ -173,7 +173,7 @@ def test_summary_reports_what_the_release_holds(release):
     kaniyat = summary.actors.set_index("actor_id").loc["kaniyat-militia"]
     assert kaniyat["events"] == 1  # LBY7 names it; the blocked listing is a measure
     # Before the measures started, none was in force.
-    assert libyaevents.summarise(as_of="2020-11-24").measures_in_force.empty
+    assert libyaevents.summarise(on="2020-11-24").measures_in_force.empty
 
 
 def test_summary_command_prints_text_and_json(release, capsys):

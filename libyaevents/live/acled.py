@@ -19,6 +19,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
+from urllib.parse import urlsplit
 
 import pandas as pd
 
@@ -150,6 +151,9 @@ class AcledClient:
     def __post_init__(self) -> None:
         root = self.base_url or os.environ.get("LIBYAEVENTS_ACLED_API") or DEFAULT_ACLED_API
         self.base_url = check_url(root, what="ACLED base_url")
+        segments = urlsplit(self.base_url).path.lower().split("/")
+        if "api" in segments or "oauth" in segments:
+            raise InputError(_not_a_root(self.base_url, "it is an endpoint under the root"))
         user = _secret(self.username) or setting("ACLED_USERNAME", "acled", "username")
         word = _secret(self.password) or setting("ACLED_PASSWORD", "acled", "password")
         if user is None or word is None:
@@ -168,7 +172,7 @@ class AcledClient:
             self._refresh = refresh if isinstance(refresh, str) else None
 
     def _cache(self) -> TokenCache:
-        return TokenCache.of(self._user, str(self.base_url))
+        return TokenCache.of(self._user, self._password, str(self.base_url))
 
     def endpoint(self, name: str) -> str:
         """The URL of an API endpoint (``acled/read``, ``deleted/read``, ...)."""
@@ -178,6 +182,9 @@ class AcledClient:
 
     def _grant(self, form: dict[str, str], what: str) -> bool:
         reply = self.http.request("POST", f"{self.base_url}/oauth/token", form=form, what=what)
+        if reply.status in (404, 405):  # nothing answers logins here: not ACLED's root
+            why = f"POST {self.base_url}/oauth/token answered HTTP {reply.status}"
+            raise AuthenticationError(_not_a_root(str(self.base_url), why))
         if reply.status != 200:
             return False
         data = reply.json(what)
@@ -253,6 +260,14 @@ class AcledClient:
                 raise ApiError(msg)
             return data
         raise AuthenticationError(f"{what}: the token could not be renewed.")  # pragma: no cover
+
+
+def _not_a_root(url: str, why: str) -> str:
+    return (
+        f"not an ACLED site root: {url} ({why}); expected the site root such as "
+        f"{DEFAULT_ACLED_API}, under which /oauth/token and /api/acled/read live. Pass that "
+        "as base_url= or --base-url (or set LIBYAEVENTS_ACLED_API), or leave it out."
+    )
 
 
 def _secret(value: str | Secret | None) -> Secret | None:

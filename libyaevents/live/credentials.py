@@ -4,7 +4,8 @@ Credentials come from the environment (``ACLED_USERNAME``, ``ACLED_PASSWORD``,
 ``UCDP_API_TOKEN``) or, when unset there, from ``config.toml`` in the user
 config directory (``[acled] username, password`` and ``[ucdp] token``), never
 from code. ACLED's OAuth tokens are cached in the user cache directory, one
-file per account and site, with mode 0600. :class:`Secret` hides its value from
+file per account and site, mode 0600 in a 0700 folder, bound to the password
+that obtained them (:class:`TokenCache`). :class:`Secret` hides its value from
 ``repr`` and ``str``, so a credential cannot end up in a message or a log.
 
 Examples
@@ -17,12 +18,16 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import hmac
 import json
+import logging
 import os
+import tempfile
 import time
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
@@ -30,9 +35,11 @@ from libyaevents.errors import AuthenticationError
 from libyaevents.files import user_cache_dir
 from libyaevents.optional import require
 
-__all__ = ["Secret", "TokenCache", "cache_dir", "config_dir", "setting"]
+__all__ = ["Secret", "TokenCache", "bound_to", "cache_dir", "config_dir", "setting"]
 
 _APP: Final = "libyaevents"
+_log = logging.getLogger("libyaevents")
+_EXPOSED: set[Path] = set()  # token caches found readable by others: said once per process
 
 
 class Secret:
@@ -97,35 +104,86 @@ def setting(env: str, section: str, key: str) -> Secret | None:
 
 @dataclass(frozen=True)
 class TokenCache:
-    """An OAuth token pair on disk (mode 0600), per account and site."""
+    """An OAuth token pair on disk, per account and site, usable only by the same credentials.
+
+    The file (mode 0600, in a 0700 folder) holds the tokens and a keyed hash
+    of the account, password and site that obtained them (HMAC-SHA256 keyed by
+    the password), never the password: another password for the same account
+    logs in again instead of reusing the tokens. A file others can read is not
+    used (said once) and is replaced by the next login.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> site = "https://acleddata.com"
+    >>> cache = TokenCache(Path(tempfile.mkdtemp()) / "t.json", bound_to("me", "pw", site))
+    >>> cache.write("access", None, 3600)
+    >>> cache.read()["access_token"], TokenCache(cache.path, bound_to("me", "other", site)).read()
+    ('access', None)
+    """
 
     path: Path
+    credentials: str = field(repr=False)
 
     @classmethod
-    def of(cls, username: Secret, base_url: str) -> TokenCache:
+    def of(cls, username: Secret, password: Secret, base_url: str) -> TokenCache:
         """The cache file of one account on one site (the name is a hash: no e-mail on disk)."""
         key = hashlib.sha256(f"{base_url}\0{username.reveal()}".encode()).hexdigest()[:24]
-        return cls(cache_dir() / "tokens" / f"acled-{key}.json")
+        bound = bound_to(username.reveal(), password.reveal(), base_url)
+        return cls(cache_dir() / "tokens" / f"acled-{key}.json", bound)
 
     def read(self) -> dict[str, Any] | None:
-        """The cached tokens, or None when absent or unreadable."""
+        """The cached tokens; None when absent, unreadable, exposed or another login's."""
         try:
+            mode = self.path.stat().st_mode
             data = json.loads(self.path.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             return None
-        return data if isinstance(data, dict) else None
+        if mode & 0o077:
+            if self.path not in _EXPOSED:
+                _EXPOSED.add(self.path)
+                _log.warning(
+                    "libyaevents: %s is readable by others (mode %o): its tokens are not "
+                    "used; logging in again replaces it with a file only you can read",
+                    self.path, mode & 0o777,
+                )  # fmt: skip
+            return None
+        held = data.get("credentials") if isinstance(data, dict) else None
+        if not isinstance(held, str) or not hmac.compare_digest(held, self.credentials):
+            return None
+        return dict(data)
 
     def write(self, access: str, refresh: str | None, expires_in: float) -> None:
-        """Keep a token pair, readable by the user only, replaced atomically."""
-        self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+        """Keep a token pair: a new file, mode 0600 from its creation, renamed into place."""
+        folder = self.path.parent
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        with contextlib.suppress(OSError):  # a folder another user owns stays as it is
+            folder.chmod(0o700)
         data = {"access_token": access, "refresh_token": refresh,
-                "expires_at": time.time() + float(expires_in)}  # fmt: skip
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(data, handle)
-        os.replace(tmp, self.path)
+                "expires_at": time.time() + float(expires_in),
+                "credentials": self.credentials}  # fmt: skip
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=".tokens-", suffix=".tmp")  # mode 0600
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as handle:
+                json.dump(data, handle)
+            os.replace(tmp, self.path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
 
     def clear(self) -> None:
         """Forget the tokens (after the server refused them)."""
         self.path.unlink(missing_ok=True)
+
+
+def bound_to(username: str, password: str, site: str) -> str:
+    """The keyed hash a token cache keeps of the credentials (HMAC-SHA256, keyed by the password).
+
+    Examples
+    --------
+    >>> bound_to("me", "pw", "https://acleddata.com") == bound_to("me", "pw2", "https://acleddata.com")
+    False
+    """
+    message = f"libyaevents token cache\0{site}\0{username}".encode()
+    return hmac.new(password.encode(), message, hashlib.sha256).hexdigest()

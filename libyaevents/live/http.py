@@ -54,12 +54,22 @@ def check_url(url: str, *, what: str) -> str:
     Raises
     ------
     InputError
-        For another scheme, or plain http to a host that is not loopback.
+        For another scheme, plain http to a host that is not loopback, or a
+        URL with credentials in it (``https://user:password@host``; the
+        message never repeats them).
     """
     if not isinstance(url, str):
         msg = f"{what} must be a URL string; found {type(url).__name__}."
         raise InputError(msg)
     parts = urlsplit(url)
+    if parts.username is not None or parts.password is not None:
+        msg = (
+            f"{what}: the URL has credentials in it (user:password@ before the host "
+            f"{parts.hostname!r}), which would end up in manifests, logs and messages. Give "
+            "the site root alone and the credentials in the environment: ACLED_USERNAME and "
+            "ACLED_PASSWORD for ACLED, UCDP_API_TOKEN for UCDP (or the config file)."
+        )
+        raise InputError(msg)
     if parts.scheme == "https" and parts.hostname:
         return url.rstrip("/")
     if parts.scheme == "http" and parts.hostname and _loopback(parts.hostname):

@@ -67,6 +67,10 @@ def _same_site(url: str, root: str, what: str) -> str:
     return url
 
 
+#: Rows per page: the most UCDP serves.
+PAGE_ROWS: Final = 1000
+
+
 def fetch_ucdp_ged(
     version: str,
     country: int | Sequence[int] | None = None,
@@ -76,7 +80,7 @@ def fetch_ucdp_ged(
     type_of_violence: int | Sequence[int] | None = None,
     token: str | Secret | None = None,
     base_url: str | None = None,
-    pagesize: int = 1000,
+    pagesize: int = PAGE_ROWS,
     budget: int = DAILY_REQUESTS,
     http: Http | None = None,
     work_dir: str | os.PathLike[str] | None = None,
@@ -136,12 +140,12 @@ def fetch_ucdp_ged(
         msg = f"pagesize must be a whole number from 1 to 1000; found {pagesize!r}."
         raise InputError(msg)
     first, last = day_range(start, end)
+    root = check_url(base_url or os.environ.get("LIBYAEVENTS_UCDP_API") or DEFAULT_UCDP_API,
+                     what="UCDP base_url")  # fmt: skip
     secret = token if isinstance(token, Secret) else (Secret(token) if token else None)
     secret = secret or setting("UCDP_API_TOKEN", "ucdp", "token")
     if secret is None:
         raise AuthenticationError(_HOW_TO_GET_ONE)
-    root = check_url(base_url or os.environ.get("LIBYAEVENTS_UCDP_API") or DEFAULT_UCDP_API,
-                     what="UCDP base_url")  # fmt: skip
     session = http or Http(budget=budget)
     if session.budget is None:
         session.budget = budget

@@ -63,6 +63,7 @@ from libyaevents.releases.hashes import cached_sha256, file_sha256
 from libyaevents.releases.stores import (
     INDEX_NAME,
     MANIFEST_NAME,
+    WRITER_WAIT,
     LocalStore,
     Store,
     accessed_of,
@@ -332,6 +333,7 @@ def build_release(
     today: pd.Timestamp | str | None = None,
     sources: Sequence[Mapping[str, str]] = (),
     card: bool = False,
+    wait: float = WRITER_WAIT,
 ) -> Path:
     """Validate the tables and write them as a new, immutable release.
 
@@ -358,6 +360,10 @@ def build_release(
         Also write the release's data card (``card.html``, listed and hashed
         like the data) and the store's ``index.html`` (see
         :mod:`libyaevents.releases.card`).
+    wait : float
+        Seconds to wait for another writer of the store (a sync, a build) to
+        finish: one writer at a time claims a version, picks the parent and
+        updates the index (see :meth:`LocalStore.writing`).
 
     Returns
     -------
@@ -369,13 +375,16 @@ def build_release(
     ValidationError
         When the data breaks any rule (nothing is written).
     ReleaseExistsError
-        When the version exists, or appears while building.
+        When the version exists, or another writer published it meanwhile.
+    StoreBusyError
+        When another writer still holds the store after ``wait`` seconds.
     """
     target_store = _claimable(store, version)
     tables = _valid_tables(data, today)
     return publish_release(
-        tables, version, store=target_store, parent=parent, sources=sources, card=card
-    )
+        tables, version, store=target_store, parent=parent, sources=sources, card=card,
+        wait=wait,
+    )  # fmt: skip
 
 
 def _claimable(store: str | os.PathLike[str] | LocalStore, version: str) -> LocalStore:
@@ -409,6 +418,7 @@ def publish_release(
     absent: Mapping[str, Sequence[str]] | None = None,
     about: Mapping[str, Any] | None = None,
     card: bool = False,
+    wait: float = WRITER_WAIT,
 ) -> Path:
     """Write tables already validated as a new release (the second half of :func:`build_release`).
 
@@ -440,12 +450,30 @@ def publish_release(
     card : bool
         Also write the data card and the store's index page (as
         :func:`build_release`).
+    wait : float
+        As for :func:`build_release`.
 
     Returns
     -------
     pathlib.Path
         The release folder.
     """
+    target_store = store if isinstance(store, LocalStore) else LocalStore(store)
+    with target_store.writing(wait):
+        return _publish_locked(
+            tables, version, target_store, parent=parent, changes=changes, sources=sources,
+            annotations=annotations, extra=extra, absent=absent, about=about, card=card,
+        )  # fmt: skip
+
+
+def _publish_locked(
+    tables: Mapping[str, pd.DataFrame], version: str, store: LocalStore, *,
+    parent: str | bool | None, changes: pd.DataFrame | None,
+    sources: Sequence[Mapping[str, str]], annotations: Mapping[str, Any] | None,
+    extra: Mapping[str, pa.Table] | None, absent: Mapping[str, Sequence[str]] | None,
+    about: Mapping[str, Any] | None, card: bool,
+) -> Path:  # fmt: skip
+    """:func:`publish_release` once the store's writer lock is held."""
     target_store = _claimable(store, version)
     annotations = dict(annotations or {})
     gaps = {t: list(c) for t, c in (absent or {}).items() if c}
@@ -474,7 +502,7 @@ def publish_release(
         if tmp.exists():
             shutil.rmtree(tmp)
     target_store.write_index()
-    if card:
+    if card or (target_store.root / INDEX_PAGE).is_file():  # a store page lists every version
         write_store_page(target_store)
     return target_store.root / version
 

@@ -18,24 +18,36 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import logging
 import os
 import re
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Final, Protocol
+from urllib.parse import urlsplit
 
-from libyaevents.errors import InputError, IntegrityError, ReleaseError, ReleaseNotFoundError
+import filelock
+
+from libyaevents.errors import (
+    InputError,
+    IntegrityError,
+    ReleaseError,
+    ReleaseNotFoundError,
+    StoreBusyError,
+)
 from libyaevents.optional import require
 from libyaevents.releases.hashes import file_sha256
 
 __all__ = [
     "INDEX_NAME",
+    "LOCK_NAME",
     "MANIFEST_NAME",
+    "WRITER_WAIT",
     "LocalStore",
     "RemoteStore",
     "Store",
@@ -51,6 +63,12 @@ INDEX_NAME: Final = "releases.json"
 
 #: The manifest inside each release folder.
 MANIFEST_NAME: Final = "datapackage.json"
+
+#: The lock file a writer of a local store holds (readers never take it).
+LOCK_NAME: Final = ".writer.lock"
+
+#: Seconds a writer waits by default for another writer of the same store.
+WRITER_WAIT: Final = 600.0
 
 _VERSION: Final = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
 
@@ -152,6 +170,56 @@ class LocalStore:
             )
         return found
 
+    @contextlib.contextmanager
+    def writing(self, wait: float = WRITER_WAIT) -> Iterator[None]:
+        """Hold the store's writer lock: one sync or build at a time claims versions here.
+
+        Another writer's claim is waited for, up to ``wait`` seconds (0: do not
+        wait). The lock is the operating system's (``filelock``), so a writer
+        that dies releases it; it is reentrant within a thread (a sync holds it
+        around the build it calls). Readers take no lock: a release folder and
+        the index each appear in one rename.
+
+        Raises
+        ------
+        StoreBusyError
+            When another writer still holds the store after ``wait`` seconds.
+        InputError
+            When ``wait`` is not a number of seconds of 0 or more.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> store = LocalStore(tempfile.mkdtemp())
+        >>> with store.writing(wait=0):
+        ...     with store.writing(wait=0):  # the same writer may claim again
+        ...         pass
+        """
+        if isinstance(wait, bool) or not isinstance(wait, int | float) or not wait >= 0:
+            msg = f"wait must be a number of seconds, 0 or more; found {wait!r}."
+            raise InputError(msg)
+        self.root.mkdir(parents=True, exist_ok=True)
+        lock = filelock.FileLock(self.root / LOCK_NAME, is_singleton=True)
+        try:
+            lock.acquire(timeout=0)
+        except filelock.Timeout:
+            _log.warning(
+                "libyaevents: another writer holds %s; waiting up to %g s", self.root, wait
+            )
+            try:
+                lock.acquire(timeout=wait)
+            except filelock.Timeout:
+                msg = (
+                    f"Another writer (a sync or a release build) holds the store {self.root} "
+                    f"(lock {self.root / LOCK_NAME}) and did not finish within {wait:g} s. "
+                    "Run again once it is done, or wait longer (wait=, --wait SECONDS)."
+                )
+                raise StoreBusyError(msg) from None
+        try:
+            yield
+        finally:
+            lock.release()
+
     def write_index(self) -> Path:
         """Rewrite ``releases.json`` from the folders present (atomically)."""
         index = {
@@ -225,6 +293,14 @@ class RemoteStore:
     """
 
     def __init__(self, url: str, cache: str | os.PathLike[str] | None = None) -> None:
+        parts = urlsplit(url)
+        if parts.username is not None or parts.password is not None:
+            msg = (
+                f"The store URL has credentials in it (user:password@ before the host "
+                f"{parts.hostname!r}), which would end up in messages and logs: give the "
+                "store's URL without them (stores are read without logging in)."
+            )
+            raise InputError(msg)
         pooch = _pooch()
         self.url = url.rstrip("/")
         tag = hashlib.sha256(self.url.encode()).hexdigest()[:16]

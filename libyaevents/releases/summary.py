@@ -25,7 +25,15 @@ from typing import Any
 
 import pandas as pd
 
-from libyaevents.releases.release import Release, StoreArg, VerifyResult, load, verify_release
+from libyaevents.errors import InputError
+from libyaevents.releases.release import (
+    AsOf,
+    Release,
+    StoreArg,
+    VerifyResult,
+    load,
+    verify_release,
+)
 from libyaevents.vocab import actortypes
 
 __all__ = ["Summary", "summarise"]
@@ -166,11 +174,11 @@ def _actors(release: Release) -> pd.DataFrame:
     return out.sort_values(["events", "name"], ascending=[False, True], kind="stable")
 
 
-def _measures_in_force(release: Release, as_of: pd.Timestamp) -> pd.DataFrame:
+def _measures_in_force(release: Release, on: pd.Timestamp) -> pd.DataFrame:
     measures = release.measures
     name_of = dict(zip(release.actors["actor_id"], release.actors["name"], strict=True))
-    started = (measures["start_date"] <= as_of).fillna(False).astype(bool)
-    ended = (measures["end_date"] < as_of).fillna(False).astype(bool)
+    started = (measures["start_date"] <= on).fillna(False).astype(bool)
+    ended = (measures["end_date"] < on).fillna(False).astype(bool)
     in_force = measures[(measures["status"] == "In force").fillna(False) & started & ~ended]
     return pd.DataFrame(
         {
@@ -185,11 +193,23 @@ def _measures_in_force(release: Release, as_of: pd.Timestamp) -> pd.DataFrame:
     ).reset_index(drop=True)
 
 
+def _on_day(on: pd.Timestamp | str) -> pd.Timestamp:
+    try:
+        day = pd.Timestamp(on)
+    except (ValueError, TypeError):
+        day = None
+    if day is None or pd.isna(day):
+        msg = f"on must be a day (YYYY-MM-DD) for the measures in force; found {on!r}."
+        raise InputError(msg)
+    return day
+
+
 def summarise(
     version: str | None = None,
     *,
     store: StoreArg = None,
-    as_of: pd.Timestamp | str | None = None,
+    on: pd.Timestamp | str | None = None,
+    as_of: AsOf | None = None,
 ) -> Summary:
     """Load, verify and summarise a release.
 
@@ -199,10 +219,14 @@ def summarise(
         The latest release in the store by default.
     store : path, URL or Store, optional
         The bundled releases by default (see :func:`libyaevents.load`).
-    as_of : Timestamp or str, optional
+    on : Timestamp or str, optional
         The day "in force" refers to: measures with status ``In force`` that
         started on or before it and whose ``end_date`` is not before it. The
         release's creation date by default, which is what its reports could know.
+    as_of : date, datetime or str, optional
+        Instead of ``version``: summarise the data as it stood then, the
+        newest release accessed on or before it (as :func:`libyaevents.load`;
+        ``Summary.version`` says which).
 
     Returns
     -------
@@ -211,14 +235,16 @@ def summarise(
     Raises
     ------
     ReleaseNotFoundError
-        When the store has no such version.
+        When the store has no such version, or none accessed by ``as_of``.
     IntegrityError
         When a file does not match the manifest (the load refuses it).
+    InputError
+        When ``on`` is not a day, or both ``version`` and ``as_of`` are given.
     """
-    release = load(version, store=store)
+    release = load(version, store=store, as_of=as_of)
     verified = verify_release(release)  # the tables as loaded: read once
     manifest = release.manifest
-    day = pd.Timestamp(as_of if as_of is not None else str(manifest["created"])[:10])
+    day = _on_day(on if on is not None else str(manifest["created"])[:10])
     events = release.events
     by_status = release.measures["status"].value_counts().rename("measures")
     return Summary(

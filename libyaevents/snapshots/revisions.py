@@ -146,11 +146,14 @@ class Revisions:
         ``event_id_cnty``, ``event_date``, ``last_change`` (the version),
         ``accessed`` and ``lag_days`` (from the event's date to the access
         time of its last change).
+    versions : tuple of str
+        The store's versions compared, oldest first (one: nothing to compare).
     """
 
     table: pd.DataFrame
     columns: pd.DataFrame
     lag: pd.DataFrame
+    versions: tuple[str, ...] = ()
 
     def by_sync(self) -> pd.DataFrame:
         """The counts summed per sync."""
@@ -263,7 +266,7 @@ def revisions(store: StoreArg = None, *, period: str = "week") -> Revisions:
         if columns
         else pd.DataFrame(columns=["version", "column", "cells"])
     )
-    return Revisions(table, cells, _lag(lags, chain, store))
+    return Revisions(table, cells, _lag(lags, chain, store), tuple(v for v, _, _ in chain))
 
 
 def _lag(lags: list[pd.DataFrame], chain: list[Any], store: StoreArg) -> pd.DataFrame:

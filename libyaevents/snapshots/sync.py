@@ -25,6 +25,7 @@ temporary folder and renamed into place only when complete.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import logging
 import os
 from collections.abc import Callable, Mapping
@@ -40,6 +41,7 @@ from libyaevents.arguments import choice, day_range
 from libyaevents.errors import InputError, ValidationError
 from libyaevents.files import output_folder
 from libyaevents.live.acled import AcledClient, acled_query, fetch_acled, fetch_acled_deleted
+from libyaevents.live.credentials import cache_dir
 from libyaevents.live.pulls import Progress, Pulled
 from libyaevents.live.ucdp import fetch_ucdp_ged
 from libyaevents.problems import problem_table
@@ -48,7 +50,7 @@ from libyaevents.readers.detect import read_events_export
 from libyaevents.readers.registry import actors_from_events
 from libyaevents.releases.changes import diff_tables, summarise_changes
 from libyaevents.releases.release import load, publish_release
-from libyaevents.releases.stores import LocalStore, manifest_at
+from libyaevents.releases.stores import WRITER_WAIT, LocalStore, manifest_at
 from libyaevents.schema.tables import EVENTS
 from libyaevents.snapshots.fingerprints import (
     FINGERPRINT_ALGORITHM,
@@ -531,6 +533,7 @@ def sync(
     progress: Progress | None = None,
     card: bool = False,
     allow_empty: bool = False,
+    wait: float = WRITER_WAIT,
     **query: Any,
 ) -> Synced:
     """Pull a source and pin what it holds now as a release in ``store``.
@@ -557,6 +560,12 @@ def sync(
         Pin a first snapshot even when the source returned no rows (by
         default that is refused: a query that matches nothing is most often
         a misspelt country or a wrong date range).
+    wait : float
+        Seconds to wait for another writer of the store. One sync or build
+        holds a store at a time (:meth:`~libyaevents.releases.stores.LocalStore.writing`),
+        from reading the latest release to publishing the next, so a sync
+        that waited pulls against what the other wrote and becomes its child;
+        a second first sync never makes a second parentless release.
     **query
         The query: for ACLED ``country``, ``start``, ``end``, ``maritime`` and
         any ACLED field (as :func:`libyaevents.fetch_acled`); for UCDP
@@ -576,6 +585,8 @@ def sync(
         A store that holds another query or releases that are not snapshots,
         or that is a file (refused before any request); a first sync that
         returned no rows, unless ``allow_empty``.
+    StoreBusyError
+        When another writer still holds the store after ``wait`` seconds.
     ValidationError
         When fetched rows break a rule (the store is left as it was).
     ApiError, AuthenticationError, AccessDeniedError
@@ -597,9 +608,33 @@ def sync(
     target = LocalStore(output_folder(store))  # a file there is refused before any request
     named = ("client", "base_url", "token", "limit", "work_dir")
     options: dict[str, Any] = {k: query.pop(k) for k in named if k in query}
-    if source != "file":  # pages are kept until the release is published (a rerun resumes)
-        options.update(progress=progress, keep_pages=True)
-    plan = _PLANS[source](dict(query), options)
+    if source != "file":
+        options.update(progress=progress, keep_pages=True)  # kept until published
+        options["work_dir"] = options.get("work_dir") or _work_dir(target)
+    plan = _PLANS[source](dict(query), options)  # a bad query fails here, before the lock
+    with target.writing(wait):
+        return _sync_held(
+            target, plan, full=full, check=check, card=card, query=query, allow_empty=allow_empty
+        )
+
+
+def _work_dir(store: LocalStore) -> Path:
+    """Where this store's pulls keep their pages: a folder per store.
+
+    Syncs of one store take turns (its writer lock), so each pull has its
+    work folder to itself: a sync of the same query into another store never
+    resumes, or clears, this one's pages.
+    """
+    digest = hashlib.sha256(str(store.root.resolve()).encode()).hexdigest()[:16]
+    return cache_dir() / "pulls" / f"store-{digest}"
+
+
+def _sync_held(
+    target: LocalStore, plan: _Plan, *, full: bool, check: bool, card: bool,
+    query: dict[str, Any], allow_empty: bool,
+) -> Synced:  # fmt: skip
+    """:func:`sync` once the store's writer lock is held (``query`` without client options)."""
+    source = plan.source
     parent, record = _previous(target)
     if record is not None and plan.endpoint is not None:
         _same_query(record, plan.source, plan.endpoint, plan.query)

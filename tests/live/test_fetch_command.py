@@ -30,7 +30,7 @@ def test_fetch_acled_writes_events_and_actors(acled_server, tmp_path, monkeypatc
     data = json.loads(printed.out)
     assert data["rows_read"] == data["rows_used"] + data["rows_reported"] == 1_200
     assert data["query"]["country"] == "Libya"
-    assert "pages, " in printed.err  # the progress line
+    assert printed.err.endswith("libyaevents: 1 page, 1,200 rows\n")  # the progress line, ended
     assert len(pd.read_parquet(out)) == 1_200
     assert (tmp_path / "libya.actors.parquet").is_file()
     for secret in (acled_server.password, *acled_server.tokens):

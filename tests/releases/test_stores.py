@@ -49,3 +49,9 @@ def test_a_local_store_lists_only_complete_versions(tmp_path):
     assert store.versions() == []
     with pytest.raises(ReleaseNotFoundError):
         store.folder("1.0.0")
+
+
+def test_a_store_url_with_credentials_is_refused_without_repeating_them():
+    with pytest.raises(InputError, match="credentials in it") as caught:
+        stores.open_store("https://reader:hunter2@example.org/store")
+    assert "hunter2" not in str(caught.value)

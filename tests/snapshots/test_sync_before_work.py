@@ -55,8 +55,10 @@ def test_a_store_that_is_a_file_is_refused_before_any_request(history, tmp_path)
 
 
 def _work_folders(tmp_path) -> list[str]:
+    """The pulls' folders that hold pages (each store's pulls are in a folder of its own)."""
     pulls = tmp_path / "cache" / "pulls"
-    return sorted(p.name for p in pulls.iterdir()) if pulls.is_dir() else []
+    held = (p for p in pulls.rglob("*") if p.is_dir() and any(f.is_file() for f in p.iterdir()))
+    return sorted(str(p.relative_to(pulls)) for p in held)
 
 
 def test_a_sync_that_fails_publishing_keeps_its_pages_and_the_rerun_resumes(
@@ -106,8 +108,8 @@ def test_ctrl_c_during_a_sync_says_what_was_kept_exits_130_and_the_rerun_resumes
     assert code == 130
     assert "Traceback" not in err
     [line] = err.splitlines()
-    folder = tmp_path / "cache" / "pulls"
-    [kept] = list(folder.iterdir())
+    [held_pages] = _work_folders(tmp_path)  # the store's work folder / this query's pages
+    kept = tmp_path / "cache" / "pulls" / held_pages
     assert line == (
         f"libyaevents: interrupted: 2 pages (4 rows) kept in {kept}; the store "
         f"{history.store} is as it was; run the same command again to resume."
