@@ -26,6 +26,7 @@ from libyaevents.errors import (
     ReleaseError,
     ReleaseExistsError,
     ReleaseNotFoundError,
+    ReportExistsError,
     ValidationError,
 )
 from libyaevents.schema.tables import ACTORS, EVENTS, MEASURES, TABLES
@@ -37,6 +38,7 @@ from libyaevents.schema.tables import ACTORS, EVENTS, MEASURES, TABLES
 _LAZY = {
     "libyaevents.analysis.matching": ("Comparison", "compare_events"),
     "libyaevents.analysis.panels": ("aggregate",),
+    "libyaevents.coding.skeleton": ("new_report",),
     "libyaevents.dataset": ("Dataset",),
     "libyaevents.inputs": ("open_dataset",),
     "libyaevents.live.acled": ("fetch_acled", "fetch_acled_deleted", "fetch_acled_lookup"),
@@ -68,6 +70,7 @@ _HOME = {name: module for module, names in _LAZY.items() for name in names}
 if TYPE_CHECKING:
     from libyaevents.analysis.matching import Comparison, compare_events
     from libyaevents.analysis.panels import aggregate
+    from libyaevents.coding.skeleton import new_report
     from libyaevents.dataset import Dataset
     from libyaevents.inputs import open_dataset
     from libyaevents.live.acled import fetch_acled, fetch_acled_deleted, fetch_acled_lookup
@@ -131,6 +134,7 @@ __all__ = [
     "ReleaseError",
     "ReleaseExistsError",
     "ReleaseNotFoundError",
+    "ReportExistsError",
     "Reproduced",
     "Revisions",
     "Sources",
@@ -152,6 +156,7 @@ __all__ = [
     "history",
     "list_releases",
     "load",
+    "new_report",
     "open_dataset",
     "pandera_schema",
     "read_acled",
