@@ -91,3 +91,13 @@ def test_an_id_already_coded_is_refused(coded, report_file):
 def test_an_id_that_is_no_file_name_is_refused(coded, report_file, bad):
     with pytest.raises(libyaevents.InputError, match="not usable as a file name"):
         libyaevents.new_report(report_file, bad, coded)
+
+
+def test_the_seed_report_gives_the_bundled_paragraphs(seed_report, tmp_path):
+    path = libyaevents.new_report(seed_report, SEED_ID, tmp_path / "fresh")
+    bundled = _read(sources_folder() / "reports" / f"{SEED_ID}.toml")
+    assert _read(path)["paragraphs"] == bundled["paragraphs"]
+    cited = {e["paragraph"] for e in bundled["events"]} | {
+        m["paragraph"] for m in bundled["measures"]
+    }
+    assert cited == {p["number"] for p in bundled["paragraphs"]} == {1, 2, 3}
