@@ -38,6 +38,7 @@ from libyaevents.schema.tables import ACTORS, EVENTS, MEASURES, TABLES
 _LAZY = {
     "libyaevents.analysis.matching": ("Comparison", "compare_events"),
     "libyaevents.analysis.panels": ("aggregate",),
+    "libyaevents.coding.check": ("check_coding",),
     "libyaevents.coding.skeleton": ("new_report",),
     "libyaevents.dataset": ("Dataset",),
     "libyaevents.inputs": ("open_dataset",),
@@ -70,6 +71,7 @@ _HOME = {name: module for module, names in _LAZY.items() for name in names}
 if TYPE_CHECKING:
     from libyaevents.analysis.matching import Comparison, compare_events
     from libyaevents.analysis.panels import aggregate
+    from libyaevents.coding.check import check_coding
     from libyaevents.coding.skeleton import new_report
     from libyaevents.dataset import Dataset
     from libyaevents.inputs import open_dataset
@@ -147,6 +149,7 @@ __all__ = [
     "aggregate",
     "arrow_schema",
     "build_release",
+    "check_coding",
     "compare_events",
     "diff",
     "fetch_acled",

@@ -202,6 +202,37 @@ PROBLEM_CODES: Final = _codes(
     ),
     ("no-same-type", "note", "events within the windows, none of the same type", "compare_events"),
     ("partner-taken", "note", "every candidate was matched to a closer event", "compare_events"),
+    (
+        "source-structure",
+        "error",
+        "a coded sources file lacks a table it needs ([report], a report file)",
+        "read_sources",
+    ),
+    ("place-unresolved", "error", "a coded event's place is not in places.toml", "read_sources"),
+    (
+        "paragraph-unknown",
+        "error",
+        "a coded record cites a paragraph its report's [[paragraphs]] do not list",
+        "read_sources",
+    ),
+    (
+        "paragraph-changed",
+        "error",
+        "a report text's paragraph no longer matches the fingerprint its coding recorded",
+        "check_coding",
+    ),
+    (
+        "paragraph-count",
+        "error",
+        "a report text has more or fewer paragraphs than its coding lists",
+        "check_coding",
+    ),
+    (
+        "possible-duplicate",
+        "error",
+        "a coded event looks like a different event of the release (day, place, actors, type)",
+        "check_coding",
+    ),
 )
 
 

@@ -120,11 +120,16 @@ class ValidationReport:
     tables : mapping of str to DataFrame
         The tables checked, converted to the canonical dtypes (a value that
         did not convert is empty there and reported in ``failures``).
+    meanings : mapping of str to str
+        Meanings of codes defined outside :data:`RULE_CODES` and
+        :data:`libyaevents.problems.PROBLEM_CODES` (the coding manual's
+        conventions), for :meth:`summary`.
     """
 
     failures: pd.DataFrame
     rows: Mapping[str, int]
     tables: Mapping[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    meanings: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -149,7 +154,7 @@ class ValidationReport:
             return f"valid: {checked} checked, no failures"
         lines = [f"invalid: {len(self.failures):,} failures in {checked}", "by rule:"]
         for count in self.counts().itertuples(index=False):
-            meaning = RULE_CODES.get(str(count.code), "")
+            meaning = _meaning(str(count.code), self.meanings)
             lines.append(
                 f"  {count.table}.{count.column}  {count.code}  x{count.failures:,}  ({meaning})"
             )
@@ -230,6 +235,11 @@ class ValidationReport:
         """Return the report as plain JSON-ready data (every failure listed)."""
         records = json.loads(self.failures.to_json(orient="records"))
         return {"ok": self.ok, "rows": dict(self.rows), "failures": records}
+
+
+def _meaning(code: str, meanings: Mapping[str, str]) -> str:
+    known = PROBLEM_CODES.get(code)
+    return meanings.get(code) or RULE_CODES.get(code) or (known.meaning if known else "")
 
 
 def _rows_of(err: Any) -> np.ndarray:
