@@ -35,7 +35,8 @@ from libyaevents.coding.conventions import CONVENTIONS, Coded, paragraph_numbers
 from libyaevents.coding.duplicates import release_duplicates
 from libyaevents.coding.provenance import match_texts, text_problems
 from libyaevents.problems import concat_problems, problem_table
-from libyaevents.readers.coded import Sources, compile_sources
+from libyaevents.readers import suggestions
+from libyaevents.readers.coded import ACTORS_FILE, Sources, compile_sources
 from libyaevents.releases.release import StoreArg
 from libyaevents.validation.validator import ValidationReport
 
@@ -77,6 +78,29 @@ def _convention_problems(sources: Sources, coded: Coded) -> pd.DataFrame:
                 }
             )  # fmt: skip
     return problem_table(pd.DataFrame(rows), severity="error")
+
+
+#: Codes of validation failures about an actor id that does not resolve.
+_ACTOR_REFERENCES = ("actor-unresolved", "parent-unresolved")
+
+
+def _with_suggestions(failures: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
+    """Add "did you mean" ids to validation failures about unknown actor ids."""
+    names = actors["name"].astype("str").tolist()
+    aliases = actors["aliases"].fillna("").astype("str").str.split("; ").tolist()
+    known = {
+        str(id_): [n, *(a for a in more if a)]
+        for id_, n, more in zip(actors["actor_id"], names, aliases, strict=True)
+    }
+    messages = failures["message"].tolist()
+    for i in np.flatnonzero(failures["code"].isin(_ACTOR_REFERENCES).to_numpy()):
+        value = failures["value"].iloc[i]
+        if pd.isna(value):
+            continue
+        hint = suggestions.hint(suggestions.did_you_mean(value, known))
+        todo = f"write an actor_id of {ACTORS_FILE}, or add the actor there"
+        messages[i] = f"{messages[i]}{hint} ({todo})"
+    return failures.assign(message=pd.Series(messages, index=failures.index, dtype="str"))
 
 
 def _without_repeats(validation: pd.DataFrame, compiled: pd.DataFrame) -> pd.DataFrame:
@@ -146,7 +170,7 @@ def check_coding(
     )
     parts = [
         compiled.table(),
-        _without_repeats(validation.failures, compiled.table()),
+        _with_suggestions(_without_repeats(validation.failures, compiled.table()), sources.actors),
         _convention_problems(sources, coded),
         text_problems(sources, texts),
     ]

@@ -240,3 +240,15 @@ def test_same_day_same_actors_other_sub_event_type_is_no_duplicate(coded):
 def test_an_unknown_release_is_an_error(coded):
     with pytest.raises(libyaevents.ReleaseNotFoundError):
         check(coded, release="9.9.9")
+
+
+def test_a_misspelt_actor_id_in_a_measure_gets_suggestions_too(coded):
+    line = edit(coded / REPORT, "LBYM1", '"kaniyat-militia"', '"kaniyat-milita"')
+    (row,) = check(coded).failures.to_dict("records")
+    assert (row["code"], row["table"], row["line"], row["column"]) == (
+        "actor-unresolved", "measures", line, "target_actor_id",
+    )  # fmt: skip
+    assert "did you mean 'kaniyat-militia'?" in row["message"]
+    edit(coded / "actors.toml", "aqeela-saleh", '"house-of-representatives"', '"house-of-reps"')
+    messages = check(coded).failures.set_index("code")["message"]
+    assert "did you mean 'house-of-representatives' or" in messages["parent-unresolved"]
