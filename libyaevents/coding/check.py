@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -43,20 +42,23 @@ from libyaevents.validation.validator import ValidationReport
 __all__ = ["check_coding"]
 
 
-def _value(frame: pd.DataFrame, row: int, column: str) -> str | None:
+def _values(frame: pd.DataFrame, rows: np.ndarray, column: str) -> pd.Series:
+    """The values at ``rows`` of ``column`` as text (days without a time), empty as NA."""
     if column == "paragraph":
-        number = paragraph_numbers(frame.iloc[[row]]).iloc[0]
-        return None if pd.isna(number) else str(number)
-    if column not in frame:
-        return None
-    value = frame[column].iloc[row]
-    if pd.isna(value):
-        return None
-    return str(value.date()) if isinstance(value, pd.Timestamp) else str(value)
+        picked = paragraph_numbers(frame.iloc[rows])
+    elif column in frame:
+        picked = frame[column].iloc[rows]
+        if isinstance(picked.dtype, pd.DatetimeTZDtype) or pd.api.types.is_datetime64_dtype(
+            picked.dtype
+        ):
+            picked = picked.dt.strftime("%Y-%m-%d")
+    else:
+        picked = pd.Series([None] * len(rows))
+    return picked.astype("str").reset_index(drop=True)
 
 
 def _convention_problems(sources: Sources, coded: Coded) -> pd.DataFrame:
-    rows: list[dict[str, Any]] = []
+    parts: list[pd.DataFrame] = []
     frames = {"events": coded.events, "actors": coded.actors, "measures": coded.measures}
     for convention in CONVENTIONS.values():
         frame = frames[convention.table]
@@ -64,20 +66,20 @@ def _convention_problems(sources: Sources, coded: Coded) -> pd.DataFrame:
             continue
         columns = convention.check(coded)
         key = sources.tables[convention.table].columns[0]
-        for row in np.flatnonzero(columns.notna().to_numpy()):
-            column = str(columns.iloc[row])
-            where = sources.where(convention.table, int(row), column)
-            path, _, line = where.rpartition(":")
-            rows.append(
-                {
-                    "source": path, "line": int(line), "table": convention.table,
-                    "record_id": str(frame[key].iloc[row]), "row": int(row), "column": column,
-                    "code": convention.code, "value": _value(frame, int(row), column),
-                    "message": f"{convention.rule.replace('`', '')} "
-                    f"(manual {convention.section}); {convention.todo}",
-                }
+        for column, broken in columns.groupby(columns, sort=False):
+            rows = frame.index.get_indexer(broken.index)
+            parts.append(
+                pd.DataFrame({
+                    "table": convention.table, "row": rows, "column": str(column),
+                    "record_id": frame[key].iloc[rows].astype("str").to_numpy(),
+                    "code": convention.code, "value": _values(frame, rows, str(column)),
+                    "message": f"{convention.rule.replace('`', '').rstrip('.')} "
+                    f"(manual {convention.section}); to fix: {convention.todo}",
+                })
             )  # fmt: skip
-    return problem_table(pd.DataFrame(rows), severity="error")
+    if not parts:
+        return problem_table({})
+    return problem_table(sources.locate(pd.concat(parts, ignore_index=True)), severity="error")
 
 
 #: Codes of validation failures about an actor id that does not resolve.

@@ -22,6 +22,7 @@ Examples
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -69,6 +70,11 @@ class Coded:
     reports: pd.DataFrame
     texts: Mapping[str, ReportText] = field(default_factory=dict)
 
+    @functools.cached_property
+    def tags(self) -> pd.Series:
+        """Each event's tags as a list (split once for every check)."""
+        return self.events["tags"].fillna("").astype("str").str.split("; ")
+
 
 #: A check: per row of its table, the column a failure points at, or empty.
 Check = Callable[[Coded], pd.Series]
@@ -99,36 +105,28 @@ def _at(mask: pd.Series | np.ndarray, column: str, index: pd.Index) -> pd.Series
     return pd.Series(columns, index=index, dtype="str")
 
 
-def _tags(events: pd.DataFrame) -> pd.Series:
-    return events["tags"].fillna("").astype("str").str.split("; ")
-
-
-def _has(events: pd.DataFrame, tag: str) -> pd.Series:
-    return _tags(events).map(lambda tags: tag in tags)
-
-
-def _has_prefix(events: pd.DataFrame, prefix: str) -> pd.Series:
-    return _tags(events).map(lambda tags: any(t.startswith(prefix) for t in tags))
+def _has(c: Coded, tag: str) -> pd.Series:
+    return c.tags.map(lambda tags: tag in tags)
 
 
 def _relative_date_precise(c: Coded) -> pd.Series:
     e = c.events
-    return _at(_has(e, _RELATIVE) & (e["time_precision"] == 1), "time_precision", e.index)
+    return _at(_has(c, _RELATIVE) & (e["time_precision"] == 1), "time_precision", e.index)
 
 
 def _coarse_date_untagged(c: Coded) -> pd.Series:
     e = c.events
-    return _at(e["time_precision"].isin([2, 3]) & ~_has(e, _RELATIVE), "tags", e.index)
+    return _at(e["time_precision"].isin([2, 3]) & ~_has(c, _RELATIVE), "tags", e.index)
 
 
 def _location_precision(c: Coded) -> pd.Series:
     e = c.events
-    located = _has(e, _LOCATIONS[0]) | _has(e, _LOCATIONS[1])
+    located = _has(c, _LOCATIONS[0]) | _has(c, _LOCATIONS[1])
     return _at(located & (e["geo_precision"] != 3), "geo_precision", e.index)
 
 
 def _location_tag_unknown(c: Coded) -> pd.Series:
-    other = _tags(c.events).map(
+    other = c.tags.map(
         lambda tags: any(t.startswith("location=") and t not in _LOCATIONS for t in tags)
     )
     return _at(other, "tags", c.events.index)
@@ -150,7 +148,7 @@ def _date_after_report(c: Coded) -> pd.Series:
 def _fatalities_not_stated(c: Coded) -> pd.Series:
     e = c.events
     strategic = e["event_type"] == "Strategic developments"
-    return _at(strategic & (e["fatalities"] > 0) & ~_has(e, _STATED), "fatalities", e.index)
+    return _at(strategic & (e["fatalities"] > 0) & ~_has(c, _STATED), "fatalities", e.index)
 
 
 def _scale_terms(scale: object) -> list[str]:
@@ -225,6 +223,9 @@ def _shingles(text: str) -> set[tuple[str, ...]]:
 
 
 def _note_copied(c: Coded) -> pd.Series:
+    e = c.events
+    if not c.texts:
+        return _at(np.zeros(len(e), dtype=bool), "notes", e.index)
     texts = {
         rid: _shingles(" ".join(p.text for p in text.paragraphs)) for rid, text in c.texts.items()
     }
@@ -233,7 +234,6 @@ def _note_copied(c: Coded) -> pd.Series:
         known = texts.get(str(report_id), set())
         return bool(_shingles(str(note)) & known)
 
-    e = c.events
     broken = [copied(r, n) for r, n in zip(e["report_id"], e["notes"], strict=True)]
     return _at(np.array(broken, dtype=bool), "notes", e.index)
 

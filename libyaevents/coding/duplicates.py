@@ -79,10 +79,9 @@ def release_duplicates(
         if not same[i] or f"distinct-from={other}" in tags[i].split("; "):
             continue
         row = int(candidates.index[left[i]])
-        path, _, line = sources.where("events", row).rpartition(":")
         mine = str(found["left_id"].iloc[i])
         rows.append({
-            "source": path, "line": int(line), "table": "events", "record_id": mine,
+            "table": "events", "record_id": mine,
             "row": row, "column": "event_id_cnty", "code": "possible-duplicate", "value": other,
             "message": (
                 f"{mine} looks like {other} of release {version}: same sub-event type, actors "
@@ -91,4 +90,6 @@ def release_duplicates(
                 f'tag "distinct-from={other}"'
             ),
         })  # fmt: skip
-    return problem_table(pd.DataFrame(rows), severity="error")
+    if not rows:
+        return problem_table({})
+    return problem_table(sources.locate(pd.DataFrame(rows)), severity="error")

@@ -198,13 +198,13 @@ def test_a_text_whose_name_names_no_report_is_an_input_error(coded, tmp_path):
 
 
 def _copy_event(path: Path, record: str, new_id: str, extra: str = "") -> int:
-    """Append a copy of an event under a new id; return its header line."""
+    """Append a copy of an event under a new id; return the line of its id."""
     text = path.read_text(encoding="utf-8")
     start = text.rindex("[[events]]", 0, text.index(f'= "{record}"'))
     end = text.find("\n[[", start + 1)
     block = text[start:end].replace(f'"{record}"', f'"{new_id}"') + extra
     path.write_text(text.rstrip() + "\n\n" + block + "\n", encoding="utf-8")
-    return text.rstrip().count("\n") + 3
+    return text.rstrip().count("\n") + 4
 
 
 def test_a_new_event_duplicating_a_released_one_is_reported(coded):
