@@ -2,7 +2,7 @@
 
 Run:  python -m benchmarks.code_check [--rows 10000] [--repeat 3]
 
-A coded sources folder is generated from ``libyaevents.synthetic_dataset``
+A coded sources folder is generated from ``libyaevents.synthetic.synthetic_dataset``
 (``--rows`` events in reports of 20 events, each event its own paragraph, a
 place per location, the synthetic actors and measures) and written as TOML
 with tomli-w. Contenders, in this process on the same folder, interleaved:
