@@ -134,7 +134,11 @@ def test_an_alias_where_an_id_belongs_suggests_the_id(coded):
 
 def test_a_misspelt_place_suggests_the_place(coded):
     line = edit(coded / REPORT, "LBY5", 'place = "moscow"', 'place = "moskow"')
-    (row,) = check(coded).failures.to_dict("records")
+    report = check(coded)
+    (row,) = report.failures.to_dict("records")
+    assert f"events record ({coded / REPORT}:{line}) id LBY5 place: [place-unresolved]" in (
+        report.summary()
+    )
     assert (row["code"], row["line"], row["column"]) == ("place-unresolved", line, "place")
     assert "did you mean 'moscow'?" in row["message"]
 
