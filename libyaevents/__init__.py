@@ -26,6 +26,7 @@ from libyaevents.errors import (
     ReleaseError,
     ReleaseExistsError,
     ReleaseNotFoundError,
+    ReportExistsError,
     StoreBusyError,
     ValidationError,
 )
@@ -38,6 +39,8 @@ from libyaevents.schema.tables import ACTORS, EVENTS, MEASURES, TABLES
 _LAZY = {
     "libyaevents.analysis.matching": ("Comparison", "compare_events"),
     "libyaevents.analysis.panels": ("aggregate",),
+    "libyaevents.coding.check": ("check_coding",),
+    "libyaevents.coding.skeleton": ("new_report",),
     "libyaevents.dataset": ("Dataset",),
     "libyaevents.inputs": ("open_dataset",),
     "libyaevents.live.acled": ("fetch_acled", "fetch_acled_deleted", "fetch_acled_lookup"),
@@ -69,6 +72,8 @@ _HOME = {name: module for module, names in _LAZY.items() for name in names}
 if TYPE_CHECKING:
     from libyaevents.analysis.matching import Comparison, compare_events
     from libyaevents.analysis.panels import aggregate
+    from libyaevents.coding.check import check_coding
+    from libyaevents.coding.skeleton import new_report
     from libyaevents.dataset import Dataset
     from libyaevents.inputs import open_dataset
     from libyaevents.live.acled import fetch_acled, fetch_acled_deleted, fetch_acled_lookup
@@ -132,6 +137,7 @@ __all__ = [
     "ReleaseError",
     "ReleaseExistsError",
     "ReleaseNotFoundError",
+    "ReportExistsError",
     "Reproduced",
     "Revisions",
     "Sources",
@@ -145,6 +151,7 @@ __all__ = [
     "aggregate",
     "arrow_schema",
     "build_release",
+    "check_coding",
     "compare_events",
     "diff",
     "fetch_acled",
@@ -154,6 +161,7 @@ __all__ = [
     "history",
     "list_releases",
     "load",
+    "new_report",
     "open_dataset",
     "pandera_schema",
     "read_acled",

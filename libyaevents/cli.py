@@ -38,6 +38,9 @@ from libyaevents.analysis.panels import (
     indicators,
 )
 from libyaevents.analysis.plots import plot_map, plot_timeline
+from libyaevents.coding.check import check_coding
+from libyaevents.coding.conventions import markdown, write_manual
+from libyaevents.coding.skeleton import new_report
 from libyaevents.dataset import events_of
 from libyaevents.errors import InputError, LibyaeventsError, ValidationError
 from libyaevents.files import TABLE_SUFFIXES, atomic_target, output_file, write_frame
@@ -686,6 +689,73 @@ def _day(text: str) -> str:
         raise argparse.ArgumentTypeError(msg) from None
 
 
+def _cmd_code_new(args: argparse.Namespace) -> int:
+    extra = {"source": args.source} if args.source else {}
+    path = new_report(
+        args.report, args.id, args.output, title=args.title, published=args.published,
+        section=args.section, source_scale=args.source_scale, coded_on=args.coded, **extra,
+    )  # fmt: skip
+    print(f"wrote {path}")
+    return EXIT_OK
+
+
+def _cmd_code_check(args: argparse.Namespace) -> int:
+    report = check_coding(
+        args.folder, reports=args.report, release=args.release, store=args.store, today=args.today
+    )
+    return _render(report, args)
+
+
+def _cmd_code_conventions(args: argparse.Namespace) -> int:
+    if args.write is None:
+        print(markdown(), end="")
+    else:
+        changed = write_manual(args.write)
+        print(f"{'wrote' if changed else 'up to date:'} {args.write}")
+    return EXIT_OK
+
+
+def _add_code_commands(sub: Any) -> None:
+    code = sub.add_parser("code", help="the coding desk: from a report to checked coding")
+    csub = code.add_subparsers(dest="code_command", required=True)
+
+    new = csub.add_parser("new", help="write the skeleton of a report's coding (fingerprints)")
+    new.add_argument("report", help="the report's text file (UTF-8 or Windows-1252)")
+    new.add_argument("--id", required=True, help="the report id (also the file name)")
+    new.add_argument("-o", "--output", required=True, help="the coded sources folder")
+    new.add_argument("--title", help="default: the report's title line")
+    new.add_argument("--published", type=_day, help="YYYY-MM-DD; default: from the dateline")
+    new.add_argument("--section", help="default: from the dateline")
+    new.add_argument(
+        "--source", action="append", help="a source (repeat; default: Libya weekly digest)"
+    )
+    new.add_argument("--source-scale", default="International")
+    new.add_argument("--coded", type=_day, help="the coding day (default: today, UTC)")
+    new.set_defaults(run=_cmd_code_new)
+
+    check = csub.add_parser(
+        "check", help="check a coded folder before review (exit 1: problems to fix)"
+    )
+    check.add_argument("folder", help="coded sources folder (actors.toml, places.toml, reports/)")
+    check.add_argument(
+        "--report", action="append", default=[],
+        help="a report text to check the fingerprints against: <id>.txt or <any>_<id>.txt "
+        "(repeat)",
+    )  # fmt: skip
+    check.add_argument("--release", help="a release version to look for duplicates in")
+    check.add_argument("--store", help=_STORE_HELP)
+    _add_output(check)
+    check.set_defaults(run=_cmd_code_check)
+
+    conventions = csub.add_parser(
+        "conventions", help="the coding manual's mechanical conventions (Markdown table)"
+    )
+    conventions.add_argument(
+        "--write", metavar="MANUAL", help="regenerate the table in this file (between markers)"
+    )
+    conventions.set_defaults(run=_cmd_code_conventions)
+
+
 def _add_summary_command(sub: Any) -> None:
     summary = sub.add_parser(
         "summary", help="load, verify and summarise a release (the latest bundled one)"
@@ -742,6 +812,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_fetch_command(sub)
     _add_snapshot_commands(sub)
     _add_compare_command(sub)
+    _add_code_commands(sub)
     exp = sub.add_parser("export", help="events as an ACLED CSV, GeoJSON or GeoParquet file")
     exp.add_argument("input", help=_INPUT_HELP)
     exp.add_argument("--store", help=_STORE_HELP)

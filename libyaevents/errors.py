@@ -30,6 +30,7 @@ __all__ = [
     "ReleaseError",
     "ReleaseExistsError",
     "ReleaseNotFoundError",
+    "ReportExistsError",
     "StoreBusyError",
     "ValidationError",
 ]
@@ -61,6 +62,10 @@ class ValidationError(InputError):
     def __init__(self, message: str, failures: pd.DataFrame) -> None:
         super().__init__(message)
         self.failures = failures
+
+
+class ReportExistsError(InputError, FileExistsError):
+    """The report id is already coded in the sources folder; reports are never overwritten."""
 
 
 class ReleaseError(LibyaeventsError):

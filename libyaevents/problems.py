@@ -226,6 +226,37 @@ PROBLEM_CODES: Final = _codes(
         "a Libya event outside Libya's box whose coordinates fall in it swapped: no grid cell",
         "priogrid_cells",
     ),
+    (
+        "source-structure",
+        "error",
+        "a coded sources file lacks a table it needs ([report], a report file)",
+        "read_sources",
+    ),
+    ("place-unresolved", "error", "a coded event's place is not in places.toml", "read_sources"),
+    (
+        "paragraph-unknown",
+        "error",
+        "a coded record cites a paragraph its report's [[paragraphs]] do not list",
+        "read_sources",
+    ),
+    (
+        "paragraph-changed",
+        "error",
+        "a report text's paragraph no longer matches the fingerprint its coding recorded",
+        "check_coding",
+    ),
+    (
+        "paragraph-count",
+        "error",
+        "a report text has more or fewer paragraphs than its coding lists",
+        "check_coding",
+    ),
+    (
+        "possible-duplicate",
+        "error",
+        "a coded event looks like a different event of the release (day, place, actors, type)",
+        "check_coding",
+    ),
 )
 
 

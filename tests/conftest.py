@@ -23,7 +23,10 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 os.environ["LIBYAEVENTS_CACHE_DIR"] = tempfile.mkdtemp(prefix="libyaevents-test-cache-")
 
 ROOT = Path(__file__).resolve().parents[1]
-SHARED = ROOT.parent / "shared"
+#: The shared folder beside the repository (seed reports, real exports); a worktree
+#: elsewhere points at it with LIBYAEVENTS_SHARED.
+SHARED = Path(os.environ.get("LIBYAEVENTS_SHARED") or ROOT.parent / "shared")
+SEED_ID = "f8806eb3f3e19e34"
 
 
 @pytest.fixture(scope="session")
@@ -33,3 +36,12 @@ def shared_acled() -> Path:
     if not folder.is_dir():
         pytest.skip(f"real ACLED exports not found at {folder} (../shared is absent)")
     return folder
+
+
+@pytest.fixture(scope="session")
+def seed_report() -> Path:
+    """The seed report's text file in ../shared/seeds; skips when it is not there."""
+    matches = sorted((SHARED / "seeds").glob(f"*_{SEED_ID}.txt"))
+    if not matches:
+        pytest.skip(f"seed report {SEED_ID} not found in {SHARED / 'seeds'} (../shared absent)")
+    return matches[0]

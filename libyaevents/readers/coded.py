@@ -2,8 +2,9 @@
 
 A sources folder holds ``places.toml`` (where events are located),
 ``actors.toml`` (the actor registry) and ``reports/*.toml`` (one file per
-coded report: a ``[report]`` table, then its ``[[events]]`` and
-``[[measures]]``). TOML keeps one value per line, so git diffs stay readable,
+coded report: a ``[report]`` table, the report's ``[[paragraphs]]`` with their
+fingerprints (optional; written by :func:`libyaevents.new_report`), then its
+``[[events]]`` and ``[[measures]]``). TOML keeps one value per line, so git diffs stay readable,
 and needs nothing beyond the standard library to read.
 
 Coders write what the report says; the compiler derives what follows from it
@@ -22,7 +23,9 @@ Examples
 >>> sources.validate(today="2026-11-29").ok
 True
 >>> sources.where("events", 0, "event_date")  # doctest: +ELLIPSIS
-'.../reports/f8806eb3f3e19e34.toml:20'
+'.../reports/f8806eb3f3e19e34.toml:39'
+>>> sources.paragraphs[["report_id", "paragraph", "chars"]].to_dict("records")[0]
+{'report_id': 'f8806eb3f3e19e34', 'paragraph': 1, 'chars': 523}
 """
 
 from __future__ import annotations
@@ -42,11 +45,22 @@ from typing import Any, Final
 import pandas as pd
 
 from libyaevents.errors import ReadError
+from libyaevents.problems import problem_table
+from libyaevents.readers import suggestions
 from libyaevents.schema.tables import ACTORS, EVENTS, MEASURES
 from libyaevents.validation.validator import ValidationReport, validate
 from libyaevents.vocab import actortypes, taxonomy
 
-__all__ = ["Origin", "Sources", "is_sources_folder", "read_sources", "sources_folder"]
+__all__ = [
+    "PARAGRAPH_COLUMNS",
+    "CompileProblems",
+    "Origin",
+    "Sources",
+    "compile_sources",
+    "is_sources_folder",
+    "read_sources",
+    "sources_folder",
+]
 
 PLACES_FILE: Final = "places.toml"
 ACTORS_FILE: Final = "actors.toml"
@@ -65,6 +79,10 @@ _REPORT_KEYS: Final = (
     ("id", "title", "published", "section", "source", "source_scale", "coded"),
     (),
 )
+_PARAGRAPH_KEYS: Final = (("number", "sha256", "chars"), ())
+
+#: Columns of :attr:`Sources.paragraphs`.
+PARAGRAPH_COLUMNS: Final = ("report_id", "paragraph", "sha256", "chars", "source", "line")
 _EVENT_KEYS: Final = (
     (
         "event_id_cnty",
@@ -143,6 +161,8 @@ class Origin:
     line: int | None
     keys: Mapping[str, int] = dataclasses.field(default_factory=dict)
     label: str = ""
+    table: str = ""
+    record_id: str | None = None
 
     def at(self, key: str | None = None) -> str:
         """``path:line`` of ``key`` (or of the record when the key is not written)."""
@@ -163,11 +183,19 @@ class Sources:
     reports : DataFrame
         One row per coded report: ``report_id``, ``title``, ``published``,
         ``section``, ``path``.
+    paragraphs : DataFrame
+        The reports' ``[[paragraphs]]``, one row each (:data:`PARAGRAPH_COLUMNS`:
+        ``report_id``, ``paragraph`` number, ``sha256``, ``chars``, and the
+        ``source`` file and ``line`` of its table); reports that list none have
+        no row.
     """
 
     tables: dict[str, pd.DataFrame]
     origins: dict[str, list[Origin]]
     reports: pd.DataFrame
+    paragraphs: pd.DataFrame = dataclasses.field(
+        default_factory=lambda: pd.DataFrame(columns=list(PARAGRAPH_COLUMNS))
+    )
 
     @property
     def events(self) -> pd.DataFrame:
@@ -280,15 +308,31 @@ def _load_toml(path: Path) -> tuple[dict[str, Any], _Layout]:
         raise ReadError(msg) from None
 
 
-class _Collector:
-    """Gathers every problem found while compiling, to raise them together."""
+class CompileProblems:
+    """Gathers every problem found while compiling, as text and as problem rows."""
 
     def __init__(self) -> None:
         self.problems: list[str] = []
+        self.rows: list[dict[str, Any]] = []
 
-    def add(self, origin: Origin, key: str | None, message: str) -> None:
+    def add(
+        self, origin: Origin, key: str | None, message: str, code: str, value: Any = None
+    ) -> None:
         label = f"{origin.label}: " if origin.label else ""
         self.problems.append(f"{origin.at(key)}: {label}{message}")
+        line = origin.keys.get(key or "", origin.line)
+        shown = None if value is None else str(value)
+        self.rows.append(
+            {
+                "source": origin.path, "table": origin.table or None, "line": line,
+                "record_id": origin.record_id, "column": key, "code": code, "value": shown,
+                "message": message,
+            }
+        )  # fmt: skip
+
+    def table(self) -> pd.DataFrame:
+        """The problems in the shared problem shape (every one an error)."""
+        return problem_table(pd.DataFrame(self.rows), severity="error")
 
     def raise_if_any(self) -> None:
         if self.problems:
@@ -301,20 +345,25 @@ def _records(
     path: Path,
     parsed: tuple[dict[str, Any], _Layout],
     kind: str,
-    found: _Collector,
+    found: CompileProblems,
     keys: tuple[tuple[str, ...], tuple[str, ...]],
 ) -> list[tuple[dict[str, Any], Origin]]:
     data, layout = parsed
     rows = data.get(kind, [])
     if not isinstance(rows, list) or not all(isinstance(r, dict) for r in rows):
-        found.add(Origin(str(path), None), None, f"'{kind}' must be [[{kind}]] tables")
+        message = f"'{kind}' must be [[{kind}]] tables"
+        found.add(Origin(str(path), None, table=kind), None, message, "type")
         return []
     lines = layout.get(kind, [])
     if len(lines) != len(rows):  # written as an inline array: no per-record lines
         lines = [(None, {})] * len(rows)  # type: ignore[list-item]
     out = []
     for row, (line, key_lines) in zip(rows, lines, strict=True):
-        origin = Origin(str(path), line, key_lines, f"{kind} {row.get(keys[0][0], '?')}")
+        record = row.get(keys[0][0])
+        origin = Origin(
+            str(path), line, key_lines, f"{kind} {record if record is not None else '?'}",
+            kind, None if record is None else str(record),
+        )  # fmt: skip
         _check_keys(row, origin, keys, found)
         out.append((row, origin))
     return out
@@ -324,25 +373,28 @@ def _check_keys(
     row: Mapping[str, Any],
     origin: Origin,
     keys: tuple[tuple[str, ...], tuple[str, ...]],
-    found: _Collector,
+    found: CompileProblems,
 ) -> None:
     required, optional = keys
     for key in required:
         if key not in row:
-            found.add(origin, None, f"'{key}' is missing; required: {', '.join(required)}")
+            message = f"'{key}' is missing; required: {', '.join(required)}"
+            found.add(origin, key, message, "value-missing")
     for key in row:
         if key not in required and key not in optional:
             close = difflib.get_close_matches(key, required + optional, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
-            found.add(origin, key, f"unknown key '{key}'{hint}")
+            found.add(origin, key, f"unknown key '{key}'{hint}", "column-unknown", key)
         elif key in _LIST_KEYS and not (
             isinstance(row[key], list) and all(isinstance(v, str) for v in row[key])
         ):
-            found.add(origin, key, f'\'{key}\' must be a list of strings, e.g. ["a", "b"]')
+            message = f'\'{key}\' must be a list of strings, e.g. ["a", "b"]'
+            found.add(origin, key, message, "type", row[key])
         elif key in _TYPED and not _TYPED[key][0](row[key]):
             value = row[key]
             said = f"{type(value).__name__} {value!r}"
-            found.add(origin, key, f"'{key}' must be {_TYPED[key][1]}; found {said}")
+            message = f"'{key}' must be {_TYPED[key][1]}; found {said}"
+            found.add(origin, key, message, "type", value)
             row[key] = None  # type: ignore[index]  # compiling goes on; the problem is raised
 
 
@@ -352,6 +404,10 @@ def _is_day(value: Any) -> bool:
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _is_sha256(value: Any) -> bool:
+    return isinstance(value, str) and re.fullmatch(r"[0-9a-f]{64}", value) is not None
 
 
 def _is_number(value: Any) -> bool:
@@ -365,8 +421,19 @@ _INT: Final = (_is_int, "a whole number (no quotes)")
 _TYPED: Final[dict[str, tuple[Any, str]]] = {
     **dict.fromkeys(("event_date", "published", "coded", "start_date", "end_date"), _DAY),
     **dict.fromkeys(
-        ("paragraph", "time_precision", "geo_precision", "fatalities", "inter_code", "iso"), _INT
+        (
+            "paragraph",
+            "time_precision",
+            "geo_precision",
+            "fatalities",
+            "inter_code",
+            "iso",
+            "number",
+            "chars",
+        ),
+        _INT,
     ),
+    "sha256": (_is_sha256, "64 lower-case hex digits (as `libyaevents code new` writes)"),
     **dict.fromkeys(("latitude", "longitude"), (_is_number, "a number (no quotes)")),
 }
 
@@ -379,33 +446,44 @@ def _resolve(
     value: Any,
     known: Mapping[str, Any],
     *,
-    what: str,
+    what: tuple[str, str, str],
     origin: Origin,
     key: str,
-    found: _Collector,
+    found: CompileProblems,
 ) -> Any:
+    """``known[value]``, or a problem with the closest ids (``what``: kind, file, code)."""
     if value in known:
         return known[value]
-    close = difflib.get_close_matches(str(value), list(known), n=1)
-    hint = f"; did you mean '{close[0]}'?" if close else ""
-    found.add(origin, key, f"{key} {value!r} is not a known {what}{hint}")
+    kind, where, code = what
+    others = {k: [str(v) for v in _other_names(row)] for k, row in known.items()}
+    suggested = suggestions.hint(suggestions.did_you_mean(value, others))
+    todo = f"write the {kind} id of {where}, or add the {kind} there"
+    found.add(origin, key, f"{key} {value!r} is not a known {kind} id{suggested} ({todo})",
+              code, value)  # fmt: skip
     return None
+
+
+def _other_names(row: Mapping[str, Any]) -> list[Any]:
+    """The names a registry row is also known by (an actor's name and aliases, a location)."""
+    aliases = (row.get("aliases") or "").split("; ") if row.get("aliases") else []
+    return [v for v in (row.get("name"), row.get("location"), *aliases) if v]
 
 
 # -- compiling ---------------------------------------------------------------------
 
 
-def _places(folder: Path, found: _Collector) -> dict[str, dict[str, Any]]:
+def _places(folder: Path, found: CompileProblems) -> dict[str, dict[str, Any]]:
     places = {}
     path = folder / PLACES_FILE
     for row, origin in _records(path, _load_toml(path), "places", found, _PLACE_KEYS):
         if row.get("id") in places:
-            found.add(origin, "id", f"place id {row['id']!r} is used twice")
+            message = f"place id {row['id']!r} is used twice"
+            found.add(origin, "id", message, "duplicate", row["id"])
         places[str(row.get("id"))] = row
     return places
 
 
-def _actors(folder: Path, found: _Collector) -> tuple[list[dict[str, Any]], list[Origin]]:
+def _actors(folder: Path, found: CompileProblems) -> tuple[list[dict[str, Any]], list[Origin]]:
     rows, origins = [], []
     path = folder / ACTORS_FILE
     for row, origin in _records(path, _load_toml(path), "actors", found, _ACTOR_KEYS):
@@ -435,7 +513,7 @@ def _interaction(inter1: Any, inter2: Any) -> int | None:
 class _Compiler:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.found = _Collector()
+        self.found = CompileProblems()
         self.places = _places(folder, self.found)
         self.actor_rows, self.actor_origins = _actors(folder, self.found)
         self.actor_by_id = {a["actor_id"]: a for a in self.actor_rows}
@@ -444,13 +522,15 @@ class _Compiler:
         self.measures: list[dict[str, Any]] = []
         self.measure_origins: list[Origin] = []
         self.reports: list[dict[str, Any]] = []
+        self.paragraphs: list[dict[str, Any]] = []
 
     def report(self, path: Path) -> None:
         parsed = _load_toml(path)
         head = parsed[0].get("report")
-        origin = Origin(str(path), None, label="report")
+        origin = Origin(str(path), None, label="report", table="report")
         if not isinstance(head, dict):
-            self.found.add(origin, None, f"no [report] table with {', '.join(_REPORT_KEYS[0])}")
+            message = f"no [report] table with {', '.join(_REPORT_KEYS[0])}"
+            self.found.add(origin, None, message, "source-structure")
             return
         _check_keys(head, origin, _REPORT_KEYS, self.found)
         self.reports.append(
@@ -462,12 +542,47 @@ class _Compiler:
                 "path": str(path),
             }
         )
+        listed = self._paragraphs(path, parsed, head)
         for row, at in _records(path, parsed, "events", self.found, _EVENT_KEYS):
             self.events.append(self._event(row, at, head))
             self.event_origins.append(at)
+            self._cites(row, at, listed, head)
         for row, at in _records(path, parsed, "measures", self.found, _MEASURE_KEYS):
             self.measures.append(self._measure(row, head))
             self.measure_origins.append(at)
+            self._cites(row, at, listed, head)
+
+    def _paragraphs(
+        self, path: Path, parsed: tuple[dict[str, Any], _Layout], head: Mapping[str, Any]
+    ) -> set[int]:
+        """Record the report's [[paragraphs]]; return their numbers."""
+        numbers: set[Any] = set()
+        for row, at in _records(path, parsed, "paragraphs", self.found, _PARAGRAPH_KEYS):
+            number = row.get("number")
+            if number in numbers:
+                message = f"paragraph {number} is listed twice"
+                self.found.add(at, "number", message, "duplicate", number)
+            numbers.add(number)
+            self.paragraphs.append(
+                {
+                    "report_id": head.get("id"), "paragraph": number, "sha256": row.get("sha256"),
+                    "chars": row.get("chars"), "source": at.path, "line": at.line,
+                }
+            )  # fmt: skip
+        return numbers
+
+    def _cites(
+        self, row: Mapping[str, Any], at: Origin, listed: set[Any], head: Mapping[str, Any]
+    ) -> None:
+        """A record's paragraph must be one its report lists (when it lists any)."""
+        cited = row.get("paragraph")
+        if listed and cited is not None and cited not in listed:
+            numbers = ", ".join(str(n) for n in sorted(n for n in listed if isinstance(n, int)))
+            message = (
+                f"paragraph {cited} is not in report {head.get('id')!r}, whose "
+                f"[[paragraphs]] are {numbers}; cite the paragraph the record codes"
+            )
+            self.found.add(at, "paragraph", message, "paragraph-unknown", cited)
 
     def _actor(self, row: Mapping[str, Any], key: str, at: Origin) -> dict[str, Any] | None:
         value = row.get(key)
@@ -476,7 +591,7 @@ class _Compiler:
         actor: dict[str, Any] | None = _resolve(
             value,
             self.actor_by_id,
-            what=f"actor_id in {ACTORS_FILE}",
+            what=("actor", ACTORS_FILE, "actor-unresolved"),
             origin=at,
             key=key,
             found=self.found,
@@ -495,7 +610,7 @@ class _Compiler:
             _resolve(
                 row.get("place"),
                 self.places,
-                what=f"place in {PLACES_FILE}",
+                what=("place", PLACES_FILE, "place-unresolved"),
                 origin=at,
                 key="place",
                 found=self.found,
@@ -581,29 +696,48 @@ def read_sources(folder: str | Path | None = None) -> Sources:
     Returns
     -------
     Sources
-        The tables (values as written; :meth:`Sources.validate` checks them)
-        and the origin of every row.
+        The tables (values as written; :meth:`Sources.validate` checks them),
+        the origin of every row and the reports' paragraphs.
 
     Raises
     ------
     ReadError
         When a file is missing, is not UTF-8 TOML, or a record has missing or
-        unknown keys or names an actor or place that does not exist: every
-        such problem is listed with its ``file:line``.
+        unknown keys, names an actor or place that does not exist, or cites a
+        paragraph its report does not list: every such problem is listed with
+        its ``file:line``.
+    """
+    sources, problems = compile_sources(folder)
+    problems.raise_if_any()
+    return sources
+
+
+def compile_sources(folder: str | Path | None = None) -> tuple[Sources, CompileProblems]:
+    """Compile as :func:`read_sources` does, returning the problems instead of raising.
+
+    The tables are compiled as far as they go (an unresolved actor keeps the
+    id as written); ``problems.table()`` gives the problems in the shared
+    problem shape, ``problems.raise_if_any()`` raises them as
+    :func:`read_sources` does.
+
+    Raises
+    ------
+    ReadError
+        When a file is missing or is not UTF-8 TOML (nothing can be compiled).
     """
     root = sources_folder() if folder is None else Path(folder)
     compiler = _Compiler(root)
     report_files = sorted((root / REPORTS_DIR).glob("*.toml"))
     if not report_files:
         compiler.found.add(
-            Origin(str(root / REPORTS_DIR), None),
+            Origin(str(root / REPORTS_DIR), None, table="report"),
             None,
             "no report files (*.toml); code at least one report",
+            "source-structure",
         )
     for path in report_files:
         compiler.report(path)
     compiler.seen()
-    compiler.found.raise_if_any()
     event_columns = tuple(f.name for f in EVENTS.fields if f.required or f.name in _PROVENANCE)
     events = _frame(compiler.events, event_columns)
     tables = {
@@ -619,4 +753,5 @@ def read_sources(folder: str | Path | None = None) -> Sources:
     reports = pd.DataFrame(
         compiler.reports, columns=["report_id", "title", "published", "section", "path"]
     )
-    return Sources(tables, origins, reports)
+    paragraphs = _frame(compiler.paragraphs, PARAGRAPH_COLUMNS)
+    return Sources(tables, origins, reports, paragraphs), compiler.found

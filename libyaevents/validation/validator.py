@@ -120,11 +120,16 @@ class ValidationReport:
     tables : mapping of str to DataFrame
         The tables checked, converted to the canonical dtypes (a value that
         did not convert is empty there and reported in ``failures``).
+    meanings : mapping of str to str
+        Meanings of codes defined outside :data:`RULE_CODES` and
+        :data:`libyaevents.problems.PROBLEM_CODES` (the coding manual's
+        conventions), for :meth:`summary`.
     """
 
     failures: pd.DataFrame
     rows: Mapping[str, int]
     tables: Mapping[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+    meanings: Mapping[str, str] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
@@ -149,22 +154,22 @@ class ValidationReport:
             return f"valid: {checked} checked, no failures"
         lines = [f"invalid: {len(self.failures):,} failures in {checked}", "by rule:"]
         for count in self.counts().itertuples(index=False):
-            meaning = RULE_CODES.get(str(count.code), "")
-            lines.append(
-                f"  {count.table}.{count.column}  {count.code}  x{count.failures:,}  ({meaning})"
-            )
+            meaning = _meaning(str(count.code), self.meanings)
+            named: Any = count.column
+            column = "" if pd.isna(named) else f".{named}"
+            lines.append(f"  {count.table}{column}  {count.code}  x{count.failures:,}  ({meaning})")
         lines.append(f"first {min(limit, len(self.failures))}:")
         for item in self.failures.head(limit).to_dict("records"):
             rec: dict[Any, Any] = item
-            where = "column" if pd.isna(rec["row"]) else f"row {rec['row']}"
+            where = _where(rec)
             if not pd.isna(rec["source"]):
                 at = rec["source"] if pd.isna(rec["line"]) else f"{rec['source']}:{rec['line']}"
                 where = f"{where} ({at})"
             rid = "" if pd.isna(rec["record_id"]) else f" id {rec['record_id']}"
             found = "" if pd.isna(rec["value"]) else f"; found {rec['value']!r}"
+            column = "" if pd.isna(rec["column"]) else f" {rec['column']}"
             lines.append(
-                f"  {rec['table']} {where}{rid} {rec['column']}: [{rec['code']}] "
-                f"{rec['message']}{found}"
+                f"  {rec['table']} {where}{rid}{column}: [{rec['code']}] {rec['message']}{found}"
             )
         return "\n".join(lines)
 
@@ -230,6 +235,20 @@ class ValidationReport:
         """Return the report as plain JSON-ready data (every failure listed)."""
         records = json.loads(self.failures.to_json(orient="records"))
         return {"ok": self.ok, "rows": dict(self.rows), "failures": records}
+
+
+def _where(rec: Mapping[Any, Any]) -> str:
+    """What a failure is about: a row, a record (compiled sources), a column or a file."""
+    if not pd.isna(rec["row"]):
+        return f"row {rec['row']}"
+    if not pd.isna(rec["record_id"]):
+        return "record"
+    return "file" if pd.isna(rec["column"]) else "column"
+
+
+def _meaning(code: str, meanings: Mapping[str, str]) -> str:
+    known = PROBLEM_CODES.get(code)
+    return meanings.get(code) or RULE_CODES.get(code) or (known.meaning if known else "")
 
 
 def _rows_of(err: Any) -> np.ndarray:

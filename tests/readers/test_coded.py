@@ -181,3 +181,63 @@ def test_toml_type_mistakes_are_problems_at_their_line(folder, old, new, message
     with pytest.raises(ReadError, match=message) as failure:
         libyaevents.read_sources(folder)
     assert f"{REPORT}:{line}:" in str(failure.value)
+
+
+# -- paragraphs ------------------------------------------------------------------
+
+
+def test_the_reports_paragraphs_are_a_table_with_file_and_line(folder):
+    paragraphs = libyaevents.read_sources(folder).paragraphs
+    assert paragraphs.columns.tolist() == [
+        "report_id", "paragraph", "sha256", "chars", "source", "line",
+    ]  # fmt: skip
+    assert paragraphs["paragraph"].tolist() == [1, 2, 3]
+    assert set(paragraphs["report_id"]) == {"f8806eb3f3e19e34"}
+    text = (folder / REPORT).read_text(encoding="utf-8").splitlines()
+    for row in paragraphs.itertuples(index=False):
+        assert row.source == str(folder / REPORT)
+        assert text[row.line - 1] == "[[paragraphs]]"
+        assert text[row.line] == f"number = {row.paragraph}"
+
+
+def test_a_record_citing_a_paragraph_the_report_lacks_is_reported_at_its_line(folder):
+    line = _edit(folder / REPORT, "paragraph = 2", "paragraph = 4")  # LBY5
+    with pytest.raises(ReadError, match="1 problems") as caught:
+        libyaevents.read_sources(folder)
+    assert f"{REPORT}:{line}: events LBY5: paragraph 4 is not in report" in str(caught.value)
+    assert "[[paragraphs]] are 1, 2, 3" in str(caught.value)
+
+
+def test_a_measure_citing_a_paragraph_the_report_lacks_is_reported(folder):
+    line = _edit(
+        folder / REPORT,
+        'measure_id = "LBYM1"\nparagraph = 1',
+        'measure_id = "LBYM1"\nparagraph = 9',
+    )
+    with pytest.raises(ReadError, match=rf"{REPORT}:{line + 1}: measures LBYM1: paragraph 9"):
+        libyaevents.read_sources(folder)
+
+
+def test_without_a_paragraph_list_any_paragraph_is_accepted_as_before(folder):
+    text = (folder / REPORT).read_text(encoding="utf-8")
+    start, end = text.index("[[paragraphs]]"), text.index("# -- paragraph 3")
+    (folder / REPORT).write_text(text[:start] + text[end:], encoding="utf-8")
+    _edit(folder / REPORT, "paragraph = 2", "paragraph = 4")
+    sources = libyaevents.read_sources(folder)
+    assert sources.paragraphs.empty
+    assert "para. 4" in set(sources.events["report_section"].str[-7:])
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        ("number = 2\n", "number = 1\n", "paragraph 1 is listed twice"),
+        ('sha256 = "5eac', 'sha256 = "5EAC', "'sha256' must be 64 lower-case hex digits"),
+        ("chars = 480", 'chars = "480"', "'chars' must be a whole number"),
+    ],
+)
+def test_malformed_paragraph_tables_are_reported_at_their_line(folder, old, new, says):
+    line = _edit(folder / REPORT, old, new)
+    with pytest.raises(ReadError, match=re.escape(f"{REPORT}:{line}: paragraphs ")) as caught:
+        libyaevents.read_sources(folder)
+    assert says in str(caught.value)
