@@ -37,6 +37,7 @@ from libyaevents.schema.tables import ACTORS, EVENTS, MEASURES, TABLES
 _LAZY = {
     "libyaevents.analysis.matching": ("Comparison", "compare_events"),
     "libyaevents.analysis.panels": ("aggregate",),
+    "libyaevents.coding.alpha": ("bootstrap_alpha", "krippendorff_alpha"),
     "libyaevents.dataset": ("Dataset",),
     "libyaevents.inputs": ("open_dataset",),
     "libyaevents.live.acled": ("fetch_acled", "fetch_acled_deleted", "fetch_acled_lookup"),
@@ -68,6 +69,7 @@ _HOME = {name: module for module, names in _LAZY.items() for name in names}
 if TYPE_CHECKING:
     from libyaevents.analysis.matching import Comparison, compare_events
     from libyaevents.analysis.panels import aggregate
+    from libyaevents.coding.alpha import bootstrap_alpha, krippendorff_alpha
     from libyaevents.dataset import Dataset
     from libyaevents.inputs import open_dataset
     from libyaevents.live.acled import fetch_acled, fetch_acled_deleted, fetch_acled_lookup
@@ -142,6 +144,7 @@ __all__ = [
     "__version__",
     "aggregate",
     "arrow_schema",
+    "bootstrap_alpha",
     "build_release",
     "compare_events",
     "diff",
@@ -150,6 +153,7 @@ __all__ = [
     "fetch_acled_lookup",
     "fetch_ucdp_ged",
     "history",
+    "krippendorff_alpha",
     "list_releases",
     "load",
     "open_dataset",
