@@ -37,7 +37,9 @@ from libyaevents.schema.tables import ACTORS, EVENTS, MEASURES, TABLES
 _LAZY = {
     "libyaevents.analysis.matching": ("Comparison", "compare_events"),
     "libyaevents.analysis.panels": ("aggregate",),
+    "libyaevents.coding.agreement": ("Agreement", "agree_codings"),
     "libyaevents.coding.alpha": ("bootstrap_alpha", "krippendorff_alpha"),
+    "libyaevents.coding.synthetic": ("synthetic_codings",),
     "libyaevents.dataset": ("Dataset",),
     "libyaevents.inputs": ("open_dataset",),
     "libyaevents.live.acled": ("fetch_acled", "fetch_acled_deleted", "fetch_acled_lookup"),
@@ -69,7 +71,9 @@ _HOME = {name: module for module, names in _LAZY.items() for name in names}
 if TYPE_CHECKING:
     from libyaevents.analysis.matching import Comparison, compare_events
     from libyaevents.analysis.panels import aggregate
+    from libyaevents.coding.agreement import Agreement, agree_codings
     from libyaevents.coding.alpha import bootstrap_alpha, krippendorff_alpha
+    from libyaevents.coding.synthetic import synthetic_codings
     from libyaevents.dataset import Dataset
     from libyaevents.inputs import open_dataset
     from libyaevents.live.acled import fetch_acled, fetch_acled_deleted, fetch_acled_lookup
@@ -118,6 +122,7 @@ __all__ = [
     "RULE_CODES",
     "TABLES",
     "AccessDeniedError",
+    "Agreement",
     "ApiError",
     "AuthenticationError",
     "Comparison",
@@ -143,6 +148,7 @@ __all__ = [
     "VerifyResult",
     "__version__",
     "aggregate",
+    "agree_codings",
     "arrow_schema",
     "bootstrap_alpha",
     "build_release",
@@ -166,6 +172,7 @@ __all__ = [
     "stability",
     "summarise",
     "sync",
+    "synthetic_codings",
     "validate",
     "verify_release",
     "write_acled",

@@ -35,6 +35,7 @@ from libyaevents.analysis.panels import (
     indicators,
 )
 from libyaevents.analysis.plots import plot_map, plot_timeline
+from libyaevents.coding.agreement import agree_codings
 from libyaevents.dataset import events_of
 from libyaevents.errors import InputError, LibyaeventsError, ValidationError
 from libyaevents.files import atomic_target, write_frame
@@ -601,6 +602,7 @@ def _parser() -> argparse.ArgumentParser:
     _add_fetch_command(sub)
     _add_snapshot_commands(sub)
     _add_compare_command(sub)
+    _add_code_commands(sub)
     exp = sub.add_parser("export", help="events as an ACLED CSV, GeoJSON or GeoParquet file")
     exp.add_argument("input", help=_INPUT_HELP)
     exp.add_argument("--store", help=_STORE_HELP)
@@ -686,6 +688,36 @@ def _add_compare_command(sub: Any) -> None:
     )
     cmp.add_argument("--format", choices=("text", "json"), default="text")
     cmp.set_defaults(run=_cmd_compare)
+
+
+def _cmd_agree(args: argparse.Namespace) -> int:
+    result = agree_codings(args.coded, draws=args.draws, seed=args.seed)
+    if args.output:
+        with atomic_target(args.output) as tmp:
+            Path(tmp).write_text(result.to_html(), encoding="utf-8")
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(result.summary())
+        if args.output:
+            print(f"wrote the agreement page to {args.output}")
+    return EXIT_OK
+
+
+def _add_code_commands(sub: Any) -> None:
+    code = sub.add_parser("code", help="the coding desk: double coding, agreement, adjudication")
+    csub = code.add_subparsers(dest="code_command", required=True)
+    agree = csub.add_parser(
+        "agree", help="align codings of the same reports by content; alpha per field"
+    )
+    agree.add_argument("coded", nargs="+", metavar="CODED", help="coded sources folders (2+)")
+    agree.add_argument("--format", choices=("text", "json"), default="text")
+    agree.add_argument("-o", "--output", help="also write the agreement as an HTML page")
+    agree.add_argument(
+        "--draws", type=int, default=1000, help="bootstrap resamples (default 1000; 0: none)"
+    )
+    agree.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
+    agree.set_defaults(run=_cmd_agree)
 
 
 def _add_aggregate_command(sub: Any) -> None:
