@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from libyaevents._version import __version__
 from libyaevents.errors import (
     AccessDeniedError,
+    AdjudicationError,
     ApiError,
     AuthenticationError,
     InputError,
@@ -39,6 +40,7 @@ _LAZY = {
     "libyaevents.analysis.panels": ("aggregate",),
     "libyaevents.coding.agreement": ("Agreement", "agree_codings"),
     "libyaevents.coding.alpha": ("bootstrap_alpha", "krippendorff_alpha"),
+    "libyaevents.coding.merge": ("Adjudication", "adjudicate"),
     "libyaevents.coding.synthetic": ("synthetic_codings",),
     "libyaevents.dataset": ("Dataset",),
     "libyaevents.inputs": ("open_dataset",),
@@ -73,6 +75,7 @@ if TYPE_CHECKING:
     from libyaevents.analysis.panels import aggregate
     from libyaevents.coding.agreement import Agreement, agree_codings
     from libyaevents.coding.alpha import bootstrap_alpha, krippendorff_alpha
+    from libyaevents.coding.merge import Adjudication, adjudicate
     from libyaevents.coding.synthetic import synthetic_codings
     from libyaevents.dataset import Dataset
     from libyaevents.inputs import open_dataset
@@ -122,6 +125,8 @@ __all__ = [
     "RULE_CODES",
     "TABLES",
     "AccessDeniedError",
+    "Adjudication",
+    "AdjudicationError",
     "Agreement",
     "ApiError",
     "AuthenticationError",
@@ -147,6 +152,7 @@ __all__ = [
     "ValidationReport",
     "VerifyResult",
     "__version__",
+    "adjudicate",
     "aggregate",
     "agree_codings",
     "arrow_schema",

@@ -36,8 +36,9 @@ from libyaevents.analysis.panels import (
 )
 from libyaevents.analysis.plots import plot_map, plot_timeline
 from libyaevents.coding.agreement import agree_codings
+from libyaevents.coding.merge import adjudicate
 from libyaevents.dataset import events_of
-from libyaevents.errors import InputError, LibyaeventsError, ValidationError
+from libyaevents.errors import AdjudicationError, InputError, LibyaeventsError, ValidationError
 from libyaevents.files import atomic_target, write_frame
 from libyaevents.formats import parquet
 from libyaevents.formats.geo import to_geojson, write_geoparquet
@@ -704,6 +705,20 @@ def _cmd_agree(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _cmd_adjudicate(args: argparse.Namespace) -> int:
+    done = adjudicate(
+        args.coded_a, args.coded_b, args.output, decisions=args.decisions, today=args.today
+    )
+    if done.merged is None:
+        print(
+            f"wrote {done.left} disagreements to decide to {done.decisions}; set each "
+            f"choice, then run again with --decisions {done.decisions}"
+        )
+        return EXIT_INVALID
+    print(f"merged {args.coded_a} and {args.coded_b} into {done.merged}")
+    return EXIT_OK
+
+
 def _add_code_commands(sub: Any) -> None:
     code = sub.add_parser("code", help="the coding desk: double coding, agreement, adjudication")
     csub = code.add_subparsers(dest="code_command", required=True)
@@ -718,6 +733,18 @@ def _add_code_commands(sub: Any) -> None:
     )
     agree.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
     agree.set_defaults(run=_cmd_agree)
+    adj = csub.add_parser(
+        "adjudicate",
+        help="merge two codings by decisions (exit 1 while decisions are left to make)",
+    )
+    adj.add_argument("coded_a", metavar="CODED_A", help="coder a's folder (its ids are kept)")
+    adj.add_argument("coded_b", metavar="CODED_B", help="coder b's folder")
+    adj.add_argument("-o", "--output", required=True, help="the merged coding's folder (new)")
+    adj.add_argument(
+        "--decisions", help="the decisions file (default: OUTPUT-decisions.toml beside OUTPUT)"
+    )
+    adj.add_argument("--today", help="validation date of the merged coding (YYYY-MM-DD)")
+    adj.set_defaults(run=_cmd_adjudicate)
 
 
 def _add_aggregate_command(sub: Any) -> None:
@@ -808,6 +835,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         code: int = args.run(args)
     except ValidationError as exc:  # e.g. a release build refusing invalid data
         print(f"libyaevents: invalid data:\n{exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except AdjudicationError as exc:  # decisions left: the data is not ready, like invalid
+        print(f"libyaevents: {exc}", file=sys.stderr)
         return EXIT_INVALID
     except LibyaeventsError as exc:
         print(f"libyaevents: error: {exc}", file=sys.stderr)
