@@ -259,10 +259,11 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 def _cmd_build(args: argparse.Namespace) -> int:
     data = open_dataset(Path(args.source))  # validated once, by build_release
     cited = data.manifest_sources() if isinstance(data, Sources) else []
+    agreement = data.agreement if isinstance(data, Sources) else None
     parent = None if args.no_parent else True
     path = build_release(
         data, args.version, store=args.store, parent=parent, today=args.today, sources=cited,
-        card=args.card,
+        agreement=agreement, card=args.card,
     )  # fmt: skip
     print(f"built release {args.version} at {path}")
     return EXIT_OK

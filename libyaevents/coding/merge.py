@@ -49,14 +49,17 @@ from libyaevents.coding.agreement import Agreement, agree_codings
 from libyaevents.coding.codings import Coding
 from libyaevents.coding.decisions import Decision, Key, decisions_text, read_decisions, settle
 from libyaevents.errors import InputError, ValidationError
-from libyaevents.readers.coded import ACTORS_FILE, PLACES_FILE, REPORTS_DIR, read_sources
+from libyaevents.readers.coded import (
+    ACTORS_FILE,
+    AGREEMENT_FILE,
+    AUDIT_DIR,
+    DECISIONS_FILE,
+    PLACES_FILE,
+    REPORTS_DIR,
+    read_sources,
+)
 
 __all__ = ["AGREEMENT_FILE", "AUDIT_DIR", "DECISIONS_FILE", "Adjudication", "adjudicate"]
-
-#: The folder of a merged coding that keeps the adjudication's record.
-AUDIT_DIR: Final = "adjudication"
-DECISIONS_FILE: Final = "decisions.toml"
-AGREEMENT_FILE: Final = "agreement.json"
 
 _ACTOR_KEYS: Final = frozenset({"actor1", "actor2", "imposing_actor_id", "target_actor_id"})
 _ACTOR_LISTS: Final = frozenset({"assoc_actor_1", "assoc_actor_2"})

@@ -31,6 +31,7 @@ import calendar
 import dataclasses
 import datetime as dt
 import difflib
+import json
 import re
 import tomllib
 from collections.abc import Mapping
@@ -51,6 +52,11 @@ __all__ = ["Origin", "Sources", "is_sources_folder", "read_sources", "sources_fo
 PLACES_FILE: Final = "places.toml"
 ACTORS_FILE: Final = "actors.toml"
 REPORTS_DIR: Final = "reports"
+#: Where an adjudicated coding keeps its record (``libyaevents code adjudicate``):
+#: the decisions and the agreement figures a release built from it records.
+AUDIT_DIR: Final = "adjudication"
+DECISIONS_FILE: Final = "decisions.toml"
+AGREEMENT_FILE: Final = "agreement.json"
 
 # Keys a coder writes, per kind of record: required, then optional.
 _PLACE_KEYS: Final = (
@@ -163,11 +169,17 @@ class Sources:
     reports : DataFrame
         One row per coded report: ``report_id``, ``title``, ``published``,
         ``section``, ``path``.
+    agreement : dict, optional
+        For a coding merged by ``libyaevents code adjudicate``: the agreement of
+        the codings it was merged from (``coders``, ``matched_share``, ``alpha``
+        per field...), read from ``adjudication/agreement.json``; a release built
+        from these sources records it in its manifest.
     """
 
     tables: dict[str, pd.DataFrame]
     origins: dict[str, list[Origin]]
     reports: pd.DataFrame
+    agreement: dict[str, Any] | None = None
 
     @property
     def events(self) -> pd.DataFrame:
@@ -619,4 +631,22 @@ def read_sources(folder: str | Path | None = None) -> Sources:
     reports = pd.DataFrame(
         compiler.reports, columns=["report_id", "title", "published", "section", "path"]
     )
-    return Sources(tables, origins, reports)
+    return Sources(tables, origins, reports, _agreement(root))
+
+
+def _agreement(root: Path) -> dict[str, Any] | None:
+    """The agreement figures an adjudicated coding keeps (None when there are none)."""
+    path = root / AUDIT_DIR / AGREEMENT_FILE
+    if not path.is_file():
+        return None
+    try:
+        figures = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        msg = f"{path}: not a JSON file ({exc}); write it again with `libyaevents code adjudicate`."
+        raise ReadError(msg) from None
+    if not isinstance(figures, dict):
+        msg = (
+            f"{path}: expected a JSON object of agreement figures; found {type(figures).__name__}."
+        )
+        raise ReadError(msg)
+    return figures

@@ -158,3 +158,38 @@ def test_the_output_must_be_new(made, tmp_path, capsys):
 
 def test_exported():
     assert libyaevents.Adjudication.__name__ == "Adjudication"
+
+
+def test_a_release_of_adjudicated_coding_records_the_agreement(made, tmp_path):
+    out = tmp_path / "merged"
+    decisions = adjudicate(*made.folders, out).decisions
+    _fill(decisions, _b_everywhere)
+    adjudicate(*made.folders, out, decisions=decisions)
+    sources = read_sources(out)
+    assert sources.agreement["coders"] == 2
+    store = tmp_path / "store"
+    assert main(["release", "build", str(out), "--version", "1.0.0", "--store", str(store),
+                 "--card", "--today", "2026-12-01"]) == 0  # fmt: skip
+    manifest = json.loads((store / "1.0.0" / "datapackage.json").read_text())
+    recorded = manifest["x-agreement"]
+    assert recorded["coders"] == 2
+    assert recorded["matched_share"] == pytest.approx(58 / 62, abs=1e-4)
+    assert recorded["alpha"] == sources.agreement["alpha"]
+    card = (store / "1.0.0" / "card.html").read_text()
+    collection = card[card.index('<section id="collection">') :]
+    collection = collection[: collection.index("</section>")]
+    assert "Inter-coder agreement" in collection
+    assert '<b id="coders"><bdi>2</bdi></b>' in collection
+    assert f"{58 / 62:.1%}" in collection
+    alpha = recorded["alpha"]["fatalities"]
+    assert f"<td><bdi>fatalities</bdi></td><td><bdi>{alpha:.3f}</bdi></td>" in collection
+    undefined = [name for name, value in recorded["alpha"].items() if value is None]
+    assert undefined  # assoc_actor_2 is never coded: no variation
+    assert "undefined (no variation)" in collection
+    # a release of coding that was not adjudicated says nothing about agreement
+    libyaevents.build_release(
+        read_sources(made.folders[0]), "1.1.0", store=store, card=True, today="2026-12-01"
+    )
+    plain = json.loads((store / "1.1.0" / "datapackage.json").read_text())
+    assert "x-agreement" not in plain
+    assert "Inter-coder agreement" not in (store / "1.1.0" / "card.html").read_text()
