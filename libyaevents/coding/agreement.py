@@ -257,24 +257,61 @@ class Agreement:
         return summary_html(self)
 
 
-def _alpha_values(coding: Coding, table: str, field: str, level: str) -> list[Any]:
-    frame = coding.events if table == "events" else coding.measures
+_Objects = np.ndarray[Any, np.dtype[np.object_]]
+_Rows = np.ndarray[Any, np.dtype[np.int64]]
+
+
+def _alpha_values(coding: Coding, table: str, field: str, level: str) -> _Objects:
+    """One coder's values of a field, as alpha measures them (blank: a value of its own)."""
+    column = (coding.events if table == "events" else coding.measures)[field]
     if table == "measures" and field.endswith("_actor_id"):
-        names = coding.actor_names
-        values = [names.get(v, v) for v in frame[field].tolist()]
-    else:
-        values = frame[field].tolist()
+        column = column.map(coding.actor_names).fillna(column)
+    present = column.notna().to_numpy()
+    values = column.to_numpy(dtype=object)
     if field == "event_date":
-        return [v.toordinal() for v in values]
-    if level == "set":
-        return [frozenset() if _blank(v) else frozenset(str(v).split("; ")) for v in values]
-    if level == "nominal":
-        return [_NONE if _blank(v) else v for v in values]
-    return values
+        made = [v.toordinal() if p else None for v, p in zip(values, present, strict=True)]
+    elif level == "set":
+        empty: frozenset[str] = frozenset()
+        made = [
+            frozenset(str(v).split("; ")) if p else empty
+            for v, p in zip(values, present, strict=True)
+        ]
+    elif level == "nominal":
+        made = [v if p else _NONE for v, p in zip(values, present, strict=True)]
+    else:
+        made = [v if p else None for v, p in zip(values, present, strict=True)]
+    return _objects(made)
 
 
-def _blank(value: Any) -> bool:
-    return value is None or bool(pd.isna(value))
+def _objects(values: list[Any]) -> _Objects:
+    """A 1-D object array of ``values`` (sets and dates kept whole)."""
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
+
+
+def _unit_rows(units: Sequence[Unit], coders: int) -> _Rows:
+    """Coders x units: each unit's row in each coder's table, -1 where not coded."""
+    rows = np.full((coders, len(units)), -1, dtype=np.int64)
+    for u, unit in enumerate(units):
+        for coder, row in unit.rows.items():
+            rows[coder, u] = row
+    return rows
+
+
+def _gathered(column: _Objects, rows: np.ndarray[Any, Any]) -> _Objects:
+    """``column`` at ``rows``; None where a row is -1."""
+    out = np.full(len(rows), None, dtype=object)
+    present = rows >= 0
+    out[present] = column[rows[present]]
+    return out
+
+
+def _columns(
+    weights: np.ndarray[Any, np.dtype[np.float32]], units: _Rows
+) -> np.ndarray[Any, np.dtype[np.float32]]:
+    """The weights of the pairable units (no copy when every unit is pairable)."""
+    return weights if len(units) == weights.shape[0] else weights[units]
 
 
 def _field_agreement(
@@ -283,18 +320,18 @@ def _field_agreement(
     table: str,
     levels: dict[str, Level],
     *,
-    weights: np.ndarray[Any, np.dtype[np.float64]] | None,
+    weights: np.ndarray[Any, np.dtype[np.float32]] | None,
     confidence: float,
 ) -> dict[str, FieldAgreement]:
     out = {}
+    rows = _unit_rows(units, len(codings))
     for field, level in levels.items():
-        columns = [_alpha_values(c, table, field, level) for c in codings]
         data = [
-            [columns[coder][u.rows[coder]] if coder in u.rows else None for u in units]
-            for coder in range(len(codings))
+            _gathered(_alpha_values(c, table, field, level), rows[i]).tolist()
+            for i, c in enumerate(codings)
         ]
         values = pairable(data, level)
-        draws = None if weights is None else values.draws(weights[:, values.units])
+        draws = None if weights is None else values.draws(_columns(weights, values.units))
         interval = None if draws is None else interval_of(draws, confidence)
         alpha = values.alpha()
         out[field] = FieldAgreement(
@@ -303,37 +340,51 @@ def _field_agreement(
     return out
 
 
+def _differing(columns: list[_Objects], rows: _Rows) -> np.ndarray[Any, np.dtype[np.bool_]]:
+    """Units where two coders who coded the unit gave different values."""
+    reference = np.full(rows.shape[1], None, dtype=object)
+    seen = np.zeros(rows.shape[1], dtype=bool)
+    differ = np.zeros(rows.shape[1], dtype=bool)
+    for coder, column in enumerate(columns):
+        present = rows[coder] >= 0
+        values = _gathered(column, rows[coder])
+        differ |= present & seen & (values != reference)
+        reference = np.where(seen, reference, values)
+        seen |= present
+    return differ
+
+
 def _disagreements(
     agreement_coders: list[str], codings: Sequence[Coding], units: Sequence[Unit], kind: str
 ) -> list[Disagreement]:
-    rows = []
     id_key = "event_id_cnty" if kind == "event" else "measure_id"
     raw = [c.raw_events if kind == "event" else c.raw_measures for c in codings]
-    values = [c.event_values if kind == "event" else c.measure_values for c in codings]
+    tables = [c.event_columns if kind == "event" else c.measure_columns for c in codings]
     keys = list(EVENT_FIELDS) if kind == "event" else list(MEASURE_FIELDS)
-    for unit in units:
+    rows = _unit_rows(units, len(codings))
+    found: dict[int, list[str]] = {}
+    for key in keys:
+        columns = [_objects(t[key]) for t in tables]
+        for where in np.flatnonzero(_differing(columns, rows)).tolist():
+            found.setdefault(where, []).append(key)
+    out = []
+    for u, unit in enumerate(units):
+        if len(unit.rows) == len(codings) and u not in found:
+            continue
         ids = {
             label: str(raw[i][unit.rows[i]][id_key]) if i in unit.rows else None
             for i, label in enumerate(agreement_coders)
         }
         if len(unit.rows) < len(codings):
             coded = {label: "coded" if ids[label] else None for label in agreement_coders}
-            rows.append(Disagreement(unit.report, unit.paragraph, kind, kind, ids, coded))
-        if len(unit.rows) < 2:
-            continue
-        for key in keys:
-            seen = {
-                label: values[i][unit.rows[i]][key]
+            out.append(Disagreement(unit.report, unit.paragraph, kind, kind, ids, coded))
+        for key in found.get(u, []):
+            shown = {
+                label: jsonable(tables[i][key][unit.rows[i]]) if i in unit.rows else None
                 for i, label in enumerate(agreement_coders)
-                if i in unit.rows
             }
-            if len(set(seen.values())) > 1:
-                shown = {
-                    label: jsonable(seen[label]) if label in seen else None
-                    for label in agreement_coders
-                }
-                rows.append(Disagreement(unit.report, unit.paragraph, kind, key, ids, shown))
-    return rows
+            out.append(Disagreement(unit.report, unit.paragraph, kind, key, ids, shown))
+    return out
 
 
 def _matched_measures(

@@ -149,15 +149,15 @@ class _Features:
         keys: dict[str, dict[Any, int]] = defaultdict(dict)
         self.columns: list[dict[str, _Codes]] = []
         for coding in codings:
-            values = coding.event_values
+            values = coding.event_columns
             columns = {"paragraph": np.asarray(coding.paragraphs, dtype=np.int64)}
             columns["event_date"] = np.asarray(
-                [_day(v["event_date"]) for v in values], dtype=np.int64
+                [_day(v) for v in values["event_date"]], dtype=np.int64
             )
             for key in _COMPARED:
                 codes = keys[key]
                 columns[key] = np.asarray(
-                    [codes.setdefault(v[key], len(codes)) for v in values], dtype=np.int64
+                    [codes.setdefault(v, len(codes)) for v in values[key]], dtype=np.int64
                 )
             self.columns.append(columns)
 

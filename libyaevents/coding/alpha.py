@@ -230,25 +230,66 @@ class Pairable:
             return None
         return float(1 - (n - 1) * within.sum() / expected)
 
-    def draws(self, weights: _Floats) -> _Floats:
-        """Alpha for each row of unit weights (how often each pairable unit was drawn).
-
-        NaN where a draw's alpha is undefined.
+    def draws(self, weights: npt.NDArray[np.float32]) -> _Floats:
+        """Alpha for each column of unit weights (units x draws: how often each
+        pairable unit was drawn in each resample); NaN where a draw's is undefined.
         """
         sizes, within = self.unit_disagreement()
-        n = weights @ sizes
-        rows = np.repeat(np.arange(self.codes.shape[1]), self.codes.shape[0])
+        units, values = self.codes.shape[1], len(self.values)
         flat = self.codes.T.ravel()
         keep = flat >= 0
-        by_unit = sparse.csr_matrix(
-            (np.ones(int(keep.sum())), (rows[keep], flat[keep])),
-            shape=(self.codes.shape[1], len(self.values)),
+        cells = np.repeat(np.arange(units), self.codes.shape[0])[keep]
+        # one pass over the weights: value counts, pairable values, disagreement per draw
+        rows = np.concatenate([flat[keep], np.full(units, values), np.full(units, values + 1)])
+        data = np.concatenate([np.ones(cells.size), sizes, within]).astype(np.float32)
+        summed = sparse.csr_matrix(
+            (data, (rows, np.concatenate([cells, np.arange(units), np.arange(units)]))),
+            shape=(values + 2, units),
         )
-        counts = np.asarray((by_unit.T @ weights.T).T, dtype=np.float64)
+        totals = np.asarray(summed @ weights, dtype=np.float64)
+        counts, n, observed = totals[:values].T, totals[values], totals[values + 1]
         expected = self.expected(counts)
         with np.errstate(invalid="ignore", divide="ignore"):
-            out = 1 - (n - 1) * (weights @ within) / expected
-        return np.where(expected > 0, out, np.nan)
+            out = 1 - (n - 1) * observed / expected
+        return np.asarray(np.where(expected > 0, out, np.nan), dtype=np.float64)
+
+
+def _coded_by_hand(
+    rows: list[list[Any]], level: Level | Distance
+) -> tuple[npt.NDArray[np.int64], list[Any]]:
+    """Codes of distinct values, one value at a time (sets, and any distance function)."""
+    index: dict[Any, int] = {}
+    values: list[Any] = []
+    codes = np.full((len(rows), len(rows[0])), -1, dtype=np.int64)
+    for r, row in enumerate(rows):
+        for u, value in enumerate(row):
+            if _missing(value):
+                continue
+            if level == "set":
+                value = _as_set(value, f"coder {r}, unit {u}")  # noqa: PLW2901
+            code = index.get(value)
+            if code is None:
+                code = index[value] = len(values)
+                values.append(value)
+            codes[r, u] = code
+    return codes, values
+
+
+def _coded(rows: list[list[Any]], level: str) -> tuple[npt.NDArray[np.int64], list[Any]]:
+    """Codes of distinct values, all at once (nominal and numeric levels)."""
+    flat = pd.Series([v for row in rows for v in row], dtype=object)
+    if level in _NUMERIC:
+        numbers = pd.to_numeric(flat, errors="coerce")
+        bad = numbers.isna() & flat.notna() | flat.map(lambda v: isinstance(v, bool))
+        bad |= numbers < 0 if level == "ratio" else False
+        if bad.any():
+            where = int(np.flatnonzero(bad.to_numpy())[0])
+            _as_number(flat.iloc[where], level, f"coder {where // len(rows[0])}, unit "
+                       f"{where % len(rows[0])}")  # fmt: skip
+        flat = numbers.astype("float64")
+    codes, uniques = pd.factorize(flat, use_na_sentinel=True)
+    shape = (len(rows), len(rows[0]))
+    return np.asarray(codes, dtype=np.int64).reshape(shape), list(uniques)
 
 
 def pairable(data: Any, level: Level | Distance = "nominal") -> Pairable:
@@ -268,23 +309,10 @@ def pairable(data: Any, level: Level | Distance = "nominal") -> Pairable:
     if len(rows) < 2:
         msg = f"agreement needs at least two coders (rows); found {len(rows)}."
         raise InputError(msg)
-    index: dict[Any, int] = {}
-    values: list[Any] = []
-    codes = np.full((len(rows), len(rows[0])), -1, dtype=np.int64)
-    for r, row in enumerate(rows):
-        for u, value in enumerate(row):
-            if _missing(value):
-                continue
-            where = f"coder {r}, unit {u}"
-            if level in _NUMERIC:
-                value = _as_number(value, str(level), where)  # noqa: PLW2901
-            elif level == "set":
-                value = _as_set(value, where)  # noqa: PLW2901
-            code = index.get(value)
-            if code is None:
-                code = index[value] = len(values)
-                values.append(value)
-            codes[r, u] = code
+    if level == "set" or callable(level):
+        codes, values = _coded_by_hand(rows, level)
+    else:
+        codes, values = _coded(rows, str(level))
     units = np.flatnonzero((codes >= 0).sum(axis=0) >= 2)
     return Pairable(codes[:, units], units, values, level)
 
@@ -333,13 +361,13 @@ def krippendorff_alpha(data: Any, level: Level | Distance = "nominal") -> float 
     return pairable(data, level).alpha()
 
 
-def unit_weights(units: int, draws: int, seed: int) -> _Floats:
-    """How often each of ``units`` units is drawn in each of ``draws`` resamples."""
+def unit_weights(units: int, draws: int, seed: int) -> npt.NDArray[np.float32]:
+    """How often each of ``units`` units is drawn (rows) in each of ``draws`` resamples."""
     rng = np.random.default_rng(seed)
-    picks = rng.integers(0, units, size=(draws, units))
-    offsets = (np.arange(draws) * units)[:, None]
-    counts = np.bincount((picks + offsets).ravel(), minlength=draws * units)
-    return counts.reshape(draws, units).astype(np.float64)
+    picks = rng.integers(0, units, size=(draws, units), dtype=np.int64)
+    picks += (np.arange(draws, dtype=np.int64) * units)[:, None]
+    counts = np.bincount(picks.ravel(), minlength=draws * units).reshape(draws, units)
+    return np.ascontiguousarray(counts.T, dtype=np.float32)
 
 
 def interval_of(draws: _Floats, confidence: float) -> tuple[float, float] | None:

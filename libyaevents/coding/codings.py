@@ -19,7 +19,6 @@ Examples
 from __future__ import annotations
 
 import functools
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
@@ -64,18 +63,17 @@ _SETS: Final = frozenset({"assoc_actor_1", "assoc_actor_2", "source", "tags"})
 _ACTOR_IDS: Final = frozenset({"imposing_actor_id", "target_actor_id"})
 
 
-def _blank(value: Any) -> bool:
-    return value is None or (not isinstance(value, list | frozenset) and bool(pd.isna(value)))
-
-
-def _comparable(field: str, value: Any) -> Any:
+def _comparable(field: str, column: pd.Series) -> list[Any]:
+    """A compiled column's values as compared: None where blank, lists as sets."""
+    present = column.notna().to_numpy()
+    values = column.to_numpy(dtype=object)
     if field in _SETS:
-        return frozenset() if _blank(value) else frozenset(str(value).split("; "))
-    if _blank(value):
-        return None
-    if isinstance(value, pd.Timestamp):
-        return value.date()
-    return value
+        empty: frozenset[str] = frozenset()
+        return [
+            frozenset(str(v).split("; ")) if p else empty
+            for v, p in zip(values, present, strict=True)
+        ]
+    return [v if p else None for v, p in zip(values, present, strict=True)]
 
 
 @dataclass(frozen=True)
@@ -118,26 +116,35 @@ class Coding:
         return dict(zip(actors["actor_id"], actors["name"], strict=True))
 
     @functools.cached_property
+    def event_columns(self) -> dict[str, list[Any]]:
+        """The events' values as they are compared, column by column, by written key."""
+        return {key: _comparable(key, self.events[col]) for key, col in EVENT_FIELDS.items()}
+
+    @functools.cached_property
+    def measure_columns(self) -> dict[str, list[Any]]:
+        """The measures' values as they are compared (actors by name), by written key."""
+        names = self.actor_names
+        return {
+            key: _comparable(
+                key, self.measures[key].map(names).fillna(self.measures[key])
+                if key in _ACTOR_IDS else self.measures[key],
+            )
+            for key in MEASURE_FIELDS
+        }  # fmt: skip
+
+    @functools.cached_property
     def event_values(self) -> list[dict[str, Any]]:
         """Each event's values as they are compared, by written key."""
-        columns = {
-            key: [_comparable(key, v) for v in self.events[col].tolist()]
-            for key, col in EVENT_FIELDS.items()
-        }
-        return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+        return _rows(self.event_columns)
 
     @functools.cached_property
     def measure_values(self) -> list[dict[str, Any]]:
-        """Each measure's values as they are compared (actors by name), by written key."""
-        names = self.actor_names
-        columns = {
-            key: [
-                _comparable(key, names.get(v, v) if key in _ACTOR_IDS else v)
-                for v in self.measures[key].tolist()
-            ]
-            for key in MEASURE_FIELDS
-        }
-        return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
+        """Each measure's values as they are compared, by written key."""
+        return _rows(self.measure_columns)
+
+
+def _rows(columns: dict[str, list[Any]]) -> list[dict[str, Any]]:
+    return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
 
 
 def read_coding(folder: str | Path) -> Coding:
@@ -156,7 +163,7 @@ def read_coding(folder: str | Path) -> Coding:
     raw_events: list[dict[str, Any]] = []
     raw_measures: list[dict[str, Any]] = []
     for path in sources.reports["path"]:
-        parsed = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+        parsed = sources.documents[str(path)]
         raw_events += parsed.get("events", [])
         raw_measures += parsed.get("measures", [])
     return Coding(

@@ -256,10 +256,11 @@ def _write_merged(merger: _Merger, folder: Path) -> None:
     (folder / REPORTS_DIR).mkdir(parents=True)
     _write(folder / ACTORS_FILE, {"actors": merger.actors.records})
     _write(folder / PLACES_FILE, {"places": merger.places.records})
+    documents = merger.b.sources.documents | merger.a.sources.documents
     paths = {str(r.report_id): Path(str(r.path)) for r in merger.b.sources.reports.itertuples()}
     paths |= {str(r.report_id): Path(str(r.path)) for r in merger.a.sources.reports.itertuples()}
     for report, path in sorted(paths.items()):
-        data = _load(path)
+        data = dict(documents[str(path)])  # every table as read; events and measures replaced
         data["events"] = events.get(report, [])
         data["measures"] = [m for m in measures.get(report, []) if str(m["event_id_cnty"]) in kept]
         for name in ("events", "measures"):

@@ -174,12 +174,17 @@ class Sources:
         the codings it was merged from (``coders``, ``matched_share``, ``alpha``
         per field...), read from ``adjudication/agreement.json``; a release built
         from these sources records it in its manifest.
+    documents : dict of str to dict
+        Each report file (by path) as parsed: every table as written, for tools
+        that write a coding back (``libyaevents code adjudicate``) without
+        parsing it again.
     """
 
     tables: dict[str, pd.DataFrame]
     origins: dict[str, list[Origin]]
     reports: pd.DataFrame
     agreement: dict[str, Any] | None = None
+    documents: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict, repr=False)
 
     @property
     def events(self) -> pd.DataFrame:
@@ -456,9 +461,11 @@ class _Compiler:
         self.measures: list[dict[str, Any]] = []
         self.measure_origins: list[Origin] = []
         self.reports: list[dict[str, Any]] = []
+        self.documents: dict[str, dict[str, Any]] = {}
 
     def report(self, path: Path) -> None:
         parsed = _load_toml(path)
+        self.documents[str(path)] = parsed[0]
         head = parsed[0].get("report")
         origin = Origin(str(path), None, label="report")
         if not isinstance(head, dict):
@@ -631,7 +638,7 @@ def read_sources(folder: str | Path | None = None) -> Sources:
     reports = pd.DataFrame(
         compiler.reports, columns=["report_id", "title", "published", "section", "path"]
     )
-    return Sources(tables, origins, reports, _agreement(root))
+    return Sources(tables, origins, reports, _agreement(root), compiler.documents)
 
 
 def _agreement(root: Path) -> dict[str, Any] | None:
