@@ -242,7 +242,7 @@ class Agreement:
         ]
         columns = ["report", "paragraph", "kind", "field"]
         columns += [f"id_{c}" for c in self.coders] + [f"value_{c}" for c in self.coders]
-        return pd.DataFrame(rows, columns=columns)
+        return pd.DataFrame(rows, columns=columns, dtype=object)  # None stays None
 
     def summary(self) -> str:
         """The agreement as text, for people (see :mod:`libyaevents.coding.report`)."""

@@ -46,3 +46,16 @@ def test_the_cli_writes_the_page(tmp_path, capsys):
     assert f"wrote the agreement page to {out}" in said
     assert "actor2" in said  # the renamed actor is a disagreement on actor2
     assert "&amp; Sons" in out.read_text(encoding="utf-8")
+
+
+def test_text_shows_a_missing_id_as_a_dash(tmp_path):
+    from libyaevents import synthetic_codings
+
+    made = synthetic_codings(tmp_path, events=12, seed=2, rates={}, dropped=1, added=1)
+    text = agree_codings(made.folders, draws=0).summary()
+    rows = [line.split() for line in text.splitlines() if " event " in line and "coded" in line]
+    assert "nan" not in text.lower()
+    assert {tuple(r[3:6]) for r in rows} == {
+        ("event", made.dropped[0].ids["a"], "-"),
+        ("event", "-", made.added[0].ids["b"]),
+    }
