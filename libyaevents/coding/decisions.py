@@ -77,21 +77,20 @@ def _unit(disagreement: Disagreement) -> bool:
     return disagreement.field in ("event", "measure")
 
 
-def _raw(agreement: Agreement, disagreement: Disagreement, coder: int) -> Any:
-    """The value coder ``coder`` wrote, as written (None where not coded or not written)."""
-    ident = disagreement.ids[agreement.coders[coder]]
-    if ident is None or _unit(disagreement):
-        return None
-    coding = agreement.codings[coder]
-    records = coding.raw_events if disagreement.kind == "event" else coding.raw_measures
-    key = "event_id_cnty" if disagreement.kind == "event" else "measure_id"
-    record = next(r for r in records if str(r[key]) == ident)
-    return record.get(disagreement.field)
+def _by_id(agreement: Agreement) -> list[dict[tuple[str, str], dict[str, Any]]]:
+    """Per coder: (kind, id) -> the record as written."""
+    out = []
+    for coding in agreement.codings:
+        records = {("event", str(r["event_id_cnty"])): r for r in coding.raw_events}
+        records |= {("measure", str(r["measure_id"])): r for r in coding.raw_measures}
+        out.append(records)
+    return out
 
 
 def decisions_text(agreement: Agreement) -> str:
     """The decisions file to fill in: every disagreement, both values, no choice."""
     tables = []
+    written = _by_id(agreement)
     for row in agreement.disagreements:
         table: dict[str, Any] = {
             "report": row.report,
@@ -100,9 +99,11 @@ def decisions_text(agreement: Agreement) -> str:
             "field": row.field,
         }
         for coder, label in enumerate(agreement.coders):
-            if row.ids[label] is not None:
-                table[f"id_{label}"] = row.ids[label]
-            value = _raw(agreement, row, coder)
+            ident = row.ids[label]
+            if ident is None:
+                continue
+            table[f"id_{label}"] = ident
+            value = None if _unit(row) else written[coder][(row.kind, ident)].get(row.field)
             if value is not None:
                 table[label] = value
         table["choice"] = ""
