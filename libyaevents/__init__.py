@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from libyaevents._version import __version__
 from libyaevents.errors import (
     AccessDeniedError,
+    AdjudicationError,
     ApiError,
     AuthenticationError,
     InputError,
@@ -39,8 +40,12 @@ from libyaevents.schema.tables import ACTORS, EVENTS, MEASURES, TABLES
 _LAZY = {
     "libyaevents.analysis.matching": ("Comparison", "compare_events"),
     "libyaevents.analysis.panels": ("aggregate",),
+    "libyaevents.coding.agreement": ("Agreement", "agree_codings"),
+    "libyaevents.coding.alpha": ("bootstrap_alpha", "krippendorff_alpha"),
     "libyaevents.coding.check": ("check_coding",),
+    "libyaevents.coding.merge": ("Adjudication", "adjudicate"),
     "libyaevents.coding.skeleton": ("new_report",),
+    "libyaevents.coding.synthetic": ("synthetic_codings",),
     "libyaevents.dataset": ("Dataset",),
     "libyaevents.inputs": ("open_dataset",),
     "libyaevents.live.acled": ("fetch_acled", "fetch_acled_deleted", "fetch_acled_lookup"),
@@ -72,8 +77,12 @@ _HOME = {name: module for module, names in _LAZY.items() for name in names}
 if TYPE_CHECKING:
     from libyaevents.analysis.matching import Comparison, compare_events
     from libyaevents.analysis.panels import aggregate
+    from libyaevents.coding.agreement import Agreement, agree_codings
+    from libyaevents.coding.alpha import bootstrap_alpha, krippendorff_alpha
     from libyaevents.coding.check import check_coding
+    from libyaevents.coding.merge import Adjudication, adjudicate
     from libyaevents.coding.skeleton import new_report
+    from libyaevents.coding.synthetic import synthetic_codings
     from libyaevents.dataset import Dataset
     from libyaevents.inputs import open_dataset
     from libyaevents.live.acled import fetch_acled, fetch_acled_deleted, fetch_acled_lookup
@@ -122,6 +131,9 @@ __all__ = [
     "RULE_CODES",
     "TABLES",
     "AccessDeniedError",
+    "Adjudication",
+    "AdjudicationError",
+    "Agreement",
     "ApiError",
     "AuthenticationError",
     "Comparison",
@@ -148,8 +160,11 @@ __all__ = [
     "ValidationReport",
     "VerifyResult",
     "__version__",
+    "adjudicate",
     "aggregate",
+    "agree_codings",
     "arrow_schema",
+    "bootstrap_alpha",
     "build_release",
     "check_coding",
     "compare_events",
@@ -159,6 +174,7 @@ __all__ = [
     "fetch_acled_lookup",
     "fetch_ucdp_ged",
     "history",
+    "krippendorff_alpha",
     "list_releases",
     "load",
     "new_report",
@@ -172,6 +188,7 @@ __all__ = [
     "stability",
     "summarise",
     "sync",
+    "synthetic_codings",
     "validate",
     "verify_release",
     "write_acled",

@@ -38,11 +38,13 @@ from libyaevents.analysis.panels import (
     indicators,
 )
 from libyaevents.analysis.plots import plot_map, plot_timeline
+from libyaevents.coding.agreement import agree_codings
 from libyaevents.coding.check import check_coding
 from libyaevents.coding.conventions import markdown, write_manual
+from libyaevents.coding.merge import adjudicate
 from libyaevents.coding.skeleton import new_report
 from libyaevents.dataset import events_of
-from libyaevents.errors import InputError, LibyaeventsError, ValidationError
+from libyaevents.errors import AdjudicationError, InputError, LibyaeventsError, ValidationError
 from libyaevents.files import TABLE_SUFFIXES, atomic_target, output_file, write_frame
 from libyaevents.formats import parquet
 from libyaevents.formats.geo import to_geojson, write_geoparquet
@@ -344,10 +346,11 @@ def _cmd_schema(args: argparse.Namespace) -> int:
 def _cmd_build(args: argparse.Namespace) -> int:
     data = open_dataset(Path(args.source))  # validated once, by build_release
     cited = data.manifest_sources() if isinstance(data, Sources) else []
+    agreement = data.agreement if isinstance(data, Sources) else None
     parent = None if args.no_parent else True
     path = build_release(
         data, args.version, store=args.store, parent=parent, today=args.today, sources=cited,
-        card=args.card, wait=args.wait,
+        agreement=agreement, card=args.card, wait=args.wait,
     )  # fmt: skip
     print(f"built release {args.version} at {path}")
     return EXIT_OK
@@ -716,7 +719,9 @@ def _cmd_code_conventions(args: argparse.Namespace) -> int:
 
 
 def _add_code_commands(sub: Any) -> None:
-    code = sub.add_parser("code", help="the coding desk: from a report to checked coding")
+    code = sub.add_parser(
+        "code", help="the coding desk: skeletons, checks, double coding, adjudication"
+    )
     csub = code.add_subparsers(dest="code_command", required=True)
 
     new = csub.add_parser("new", help="write the skeleton of a report's coding (fingerprints)")
@@ -754,6 +759,7 @@ def _add_code_commands(sub: Any) -> None:
         "--write", metavar="MANUAL", help="regenerate the table in this file (between markers)"
     )
     conventions.set_defaults(run=_cmd_code_conventions)
+    _add_agreement_commands(csub)
 
 
 def _add_summary_command(sub: Any) -> None:
@@ -899,6 +905,61 @@ def _add_compare_command(sub: Any) -> None:
     )
     cmp.add_argument("--format", choices=("text", "json"), default="text")
     cmp.set_defaults(run=_cmd_compare)
+
+
+def _cmd_agree(args: argparse.Namespace) -> int:
+    result = agree_codings(args.coded, draws=args.draws, seed=args.seed)
+    if args.output:
+        with atomic_target(args.output) as tmp:
+            Path(tmp).write_text(result.to_html(), encoding="utf-8")
+    if args.format == "json":
+        print(json.dumps(result.to_dict(), indent=2, ensure_ascii=False))
+    else:
+        print(result.summary())
+        if args.output:
+            print(f"wrote the agreement page to {args.output}")
+    return EXIT_OK
+
+
+def _cmd_adjudicate(args: argparse.Namespace) -> int:
+    done = adjudicate(
+        args.coded_a, args.coded_b, args.output, decisions=args.decisions, today=args.today
+    )
+    if done.merged is None:
+        print(
+            f"wrote {done.left} disagreements to decide to {done.decisions}; set each "
+            f"choice, then run again with --decisions {done.decisions}"
+        )
+        return EXIT_INVALID
+    print(f"merged {args.coded_a} and {args.coded_b} into {done.merged}")
+    return EXIT_OK
+
+
+def _add_agreement_commands(csub: Any) -> None:
+    """``code agree`` and ``code adjudicate``: double coding, agreement, adjudication."""
+    agree = csub.add_parser(
+        "agree", help="align codings of the same reports by content; alpha per field"
+    )
+    agree.add_argument("coded", nargs="+", metavar="CODED", help="coded sources folders (2+)")
+    agree.add_argument("--format", choices=("text", "json"), default="text")
+    agree.add_argument("-o", "--output", help="also write the agreement as an HTML page")
+    agree.add_argument(
+        "--draws", type=int, default=1000, help="bootstrap resamples (default 1000; 0: none)"
+    )
+    agree.add_argument("--seed", type=int, default=0, help="seed of the bootstrap (default 0)")
+    agree.set_defaults(run=_cmd_agree)
+    adj = csub.add_parser(
+        "adjudicate",
+        help="merge two codings by decisions (exit 1 while decisions are left to make)",
+    )
+    adj.add_argument("coded_a", metavar="CODED_A", help="coder a's folder (its ids are kept)")
+    adj.add_argument("coded_b", metavar="CODED_B", help="coder b's folder")
+    adj.add_argument("-o", "--output", required=True, help="the merged coding's folder (new)")
+    adj.add_argument(
+        "--decisions", help="the decisions file (default: OUTPUT-decisions.toml beside OUTPUT)"
+    )
+    adj.add_argument("--today", help="validation date of the merged coding (YYYY-MM-DD)")
+    adj.set_defaults(run=_cmd_adjudicate)
 
 
 def _add_aggregate_command(sub: Any) -> None:
@@ -1057,6 +1118,9 @@ def _run(args: argparse.Namespace) -> int:
     except ValidationError as exc:  # e.g. a release build refusing invalid data
         _PAGES.end()
         print(f"libyaevents: invalid data:\n{exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except AdjudicationError as exc:  # decisions left: the data is not ready, like invalid
+        print(f"libyaevents: {exc}", file=sys.stderr)
         return EXIT_INVALID
     except LibyaeventsError as exc:
         _PAGES.end()

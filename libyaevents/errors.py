@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AccessDeniedError",
+    "AdjudicationError",
     "ApiError",
     "AuthenticationError",
     "InputError",
@@ -62,6 +63,22 @@ class ValidationError(InputError):
     def __init__(self, message: str, failures: pd.DataFrame) -> None:
         super().__init__(message)
         self.failures = failures
+
+
+class AdjudicationError(InputError):
+    """An adjudication cannot merge yet: decisions are missing, invalid or stale.
+
+    Parameters
+    ----------
+    message : str
+        What is left to decide, one line per decision, and what to do.
+    left : list of dict
+        The decisions left: ``report``, ``kind``, ``field`` and each coder's id.
+    """
+
+    def __init__(self, message: str, left: list[dict[str, object]]) -> None:
+        super().__init__(message)
+        self.left = left
 
 
 class ReportExistsError(InputError, FileExistsError):

@@ -22,6 +22,7 @@ from pathlib import Path
 import pytest
 
 import libyaevents
+import libyaevents.readers.coded
 from libyaevents.releases.card import render_card
 from libyaevents.releases.changes import diff_tables
 from libyaevents.synthetic import synthetic_dataset
@@ -165,6 +166,34 @@ def _open_file(browser, path: Path) -> tuple[object, list[str]]:
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(path.as_uri())
     return page, errors
+
+
+def test_the_agreement_page_renders_offline_and_shows_hostile_values_as_text(tmp_path, browser):
+    from tests.coding.test_report import HOSTILE, hostile_copy
+
+    folders = [libyaevents.readers.coded.sources_folder(), hostile_copy(tmp_path)]
+    agreement = libyaevents.agree_codings(folders, draws=100)
+    page_file = tmp_path / "agreement.html"
+    page_file.write_text(agreement.to_html(), encoding="utf-8")
+    page = browser.new_page()
+    errors: list[str] = []
+    requests: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("request", lambda r: requests.append(r.url))
+    page.goto(page_file.as_uri())
+    assert page.title() == "Agreement of codings"  # the name's script never ran
+    assert HOSTILE in page.inner_text("#disagreements")
+    units = page.inner_text("#units")
+    assert f"events\t{agreement.counts('events')['matched']}\t0\t0" in units
+    fields = page.inner_text("#fields")
+    assert "undefined (no variation)" in fields
+    assert "nan" not in fields.lower()
+    rows = page.locator("#disagreements tbody tr").count()
+    assert rows == len(agreement.disagreements) > 0
+    assert [u for u in requests if not u.startswith(("file:", "data:"))] == []
+    _screenshot(page, "agreement.png", tmp_path)
+    assert errors == []
 
 
 @pytest.mark.skipif(

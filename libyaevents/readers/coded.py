@@ -34,6 +34,7 @@ import calendar
 import dataclasses
 import datetime as dt
 import difflib
+import json
 import re
 import tomllib
 from collections.abc import Mapping
@@ -65,6 +66,11 @@ __all__ = [
 PLACES_FILE: Final = "places.toml"
 ACTORS_FILE: Final = "actors.toml"
 REPORTS_DIR: Final = "reports"
+#: Where an adjudicated coding keeps its record (``libyaevents code adjudicate``):
+#: the decisions and the agreement figures a release built from it records.
+AUDIT_DIR: Final = "adjudication"
+DECISIONS_FILE: Final = "decisions.toml"
+AGREEMENT_FILE: Final = "agreement.json"
 
 # Keys a coder writes, per kind of record: required, then optional.
 _PLACE_KEYS: Final = (
@@ -183,6 +189,15 @@ class Sources:
     reports : DataFrame
         One row per coded report: ``report_id``, ``title``, ``published``,
         ``section``, ``path``.
+    agreement : dict, optional
+        For a coding merged by ``libyaevents code adjudicate``: the agreement of
+        the codings it was merged from (``coders``, ``matched_share``, ``alpha``
+        per field...), read from ``adjudication/agreement.json``; a release built
+        from these sources records it in its manifest.
+    documents : dict of str to dict
+        Each report file (by path) as parsed: every table as written, for tools
+        that write a coding back (``libyaevents code adjudicate``) without
+        parsing it again.
     paragraphs : DataFrame
         The reports' ``[[paragraphs]]``, one row each (:data:`PARAGRAPH_COLUMNS`:
         ``report_id``, ``paragraph`` number, ``sha256``, ``chars``, and the
@@ -196,6 +211,8 @@ class Sources:
     paragraphs: pd.DataFrame = dataclasses.field(
         default_factory=lambda: pd.DataFrame(columns=list(PARAGRAPH_COLUMNS))
     )
+    agreement: dict[str, Any] | None = None
+    documents: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict, repr=False)
 
     @property
     def events(self) -> pd.DataFrame:
@@ -523,9 +540,11 @@ class _Compiler:
         self.measure_origins: list[Origin] = []
         self.reports: list[dict[str, Any]] = []
         self.paragraphs: list[dict[str, Any]] = []
+        self.documents: dict[str, dict[str, Any]] = {}
 
     def report(self, path: Path) -> None:
         parsed = _load_toml(path)
+        self.documents[str(path)] = parsed[0]
         head = parsed[0].get("report")
         origin = Origin(str(path), None, label="report", table="report")
         if not isinstance(head, dict):
@@ -754,4 +773,26 @@ def compile_sources(folder: str | Path | None = None) -> tuple[Sources, CompileP
         compiler.reports, columns=["report_id", "title", "published", "section", "path"]
     )
     paragraphs = _frame(compiler.paragraphs, PARAGRAPH_COLUMNS)
-    return Sources(tables, origins, reports, paragraphs), compiler.found
+    sources = Sources(
+        tables, origins, reports, paragraphs,
+        agreement=_agreement(root), documents=compiler.documents,
+    )  # fmt: skip
+    return sources, compiler.found
+
+
+def _agreement(root: Path) -> dict[str, Any] | None:
+    """The agreement figures an adjudicated coding keeps (None when there are none)."""
+    path = root / AUDIT_DIR / AGREEMENT_FILE
+    if not path.is_file():
+        return None
+    try:
+        figures = json.loads(path.read_text(encoding="utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        msg = f"{path}: not a JSON file ({exc}); write it again with `libyaevents code adjudicate`."
+        raise ReadError(msg) from None
+    if not isinstance(figures, dict):
+        msg = (
+            f"{path}: expected a JSON object of agreement figures; found {type(figures).__name__}."
+        )
+        raise ReadError(msg)
+    return figures

@@ -215,6 +215,33 @@ def _snapshot_text(snap: Mapping[str, Any]) -> dict[str, str]:
     }
 
 
+def _alpha_text(value: Any) -> str:
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:.3f}"
+    return "undefined (no variation)"
+
+
+def _agreement(figures: Any) -> str:
+    """The inter-coder agreement an adjudicated coding recorded (``x-agreement``)."""
+    if not isinstance(figures, Mapping):
+        return ""
+    share = figures.get("matched_share")
+    found = f"{share:.1%}" if isinstance(share, int | float) else "an unknown share"
+    said = figures.get("alpha")
+    alphas: Mapping[str, Any] = said if isinstance(said, Mapping) else {}
+    table = pd.DataFrame(
+        {"field": list(alphas), "Krippendorff's alpha": [_alpha_text(v) for v in alphas.values()]}
+    )
+    return (
+        '<h3 id="agreement">Inter-coder agreement</h3>'
+        f'<p>Coded independently by <b id="coders">{_e(figures.get("coders"))}</b> coders, '
+        "then adjudicated (<code>libyaevents code adjudicate</code>); "
+        f'<b id="matched-share">{html.escape(found)}</b> of the events were found by more '
+        "than one coder. Krippendorff's alpha per field over those events (.800 and above "
+        "reliable, .667 to .800 tentative):</p>" + _table(table, table_id="alpha")
+    )
+
+
 def _coded_text(manifest: Mapping[str, Any]) -> dict[str, str]:
     sources = manifest.get("sources") or []
     listed = "".join(f"<li>{_e(s.get('title'))}</li>" for s in sources if isinstance(s, Mapping))
@@ -229,6 +256,7 @@ def _coded_text(manifest: Mapping[str, Any]) -> dict[str, str]:
             "traceable to its report and paragraph (see the coding manual). Reports coded "
             f"for this release:<ul>{listed or '<li>none listed</li>'}</ul>"
         ),
+        "agreement": _agreement(manifest.get("x-agreement")),
         "maintenance": (
             "Releases are immutable; corrections come as new versions whose change table "
             "says what changed. Issues and corrections: the project's repository."
@@ -364,7 +392,11 @@ def render_card(
             + _map(events),
             "composition",
         ),
-        _section("Collection and coding process", f"<p>{text['collection']}</p>", "collection"),
+        _section(
+            "Collection and coding process",
+            f"<p>{text['collection']}</p>{text.get('agreement', '')}",
+            "collection",
+        ),
         _section(
             "Preprocessing",
             "<p>Values are typed and checked against the canonical schema (closed "

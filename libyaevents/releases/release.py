@@ -332,6 +332,7 @@ def build_release(
     parent: str | bool | None = True,
     today: pd.Timestamp | str | None = None,
     sources: Sequence[Mapping[str, str]] = (),
+    agreement: Mapping[str, Any] | None = None,
     card: bool = False,
     wait: float = WRITER_WAIT,
 ) -> Path:
@@ -356,6 +357,11 @@ def build_release(
         The reports the data was coded from, written to the manifest's
         ``sources`` (Frictionless: ``title`` plus any ``x-`` keys); see
         :meth:`libyaevents.Sources.manifest_sources`.
+    agreement : mapping, optional
+        The inter-coder agreement of the coding (``coders``, ``matched_share``,
+        ``alpha`` per field), recorded in the manifest as ``x-agreement`` and shown
+        on the card; by default :attr:`libyaevents.Sources.agreement` of coded
+        sources merged by ``libyaevents code adjudicate``.
     card : bool
         Also write the release's data card (``card.html``, listed and hashed
         like the data) and the store's ``index.html`` (see
@@ -380,10 +386,16 @@ def build_release(
         When another writer still holds the store after ``wait`` seconds.
     """
     target_store = _claimable(store, version)
+    # a load never imports the readers: only a build from coded sources does
+    from libyaevents.readers.coded import Sources  # noqa: PLC0415
+
+    if agreement is None and isinstance(data, Sources):
+        agreement = data.agreement
     tables = _valid_tables(data, today)
+    noted = {"x-agreement": dict(agreement)} if agreement else None
     return publish_release(
-        tables, version, store=target_store, parent=parent, sources=sources, card=card,
-        wait=wait,
+        tables, version, store=target_store, parent=parent, sources=sources,
+        annotations=noted, card=card, wait=wait,
     )  # fmt: skip
 
 
