@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import importlib.util
+import os
 import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
 
 import libyaevents
 from libyaevents.cli import main
@@ -56,3 +64,79 @@ def test_the_docs_say_which_data_release_this_version_ships():
     for page in (ROOT / "README.md", ROOT / "docs" / "releases.md"):
         text = " ".join(page.read_text(encoding="utf-8").split())
         assert said in text.lower(), f"{page.name} should say {said!r}"
+
+
+# -- the wheel: built, installed into a fresh venv with its dependencies, run --------------
+
+
+@pytest.fixture(scope="session")
+def wheel(tmp_path_factory) -> Path:
+    """The wheel .ci/run built and checked (LIBYAEVENTS_WHEEL), else one built here."""
+    given = os.environ.get("LIBYAEVENTS_WHEEL")
+    if given:
+        return Path(given)
+    if importlib.util.find_spec("build") is None:
+        reason = "the 'build' module (dev group) is not installed: cannot build the wheel"
+        if os.environ.get("LIBYAEVENTS_WHEEL_TEST") == "required":
+            pytest.fail(f"{reason}, and .ci/run requires this test")
+        pytest.skip(reason)
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
+                   check=True, capture_output=True)  # fmt: skip
+    (found,) = out.glob("*.whl")
+    return found
+
+
+def _clean_env() -> dict[str, str]:
+    """The environment of a user's shell: no checkout on the path, no active venv."""
+    return {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
+
+
+@pytest.mark.package
+def test_the_wheel_holds_the_bundled_releases_the_schemas_and_the_command(wheel):
+    with zipfile.ZipFile(wheel) as archive:
+        names = set(archive.namelist())
+        meta = archive.read(f"libyaevents-{libyaevents.__version__}.dist-info/METADATA")
+        entry = archive.read(f"libyaevents-{libyaevents.__version__}.dist-info/entry_points.txt")
+    bundled = ROOT / "libyaevents" / "data" / "releases"
+    shipped = {p.relative_to(ROOT).as_posix() for p in bundled.rglob("*") if p.is_file()}
+    assert shipped, "no bundled release in the tree"
+    assert shipped <= names, f"missing from the wheel: {sorted(shipped - names)}"
+    assert {"libyaevents/py.typed", "libyaevents/_schemas/events.json"} <= names
+    assert f"Version: {libyaevents.__version__}" in meta.decode().splitlines()
+    assert "libyaevents = libyaevents.cli:main" in entry.decode()
+
+
+@pytest.mark.package
+def test_a_fresh_venv_installs_the_wheel_and_runs_the_summary(wheel, tmp_path):
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    # the dependencies come from pip's configured index, as a user's would (its cache
+    # makes a rerun quick); --no-compile: byte-compiling pandas and scipy is most of the time
+    install = [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
+               "--no-compile", str(wheel)]  # fmt: skip
+    subprocess.run(install, check=True, capture_output=True, env=_clean_env())
+
+    def run(*args: str) -> str:
+        done = subprocess.run(
+            args, check=False, capture_output=True, text=True, cwd=tmp_path, env=_clean_env()
+        )
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    summary = run(str(venv / "bin" / "libyaevents"), "summary")
+    bundled = libyaevents.list_releases()[-1]
+    assert summary.startswith(f"libyaevents release {bundled} ")
+    assert "verified: files, sha256, content hashes, schema and all rules" in summary
+    assert run(str(venv / "bin" / "libyaevents"), "--version").strip() == (
+        f"libyaevents {libyaevents.__version__}"
+    )
+    script = (
+        "import importlib.metadata, libyaevents\n"
+        "print(importlib.metadata.version('libyaevents'), libyaevents.__version__)\n"
+        "print(libyaevents.__file__)\n"
+    )
+    versions, where = run(str(python), "-c", script).splitlines()
+    assert versions.split() == [libyaevents.__version__] * 2
+    assert Path(where).is_relative_to(venv), f"imported {where}, not the wheel's copy"
