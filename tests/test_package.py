@@ -140,3 +140,16 @@ def test_a_fresh_venv_installs_the_wheel_and_runs_the_summary(wheel, tmp_path):
     versions, where = run(str(python), "-c", script).splitlines()
     assert versions.split() == [libyaevents.__version__] * 2
     assert Path(where).is_relative_to(venv), f"imported {where}, not the wheel's copy"
+
+
+# -- the test suite: what a skip says ------------------------------------------------------
+
+
+def test_a_skip_for_want_of_shared_data_says_what_shared_is(tmp_path, monkeypatch):
+    import tests.conftest
+
+    monkeypatch.setattr(tests.conftest, "SHARED", tmp_path / "shared")
+    with pytest.raises(pytest.skip.Exception, match=r"kept beside the repository") as skipped:
+        tests.conftest.shared_path("data", "acled", what="real ACLED exports")
+    assert "sample ACLED exports" in str(skipped.value)
+    assert str(tmp_path / "shared" / "data" / "acled") in str(skipped.value)

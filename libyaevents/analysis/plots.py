@@ -1,8 +1,8 @@
 """Pictures of events: a timeline by type and a map over Libya (the ``plot`` extra).
 
-Needs matplotlib (``pip install 'libyaevents[plot]'``); it is imported only
-when a plot is drawn, and drawn with the non-interactive Agg backend, so plots
-work on servers without a display.
+Needs matplotlib (the ``plot`` extra: ``pip install ".[plot]"`` in a checkout); it
+is imported only when a plot is drawn, and drawn with the non-interactive Agg
+backend, so plots work on servers without a display.
 
 Examples
 --------
