@@ -8,7 +8,10 @@ import pandas as pd
 
 from libyaevents.cli import main
 from tests.fake_apis import FakeUcdp
+from tests.live.conftest import needs_api
 from tests.live.test_ucdp_api import TOKEN, ged_rows
+
+pytestmark = needs_api
 
 
 def test_fetch_acled_writes_events_and_actors(acled_server, tmp_path, monkeypatch, capsys):
