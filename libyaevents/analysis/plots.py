@@ -27,7 +27,7 @@ from libyaevents.optional import require
 from libyaevents.vocab import gazetteer, taxonomy
 from libyaevents.vocab.outline import ADMIN1_LABELS, LIBYA_OUTLINE
 
-__all__ = ["plot_map", "plot_timeline", "pyplot", "save_png"]
+__all__ = ["map_figure", "plot_map", "plot_timeline", "pyplot", "save_png", "timeline_figure"]
 
 _DPI: Final = 120
 #: Where each admin1 region's label goes (longitude, latitude), inside its area.
