@@ -81,10 +81,17 @@ def wheel(tmp_path_factory) -> Path:
             pytest.fail(f"{reason}, and .ci/run requires this test")
         pytest.skip(reason)
     out = tmp_path_factory.mktemp("dist")
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)],
-                   check=True, capture_output=True)  # fmt: skip
+    _succeeds([sys.executable, "-m", "build", "--wheel", "--outdir", str(out), str(ROOT)])
     (found,) = out.glob("*.whl")
     return found
+
+
+def _succeeds(command: list[str], **kwargs: object) -> str:
+    """Run a command as a user's shell would; its stdout, or a failure showing its stderr."""
+    done = subprocess.run(command, check=False, capture_output=True, text=True, env=_clean_env(),
+                          **kwargs)  # fmt: skip
+    assert done.returncode == 0, f"{' '.join(command)} failed:\n{done.stderr[-3000:]}"
+    return done.stdout
 
 
 def _clean_env() -> dict[str, str]:
@@ -116,14 +123,10 @@ def test_a_fresh_venv_installs_the_wheel_and_runs_the_summary(wheel, tmp_path):
     # makes a rerun quick); --no-compile: byte-compiling pandas and scipy is most of the time
     install = [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
                "--no-compile", str(wheel)]  # fmt: skip
-    subprocess.run(install, check=True, capture_output=True, env=_clean_env())
+    _succeeds(install)
 
     def run(*args: str) -> str:
-        done = subprocess.run(
-            args, check=False, capture_output=True, text=True, cwd=tmp_path, env=_clean_env()
-        )
-        assert done.returncode == 0, done.stderr
-        return done.stdout
+        return _succeeds(list(args), cwd=tmp_path)
 
     summary = run(str(venv / "bin" / "libyaevents"), "summary")
     bundled = libyaevents.list_releases()[-1]
