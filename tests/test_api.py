@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import re
+import sys
+
+import pytest
 
 import libyaevents
 from tests.conftest import ROOT
@@ -122,3 +125,80 @@ def test_lazy_names_are_the_names_type_checkers_see_and_all_of_them_are_exported
     assert set(libyaevents.__all__) == eager | {name for _, name in lazy}
     for module, name in lazy:  # each lives where the table says
         assert getattr(libyaevents, name) is getattr(__import__(module, fromlist=[name]), name)
+
+
+# -- the API reference documents what the guides teach -------------------------------------
+
+#: Pages that teach (the reference pages, generated or measured, are not scanned).
+NOT_GUIDES = {"api.md", "codebook.md", "performance.md"}
+
+
+def _taught() -> dict[str, set[str]]:
+    """Every ``libyaevents.`` path the README and guides name or import: path -> pages."""
+    pages = [ROOT / "README.md", *sorted(p for p in (ROOT / "docs").glob("*.md")
+                                         if p.name not in NOT_GUIDES)]  # fmt: skip
+    taught: dict[str, set[str]] = {}
+    for page in pages:
+        text = page.read_text(encoding="utf-8")
+        paths = re.findall(r"\blibyaevents(?:\.[A-Za-z_]\w*)+", text)
+        for module, names in re.findall(r"from (libyaevents(?:\.\w+)*) import ([\w, ]+)", text):
+            paths += [f"{module}.{name.strip()}" for name in names.split(",")]
+        for path in paths:
+            taught.setdefault(path, set()).add(page.name)
+    return taught
+
+
+def _reference() -> dict[str, set[str] | None]:
+    """The modules docs/api.md documents: module -> the members it lists (None: its __all__)."""
+    text = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
+    found: dict[str, set[str] | None] = {}
+    for block in re.split(r"(?=\.\. automodule::)", text)[1:]:
+        module = re.match(r"\.\. automodule:: (\S+)", block)[1]
+        listed = re.search(r"^\s+:members: (\S.*)$", block.split("```")[0], re.M)
+        found[module] = {m.strip() for m in listed[1].split(",")} if listed else None
+    return found
+
+
+def _resolve(path: str) -> tuple[str, str, object]:
+    """The longest importable module of a dotted path, the attribute named in it, the object."""
+    import importlib
+
+    parts = path.split(".")
+    for i in range(len(parts), 0, -1):
+        try:
+            obj: object = importlib.import_module(".".join(parts[:i]))
+        except ModuleNotFoundError:
+            continue
+        for attr in parts[i:]:
+            assert hasattr(obj, attr), f"{path} (taught) does not resolve"
+            obj = getattr(obj, attr)
+        return ".".join(parts[:i]), ".".join(parts[i:]), obj
+    raise AssertionError(path)
+
+
+def test_the_api_reference_documents_every_name_the_guides_teach():
+    import types
+
+    analyzer = pytest.importorskip("sphinx.pycode", reason="sphinx (dev group) reads #: comments")
+    reference = _reference()
+    assert reference["libyaevents"] is None, "the package's __all__ is documented"
+    missing = []
+    for path, pages in sorted(_taught().items()):
+        module, name, obj = _resolve(path)
+        if isinstance(obj, types.ModuleType) or name.startswith("__") or not name:
+            continue  # a module, or __all__ / __version__: not an API entry
+        if module == "libyaevents" and name in libyaevents.__all__:
+            continue
+        members = reference.get(module, set())
+        public = getattr(sys.modules[module], "__all__", [])
+        listed = name in public if members is None else name in members
+        if callable(obj):
+            said = bool(getattr(obj, "__doc__", None))
+        else:  # a constant is documented by its #: comment
+            docs = analyzer.ModuleAnalyzer.for_module(module).find_attr_docs()
+            said = ("", name) in docs
+        if module not in reference or not listed or not said:
+            missing.append(f"{path} (taught in {', '.join(sorted(pages))})")
+    assert not missing, "not in docs/api.md (add the name to __all__ or its module's page):\n" + (
+        "\n".join(missing)
+    )

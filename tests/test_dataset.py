@@ -12,7 +12,7 @@ import pytest
 import libyaevents
 from libyaevents.cli import main
 from libyaevents.releases.stores import LocalStore, bundled_store
-from tests.conftest import SHARED
+from tests.conftest import shared_path
 
 SEED_ID = "f8806eb3f3e19e34"
 CODED_ON = "2026-11-29"
@@ -30,9 +30,10 @@ def sources() -> libyaevents.Sources:
 
 @pytest.fixture(scope="module")
 def seed_text() -> str:
-    matches = sorted((SHARED / "seeds").glob(f"*_{SEED_ID}.txt"))
+    seeds = shared_path("seeds", what="the seed reports")
+    matches = sorted(seeds.glob(f"*_{SEED_ID}.txt"))
     if not matches:
-        pytest.skip(f"seed report {SEED_ID} not found in {SHARED / 'seeds'} (../shared absent)")
+        pytest.skip(f"seed report {SEED_ID} not found in {seeds} (the seed reports of ../shared)")
     return matches[0].read_text(encoding="utf-8")
 
 

@@ -22,7 +22,7 @@ def _by_type(events: pd.DataFrame) -> dict[str, int]:
 
 
 def test_duckdb_reads_the_release(release):
-    duckdb = pytest.importorskip("duckdb")
+    duckdb = pytest.importorskip("duckdb", reason="duckdb (dev group) is not installed")
     path = str(release.path / "events.parquet")
     rows = duckdb.sql(
         f"SELECT event_type, count(*) FROM read_parquet('{path}') GROUP BY 1"
@@ -34,7 +34,7 @@ def test_duckdb_reads_the_release(release):
 
 
 def test_polars_reads_the_release(release):
-    pl = pytest.importorskip("polars")
+    pl = pytest.importorskip("polars", reason="polars (dev group) is not installed")
     frame = pl.read_parquet(release.path / "events.parquet")
     assert frame.height == len(release.events)
     counts = frame.group_by("event_type").len()
@@ -45,7 +45,7 @@ def test_polars_reads_the_release(release):
 # dask 2026.8 itself still calls reset_index(inplace=True), which pandas 3.1 deprecates
 @pytest.mark.filterwarnings("ignore:The inplace keyword in DataFrame.reset_index")
 def test_dask_reads_the_release(release):
-    dd = pytest.importorskip("dask.dataframe")
+    dd = pytest.importorskip("dask.dataframe", reason="the dask extra (dask) is not installed")
     frame = dd.read_parquet(release.path / "events.parquet")
     assert int(frame["fatalities"].sum().compute()) == int(release.events["fatalities"].sum())
     assert len(frame) == len(release.events)

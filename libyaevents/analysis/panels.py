@@ -583,7 +583,7 @@ def measures_in_force(
     -------
     DataFrame
         ``period``, ``target_actor_id``, ``measures`` (how many),
-        ``measure_ids`` and ``measure_types`` (joined by ``; ``), sorted.
+        ``measure_ids`` and ``measure_types`` (joined by ``"; "``), sorted.
     """
     measures = table_of(measures, "measures", what="measures")
     has_columns(measures, ("measure_id", "status", "start_date", "end_date", "target_actor_id"),

@@ -1,8 +1,8 @@
 """Pictures of events: a timeline by type and a map over Libya (the ``plot`` extra).
 
-Needs matplotlib (``pip install 'libyaevents[plot]'``); it is imported only
-when a plot is drawn, and drawn with the non-interactive Agg backend, so plots
-work on servers without a display.
+Needs matplotlib (the ``plot`` extra: ``pip install ".[plot]"`` in a checkout); it
+is imported only when a plot is drawn, and drawn with the non-interactive Agg
+backend, so plots work on servers without a display.
 
 Examples
 --------
@@ -27,7 +27,7 @@ from libyaevents.optional import require
 from libyaevents.vocab import gazetteer, taxonomy
 from libyaevents.vocab.outline import ADMIN1_LABELS, LIBYA_OUTLINE
 
-__all__ = ["plot_map", "plot_timeline", "pyplot", "save_png"]
+__all__ = ["map_figure", "plot_map", "plot_timeline", "pyplot", "save_png", "timeline_figure"]
 
 _DPI: Final = 120
 #: Where each admin1 region's label goes (longitude, latitude), inside its area.

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import io
 
 import pytest
@@ -9,6 +10,13 @@ import pytest
 import libyaevents
 from libyaevents.synthetic import synthetic_events
 from tests.fake_apis import FakeAcled, rows_from_csv
+
+#: The API clients need the api extra; without it the tests of the clients skip, saying so.
+API_EXTRA = ("urllib3", "platformdirs")
+NO_API = f"the api extra ({', '.join(API_EXTRA)}) is not installed"
+needs_api = pytest.mark.skipif(
+    any(importlib.util.find_spec(name) is None for name in API_EXTRA), reason=NO_API
+)
 
 
 @pytest.fixture(autouse=True)

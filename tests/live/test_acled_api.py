@@ -21,8 +21,9 @@ from libyaevents.live.acled import (
 from libyaevents.live.http import Http
 from tests.conftest import SHARED
 from tests.fake_apis import FakeAcled, Fault, rows_from_csv
-from tests.live.conftest import acled_csv
+from tests.live.conftest import acled_csv, needs_api
 
+pytestmark = needs_api
 READ = "/api/acled/read"
 
 

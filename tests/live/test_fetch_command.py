@@ -13,9 +13,11 @@ import pytest
 from libyaevents.cli import main
 from libyaevents.releases.stores import LocalStore
 from tests.fake_apis import FakeUcdp, interrupt
+from tests.live.conftest import needs_api
 from tests.live.test_ucdp_api import TOKEN, ged_rows
 
 READ = "/api/acled/read"
+pytestmark = needs_api
 
 
 def test_fetch_acled_writes_events_and_actors(acled_server, tmp_path, monkeypatch, capsys):

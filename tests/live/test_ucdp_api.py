@@ -14,8 +14,10 @@ from libyaevents.errors import ApiError, AuthenticationError, InputError, QuotaE
 from libyaevents.live.http import Http
 from libyaevents.live.ucdp import fetch_ucdp_ged
 from tests.fake_apis import FakeUcdp, Fault
+from tests.live.conftest import needs_api
 from tests.readers.test_ucdp import GED_HEADER
 
+pytestmark = needs_api
 TOKEN = "ucdp-test-token"
 PATH = "/api/gedevents/25.1"
 

@@ -117,6 +117,10 @@ def test_card_command_and_write_card(tmp_path, store, capsys):
     with pytest.raises(InputError, match="loaded in full"):
         libyaevents.write_card(libyaevents.load("0.1.0", columns=["event_id_cnty"]),
                                output=tmp_path / "x")  # fmt: skip
+
+
+def test_a_store_page_is_written_into_a_local_store_only():
+    pytest.importorskip("pooch", reason="a URL is a remote store: the remote extra (pooch)")
     with pytest.raises(InputError, match="local store"):
         write_store_page("https://example.org/store")
 

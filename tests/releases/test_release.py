@@ -435,6 +435,8 @@ def test_concurrent_builds_of_one_version_one_wins(tmp_path):
 
 # -- remote store ------------------------------------------------------------------
 
+NO_POOCH = "remote stores need the remote extra (pooch), which is not installed"
+
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format, *args):
@@ -443,6 +445,8 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 @pytest.fixture
 def server(store):
+    """The store served over HTTP on 127.0.0.1, for a RemoteStore (pooch) to read."""
+    pytest.importorskip("pooch", reason=NO_POOCH)
     handler = functools.partial(_QuietHandler, directory=str(store))
     httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
@@ -472,6 +476,7 @@ def test_remote_store_refuses_a_tampered_file(server, store, tmp_path):
 
 
 def test_remote_store_unreachable(tmp_path):
+    pytest.importorskip("pooch", reason=NO_POOCH)
     remote = RemoteStore("http://127.0.0.1:9", cache=tmp_path / "cache")
     with pytest.raises(
         ReleaseNotFoundError, match=r"Could not fetch http://127\.0\.0\.1:9/releases\.json"

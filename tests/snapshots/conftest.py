@@ -16,7 +16,7 @@ from libyaevents.live import pulls
 from libyaevents.live.acled import AcledClient
 from libyaevents.live.http import Http
 from tests.fake_apis import FakeAcled, rows_from_csv
-from tests.live.conftest import acled_csv, private_dirs  # noqa: F401  (autouse fixture)
+from tests.live.conftest import API_EXTRA, NO_API, acled_csv, private_dirs  # noqa: F401 (autouse)
 
 DAY1 = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
 DAY2 = dt.datetime(2026, 3, 9, 9, 0, tzinfo=dt.UTC)
@@ -95,6 +95,8 @@ class History:
 
 @pytest.fixture
 def history(tmp_path, monkeypatch):
+    for name in API_EXTRA:  # the pulls go through the ACLED client
+        pytest.importorskip(name, reason=NO_API)
     server = FakeAcled(rows_from_csv(acled_csv(400, seed=31)))
     server.base_url = server.start()
     yield History(server, str(tmp_path / "store"), monkeypatch)

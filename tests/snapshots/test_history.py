@@ -139,13 +139,18 @@ def test_revision_totals_equal_the_scripted_ones(history, tmp_path):
         lag["lag_days"]
         == (pd.Timestamp("2026-03-09") - pd.Timestamp(rows[history.fatal]["event_date"])).days
     )
-    csv, parquet, png = (found.to_file(tmp_path / "r.csv"), found.to_file(tmp_path / "r.parquet"),
-                         found.plot(tmp_path / "r.png"))  # fmt: skip
+    csv, parquet = found.to_file(tmp_path / "r.csv"), found.to_file(tmp_path / "r.parquet")
     assert pd.read_csv(csv)["added"].sum() == 2
     assert pd.read_parquet(parquet)["deleted"].sum() == 1
-    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     with pytest.raises(InputError, match=r"as \.csv or \.parquet \(found '\.txt'\)"):
         found.to_file(tmp_path / "r.txt")
+
+
+def test_revisions_are_drawn_as_a_png(history, tmp_path):
+    pytest.importorskip("matplotlib", reason="the plot extra (matplotlib) is not installed")
+    _three_days(history)
+    png = libyaevents.revisions(history.store).plot(tmp_path / "r.png")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def test_stability_shows_how_far_each_panel_cell_moved(history):

@@ -8,7 +8,7 @@ import pytest
 import libyaevents
 from libyaevents.synthetic import synthetic_dataset, synthetic_events
 
-dd = pytest.importorskip("dask.dataframe")
+dd = pytest.importorskip("dask.dataframe", reason="the dask extra (dask) is not installed")
 from libyaevents.validation.partitioned import validate_dask  # noqa: E402
 
 TODAY = "2026-01-01"
