@@ -60,6 +60,7 @@ from libyaevents.releases.card import (
 from libyaevents.releases.changes import CHANGE_COLUMNS, diff_tables, summarise_changes
 from libyaevents.releases.filters import Filters, Query, event_query
 from libyaevents.releases.hashes import cached_sha256, file_sha256
+from libyaevents.releases.licences import REDISTRIBUTION_FIELD, allowed_by
 from libyaevents.releases.stores import (
     INDEX_NAME,
     MANIFEST_NAME,
@@ -295,15 +296,17 @@ def _manifest(
     sources: Sequence[Mapping[str, str]],
     about: Mapping[str, Any],
 ) -> dict[str, Any]:
+    licences = list(about.get("licenses", [DATA_LICENSE]))
     return {
         "$schema": PACKAGE_PROFILE,
         "name": "libyaevents",
         "title": about.get("title", "Conflict and political events in Libya (ACLED style)"),
         "version": version,
         "created": f"{created}T00:00:00Z",
-        "licenses": list(about.get("licenses", [DATA_LICENSE])),
+        "licenses": licences,
         "contributors": list(about.get("contributors", [_MAINTAINERS])),
         "x-citation": _CITATION.format(version=version),
+        REDISTRIBUTION_FIELD: allowed_by(licences),
         "x-schema-version": SCHEMA_VERSION,
         "x-parent-version": parent,
         "x-library-version": __version__,
