@@ -68,6 +68,7 @@ from libyaevents.releases.stores import (
     Store,
     accessed_of,
     open_store,
+    published_records,
     version_key,
 )
 from libyaevents.schema.frictionless import table_schema
@@ -934,8 +935,18 @@ def write_card(
     problems = verify_release(release).problems if verify else None
     folder = Path(output)
     folder.mkdir(parents=True, exist_ok=True)
-    page = render_card(release.manifest, release.tables(), release.changes(), problems=problems)
+    page = render_card(release.manifest, release.tables(), release.changes(), problems=problems,
+                       published=_published_record(store, release.version))  # fmt: skip
     return write_page(folder / INDEX_PAGE, page)
+
+
+def _published_record(store: StoreArg, version: str) -> dict[str, Any] | None:
+    """Where a store's index says a version is published (a DOI store: its own DOI)."""
+    source = open_store(store)
+    if isinstance(source, LocalStore):
+        return published_records(source.index()).get(version)
+    doi = getattr(source, "doi", None)
+    return {"doi": doi} if isinstance(doi, str) else None
 
 
 def list_releases(store: StoreArg = None) -> list[str]:

@@ -86,3 +86,42 @@ def test_no_token_or_a_refused_one(zenodo, coded, monkeypatch):
 def test_a_store_must_be_local(zenodo):
     with pytest.raises(InputError, match="local store folder"):
         publish_to_zenodo("0.1.0", store="https://example.org/store")
+
+
+def test_the_doi_shows_on_the_data_card_and_in_the_citation(zenodo, coded, tmp_path):
+    done = publish_to_zenodo("0.1.0", store=coded, http=zenodo.http())
+    before = libyaevents.write_card("0.1.0", output=tmp_path / "bundled").read_text()
+    assert 'id="doi"' not in before  # the bundled store's index has no DOI
+    page = libyaevents.write_card("0.1.0", store=coded, output=tmp_path / "card").read_text()
+    assert f'<a id="doi" href="https://doi.org/{done.doi}">' in page
+    assert f'href="{done.url}">record</a>' in page
+    assert "Data release 0.1.0.</bdi>" not in page
+    assert f"Data release 0.1.0. https://doi.org/{done.doi}</bdi>" in page
+    by_doi = libyaevents.write_card("0.1.0", store=f"doi:{done.doi}", output=tmp_path / "d")
+    assert f"https://doi.org/{done.doi}</bdi>" in by_doi.read_text()
+
+
+def test_a_doi_store_checks_what_it_is_given(zenodo, monkeypatch):
+    from libyaevents.errors import ReleaseError, ReleaseNotFoundError
+    from libyaevents.releases.doistore import DoiStore, zenodo_root
+
+    with pytest.raises(InputError, match=r"A Zenodo DOI such as 'doi:10\.5281/zenodo\.1234'"):
+        libyaevents.load("0.1.0", store="doi:10.1000/figshare.7")
+    with pytest.raises(ReleaseError, match=r"doi:10\.5281/zenodo\.999: could not read"):
+        libyaevents.load("0.1.0", store="doi:10.5281/zenodo.999")
+    monkeypatch.setenv("LIBYAEVENTS_ZENODO_API", "http://zenodo.example.org")
+    with pytest.raises(InputError, match="https:// expected"):
+        zenodo_root()
+    monkeypatch.delenv("LIBYAEVENTS_ZENODO_API")
+    assert zenodo_root(sandbox=True) == "https://sandbox.zenodo.org"
+    assert DoiStore("doi:10.5072/zenodo.5").root == "https://sandbox.zenodo.org"
+    assert issubclass(ReleaseNotFoundError, ReleaseError)
+
+
+def test_a_doi_holds_one_version(zenodo, coded):
+    from libyaevents.errors import ReleaseError
+
+    done = publish_to_zenodo("0.1.0", store=coded, http=zenodo.http())
+    assert libyaevents.list_releases(f"doi:{done.doi}") == ["0.1.0"]
+    with pytest.raises(ReleaseError, match=r"holds release '0\.1\.0', not '0\.2\.0'"):
+        libyaevents.load("0.2.0", store=f"doi:{done.doi}")
