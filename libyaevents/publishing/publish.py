@@ -127,13 +127,10 @@ class _Run:
 
     store: LocalStore
     client: ZenodoClient
-    release: Release
+    version: str
+    manifest: dict[str, Any]
     recipe: bool
     community: str | None
-
-    @property
-    def version(self) -> str:
-        return self.release.version
 
     def records(self) -> dict[str, dict[str, Any]]:
         found = published_records(self.store.index())
@@ -146,22 +143,22 @@ class _Run:
         """The newest earlier version published on this site (this one follows it)."""
         done = {v: r for v, r in self.records().items() if r.get("state") == "published"}
         older = [v for v in done if version_key(v) < version_key(self.version)]
-        wanted = self.release.manifest.get("x-parent-version")
+        wanted = self.manifest.get("x-parent-version")
         pick = wanted if wanted in older else max(older, key=version_key, default=None)
         return done[pick] if pick else None
 
-    def metadata(self, parent: dict[str, Any] | None) -> dict[str, Any]:
-        events = self.release.events["event_date"]
+    def metadata(self, release: Release, parent: dict[str, Any] | None) -> dict[str, Any]:
+        events = release.events["event_date"]
         period = (str(events.min().date()), str(events.max().date())) if len(events) else None
         return zenodo_metadata(
-            self.release.manifest, period=period, today=dt.datetime.now(dt.UTC).date().isoformat(),
+            self.manifest, period=period, today=dt.datetime.now(dt.UTC).date().isoformat(),
             recipe=self.recipe, parent_doi=parent.get("doi") if parent else None,
             community=self.community,
         )  # fmt: skip
 
     def found_by_listing(self) -> dict[str, Any] | None:
         """A deposition of this version and title (a run whose index write was lost)."""
-        title = str(self.release.manifest.get("title", ""))
+        title = str(self.manifest.get("title", ""))
         for deposition in self.client.depositions():
             meta = deposition.get("metadata") or {}
             if meta.get("version") == self.version and meta.get("title") == title:
@@ -297,7 +294,8 @@ def publish_to_zenodo(
         Zenodo kept failing after the retries (the draft is kept for the next run).
     """
     target = _local_store(store)
-    terms = redistribution(manifest_at(target.folder(version)))
+    manifest = manifest_at(target.folder(version))
+    terms = redistribution(manifest)
     if rows and not terms.allowed:
         msg = (
             f"Release {version} may not be published with its rows: {terms.reason} Publish its "
@@ -307,18 +305,20 @@ def publish_to_zenodo(
     recipe = not terms.allowed if rows is None else not rows
     root = zenodo_root(sandbox=sandbox)
     client = ZenodoClient(root, token_from_env(root), http or Http())
-    run = _Run(target, client, _release_of(target, version, recipe), recipe, community)
+    run = _Run(target, client, version, manifest, recipe, community)
     done = run.already()
     if done is not None:
         return _published(version, done, root, already=True)
+    release = _release_of(target, version, recipe)
     parent = run.parent()
-    deposition = run.draft(run.metadata(parent), parent)
     with tempfile.TemporaryDirectory(prefix="libyaevents-publish-") as work:
-        files = recipe_files(run.release, Path(work)) if recipe else full_files(run.release)
+        files = recipe_files(release, Path(work)) if recipe else full_files(release)
+        meta = run.metadata(release, parent)
+        deposition = run.draft(meta, parent)
         bucket = str(deposition["links"]["bucket"])
         run.upload(bucket, files)
         run.check(bucket, files)
-        client.set_metadata(int(deposition["id"]), run.metadata(parent))
+        client.set_metadata(int(deposition["id"]), meta)
         published = client.publish(int(deposition["id"]))
     entry = _entry(published, root, "published", recipe)
     run.remember(entry)

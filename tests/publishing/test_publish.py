@@ -125,3 +125,20 @@ def test_a_doi_holds_one_version(zenodo, coded):
     assert libyaevents.list_releases(f"doi:{done.doi}") == ["0.1.0"]
     with pytest.raises(ReleaseError, match=r"holds release '0\.1\.0', not '0\.2\.0'"):
         libyaevents.load("0.2.0", store=f"doi:{done.doi}")
+
+
+def test_the_command_line_publishes_to_a_community_and_prints_the_doi(zenodo, coded, capsys):
+    from libyaevents.cli import main
+
+    args = ["release", "publish", "0.1.0", "--store", str(coded), "--to", "zenodo",
+            "--community", "libya-events"]  # fmt: skip
+    assert main(args) == 0
+    (record,) = zenodo.server.published()
+    assert record["metadata"]["communities"] == [{"identifier": "libya-events"}]
+    doi = f"10.5281/zenodo.{record['id']}"
+    assert f"doi:{doi} {zenodo.url}/records/{record['id']}" in capsys.readouterr().out
+    assert main(args) == 0
+    out = capsys.readouterr().out
+    assert "release 0.1.0 was already published" in out
+    assert f"doi:{doi}" in out
+    assert main([*args[:5], "--to", "figshare"]) == 2

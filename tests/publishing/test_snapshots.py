@@ -108,3 +108,4 @@ def test_a_restricted_release_without_fingerprints_has_no_recipe(zenodo, acled, 
     LocalStore(other).write_index()
     with pytest.raises(InputError, match="no fingerprints file"):
         publish_to_zenodo("1.0.0", store=other, http=zenodo.http())
+    assert zenodo.server.depositions == {}  # refused before any draft was made
