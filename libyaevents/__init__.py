@@ -51,6 +51,7 @@ _LAZY = {
     "libyaevents.live.acled": ("fetch_acled", "fetch_acled_deleted", "fetch_acled_lookup"),
     "libyaevents.live.pulls": ("Pulled",),
     "libyaevents.live.ucdp": ("fetch_ucdp_ged",),
+    "libyaevents.publishing.publish": ("Published", "publish_to_zenodo"),
     "libyaevents.readers.account": ("Loaded",),
     "libyaevents.readers.acled": ("read_acled", "write_acled"),
     "libyaevents.readers.coded": ("Sources", "read_sources"),
@@ -88,6 +89,7 @@ if TYPE_CHECKING:
     from libyaevents.live.acled import fetch_acled, fetch_acled_deleted, fetch_acled_lookup
     from libyaevents.live.pulls import Pulled
     from libyaevents.live.ucdp import fetch_ucdp_ged
+    from libyaevents.publishing.publish import Published, publish_to_zenodo
     from libyaevents.readers.account import Loaded
     from libyaevents.readers.acled import read_acled, write_acled
     from libyaevents.readers.coded import Sources, read_sources
@@ -142,6 +144,7 @@ __all__ = [
     "IntegrityError",
     "LibyaeventsError",
     "Loaded",
+    "Published",
     "Pulled",
     "QuotaExceededError",
     "ReadError",
@@ -180,6 +183,7 @@ __all__ = [
     "new_report",
     "open_dataset",
     "pandera_schema",
+    "publish_to_zenodo",
     "read_acled",
     "read_sources",
     "read_ucdp_ged",

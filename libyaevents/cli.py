@@ -52,6 +52,7 @@ from libyaevents.inputs import open_dataset
 from libyaevents.live.acled import PAGE_ROWS, fetch_acled
 from libyaevents.live.ucdp import PAGE_ROWS as UCDP_PAGE_ROWS
 from libyaevents.live.ucdp import fetch_ucdp_ged
+from libyaevents.publishing.publish import publish_to_zenodo
 from libyaevents.readers.account import Loaded
 from libyaevents.readers.acled import write_acled
 from libyaevents.readers.coded import Sources, is_sources_folder, read_sources
@@ -1046,6 +1047,8 @@ def _add_release_commands(sub: Any) -> None:
     verify.add_argument("--store", help=_STORE_HELP)
     verify.set_defaults(run=_cmd_verify)
 
+    _add_publish_command(rsub)
+
     listing = rsub.add_parser("list", help="list the versions in a store")
     listing.add_argument("--store", help=_STORE_HELP)
     listing.set_defaults(run=_cmd_list)
@@ -1094,6 +1097,32 @@ class _QuietPipe(io.TextIOBase):
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, self.stream.fileno())
         os.close(devnull)
+
+
+def _cmd_publish(args: argparse.Namespace) -> int:
+    rows = {"data": True, "recipe": False}.get(args.contents)
+    done = publish_to_zenodo(args.version, store=args.store, sandbox=args.sandbox,
+                             community=args.community, rows=rows)  # fmt: skip
+    print(done.summary())
+    return EXIT_OK
+
+
+def _add_publish_command(rsub: Any) -> None:
+    pub = rsub.add_parser(
+        "publish", help="publish a release on Zenodo with a DOI (ZENODO_TOKEN; the recipe only "
+        "where the data may not be redistributed)",
+    )  # fmt: skip
+    pub.add_argument("version")
+    pub.add_argument("--store", help="store folder (default: the releases bundled)")
+    pub.add_argument("--to", choices=("zenodo",), required=True, help="where to publish")
+    pub.add_argument("--sandbox", action="store_true", help="Zenodo's sandbox (test DOIs)")
+    pub.add_argument("--community", help="a Zenodo community to submit the record to")
+    pub.add_argument(
+        "--contents", choices=("licence", "data", "recipe"), default="licence",
+        help="what goes up: as the licence allows (default), the data (refused where the "
+        "licence forbids it) or the recipe only",
+    )  # fmt: skip
+    pub.set_defaults(run=_cmd_publish)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -71,6 +71,12 @@ class FakeService:
             def do_POST(self) -> None:
                 service._dispatch(self, "POST")
 
+            def do_PUT(self) -> None:
+                service._dispatch(self, "PUT")
+
+            def do_DELETE(self) -> None:
+                service._dispatch(self, "DELETE")
+
         self._server = _Server(("127.0.0.1", 0), Handler)
         threading.Thread(target=self._server.serve_forever, daemon=True).start()
         return f"http://127.0.0.1:{self._server.server_address[1]}"
@@ -87,7 +93,8 @@ class FakeService:
         parts = urlsplit(handler.path)
         params = parse_qs(parts.query, keep_blank_values=True)
         length = int(handler.headers.get("Content-Length") or 0)
-        body = handler.rfile.read(length).decode() if length else ""
+        # bytes that are not UTF-8 (an uploaded file) round-trip: body.encode(errors=...)
+        body = handler.rfile.read(length).decode(errors="surrogateescape") if length else ""
         with self.lock:
             n = self.counts[parts.path] = self.counts.get(parts.path, 0) + 1
             self.log.append((method, parts.path, params))

@@ -18,9 +18,11 @@ libyaevents.errors.InputError: base_url: plain http is only allowed for loopback
 
 from __future__ import annotations
 
+import contextlib
 import ipaddress
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Final
 from urllib.parse import urlencode, urlsplit
 
@@ -148,11 +150,13 @@ class Http:
     def request(
         self, method: str, url: str, *, what: str, params: dict[str, Any] | None = None,
         headers: dict[str, str] | None = None, form: dict[str, str] | None = None,
+        payload: Any = None, upload: Path | None = None,
     ) -> Reply:  # fmt: skip
         """Send one request (with its retries); return the final reply.
 
         ``what`` names the request in errors (endpoint, page, query; never a
-        credential).
+        credential). The body is ``form`` (URL-encoded), ``payload`` (JSON) or
+        ``upload``: a file streamed from disk, rewound for each retry.
 
         Raises
         ------
@@ -173,13 +177,26 @@ class Http:
             raise QuotaExceededError(msg)
         self.sent += 1
         target = f"{url}?{urlencode(params, safe='|')}" if params else url
-        body = urlencode(form).encode() if form is not None else None
+        body: Any = urlencode(form).encode() if form is not None else None
         sent_headers = dict(headers or {})
         if form is not None:
             sent_headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if payload is not None:
+            body = json.dumps(payload).encode()
+            sent_headers["Content-Type"] = "application/json"
+        with contextlib.ExitStack() as stack:
+            if upload is not None:  # urllib3 rewinds a file body before each retry
+                body = stack.enter_context(upload.open("rb"))
+                sent_headers["Content-Type"] = "application/octet-stream"
+                sent_headers["Content-Length"] = str(upload.stat().st_size)
+            return self._send(method, target, what, body, sent_headers)
+
+    def _send(self, method: str, target: str, what: str, body: Any,
+              headers: dict[str, str]) -> Reply:  # fmt: skip
+        urllib3 = _urllib3()
         try:
             response = self._pool.request(
-                method, target, body=body, headers=sent_headers, retries=self._retry()
+                method, target, body=body, headers=headers, retries=self._retry()
             )
         except urllib3.exceptions.MaxRetryError as exc:
             reason = type(exc.reason).__name__ if exc.reason is not None else "no reply"

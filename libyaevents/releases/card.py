@@ -44,7 +44,14 @@ from libyaevents.vocab import taxonomy
 from libyaevents.vocab.gazetteer import LIBYA_BOX
 from libyaevents.vocab.outline import ADMIN1_LABELS, LIBYA_OUTLINE, OUTLINE_SOURCE
 
-__all__ = ["CARD_NAME", "INDEX_PAGE", "render_card", "write_page", "write_store_page"]
+__all__ = [
+    "CARD_NAME",
+    "INDEX_PAGE",
+    "citation_of",
+    "render_card",
+    "write_page",
+    "write_store_page",
+]
 
 #: The card's file name inside a release folder (``build_release(card=True)``).
 CARD_NAME: Final = "card.html"
@@ -286,6 +293,7 @@ def render_card(
     *,
     problems: pd.DataFrame | None = None,
     built: bool = False,
+    published: Mapping[str, Any] | None = None,
 ) -> str:
     """The data card of a release as one HTML document (a string).
 
@@ -302,6 +310,9 @@ def render_card(
     built : bool
         Written by the build that validated the tables (the files are then
         new: their sha256 are listed, not yet verified).
+    published : mapping, optional
+        Where the release is published (``doi``, ``url``; the store index's
+        record): shown and added to the citation.
     """
     events, actors_all, measures_all = (tables[n] for n in ("events", "actors", "measures"))
     snap = manifest.get("x-snapshot")
@@ -415,7 +426,8 @@ def render_card(
         ),
         _section(
             "Distribution and licence",
-            f"<ul>{licences}</ul><p>Cite as: {_e(manifest.get('x-citation'))}</p>"
+            f"<ul>{licences}</ul>{_doi_line(published)}"
+            f'<p>Cite as: <span id="citation">{_e(citation_of(manifest, published))}</span></p>'
             + _table(_resources(manifest), table_id="files"),
             "distribution",
         ),
@@ -429,6 +441,28 @@ def render_card(
         _section("Changes", change_html, "changes-section"),
     ]
     return _document(f"{title} {version}", "".join(body))
+
+
+def citation_of(manifest: Mapping[str, Any], published: Mapping[str, Any] | None = None) -> str:
+    """The release's citation text, ending with its DOI once it is published.
+
+    Examples
+    --------
+    >>> citation_of({"x-citation": "Data release 1.0.0."}, {"doi": "10.5281/zenodo.7"})
+    'Data release 1.0.0. https://doi.org/10.5281/zenodo.7'
+    """
+    text = str(manifest.get("x-citation", ""))
+    doi = (published or {}).get("doi")
+    return f"{text} https://doi.org/{doi}" if doi else text
+
+
+def _doi_line(published: Mapping[str, Any] | None) -> str:
+    doi, url = (published or {}).get("doi"), (published or {}).get("url")
+    if not doi:
+        return ""
+    record = f' (<a href="{html.escape(str(url))}">record</a>)' if url else ""
+    link = html.escape(f"https://doi.org/{doi}")
+    return f'<p>DOI: <a id="doi" href="{link}">{_e(doi)}</a>{record}</p>'
 
 
 def write_page(path: Path, text: str) -> Path:

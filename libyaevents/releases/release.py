@@ -60,6 +60,7 @@ from libyaevents.releases.card import (
 from libyaevents.releases.changes import CHANGE_COLUMNS, diff_tables, summarise_changes
 from libyaevents.releases.filters import Filters, Query, event_query
 from libyaevents.releases.hashes import cached_sha256, file_sha256
+from libyaevents.releases.licences import REDISTRIBUTION_FIELD, allowed_by
 from libyaevents.releases.stores import (
     INDEX_NAME,
     MANIFEST_NAME,
@@ -68,6 +69,7 @@ from libyaevents.releases.stores import (
     Store,
     accessed_of,
     open_store,
+    published_records,
     version_key,
 )
 from libyaevents.schema.frictionless import table_schema
@@ -296,15 +298,17 @@ def _manifest(
     sources: Sequence[Mapping[str, str]],
     about: Mapping[str, Any],
 ) -> dict[str, Any]:
+    licences = list(about.get("licenses", [DATA_LICENSE]))
     return {
         "$schema": PACKAGE_PROFILE,
         "name": "libyaevents",
         "title": about.get("title", "Conflict and political events in Libya (ACLED style)"),
         "version": version,
         "created": f"{created}T00:00:00Z",
-        "licenses": list(about.get("licenses", [DATA_LICENSE])),
+        "licenses": licences,
         "contributors": list(about.get("contributors", [_MAINTAINERS])),
         "x-citation": _CITATION.format(version=version),
+        REDISTRIBUTION_FIELD: allowed_by(licences),
         "x-schema-version": SCHEMA_VERSION,
         "x-parent-version": parent,
         "x-library-version": __version__,
@@ -971,8 +975,18 @@ def write_card(
     problems = verify_release(release).problems if verify else None
     folder = Path(output)
     folder.mkdir(parents=True, exist_ok=True)
-    page = render_card(release.manifest, release.tables(), release.changes(), problems=problems)
+    page = render_card(release.manifest, release.tables(), release.changes(), problems=problems,
+                       published=_published_record(store, release.version))  # fmt: skip
     return write_page(folder / INDEX_PAGE, page)
+
+
+def _published_record(store: StoreArg, version: str) -> dict[str, Any] | None:
+    """Where a store's index says a version is published (a DOI store: its own DOI)."""
+    source = open_store(store)
+    if isinstance(source, LocalStore):
+        return published_records(source.index()).get(version)
+    doi = getattr(source, "doi", None)
+    return {"doi": doi} if isinstance(doi, str) else None
 
 
 def list_releases(store: StoreArg = None) -> list[str]:
@@ -1038,18 +1052,20 @@ def _verify_loaded(release: Release, *, rehashed: bool = False) -> VerifyResult:
     found = [] if rehashed else _check_files(folder, manifest, rehash=True)
     if found:
         return VerifyResult(release.version, _tabled(found))
+    absent = manifest.get("x-absent-columns")
+    gaps = {str(k): list(v) for k, v in absent.items()} if isinstance(absent, Mapping) else {}
     for name, frame in release.tables().items():
         expected = by_name.get(name, {})
-        if f"sha256:{parquet.content_hash(frame, name)}" != expected.get("x-content-hash"):
+        arrow = parquet.release_arrow(frame, name, gaps=gaps.get(name, ()))  # as it was built
+        if f"sha256:{parquet.content_hash(arrow, name)}" != expected.get("x-content-hash"):
             said = "content hash differs from manifest."
             found.append(_file_problem(folder / f"{name}.parquet", name, "content-mismatch", said))
         if not _compatible(expected.get("schema"), table_schema(name)):
             said = f"schema of {name} is not one this library reads (a field changed or went)."
             found.append(_file_problem(folder / MANIFEST_NAME, name, "schema-mismatch", said))
     report = validate(release.tables(), today=str(manifest.get("created", ""))[:10] or None)
-    absent = manifest.get("x-absent-columns")
-    if isinstance(absent, Mapping):
-        report = report.allowing_absent({str(k): list(v) for k, v in absent.items()})
+    if gaps:
+        report = report.allowing_absent(gaps)
     return VerifyResult(release.version, concat_problems([_tabled(found), report.failures]))
 
 

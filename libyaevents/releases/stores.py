@@ -47,6 +47,7 @@ __all__ = [
     "INDEX_NAME",
     "LOCK_NAME",
     "MANIFEST_NAME",
+    "PUBLISHED",
     "WRITER_WAIT",
     "LocalStore",
     "RemoteStore",
@@ -55,6 +56,7 @@ __all__ = [
     "bundled_store",
     "manifest_at",
     "open_store",
+    "published_records",
     "version_key",
 ]
 
@@ -69,6 +71,9 @@ LOCK_NAME: Final = ".writer.lock"
 
 #: Seconds a writer waits by default for another writer of the same store.
 WRITER_WAIT: Final = 600.0
+
+#: The index's key for where versions are published (DOI, record URL; see libyaevents.publishing).
+PUBLISHED: Final = "published"
 
 _VERSION: Final = re.compile(r"[0-9]+\.[0-9]+\.[0-9]+")
 
@@ -220,9 +225,21 @@ class LocalStore:
         finally:
             lock.release()
 
-    def write_index(self) -> Path:
-        """Rewrite ``releases.json`` from the folders present (atomically)."""
-        index = {
+    def index(self) -> dict[str, Any]:
+        """``releases.json`` as it stands (empty when missing or not JSON)."""
+        try:
+            found = json.loads((self.root / INDEX_NAME).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return {}
+        return found if isinstance(found, dict) else {}
+
+    def write_index(self, published: Mapping[str, Mapping[str, Any]] | None = None) -> Path:
+        """Rewrite ``releases.json`` from the folders present (atomically).
+
+        Where versions are published (:data:`PUBLISHED`) is kept; ``published``
+        adds or replaces the records of the versions it names.
+        """
+        index: dict[str, Any] = {
             "versions": {
                 v: {
                     MANIFEST_NAME: file_sha256(self.root / v / MANIFEST_NAME),
@@ -231,6 +248,9 @@ class LocalStore:
                 for v in self.versions()
             }
         }
+        records = {**published_records(self.index()), **(published or {})}
+        if records:
+            index[PUBLISHED] = {v: dict(records[v]) for v in sorted(records, key=version_key)}
         text = json.dumps(index, indent=2, sort_keys=True) + "\n"
         fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".index-", suffix=".json")
         os.fchmod(fd, 0o644)  # readable like the release files, not mkstemp's 0600
@@ -241,6 +261,20 @@ class LocalStore:
         target = self.root / INDEX_NAME
         os.replace(tmp, target)
         return target
+
+
+def published_records(index: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """Where an index says its versions are published: version -> record (DOI, URL, ...).
+
+    Examples
+    --------
+    >>> published_records({"published": {"1.0.0": {"doi": "10.5281/zenodo.7"}, "x": 1}})
+    {'1.0.0': {'doi': '10.5281/zenodo.7'}}
+    """
+    found = index.get(PUBLISHED)
+    if not isinstance(found, Mapping):
+        return {}
+    return {str(v): dict(r) for v, r in found.items() if is_version(v) and isinstance(r, Mapping)}
 
 
 def manifest_at(folder: Path) -> dict[str, Any]:
@@ -416,12 +450,17 @@ def open_store(store: str | os.PathLike[str] | Store | None) -> Store:
     """Turn what users pass as ``store=`` into a store.
 
     ``None`` is the bundled store; a string starting with ``http://`` or
-    ``https://`` a remote one; any other string or path a local folder.
+    ``https://`` a remote one; ``doi:10.5281/zenodo.N`` a release published on
+    Zenodo; any other string or path a local folder.
     """
     if store is None:
         return bundled_store()
     if isinstance(store, str) and store.startswith(("http://", "https://")):
         return RemoteStore(store)
+    if isinstance(store, str) and store.startswith("doi:"):
+        from libyaevents.releases.doistore import DoiStore  # noqa: PLC0415 (it imports this)
+
+        return DoiStore(store)
     if isinstance(store, str | os.PathLike):
         return LocalStore(store)
     if not all(callable(getattr(store, m, None)) for m in ("versions", "folder")):
