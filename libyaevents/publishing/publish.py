@@ -137,7 +137,8 @@ class _Run:
         return {v: r for v, r in found.items() if r.get("site") == self.client.root}
 
     def remember(self, entry: dict[str, Any]) -> None:
-        self.store.write_index(published={self.version: entry})
+        with self.store.writing():  # one writer of the index at a time, as builds and syncs
+            self.store.write_index(published={self.version: entry})
 
     def parent(self) -> dict[str, Any] | None:
         """The newest earlier version published on this site (this one follows it)."""
