@@ -68,7 +68,9 @@ _HEADER: Final = """\
 # For each [[decisions]] below, set choice to "a" or "b" (whose value to keep), or to
 # "value" and add value = ... (written as in a coded file). For an event or measure
 # only one coder found (field = "event" / "measure"), set choice to "keep" or "drop".
-# Then run `libyaevents code adjudicate` again with --decisions pointing here.
+# Say why in reason (the manual's section, what the report says): the file is kept
+# beside the merged coding as its audit trail. Then run `libyaevents code adjudicate`
+# again with --decisions pointing here.
 
 """
 
@@ -107,6 +109,7 @@ def decisions_text(agreement: Agreement) -> str:
             if value is not None:
                 table[label] = value
         table["choice"] = ""
+        table["reason"] = ""  # the adjudicator's why, kept in the audit trail
         tables.append(table)
     folders = {c: str(coding.folder) for c, coding in zip("ab", agreement.codings, strict=False)}
     return _HEADER.format(**folders) + tomli_w.dumps({"decisions": tables})
