@@ -42,5 +42,7 @@ def test_documented_example_runs(block, prelude, tmp_path, monkeypatch):
     for path in folder.iterdir():
         shutil.copy(path, tmp_path)
     monkeypatch.chdir(tmp_path)  # each block in a fresh folder of its own
-    code = block.replace("libyaevents/data/coded", str(ROOT / "libyaevents" / "data" / "coded"))
+    code = block
+    for inside in ("libyaevents/data/coded", "docs/coding/seed"):  # paths of a checkout
+        code = code.replace(inside, str(ROOT / inside))
     exec(compile(code, "<doc>", "exec"), dict(names))
