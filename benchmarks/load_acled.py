@@ -16,14 +16,19 @@ string type, which is how a researcher reads it, and faster than naming ``str``)
 - Polars ``read_csv`` with a schema, then ``to_pandas`` (skipped when not installed);
 - DuckDB ``read_csv`` then ``.df()`` (skipped when not installed).
 
-Times are the best of ``--repeat`` interleaved rounds in this process (each round
-reads once with every reader); peak memory is the VmHWM
-a first read adds in a fresh process. Not a test: nothing asserts a time.
+Each read runs in a fresh process, the readers alternating round by round
+(``--repeat`` rounds, the order rotated each round, so a slow minute on the shared
+machine costs every contender alike); the figures are the medians over the rounds
+of each read's wall time, its CPU time (every thread) and the peak resident memory
+it added (VmHWM). ``--readers`` picks contenders (default: all). The load average is
+printed with the figures. Not a test: nothing asserts a time.
 """
 
 from __future__ import annotations
 
 import importlib.util
+import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -36,21 +41,23 @@ import pyarrow as pa
 import pyarrow.csv as pv
 
 import libyaevents
-from benchmarks.common import arguments, interleaved
+from benchmarks.common import arguments
 from libyaevents.readers.acled import write_acled
 from libyaevents.schema.models import pandas_dtype
 from libyaevents.schema.tables import EVENTS
 from libyaevents.synthetic import synthetic_events
 
 _CHILD = """
-import sys
+import sys, time
 sys.path.insert(0, {root!r})
 from benchmarks.common import rss_mb
 from benchmarks.load_acled import READERS
 
 before = rss_mb("VmRSS")
+wall, cpu = time.perf_counter(), time.process_time()
 READERS[sys.argv[1]](sys.argv[2], sys.argv[3] == "labels")
-print(rss_mb("VmHWM") - before)
+wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+print(wall, cpu, rss_mb("VmHWM") - before)
 """
 
 
@@ -132,21 +139,55 @@ READERS: dict[str, Callable[[str, bool], Any]] = {
 OPTIONAL = {"polars_csv": "polars", "duckdb_csv": "duckdb"}
 
 
-def peak(reader: str, path: Path, labels: bool) -> float:
+def fresh(reader: str, path: Path, labels: bool) -> tuple[float, float, float]:
+    """One read in a fresh process: wall seconds, CPU seconds, peak MB it added."""
     root = str(Path(__file__).resolve().parents[1])
     out = subprocess.run(
         [sys.executable, "-c", _CHILD.format(root=root), reader, str(path),
          "labels" if labels else "codes"],
         capture_output=True, text=True, check=True,
     )  # fmt: skip
-    return float(out.stdout.split()[-1])
+    wall, cpu, memory = (float(v) for v in out.stdout.split()[-3:])
+    return wall, cpu, memory
+
+
+def alternating(
+    names: list[str], path: Path, labels: bool, rounds: int
+) -> dict[str, tuple[float, float, float]]:
+    """Median wall, CPU and peak of each reader over ``rounds`` of fresh processes."""
+    found: dict[str, list[tuple[float, float, float]]] = {name: [] for name in names}
+    for number in range(rounds):
+        shift = number % len(names)
+        for name in names[shift:] + names[:shift]:  # each reader first in turn
+            found[name].append(fresh(name, path, labels))
+    return {
+        name: tuple(statistics.median(run[i] for run in runs) for i in range(3))  # type: ignore[misc]
+        for name, runs in found.items()
+    }
 
 
 def main() -> None:
+    parser_args = sys.argv[1:]
+    chosen = None
+    if "--readers" in parser_args:  # e.g. --readers pandas_c,pyarrow_csv,read_acled
+        at = parser_args.index("--readers")
+        chosen = parser_args[at + 1].split(",")
+        del sys.argv[at + 1 : at + 3]
     args = arguments(__doc__, rows=1_000_000)
     events = synthetic_events(args.rows, seed=0)
     folder = Path(tempfile.mkdtemp(prefix="libyaevents-bench-"))
-    print(f"libyaevents {libyaevents.__version__}, pandas {pd.__version__}, rows {args.rows:,}")
+    print(f"libyaevents {libyaevents.__version__}, pandas {pd.__version__}, "
+          f"pyarrow {pa.__version__}, rows {args.rows:,}, rounds {args.repeat}")  # fmt: skip
+    shown = {
+        "pandas_c": "pandas.read_csv C engine (baseline)",
+        "pandas_arrow": "pandas.read_csv engine=pyarrow",
+        "pyarrow_csv": "pyarrow.csv.read_csv + to_pandas",
+        "polars_csv": "polars.read_csv + to_pandas",
+        "duckdb_csv": "duckdb.read_csv + df()",
+        "read_acled": "libyaevents.read_acled",
+    }
+    missing = {n for n in OPTIONAL if importlib.util.find_spec(OPTIONAL[n]) is None}
+    names = [n for n in shown if n not in missing and (chosen is None or n in chosen)]
     for labels in (False, True):
         path = folder / f"acled_{'labels' if labels else 'codes'}.csv"
         write_acled(events, path, labels=labels)
@@ -155,30 +196,23 @@ def main() -> None:
             raise SystemExit(f"read_acled used {loaded.rows_used} of {args.rows} rows")
         kind = "text labels" if labels else "numeric codes"
         print(f"\n{path.name}: {path.stat().st_size / 1e6:.0f} MB, actor types as {kind}")
-        print(f"{'reader':<40} {'seconds':>8} {'ratio':>6} {'peak MB':>8} {'ratio':>6}")
-        shown = {
-            "pandas_c": "pandas.read_csv C engine (baseline)",
-            "pandas_arrow": "pandas.read_csv engine=pyarrow",
-            "pyarrow_csv": "pyarrow.csv.read_csv + to_pandas",
-            "polars_csv": "polars.read_csv + to_pandas",
-            "duckdb_csv": "duckdb.read_csv + df()",
-            "read_acled": "libyaevents.read_acled",
-        }
-        missing = {n for n in OPTIONAL if importlib.util.find_spec(OPTIONAL[n]) is None}
-        calls = {
-            name: (lambda r=READERS[name], p=path, lb=labels: r(str(p), lb))
-            for name in shown
-            if name not in missing
-        }
-        seconds = interleaved(calls, args.repeat)
-        base_m = peak("pandas_c", path, labels)
-        for name, label in shown.items():
-            if name in missing:
-                print(f"{label:<40} skipped: {OPTIONAL[name]} is not installed")
-                continue
-            memory = base_m if name == "pandas_c" else peak(name, path, labels)
-            print(f"{label:<40} {seconds[name]:8.2f} {seconds[name] / seconds['pandas_c']:6.2f} "
-                  f"{memory:8.0f} {memory / base_m:6.2f}")  # fmt: skip
+        before = os.getloadavg()[0]
+        found = alternating(names, path, labels, args.repeat)
+        after = os.getloadavg()[0]
+        base = found.get("pandas_c")
+        arrow = found.get("pyarrow_csv")
+        print(f"load average {before:.1f} before, {after:.1f} after")
+        print(f"{'reader':<36} {'wall s':>7} {'cpu s':>6} {'/pandas':>7} {'/pyarrow':>8} "
+              f"{'peak MB':>8} {'/pandas':>7}")  # fmt: skip
+        for name in names:
+            wall, cpu, memory = found[name]
+            vs_pandas = f"{wall / base[0]:7.2f}" if base else f"{'-':>7}"
+            vs_arrow = f"{wall / arrow[0]:8.2f}" if arrow else f"{'-':>8}"
+            peak_ratio = f"{memory / base[2]:7.2f}" if base else f"{'-':>7}"
+            print(f"{shown[name]:<36} {wall:7.2f} {cpu:6.2f} {vs_pandas} {vs_arrow} "
+                  f"{memory:8.0f} {peak_ratio}")  # fmt: skip
+        for name in missing:
+            print(f"{shown[name]:<36} skipped: {OPTIONAL[name]} is not installed")
 
 
 if __name__ == "__main__":

@@ -500,7 +500,35 @@ def read_acled(source: Source, *, progress: Progress | None = None) -> Loaded:
     ReadError
         When the file is missing, empty, not CSV, or not an ACLED export.
     """
-    return read_in_parts(source, progress, _events)
+    return read_in_parts(source, progress, _events, _parse_types)
+
+
+_DISTINCT: Final = pa.dictionary(pa.int32(), convert.TEXT)
+#: Columns with few distinct values per block, parsed as a dictionary of their text:
+#: each distinct value is converted and checked once (exactly: the text is kept).
+_BY_DICTIONARY: Final = (
+    "event_type", "sub_event_type", "disorder_type", "source_scale", "year",
+    "time_precision", "geo_precision", "fatalities", "iso", "inter1", "inter2", "interaction",
+)  # fmt: skip
+#: Columns parsed as numbers at once: Arrow's parser reads exactly what the cast of
+#: the text reads (a refused value sends the file back to a read as text).
+_AT_PARSE: Final = {"latitude": pa.float64(), "longitude": pa.float64()}
+
+
+def _parse_types(header: list[str]) -> dict[str, pa.DataType]:
+    """The columns of an export to type at the parse (by name as written); see above.
+
+    Legacy exports stay text (their dates and codes come in many forms). Dates
+    are parsed as dates in the current layout, whose dates are ISO (any other
+    form sends the file back to a read as text).
+    """
+    layout = _Layout.of(header)
+    if layout.vintage == "legacy":
+        return {}
+    kinds: dict[str, pa.DataType] = dict.fromkeys(_BY_DICTIONARY, _DISTINCT)
+    kinds.update(_AT_PARSE)
+    kinds["event_date"] = pa.date32() if layout.vintage == "current" else _DISTINCT
+    return {header[at]: kinds[name] for name, at in layout.columns.items() if name in kinds}
 
 
 #: ACLED's columns, in export order (the canonical events minus this project's extensions).

@@ -15,7 +15,7 @@ from __future__ import annotations
 import functools
 import io
 import os
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -185,7 +185,7 @@ class Columns:
         if name not in self.text:
             return pa.nulls(self.rows, convert.TEXT)
         if name not in self._trimmed:
-            self.put(name, convert.text(self.text[name]))
+            self.put(name, convert.text(_as_text(self.text[name])))
         return self.text[name]
 
     def put(self, name: str, values: Any) -> None:
@@ -196,7 +196,11 @@ class Columns:
     def exact(self, name: str, conversion: Callable[[Any], tuple[Any, np.ndarray]]) -> Any:
         """``conversion(values)`` -> (converted, bad), on the column as read when that suffices."""
         if name in self.text and name not in self._trimmed:
-            result = conversion(self.text[name])
+            values = self.text[name]
+            if pa.types.is_dictionary(values.type):  # each distinct value converted once
+                result = _each_distinct(values, conversion)
+            else:
+                result = conversion(values)
             if not result[1].any():
                 return result
         return conversion(self.get(name))
@@ -258,6 +262,43 @@ class Columns:
         values, unknown = self.exact(name, codes)
         self.reject(name, unknown, "actor-type-unknown", "not an ACLED actor type code or label")
         self.out[name] = values
+
+
+def _as_text(values: Any) -> Any:
+    """A column as text: a dictionary decoded; a column typed at the parse cannot be.
+
+    A number or date parsed at once (:func:`read_csv_parts`'s ``types``) has lost
+    its text, so a value it holds that the conversion refuses (``nan``) cannot be
+    reported as written: the file is read again with that column as text.
+    """
+    if pa.types.is_dictionary(values.type):
+        return pc.cast(values, convert.TEXT)
+    if values.type != convert.TEXT:
+        msg = "a column typed at the parse needs its text: read it as text"
+        raise Unstreamable(msg)
+    return values
+
+
+def _each_distinct(
+    values: Any, conversion: Callable[[Any], tuple[Any, np.ndarray]]
+) -> tuple[Any, np.ndarray]:
+    """``conversion`` of a dictionary column: on its distinct values, then taken for each row.
+
+    Exact: the dictionary holds each value's text as written, and every
+    conversion treats each value alone.
+    """
+    chunks: list[Any] = pa.chunked_array(values.chunks, values.type).unify_dictionaries().chunks
+    if not chunks:
+        return conversion(pc.cast(values, convert.TEXT))
+    indices: Any = pa.chunked_array([c.indices for c in chunks], values.type.index_type)
+    indices = indices.combine_chunks()
+    converted, bad = conversion(chunks[0].dictionary)
+    if isinstance(converted, pa.ChunkedArray):
+        converted = converted.combine_chunks()
+    rows_bad = np.zeros(len(indices), dtype=bool)
+    if bad.any():
+        rows_bad = np.asarray(loose.fill_null(loose.take(pa.array(bad), indices), False))
+    return loose.take(converted, indices), rows_bad
 
 
 @contextmanager
@@ -496,25 +537,44 @@ def each_part(
 
 
 def read_in_parts(
-    source: Source, progress: Progress | None, convert: Callable[[Iterable[CsvText]], Loaded]
+    source: Source,
+    progress: Progress | None,
+    convert: Callable[[Iterable[CsvText]], Loaded],
+    types: Callable[[list[str]], Mapping[str, pa.DataType]] | None = None,
 ) -> Loaded:
     """Convert a file part by part (:func:`read_csv_parts`), else whole (:func:`read_csv_text`).
 
     ``convert`` takes the file's texts in order. The whole-file read handles
     what the parts cannot: malformed records, and bytes the encoding guessed
-    from the file's head cannot decode.
+    from the file's head cannot decode. ``types``: columns to type at the parse
+    (see :func:`read_csv_parts`); when a value does not parse as its type, or a
+    column typed at the parse holds a value the conversion refuses, the file is
+    read again in parts with every column as text.
     """
     source = arguments.source(source, "source")
     if not isinstance(source, str | os.PathLike):  # read once, so a second try can start over
         source = _buffered(source)
     with reading_threads():
-        try:
-            return convert(read_csv_parts(source, progress))
-        except Unstreamable:
-            pass
-        if not isinstance(source, str | os.PathLike):
-            source.seek(0)
+        for typed in (types, None) if types is not None else (None,):
+            try:
+                return _convert_all(convert, read_csv_parts(source, progress, types=typed))
+            except Unstreamable:
+                pass
+            if not isinstance(source, str | os.PathLike):
+                source.seek(0)
         return convert([read_csv_text(source, progress)])
+
+
+def _convert_all(
+    convert: Callable[[Iterable[CsvText]], Loaded], parts: Iterator[CsvText]
+) -> Loaded:
+    """``convert(parts)``, the parts' reader closed (its read-ahead done) however it ends."""
+    try:
+        return convert(parts)
+    finally:
+        close = getattr(parts, "close", None)
+        if close is not None:
+            close()
 
 
 def _buffered(handle: IO[bytes] | IO[str]) -> io.BytesIO:

@@ -118,7 +118,7 @@ def integers(values: Array, low: int, high: int) -> tuple[Array, np.ndarray]:
     number = _cast(values, pa.int64())
     if number is None or len(rows_holding(values, _HEX)):  # the cast reads 0x1A
         ok = pc.match_substring_regex(values, _INTEGER)
-        digits = pc.replace_substring_regex(values, r"\.0*$", "")
+        digits = pc.replace_substring_regex(values, r"^\+|\.0*$", "")  # Arrow refuses "+1"
         number = pc.cast(pc.if_else(ok, digits, pa.scalar(None, values.type)), pa.int64())
     extremes = loose.min_max(number)
     low_found, high_found = extremes["min"].as_py(), extremes["max"].as_py()

@@ -97,19 +97,53 @@ def mentions(events: pd.DataFrame | pa.Table) -> pa.Table:
     key = (named.codes * 2 + np.concatenate(main or [np.zeros(0, bool)])) * n_inter
     key = (key + np.concatenate(inter_codes or [np.zeros(0, "int64")])) * n_country
     key += country.codes
-    dates = _column(events, "event_date", pa.timestamp("ms")).take(row)
-    grouped = pa.table({"key": key, "date": dates}).group_by("key", use_threads=False)
-    found: Any = grouped.aggregate([("date", "count"), ("date", "min"), ("date", "max")])
-    rest, country_codes = np.divmod(np.asarray(found["key"]), n_country)
+    day, known = _instants(_column(events, "event_date", pa.timestamp("ms")))
+    day, known = day[row], known[row]
+    keys, count, low, high = _by_key(key, known.astype("int64"), (day, known), (day, known))
+    rest, country_codes = np.divmod(keys, n_country)
     rest, inter_found = np.divmod(rest, n_inter)
     name_codes, is_main = np.divmod(rest, 2)
     counts = pa.table({
         "name": named.decoded(name_codes), "main": pa.array(is_main.astype(bool)),
         "inter": inter.decoded(inter_found), "country": country.decoded(country_codes),
-        "event_date_count": found["date_count"].cast(pa.int64()),
-        "event_date_min": found["date_min"], "event_date_max": found["date_max"],
+        "event_date_count": count, "event_date_min": low, "event_date_max": high,
     })  # fmt: skip
     return _named(counts)
+
+
+def _instants(dates: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Timestamps (ms) as int64 (0 where missing) and whether each is given."""
+    whole = dates.combine_chunks() if isinstance(dates, pa.ChunkedArray) else dates
+    values = np.asarray(whole.cast(pa.int64()).fill_null(0), dtype="int64")
+    return values, np.asarray(whole.is_valid(), dtype=bool)
+
+
+_Given = tuple[np.ndarray, np.ndarray]  # values and whether each is given
+
+
+def _by_key(key: np.ndarray, count: np.ndarray, low: _Given, high: _Given) -> tuple[Any, ...]:
+    """Per distinct key: the sum of ``count``, the least ``low`` and the greatest ``high``.
+
+    Missing values are skipped; a key without any gets a missing extreme. What
+    Arrow's hash aggregation gives (count, min, max), with a pandas hash of the
+    keys and numpy: Arrow's ``group_by`` loads its query engine (``pyarrow.acero``,
+    and the dataset and file system modules with it: 15 MB resident in a reading
+    process), and took 15 ms where this takes 4 on a part's 90k mentions.
+    """
+    group, keys = pd.factorize(key)  # hashed, in order of first appearance
+    total = np.zeros(len(keys), dtype="int64")
+    np.add.at(total, group, count)
+    extremes = []
+    for (values, given), ufunc, start in (
+        (low, np.minimum, np.iinfo("int64").max),
+        (high, np.maximum, np.iinfo("int64").min),
+    ):
+        found = np.full(len(keys), start, dtype="int64")
+        ufunc.at(found, group[given], values[given])
+        seen = np.zeros(len(keys), dtype=bool)
+        seen[group[given]] = True
+        extremes.append(pa.array(found, mask=~seen).cast(pa.timestamp("ms")))
+    return keys, pa.array(total), *extremes
 
 
 def _chunked(columns: Sequence[Any]) -> Any:
@@ -126,13 +160,23 @@ def _named(counts: pa.Table) -> pa.Table:
 
 def _together(parts: Sequence[pa.Table]) -> pa.Table:
     """Mention tables of parts of the events grouped again as one (counts add up)."""
-    totals: Any = [
-        ("event_date_count", "sum"),
-        ("event_date_min", "min"),
-        ("event_date_max", "max"),
-    ]
-    together = pa.concat_tables(parts).group_by(_KEYS, use_threads=False).aggregate(totals)
-    return _named(together.rename_columns({f"{a}_{f}": a for a, f in totals}))
+    table = pa.concat_tables(parts)
+    coded = [_Coded.of(table[name]) for name in _KEYS]
+    key = np.zeros(table.num_rows, dtype="int64")
+    for column in coded:
+        key = key * (len(column.values) + 1) + column.codes
+    low, high = (_instants(table[name]) for name in ("event_date_min", "event_date_max"))
+    count = np.asarray(table["event_date_count"].combine_chunks(), dtype="int64")
+    keys, total, first, last = _by_key(key, count, low, high)
+    decoded = {}
+    for name, column in reversed(list(zip(_KEYS, coded, strict=True))):
+        keys, codes = np.divmod(keys, len(column.values) + 1)
+        decoded[name] = column.decoded(codes)
+    together = pa.table({
+        **{name: decoded[name] for name in _KEYS}, "event_date_count": total,
+        "event_date_min": first, "event_date_max": last,
+    })  # fmt: skip
+    return _named(together)
 
 
 @dataclass(frozen=True)
