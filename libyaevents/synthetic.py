@@ -27,7 +27,7 @@ from libyaevents.schema.models import pandas_dtype
 from libyaevents.schema.tables import ACTORS, EVENTS, MEASURES, actor_id_of
 from libyaevents.vocab import gazetteer, measures, taxonomy
 
-__all__ = ["synthetic_dataset", "synthetic_events"]
+__all__ = ["PLACES", "synthetic_dataset", "synthetic_events"]
 
 # name, inter code
 _ACTORS: Final = (
@@ -55,8 +55,8 @@ _ACTORS: Final = (
 _ARMED: Final = [i for i, (_, code) in enumerate(_ACTORS) if code in (1, 2, 3, 4, 8)]
 _BY_CODE: Final = {c: [i for i, (_, k) in enumerate(_ACTORS) if k == c] for c in range(1, 9)}
 
-# location, admin2, latitude, longitude
-_PLACES: Final = (
+#: Libyan places of synthetic events: location, admin2, latitude, longitude.
+PLACES: Final = (
     ("Tripoli", "Tripoli", 32.8872, 13.1913),
     ("Benghazi", "Benghazi", 32.1167, 20.0667),
     ("Misrata", "Misrata", 32.3754, 15.0925),
@@ -181,8 +181,8 @@ def synthetic_events(n: int, *, seed: int = 0, first_id: int = 1) -> pd.DataFram
     interaction = np.where(
         a2 < 0, inter1 * 10, np.minimum(inter1, inter2) * 10 + np.maximum(inter1, inter2)
     )
-    place = rng.choice(len(_PLACES), n, p=_PLACE_WEIGHTS / _PLACE_WEIGHTS.sum())
-    loc = pd.DataFrame(_PLACES, columns=["location", "admin2", "latitude", "longitude"]).iloc[place]
+    place = rng.choice(len(PLACES), n, p=_PLACE_WEIGHTS / _PLACE_WEIGHTS.sum())
+    loc = pd.DataFrame(PLACES, columns=["location", "admin2", "latitude", "longitude"]).iloc[place]
     violent = np.isin(
         event_type, ["Battles", "Explosions/Remote violence", "Violence against civilians"]
     )

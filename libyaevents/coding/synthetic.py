@@ -36,6 +36,7 @@ from libyaevents.coding.align import EVENT_THRESHOLD, EVENT_WEIGHTS, event_cost
 from libyaevents.errors import InputError
 from libyaevents.files import atomic_target
 from libyaevents.readers.coded import ACTORS_FILE, PLACES_FILE, REPORTS_DIR
+from libyaevents.synthetic import PLACES
 from libyaevents.vocab import gazetteer
 
 __all__ = ["DEFAULT_RATES", "Planted", "SyntheticCodings", "synthetic_codings"]
@@ -83,17 +84,6 @@ _ACTORS: Final = (
     ("united-nations", "United Nations", 8),
 )
 _EXTRA_ACTOR: Final = ("hor-delegation", "House of Representatives Delegation (Libya)", 1)
-# location, admin2, latitude, longitude
-_PLACES: Final = (
-    ("Tripoli", "Tripoli", 32.8872, 13.1913),
-    ("Benghazi", "Benghazi", 32.1167, 20.0667),
-    ("Misrata", "Misrata", 32.3754, 15.0925),
-    ("Sirte", "Sirt", 31.2089, 16.5887),
-    ("Derna", "Derna", 32.7648, 22.6391),
-    ("Sabha", "Sebha", 27.0377, 14.4283),
-    ("Tobruk", "Tobruk", 32.0836, 23.9764),
-    ("Zawiya", "Azzawya", 32.7571, 12.7276),
-)
 _KINDS: Final = (  # event type, sub-event types (a planted sub-event type stays in its type)
     ("Battles", ("Armed clash", "Government regains territory")),
     ("Explosions/Remote violence", ("Air/drone strike", "Shelling/artillery/missile attack")),
@@ -177,7 +167,7 @@ def _place_records() -> list[dict[str, Any]]:
             "latitude": lat,
             "longitude": lon,
         }
-        for location, admin2, lat, lon in _PLACES
+        for location, admin2, lat, lon in PLACES
     ]
 
 
@@ -214,7 +204,7 @@ class _Truth:
             "sub_event_type": subs[int(rng.integers(len(subs)))],
             "actor1": _ACTORS[actor][0],
             "actor2": _ACTORS[other][0],
-            "place": _PLACES[int(rng.integers(len(_PLACES)))][0].lower(),
+            "place": PLACES[int(rng.integers(len(PLACES)))][0].lower(),
             "geo_precision": int(rng.integers(1, 4)),
             "fatalities": 0 if kind == "Strategic developments" else int(rng.integers(0, 6)),
             "tags": [_TAGS[int(rng.integers(2))]] if rng.random() < 0.3 else [],
@@ -302,7 +292,7 @@ class _Coder:
         if key == "assoc_actor_1":
             return [*(value or []), _ACTORS[-1][0]] if value != [_ACTORS[-1][0]] else []
         if key == "place":
-            places = [p[0].lower() for p in _PLACES]
+            places = [p[0].lower() for p in PLACES]
             return places[(places.index(value) + 1) % len(places)]
         return [] if value else [_TAGS[0]]  # tags
 
