@@ -21,7 +21,10 @@ from typing import TYPE_CHECKING, Any, Final
 
 import pandas as pd
 
-from libyaevents.releases.card import _document, _e, _section, _table
+from libyaevents.formats.html import document as _document
+from libyaevents.formats.html import escape as _e
+from libyaevents.formats.html import section as _section
+from libyaevents.formats.html import table as _table
 
 if TYPE_CHECKING:
     from libyaevents.coding.agreement import Agreement, FieldAgreement

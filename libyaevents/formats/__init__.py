@@ -1,6 +1,7 @@
 """The formats layer: how tables are written to and read from files.
 
 Modules: :mod:`~libyaevents.formats.parquet` (the deterministic writer and the
-filtered reader of release files) and :mod:`~libyaevents.formats.geo` (GeoJSON and
-GeoParquet exports).
+filtered reader of release files), :mod:`~libyaevents.formats.geo` (GeoJSON and
+GeoParquet exports) and :mod:`~libyaevents.formats.html` (self-contained pages: the
+data cards and the agreement report).
 """

@@ -33,6 +33,10 @@ import pandas as pd
 
 from libyaevents.errors import InputError
 from libyaevents.files import atomic_target, output_folder
+from libyaevents.formats.html import document as _document
+from libyaevents.formats.html import escape as _e
+from libyaevents.formats.html import section as _section
+from libyaevents.formats.html import table as _table
 from libyaevents.releases.stores import (
     LocalStore,
     accessed_of,
@@ -63,34 +67,6 @@ SHOWN_CHANGES: Final = 500
 _ACTOR_COLUMNS: Final = ("name", "inter_code", "country", "role")
 _MEASURE_COLUMNS: Final = ("measure_id", "measure_type", "status", "imposing_actor_id",
                            "target_actor_id", "start_date", "end_date")  # fmt: skip
-_CSS: Final = """
-body{font:15px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,"Noto Sans","Noto Naskh Arabic",
-sans-serif;max-width:62rem;margin:2rem auto;padding:0 1rem;color:#1b1b1b}
-h1{font-size:1.6rem;margin-bottom:.2rem}h2{font-size:1.2rem;margin-top:2rem;border-bottom:1px
-solid #ddd}table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}td,th{border:1px solid
-#ddd;padding:.2rem .5rem;text-align:left;vertical-align:top}th{background:#f4f4f4}
-.figures{display:flex;gap:1.5rem;flex-wrap:wrap}.figure{background:#f6f8fa;padding:.5rem 1rem;
-border-radius:.3rem}.figure b{display:block;font-size:1.4rem}code,.hash{font-family:ui-monospace,
-monospace;font-size:.8rem;word-break:break-all}.muted{color:#666}svg{max-width:100%;height:auto}
-.ok{color:#1a7f37}.bad{color:#b42318}
-"""
-
-
-def _e(value: Any) -> str:
-    """One value from the data as HTML text: escaped, direction isolated, empty as a dash."""
-    if value is None or (not isinstance(value, str | list | tuple) and pd.isna(value)):
-        return '<span class="muted">-</span>'
-    return f"<bdi>{html.escape(str(value), quote=True)}</bdi>"
-
-
-def _table(frame: pd.DataFrame, *, table_id: str = "") -> str:
-    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in frame.columns)
-    rows = "".join(
-        "<tr>" + "".join(f"<td>{_e(v)}</td>" for v in row) + "</tr>"
-        for row in frame.itertuples(index=False, name=None)
-    )
-    ident = f' id="{table_id}"' if table_id else ""
-    return f"<table{ident}><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>"
 
 
 def _timeline(events: pd.DataFrame) -> str:
@@ -269,21 +245,6 @@ def _coded_text(manifest: Mapping[str, Any]) -> dict[str, str]:
             "says what changed. Issues and corrections: the project's repository."
         ),
     }
-
-
-def _document(title: str, body: str) -> str:
-    """A whole page: inline CSS, no script, an empty icon (no request for /favicon.ico)."""
-    return (
-        '<!doctype html>\n<html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        '<link rel="icon" href="data:,">'
-        f"<title>{html.escape(title)}</title><style>{_CSS}</style></head>"
-        f"<body>{body}</body></html>\n"
-    )
-
-
-def _section(title: str, body: str, ident: str) -> str:
-    return f'<section id="{ident}"><h2>{html.escape(title)}</h2>{body}</section>'
 
 
 def render_card(
