@@ -47,6 +47,7 @@ from libyaevents.errors import (
     ReleaseExistsError,
     ReleaseNotFoundError,
 )
+from libyaevents.files import output_folder
 from libyaevents.formats import parquet
 from libyaevents.optional import require
 from libyaevents.problems import concat_problems, problem_table
@@ -405,7 +406,9 @@ def build_release(
 
 def _claimable(store: str | os.PathLike[str] | LocalStore, version: str) -> LocalStore:
     """The store, once ``version`` is known to be free in it (stale builds cleared)."""
-    target_store = store if isinstance(store, LocalStore) else LocalStore(store)
+    if not isinstance(store, LocalStore):
+        store = LocalStore(output_folder(store))  # a file there is refused before the work
+    target_store = store
     version_key(version)
     folder = target_store.root / version
     if folder.exists() and not (folder / MANIFEST_NAME).is_file():

@@ -29,6 +29,7 @@ from libyaevents import (
     ReleaseNotFoundError,
     ValidationError,
 )
+from libyaevents.cli import main
 from libyaevents.formats import parquet
 from libyaevents.formats.parquet import sort_rows
 from libyaevents.releases.stores import LocalStore, RemoteStore
@@ -182,6 +183,24 @@ def test_existing_version_is_never_overwritten(store, data):
     with pytest.raises(ReleaseExistsError, match=r"1\.0\.0 already exists.*immutable"):
         libyaevents.build_release(_edited(data), "1.0.0", store=store, today=TODAY)
     assert (store / "1.0.0" / "events.parquet").read_bytes() == before
+
+
+def test_a_store_that_is_a_file_is_refused_before_the_build(tmp_path, data, capsys):
+    taken = tmp_path / "notes.txt"
+    taken.write_text("mine")
+    for store in (taken, taken / "store"):
+        with pytest.raises(InputError, match="is a file"):
+            libyaevents.build_release(data, "1.0.0", store=store, today=TODAY)
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    for name, frame in data.items():
+        frame.to_parquet(folder / f"{name}.parquet")
+    code = main(["release", "build", str(folder), "--version", "1.0.0",
+                 "--store", str(taken), "--today", TODAY])  # fmt: skip
+    assert code == 2
+    [line] = capsys.readouterr().err.splitlines()
+    assert "is a file" in line
+    assert taken.read_text() == "mine"
 
 
 def test_invalid_data_is_refused_and_nothing_written(tmp_path, data):
