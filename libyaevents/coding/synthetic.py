@@ -252,7 +252,7 @@ class _Coder:
 
     def plant_event(self, report: str, truth: dict[str, Any], ident: str) -> dict[str, Any]:
         record = dict(truth)
-        keys = [k for k in _EVENT_KEYS if self.rng.random() < self.rates.get(k, 0.0)]
+        keys = [k for k in sorted(_EVENT_KEYS) if self.rng.random() < self.rates.get(k, 0.0)]
         for key in sorted(keys):
             changed = {**record, key: self._other(key, record, report)}
             cost = event_cost(_compared(truth), 1, _compared(changed), 1)

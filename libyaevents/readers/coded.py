@@ -48,6 +48,7 @@ import pandas as pd
 from libyaevents.errors import ReadError
 from libyaevents.problems import problem_table
 from libyaevents.readers import suggestions
+from libyaevents.readers.tomlplain import Layout, parse_plain
 from libyaevents.schema.tables import ACTORS, EVENTS, MEASURES
 from libyaevents.validation.validator import ValidationReport, validate
 from libyaevents.vocab import actortypes, taxonomy
@@ -289,8 +290,7 @@ def is_sources_folder(folder: str | Path) -> bool:
 
 # -- reading TOML with line numbers ------------------------------------------------
 
-#: Per ``[[kind]]``: the line of each record's header and of each of its keys.
-_Layout = dict[str, list[tuple[int, dict[str, int]]]]
+_Layout = Layout
 
 
 def _layout(text: str) -> _Layout:
@@ -312,7 +312,8 @@ def _layout(text: str) -> _Layout:
 def _load_toml(path: Path) -> tuple[dict[str, Any], _Layout]:
     try:
         text = path.read_bytes().decode("utf-8")
-        return tomllib.loads(text), _layout(text)
+        plain = parse_plain(text)  # the files the library and tomli-w write, in one pass
+        return plain if plain is not None else (tomllib.loads(text), _layout(text))
     except FileNotFoundError:
         needs = f"{PLACES_FILE}, {ACTORS_FILE} and {REPORTS_DIR}/"
         msg = f"{path}: no such file; a sources folder needs {needs}."

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import subprocess
+import sys
 
 import pytest
 from hypothesis import given
@@ -146,3 +149,25 @@ def test_bad_input(tmp_path, capsys):
 
 def test_exported():
     assert libyaevents.Agreement is type(agree_codings([sources_folder()] * 2, draws=0))
+
+
+_PLANTED = (
+    "import sys, tempfile\n"
+    "from libyaevents.coding.synthetic import synthetic_codings\n"
+    "with tempfile.TemporaryDirectory() as folder:\n"
+    "    made = synthetic_codings(folder, events=60, seed=11, dropped=2, added=2)\n"
+    "    print(sorted(repr(p) for p in made.planted))\n"
+)
+
+
+def test_synthetic_codings_plant_the_same_differences_in_every_process():
+    """The seed alone decides what is planted (not the process's string hashing)."""
+    planted = {
+        subprocess.run(
+            [sys.executable, "-c", _PLANTED],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True, text=True, check=True, timeout=120,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }  # fmt: skip
+    assert len(planted) == 1
