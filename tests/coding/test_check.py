@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import shutil
 from pathlib import Path
 
 import pytest
@@ -11,18 +10,11 @@ import pytest
 import libyaevents
 from libyaevents.coding.conventions import CONVENTIONS
 from libyaevents.problems import PROBLEM_COLUMNS
-from libyaevents.readers.coded import sources_folder
 from tests.coding.test_paragraphs import REPORT as OWN_REPORT
 from tests.conftest import SEED_ID
 
 TODAY = "2026-11-29"
 REPORT = f"reports/{SEED_ID}.toml"
-
-
-@pytest.fixture
-def coded(tmp_path: Path) -> Path:
-    """A copy of the bundled coded sources, to mutate."""
-    return shutil.copytree(sources_folder(), tmp_path / "coded")
 
 
 def edit(path: Path, record: str | None, old: str, new: str) -> int:

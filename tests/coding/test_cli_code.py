@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import sys
-
-import pytest
 
 from libyaevents.cli import main
 from libyaevents.coding.conventions import markdown
@@ -15,18 +12,6 @@ from libyaevents.readers.coded import sources_folder
 from tests.coding.test_check import REPORT, TODAY, edit
 from tests.coding.test_paragraphs import REPORT as OWN_REPORT
 from tests.conftest import SEED_ID
-
-
-@pytest.fixture
-def coded(tmp_path):
-    return shutil.copytree(sources_folder(), tmp_path / "coded")
-
-
-@pytest.fixture
-def report_file(tmp_path):
-    path = tmp_path / "0001_r0001.txt"
-    path.write_text(OWN_REPORT, encoding="utf-8")
-    return path
 
 
 def test_code_new_writes_the_skeleton_and_exits_0(coded, report_file, capsys):

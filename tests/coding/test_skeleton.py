@@ -13,19 +13,6 @@ from tests.coding.test_paragraphs import REPORT
 from tests.conftest import SEED_ID
 
 
-@pytest.fixture
-def coded(tmp_path):
-    """A copy of the bundled coded sources."""
-    return shutil.copytree(sources_folder(), tmp_path / "coded")
-
-
-@pytest.fixture
-def report_file(tmp_path):
-    path = tmp_path / "0001_r0001.txt"
-    path.write_text(REPORT, encoding="utf-8")
-    return path
-
-
 def _read(path):
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
