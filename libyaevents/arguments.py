@@ -23,6 +23,7 @@ import os
 from collections import Counter
 from collections.abc import Collection, Iterable, Sequence
 from typing import Any
+from urllib.parse import SplitResult, urlsplit
 
 import numpy as np
 import pandas as pd
@@ -31,7 +32,7 @@ from libyaevents.errors import InputError
 
 __all__ = [
     "choice", "day", "day_range", "has_columns", "joined", "names", "number", "source",
-    "unique_columns",
+    "unique_columns", "url_parts",
 ]  # fmt: skip
 
 
@@ -150,3 +151,30 @@ def source(value: Any, name: str) -> Any:
     if isinstance(value, str | os.PathLike) or callable(getattr(value, "read", None)):
         return value
     raise _fail(name, "a path or an open file (bytes, text or a buffer)", value)
+
+
+def url_parts(url: str, what: str, instead: str) -> SplitResult:
+    """``url`` split, refused when it carries credentials (``user:password@host``).
+
+    A password in a URL ends up in manifests, logs and messages; the message
+    names the host, never the credentials, and says what to do ``instead``.
+
+    Examples
+    --------
+    >>> url_parts("https://example.org/x", "base_url", "").hostname
+    'example.org'
+    >>> url_parts("https://me:secret@example.org", "base_url", "Use the environment.")
+    Traceback (most recent call last):
+    ...
+    libyaevents.errors.InputError: base_url: the URL has credentials in it (user:password@ \
+before the host 'example.org'), which would end up in manifests, logs and messages. Use the \
+environment.
+    """
+    parts = urlsplit(url)
+    if parts.username is not None or parts.password is not None:
+        msg = (
+            f"{what}: the URL has credentials in it (user:password@ before the host "
+            f"{parts.hostname!r}), which would end up in manifests, logs and messages. {instead}"
+        )
+        raise InputError(msg)
+    return parts

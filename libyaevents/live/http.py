@@ -24,8 +24,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
-from urllib.parse import urlencode, urlsplit
+from urllib.parse import urlencode
 
+from libyaevents.arguments import url_parts
 from libyaevents.errors import ApiError, InputError, QuotaExceededError
 from libyaevents.optional import require
 
@@ -63,15 +64,11 @@ def check_url(url: str, *, what: str) -> str:
     if not isinstance(url, str):
         msg = f"{what} must be a URL string; found {type(url).__name__}."
         raise InputError(msg)
-    parts = urlsplit(url)
-    if parts.username is not None or parts.password is not None:
-        msg = (
-            f"{what}: the URL has credentials in it (user:password@ before the host "
-            f"{parts.hostname!r}), which would end up in manifests, logs and messages. Give "
-            "the site root alone and the credentials in the environment: ACLED_USERNAME and "
-            "ACLED_PASSWORD for ACLED, UCDP_API_TOKEN for UCDP (or the config file)."
-        )
-        raise InputError(msg)
+    instead = (
+        "Give the site root alone and the credentials in the environment: ACLED_USERNAME "
+        "and ACLED_PASSWORD for ACLED, UCDP_API_TOKEN for UCDP (or the config file)."
+    )
+    parts = url_parts(url, what, instead)
     if parts.scheme == "https" and parts.hostname:
         return url.rstrip("/")
     if parts.scheme == "http" and parts.hostname and _loopback(parts.hostname):

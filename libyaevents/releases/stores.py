@@ -29,10 +29,10 @@ from collections.abc import Iterator, Mapping
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Final, Protocol
-from urllib.parse import urlsplit
 
 import filelock
 
+from libyaevents.arguments import url_parts
 from libyaevents.errors import (
     InputError,
     IntegrityError,
@@ -327,14 +327,7 @@ class RemoteStore:
     """
 
     def __init__(self, url: str, cache: str | os.PathLike[str] | None = None) -> None:
-        parts = urlsplit(url)
-        if parts.username is not None or parts.password is not None:
-            msg = (
-                f"The store URL has credentials in it (user:password@ before the host "
-                f"{parts.hostname!r}), which would end up in messages and logs: give the "
-                "store's URL without them (stores are read without logging in)."
-            )
-            raise InputError(msg)
+        url_parts(url, "The store URL", "Give it without them: stores are read without logging in.")
         pooch = _pooch()
         self.url = url.rstrip("/")
         tag = hashlib.sha256(self.url.encode()).hexdigest()[:16]
