@@ -18,9 +18,10 @@ import hashlib
 import logging
 import os
 import tempfile
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 from libyaevents.errors import InputError, IntegrityError, ReleaseError
 from libyaevents.live.http import Http
@@ -40,7 +41,6 @@ from libyaevents.releases.stores import (
 
 __all__ = ["Published", "publish_to_zenodo"]
 
-_CHUNK: Final = 1 << 20
 _log = logging.getLogger("libyaevents")
 
 
@@ -90,10 +90,9 @@ class Published:
 
 
 def _md5(path: Path) -> str:
-    digest = hashlib.md5(usedforsecurity=False)
+    """The checksum as Zenodo reports it (``md5:<hex>``)."""
     with path.open("rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
+        digest = hashlib.file_digest(handle, lambda: hashlib.md5(usedforsecurity=False))
     return f"md5:{digest.hexdigest()}"
 
 
@@ -197,27 +196,26 @@ class _Run:
             return entry
         return None
 
-    def upload(self, bucket: str, files: list[Path]) -> None:
-        """Each file not already held with the same md5; files a new version carried over go."""
+    def upload(self, bucket: str, files: list[Path], local: Mapping[str, str]) -> None:
+        """Each file not already held with its md5 (``local``, by name); carried-over files go."""
         held = self.client.bucket_files(bucket)
         names = {p.name for p in files}
         for name in sorted(set(held) - names):
             self.client.delete_file(bucket, name)
         for path in files:
-            local = _md5(path)
-            if held.get(path.name, {}).get("checksum") == local:
+            if held.get(path.name, {}).get("checksum") == local[path.name]:
                 continue
             reply = self.client.upload(bucket, path, path.name)
-            if reply.get("checksum") != local:
-                raise _mismatch(path, local, reply.get("checksum"))
+            if reply.get("checksum") != local[path.name]:
+                raise _mismatch(path, local[path.name], reply.get("checksum"))
 
-    def check(self, bucket: str, files: list[Path]) -> None:
+    def check(self, bucket: str, files: list[Path], local: Mapping[str, str]) -> None:
         """What Zenodo holds must be exactly the local files, md5 for md5."""
         held = self.client.bucket_files(bucket)
         for path in files:
             reported = held.get(path.name, {}).get("checksum")
-            if reported != _md5(path):
-                raise _mismatch(path, _md5(path), reported)
+            if reported != local[path.name]:
+                raise _mismatch(path, local[path.name], reported)
         extra = sorted(set(held) - {p.name for p in files})
         if extra:
             msg = (
@@ -317,8 +315,9 @@ def publish_to_zenodo(
         meta = run.metadata(release, parent)
         deposition = run.draft(meta, parent)
         bucket = str(deposition["links"]["bucket"])
-        run.upload(bucket, files)
-        run.check(bucket, files)
+        local = {path.name: _md5(path) for path in files}  # each file read once to hash
+        run.upload(bucket, files, local)
+        run.check(bucket, files, local)
         client.set_metadata(int(deposition["id"]), meta)
         published = client.publish(int(deposition["id"]))
     entry = _entry(published, root, "published", recipe)
