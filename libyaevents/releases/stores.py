@@ -52,6 +52,7 @@ __all__ = [
     "LocalStore",
     "RemoteStore",
     "Store",
+    "StoreArg",
     "accessed_of",
     "bundled_store",
     "manifest_at",
@@ -120,6 +121,10 @@ class Store(Protocol):
     def folder(self, version: str) -> Path:
         """A local folder holding the release's files (fetched if need be)."""
         ...
+
+
+#: What ``store=`` accepts: a folder, an http(s) URL, a store object, or None (bundled).
+StoreArg = str | os.PathLike[str] | Store | None
 
 
 def _missing(version: str, where: object, versions: list[str]) -> ReleaseNotFoundError:
@@ -439,7 +444,7 @@ def _checked_index(data: bytes, where: str) -> dict[str, Any]:
     return dict(index)
 
 
-def open_store(store: str | os.PathLike[str] | Store | None) -> Store:
+def open_store(store: StoreArg) -> Store:
     """Turn what users pass as ``store=`` into a store.
 
     ``None`` is the bundled store; a string starting with ``http://`` or

@@ -26,14 +26,11 @@ from typing import Any
 import pandas as pd
 
 from libyaevents.errors import InputError
-from libyaevents.releases.release import (
-    AsOf,
-    Release,
-    StoreArg,
-    VerifyResult,
-    load,
-    verify_release,
-)
+from libyaevents.releases.asof import AsOf
+from libyaevents.releases.checks import VerifyResult
+from libyaevents.releases.loading import Release, load
+from libyaevents.releases.stores import StoreArg
+from libyaevents.releases.verify import verify_release
 from libyaevents.vocab import actortypes
 
 __all__ = ["Summary", "summarise"]
