@@ -19,8 +19,7 @@ import datetime as dt
 import pandas as pd
 
 from libyaevents.errors import InputError, IntegrityError, ReleaseNotFoundError
-from libyaevents.releases.manifest import read_manifest
-from libyaevents.releases.stores import StoreArg, accessed_of, open_store, version_key
+from libyaevents.releases.stores import StoreArg, open_store, version_key
 
 __all__ = ["AsOf", "accessed_times", "version_as_of"]
 
@@ -59,15 +58,8 @@ def accessed_times(store: StoreArg = None) -> dict[str, pd.Timestamp]:
     A snapshot of living data records when its source was read; a coded
     release counts from its ``created`` date (see :func:`~libyaevents.releases.stores.accessed_of`).
     """
-    source = open_store(store)
-    listed = getattr(source, "accessed", None)
-    found: dict[str, str] = (
-        listed()
-        if callable(listed)
-        else {v: accessed_of(read_manifest(source.folder(v))) for v in source.versions()}
-    )
     times = {}
-    for v, text in found.items():
+    for v, text in open_store(store).accessed().items():
         try:
             times[v] = _instant(text)
         except (ValueError, TypeError):

@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
@@ -45,7 +44,7 @@ from libyaevents.releases.changes import diff_tables
 from libyaevents.releases.checks import VerifyResult
 from libyaevents.releases.loading import DaskRelease, Release, load
 from libyaevents.releases.manifest import DATA_LICENSE
-from libyaevents.releases.stores import LocalStore, StoreArg, open_store, published_records
+from libyaevents.releases.stores import StoreArg, open_store
 from libyaevents.releases.verify import verify_release
 
 __all__ = [
@@ -111,17 +110,8 @@ def write_card(
     folder = Path(output)
     folder.mkdir(parents=True, exist_ok=True)
     page = render_card(release.manifest, release.tables(), release.changes(), problems=problems,
-                       published=_published_record(store, release.version))  # fmt: skip
+                       published=open_store(store).published(release.version))  # fmt: skip
     return write_page(folder / INDEX_PAGE, page)
-
-
-def _published_record(store: StoreArg, version: str) -> dict[str, Any] | None:
-    """Where a store's index says a version is published (a DOI store: its own DOI)."""
-    source = open_store(store)
-    if isinstance(source, LocalStore):
-        return published_records(source.index()).get(version)
-    doi = getattr(source, "doi", None)
-    return {"doi": doi} if isinstance(doi, str) else None
 
 
 def diff(a: str | Release, b: str | Release, *, store: StoreArg = None) -> pd.DataFrame:
