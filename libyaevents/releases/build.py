@@ -50,7 +50,14 @@ from libyaevents.releases.manifest import (
     table_resource,
     write_plain,
 )
-from libyaevents.releases.stores import MANIFEST_NAME, WRITER_WAIT, LocalStore, version_key
+from libyaevents.releases.stores import (
+    MANIFEST_NAME,
+    WRITER_WAIT,
+    LocalStore,
+    StoreArg,
+    open_store,
+    version_key,
+)
 from libyaevents.schema.tables import TABLES
 from libyaevents.validation.validator import validate
 
@@ -84,7 +91,7 @@ def build_release(
     data: DatasetLike,
     version: str,
     *,
-    store: str | os.PathLike[str] | LocalStore,
+    store: StoreArg,
     parent: str | bool | None = True,
     today: pd.Timestamp | str | None = None,
     sources: Sequence[Mapping[str, str]] = (),
@@ -102,8 +109,10 @@ def build_release(
         (:mod:`libyaevents.dataset`). Validated once.
     version : str
         ``MAJOR.MINOR.PATCH``; must not exist in the store yet.
-    store : path or LocalStore
-        The folder of releases.
+    store : path, LocalStore or None
+        The folder of releases (created if missing), as ``load`` takes it;
+        None is the bundled store (a maintainer rebuilding the package's
+        release). A remote or DOI store is refused: it is read-only.
     parent : str, True or None
         The release the change table compares with: ``True`` (default) the
         latest older version in the store, a version string, or ``None``.
@@ -141,7 +150,7 @@ def build_release(
     StoreBusyError
         When another writer still holds the store after ``wait`` seconds.
     """
-    target_store = _claimable(store, version)
+    target_store = _claimable(_writable(store), version)
     # a load never imports the readers: only a build from coded sources does
     from libyaevents.readers.coded import Sources  # noqa: PLC0415
 
@@ -155,11 +164,22 @@ def build_release(
     )  # fmt: skip
 
 
-def _claimable(store: str | os.PathLike[str] | LocalStore, version: str) -> LocalStore:
+def _writable(store: StoreArg) -> LocalStore:
+    """The local store a release is written into (a path given is checked before the work)."""
+    source = store if isinstance(store, LocalStore) else open_store(store)
+    if not isinstance(source, LocalStore):
+        msg = (
+            f"store: a release is written into a local folder; {source!r} is read-only. "
+            "Build into a folder, then serve it over HTTP or publish it (libyaevents publish)."
+        )
+        raise InputError(msg)
+    if source is store:
+        return source
+    return LocalStore(output_folder(source.root))  # a file there is refused before the work
+
+
+def _claimable(target_store: LocalStore, version: str) -> LocalStore:
     """The store, once ``version`` is known to be free in it (stale builds cleared)."""
-    if not isinstance(store, LocalStore):
-        store = LocalStore(output_folder(store))  # a file there is refused before the work
-    target_store = store
     version_key(version)
     folder = target_store.root / version
     if folder.exists() and not (folder / MANIFEST_NAME).is_file():
@@ -179,7 +199,7 @@ def publish_release(
     tables: Mapping[str, pd.DataFrame],
     version: str,
     *,
-    store: str | os.PathLike[str] | LocalStore,
+    store: StoreArg,
     parent: str | bool | None = True,
     changes: pd.DataFrame | None = None,
     sources: Sequence[Mapping[str, str]] = (),
@@ -228,7 +248,7 @@ def publish_release(
     pathlib.Path
         The release folder.
     """
-    target_store = store if isinstance(store, LocalStore) else LocalStore(store)
+    target_store = _writable(store)
     with target_store.writing(wait):
         return _publish_locked(
             tables, version, target_store, parent=parent, changes=changes, sources=sources,
