@@ -1,10 +1,9 @@
-"""Building a release: validate, claim the version, write a temporary folder, rename it in.
+"""Building a release: validate, then write the files and the manifest as a new version.
 
 One writer at a time holds a store (:meth:`~libyaevents.releases.stores.LocalStore.writing`):
-it claims a free version, picks the parent, writes every file into a hidden
-``.build-VERSION-PID-*`` folder, fsyncs it, and moves it into place in one
-rename (a release never appears half-written, and is never replaced). Build
-folders left by a process that died are removed by the next build.
+it claims a free version, picks the parent, computes the change table, writes
+every file and the manifest into a hidden build folder, fsyncs it and moves it
+into place in one rename (:mod:`~libyaevents.releases.folders`).
 
 Examples
 --------
@@ -18,10 +17,7 @@ Examples
 from __future__ import annotations
 
 import json
-import logging
-import os
 import shutil
-import uuid
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -30,8 +26,7 @@ import pandas as pd
 import pyarrow as pa
 
 from libyaevents.dataset import DatasetLike, tables_of
-from libyaevents.errors import InputError, ReleaseError, ReleaseExistsError
-from libyaevents.files import output_folder
+from libyaevents.errors import InputError
 from libyaevents.formats import parquet
 from libyaevents.releases.card import (
     CARD_NAME,
@@ -41,6 +36,13 @@ from libyaevents.releases.card import (
     write_store_page,
 )
 from libyaevents.releases.changes import CHANGE_COLUMNS, diff_tables
+from libyaevents.releases.folders import (
+    build_folder,
+    claimable,
+    fsync_tree,
+    move_into_place,
+    writable_store,
+)
 from libyaevents.releases.loading import load
 from libyaevents.releases.manifest import (
     CHANGES_NAME,
@@ -55,15 +57,12 @@ from libyaevents.releases.stores import (
     WRITER_WAIT,
     LocalStore,
     StoreArg,
-    open_store,
     version_key,
 )
 from libyaevents.schema.tables import TABLES
 from libyaevents.validation.validator import validate
 
 __all__ = ["build_release", "publish_release"]
-
-_log = logging.getLogger("libyaevents")
 
 
 def _valid_tables(data: DatasetLike, today: pd.Timestamp | str | None) -> dict[str, pd.DataFrame]:
@@ -150,7 +149,7 @@ def build_release(
     StoreBusyError
         When another writer still holds the store after ``wait`` seconds.
     """
-    target_store = _claimable(_writable(store), version)
+    target_store = claimable(writable_store(store), version)
     # a load never imports the readers: only a build from coded sources does
     from libyaevents.readers.coded import Sources  # noqa: PLC0415
 
@@ -162,37 +161,6 @@ def build_release(
         tables, version, store=target_store, parent=parent, sources=sources,
         annotations=noted, card=card, wait=wait,
     )  # fmt: skip
-
-
-def _writable(store: StoreArg) -> LocalStore:
-    """The local store a release is written into (a path given is checked before the work)."""
-    source = store if isinstance(store, LocalStore) else open_store(store)
-    if not isinstance(source, LocalStore):
-        msg = (
-            f"store: a release is written into a local folder; {source!r} is read-only. "
-            "Build into a folder, then serve it over HTTP or publish it (libyaevents publish)."
-        )
-        raise InputError(msg)
-    if source is store:
-        return source
-    return LocalStore(output_folder(source.root))  # a file there is refused before the work
-
-
-def _claimable(target_store: LocalStore, version: str) -> LocalStore:
-    """The store, once ``version`` is known to be free in it (stale builds cleared)."""
-    version_key(version)
-    folder = target_store.root / version
-    if folder.exists() and not (folder / MANIFEST_NAME).is_file():
-        msg = (
-            f"{folder} exists but holds no release (no {MANIFEST_NAME}): a folder left by "
-            "hand or by another tool. Remove it, then build again."
-        )
-        raise ReleaseError(msg)
-    if folder.exists():
-        msg = f"Release {version} already exists in {target_store.root}; releases are immutable."
-        raise ReleaseExistsError(msg)
-    _clean_stale_builds(target_store.root)
-    return target_store
 
 
 def publish_release(
@@ -248,7 +216,7 @@ def publish_release(
     pathlib.Path
         The release folder.
     """
-    target_store = _writable(store)
+    target_store = writable_store(store)
     with target_store.writing(wait):
         return _publish_locked(
             tables, version, target_store, parent=parent, changes=changes, sources=sources,
@@ -264,7 +232,7 @@ def _publish_locked(
     about: Mapping[str, Any] | None, card: bool,
 ) -> Path:  # fmt: skip
     """:func:`publish_release` once the store's writer lock is held."""
-    target_store = _claimable(store, version)
+    target_store = claimable(store, version)
     annotations = dict(annotations or {})
     gaps = {t: list(c) for t, c in (absent or {}).items() if c}
     if gaps:
@@ -278,16 +246,14 @@ def _publish_locked(
     if changes is None:
         old = load(parent_version, store=target_store).tables() if parent_version else {}
         changes = diff_tables(old, tables)
-    target_store.root.mkdir(parents=True, exist_ok=True)
-    tmp = target_store.root / f".build-{version}-{os.getpid()}-{uuid.uuid4().hex}"
-    tmp.mkdir()
+    tmp = build_folder(target_store, version)
     try:
         _write_release(
             tmp, version, parent_version, dict(tables), changes=changes, sources=sources,
             annotations=annotations, extra=extra or {}, gaps=gaps, about=about or {},
             card=card,
         )  # fmt: skip
-        _publish(tmp, target_store.root / version)
+        move_into_place(tmp, target_store.root / version)
     finally:
         if tmp.exists():
             shutil.rmtree(tmp)
@@ -295,26 +261,6 @@ def _publish_locked(
     if card or (target_store.root / INDEX_PAGE).is_file():  # a store page lists every version
         write_store_page(target_store)
     return target_store.root / version
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # another user's live process
-        return True
-    return True
-
-
-def _clean_stale_builds(root: Path) -> None:
-    """Remove temporary build folders whose building process is gone (a crash, kill -9)."""
-    for tmp in root.glob(".build-*"):
-        parts = tmp.name.split("-")
-        pid = int(parts[-2]) if len(parts) >= 4 and parts[-2].isdigit() else None
-        if pid is None or not _alive(pid):
-            shutil.rmtree(tmp, ignore_errors=True)
-            _log.info("libyaevents: removed %s, left by a build that did not finish", tmp)
 
 
 def _write_release(
@@ -351,29 +297,4 @@ def _write_release(
         manifest["resources"].append(file_entry(folder / CARD_NAME, "card", "text/html"))
     text = json.dumps(manifest, indent=2, ensure_ascii=False, sort_keys=False) + "\n"
     (folder / MANIFEST_NAME).write_text(text, encoding="utf-8")
-    for path in folder.iterdir():
-        _fsync(path)
-    _fsync(folder)
-
-
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def _publish(tmp: Path, target: Path) -> None:
-    """Move the finished folder into place in one rename; never replace a release."""
-    try:
-        target.mkdir()  # claims the name: a concurrent build of the version fails here
-    except FileExistsError:
-        msg = f"Release {target.name} already exists in {target.parent}; releases are immutable."
-        raise ReleaseExistsError(msg) from None
-    try:
-        os.rename(tmp, target)  # replaces our empty claim atomically
-    except OSError:
-        target.rmdir()
-        raise
-    _fsync(target.parent)
+    fsync_tree(folder)

@@ -7,8 +7,9 @@ Frictionless Data Package shape with each file's bytes, sha256, rows, schema
 and a content hash of its rows.
 
 The work is done by one module per job: :mod:`~libyaevents.releases.manifest`
-(entries, schemas, compatibility), :mod:`~libyaevents.releases.build` (claim a
-version, write, rename into place), :mod:`~libyaevents.releases.checks` and
+(entries, schemas, compatibility), :mod:`~libyaevents.releases.build` (validate
+and write), :mod:`~libyaevents.releases.folders` (claim a version, rename the
+build into place), :mod:`~libyaevents.releases.checks` and
 :mod:`~libyaevents.releases.verify` (file checks, full verification),
 :mod:`~libyaevents.releases.loading` (load and the small-table cache) and
 :mod:`~libyaevents.releases.asof` (as-of dates). This module lists a store's
