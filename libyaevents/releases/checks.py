@@ -33,7 +33,7 @@ from libyaevents.schema.tables import TABLES
 __all__ = ["VerifyResult", "as_problem_table", "check_files", "file_problem"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class VerifyResult:
     """What :func:`verify_release` found: ``problems`` is empty when all is well.
 

@@ -45,7 +45,7 @@ __all__ = ["DaskRelease", "Release", "load"]
 _log = logging.getLogger("libyaevents")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Release:
     """A loaded release: typed tables plus exactly what was loaded.
 
@@ -92,7 +92,7 @@ class Release:
         return pq.read_table(self.path / f"{CHANGES_NAME}.parquet").to_pandas()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DaskRelease:
     """A release loaded with ``engine="dask"``: events lazy, actors and measures in memory."""
 
@@ -222,21 +222,24 @@ def load(
     manifest = read_manifest(folder)
     found = check_files(folder, manifest, rehash=False)
     if found:
-        lines = VerifyResult(version, as_problem_table(found)).messages()
+        lines = VerifyResult(version=version, problems=as_problem_table(found)).messages()
         raise IntegrityError("Release " + version + " failed its checks:\n" + "\n".join(lines))
     events_path = folder / "events.parquet"
     if engine == "dask":
         return DaskRelease(
-            version,
-            manifest,
+            version=version,
+            manifest=manifest,
             events=_dask_events(events_path, query),
+            actors=_small_table(folder, manifest, "actors"),
+            measures=_small_table(folder, manifest, "measures"),
             path=folder,
-            **{name: _small_table(folder, manifest, name) for name in ("actors", "measures")},
         )
     events = parquet.read_table(
         events_path, "events", columns=query.columns, filters=query.pushed, dates=query.dates
     )
-    return Release(version, manifest, events=events, path=folder, complete=query.complete)
+    return Release(
+        version=version, manifest=manifest, events=events, path=folder, complete=query.complete
+    )
 
 
 def _dask_events(path: Path, query: Query) -> Any:

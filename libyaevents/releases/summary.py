@@ -38,7 +38,7 @@ __all__ = ["Summary", "summarise"]
 _ACTOR_COLUMNS = ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Summary:
     """A condensed view of one release.
 

@@ -44,7 +44,7 @@ def verify_release(version: str | Release, *, store: StoreArg = None) -> VerifyR
     folder = open_store(store).folder(version)
     found = check_files(folder, read_manifest(folder), rehash=True)
     if found:
-        return VerifyResult(version, as_problem_table(found))
+        return VerifyResult(version=version, problems=as_problem_table(found))
     return _verify_loaded(load(version, store=store), rehashed=True)
 
 
@@ -60,7 +60,7 @@ def _verify_loaded(release: Release, *, rehashed: bool = False) -> VerifyResult:
         raise InputError(msg)
     found = [] if rehashed else check_files(folder, manifest, rehash=True)
     if found:
-        return VerifyResult(release.version, as_problem_table(found))
+        return VerifyResult(version=release.version, problems=as_problem_table(found))
     absent = manifest.get("x-absent-columns")
     gaps = {str(k): list(v) for k, v in absent.items()} if isinstance(absent, Mapping) else {}
     for name, frame in release.tables().items():
@@ -76,4 +76,4 @@ def _verify_loaded(release: Release, *, rehashed: bool = False) -> VerifyResult:
     if gaps:
         report = report.allowing_absent(gaps)
     problems = concat_problems([as_problem_table(found), report.failures])
-    return VerifyResult(release.version, problems)
+    return VerifyResult(version=release.version, problems=problems)
