@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import csv
 import io
+import os
 import pickle
 import sys
 from collections.abc import Callable, Iterator
@@ -36,7 +37,12 @@ from libyaevents.errors import ReadError
 from libyaevents.readers import csvtext
 from libyaevents.synthetic import synthetic_events
 
-SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "acled"
+#: ../shared beside the repository, or where LIBYAEVENTS_SHARED says (as tests/conftest.py)
+SHARED = (
+    Path(os.environ.get("LIBYAEVENTS_SHARED") or Path(__file__).resolve().parents[2] / "shared")
+    / "data"
+    / "acled"
+)
 
 _NASTY = [
     "nan", "NaN", "inf", "-inf", "0x1A", " 12 ", "\t3\t", "", "   ", "+1", "+0.0", "1e3",
@@ -245,7 +251,8 @@ def main() -> None:
                 print(f"{name}{suffix}: DIFFERENT")
                 for line in diff:
                     print("   ", line)
-    print(f"{checked} reads, {failed} with a difference")
+    real = f"real exports from {SHARED}" if SHARED.is_dir() else f"no real exports ({SHARED})"
+    print(f"{checked} reads ({real}), {failed} with a difference")
     sys.exit(1 if failed else 0)
 
 
