@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from libyaevents.errors import InputError, IntegrityError
-from libyaevents.live.acled import AcledClient
+from libyaevents.live.acled import AcledClient, is_where
 from libyaevents.live.credentials import Secret
 from libyaevents.releases.hashes import file_sha256
 from libyaevents.releases.loading import load
@@ -139,6 +139,20 @@ def _events_hash(manifest: dict[str, Any]) -> str | None:
     return None
 
 
+def _filter(recorded: Any) -> Any:
+    """A recorded ACLED filter as ``sync`` takes it: ``{"where", "value"}`` is an operator.
+
+    Versions before the ``where`` record wrote an operator filter as the pair
+    itself (a JSON list ``["<=", 10]``); a two-item list led by an ACLED
+    operator is read as one too (a field's values are never an operator).
+    """
+    if isinstance(recorded, dict) and set(recorded) == {"where", "value"}:
+        return (recorded["where"], recorded["value"])
+    if isinstance(recorded, list) and is_where(tuple(recorded)):
+        return tuple(recorded)
+    return recorded
+
+
 def _replayed(source: str, recorded: Any) -> dict[str, Any]:
     """The recorded arguments of a sync as :func:`~libyaevents.sync` takes them now.
 
@@ -151,6 +165,8 @@ def _replayed(source: str, recorded: Any) -> dict[str, Any]:
     others = {k: arguments.pop(k) for k in list(arguments) if k not in takes}
     if source == "acled" and others:
         arguments["filters"] = {**others, **(arguments.get("filters") or {})}
+    if source == "acled" and isinstance(arguments.get("filters"), dict):
+        arguments["filters"] = {k: _filter(v) for k, v in arguments["filters"].items()}
     elif others:
         msg = (
             f"the manifest records {sorted(others)} among the arguments of a {source} sync, "

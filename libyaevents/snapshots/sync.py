@@ -40,7 +40,13 @@ import pyarrow.parquet as pq
 from libyaevents.arguments import choice, day_range
 from libyaevents.errors import InputError, ValidationError
 from libyaevents.files import output_folder
-from libyaevents.live.acled import AcledClient, acled_query, fetch_acled, fetch_acled_deleted
+from libyaevents.live.acled import (
+    AcledClient,
+    acled_query,
+    fetch_acled,
+    fetch_acled_deleted,
+    is_where,
+)
 from libyaevents.live.credentials import Secret, cache_dir
 from libyaevents.live.pulls import Progress, Pulled
 from libyaevents.live.ucdp import fetch_ucdp_ged
@@ -489,10 +495,21 @@ def _plain(value: Any) -> Any:
 
 
 def _arguments(source: str, query: Mapping[str, Any]) -> dict[str, Any]:
-    """The keyword arguments that re-run this sync (a file by its name only)."""
+    """The keyword arguments that re-run this sync (a file by its name only).
+
+    An operator filter (``("<=", 10)``) is recorded as ``{"where": "<=", "value":
+    10}``: as JSON a pair would read back as two values of the field.
+    """
     if source == "file":
         return {"path": Path(str(query.get("path", ""))).name}
-    return {k: _plain(v) for k, v in query.items()}
+    found = {k: _plain(v) for k, v in query.items()}
+    filters = query.get("filters")
+    if isinstance(filters, Mapping):
+        found["filters"] = {
+            str(k): {"where": v[0], "value": _plain(v[1])} if is_where(v) else _plain(v)
+            for k, v in filters.items()
+        }
+    return found
 
 
 def _record(

@@ -102,6 +102,29 @@ def test_a_snapshot_recorded_with_a_field_beside_the_query_still_reproduces(hist
     assert all(p["event_type"] == ["Battles"] for p in _reads(history))
 
 
+def test_an_operator_filter_is_recorded_as_one_and_reproduces(history, tmp_path):
+    history.on(DAY1)
+    wanted = {r["event_id_cnty"] for r in history.server.rows if int(r["fatalities"]) >= 1}
+    assert 0 < len(wanted) < len(history.server.rows)
+    first = history.sync(filters={"fatalities": (">=", 1)})
+    assert first.snapshot["arguments"]["filters"] == {"fatalities": {"where": ">=", "value": 1}}
+    loaded = libyaevents.load(first.version, store=history.store).events
+    assert set(loaded["event_id_cnty"]) == wanted
+    manifest = _published(history, tmp_path, first.version)
+    history.server.log.clear()
+    again = libyaevents.reproduce(manifest, store=tmp_path / "mine",
+                                  client=client_of(history.server))  # fmt: skip
+    assert again.matches, again.summary()
+    assert all(p["fatalities_where"] == [">="] for p in _reads(history))
+    # a manifest written before the where record held the pair as a JSON list
+    data = json.loads(manifest.read_text())
+    data["x-snapshot"]["arguments"]["filters"] = {"fatalities": [">=", 1]}
+    manifest.write_text(json.dumps(data))
+    again = libyaevents.reproduce(manifest, store=tmp_path / "older",
+                                  client=client_of(history.server))  # fmt: skip
+    assert again.matches, again.summary()
+
+
 def test_a_manifest_with_an_argument_no_sync_takes_is_refused(tmp_path):
     export = tmp_path / "export.csv"
     libyaevents.write_acled(synthetic_dataset(20, seed=4), export)
