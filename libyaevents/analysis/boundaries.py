@@ -53,6 +53,7 @@ from libyaevents.optional import require
 __all__ = [
     "BOUNDARY_LEVELS",
     "Boundaries",
+    "boundaries_by_level",
     "bundled_provenance",
     "libya_land",
     "libya_outline",
@@ -310,6 +311,30 @@ def read_boundaries(
     ids, labels = _labels(rows, str(where), id_column, name_column)
     checked = _checked(shapes, ids, str(where))
     return Boundaries(ids, labels, checked, level, source, licence, date, str(where))
+
+
+def boundaries_by_level(boundaries: Any) -> dict[str, Boundaries]:
+    """``boundaries=`` of a panel (one :class:`Boundaries` or several) by their level.
+
+    Raises
+    ------
+    InputError
+        When an item is not a :class:`Boundaries`, or two share a level.
+    """
+    if boundaries is None:
+        return {}
+    items = [boundaries] if isinstance(boundaries, Boundaries) else boundaries
+    if isinstance(items, str | bytes) or not all(isinstance(b, Boundaries) for b in items):
+        msg = (
+            "boundaries must be a Boundaries (read_boundaries) or a list of them, one per "
+            f"level; got {type(boundaries).__name__}."
+        )
+        raise InputError(msg)
+    levels = [b.level for b in items]
+    if len(set(levels)) < len(levels):
+        msg = f"boundaries: one per level; got the levels {levels}."
+        raise InputError(msg)
+    return {b.level: b for b in items}
 
 
 def _bundled(name: str) -> Path:

@@ -1,0 +1,207 @@
+"""Imprecise events spread over the PRIO-GRID cells they may be in (the ``geo`` extra).
+
+An event known only to a district or a region is not an event in the cell of
+that unit's centroid. With ``aggregate(..., level="priogrid", precision="spread")``
+each event counts, in shares summing to one, in every cell of the area it may
+have happened in:
+
+============= ===========================================================================
+geo_precision area
+============= ===========================================================================
+1             its own cell (share 1)
+2             its admin2 polygon (the one its coordinates fall in, from ``boundaries``);
+              without one, a disc of :data:`NEAR_KM` km around its coordinates
+3             its admin1 polygon; without one, Libya's bundled outline when its
+              coordinates are in Libya, else a disc of :data:`REGION_KM` km
+============= ===========================================================================
+
+UCDP GED's ``where_prec`` arrives as geo_precision (1 -> 1; 2, 3, 5 -> 2; 4, 6,
+7 -> 3; :mod:`libyaevents.readers.ucdp`), so UCDP events spread the same way.
+
+The share of a cell is the area of its overlap with the event's area, divided by
+the area's total, with areas on the sphere (a cell's square degrees times the
+cosine of its latitude). That says where the event *could* be with no other
+information: it is uniform over land and sea, desert and city alike. It is not
+a population model and not a probability that anyone estimated; weighting by
+population or settlements would move most of the share to the coast.
+
+Why those radii: ACLED gives geo_precision 2 when the source names "a part of a
+region" and the coordinates of the nearest town are used, that is, the event
+happened *near* the town; :data:`NEAR_KM` (25 km) is UCDP's own definition of
+``where_prec`` 2 ("within a 25 km radius" of the place). :data:`REGION_KM`
+(100 km) stands for a region outside Libya, for which no polygon is at hand.
+
+Totals are kept: the shares of one event sum to 1, so events and fatalities
+summed over cells equal the events' counts (up to floating-point rounding).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Mapping, Sequence
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+
+from libyaevents.analysis.boundaries import Boundaries, libya_outline, shapely_module
+from libyaevents.analysis.grid import PRIOGRID
+from libyaevents.analysis.spatial import polygon_index
+from libyaevents.vocab import priogrid
+
+__all__ = ["NEAR_KM", "REGION_KM", "Areas", "cell_shares", "spread_areas", "spread_cells"]
+
+#: Radius of the disc a geo_precision 2 event spreads over when it has no admin2 polygon.
+NEAR_KM: Final = 25.0
+
+#: Radius of the disc a geo_precision 3 event spreads over outside Libya without a polygon.
+REGION_KM: Final = 100.0
+
+_KM_PER_DEGREE: Final = 111.32
+_LEVEL_OF: Final = {2: "admin2", 3: "admin1"}
+
+
+def cell_shares(shape: Any) -> tuple[np.ndarray, np.ndarray]:
+    """The cells a polygon overlaps and the share of its area in each (summing to 1).
+
+    Examples
+    --------
+    >>> import shapely
+    >>> gids, shares = cell_shares(shapely.box(13.0, 32.0, 13.5, 33.0))  # two cells
+    >>> gids.tolist(), shares.round(3).tolist()
+    ([176067, 176787], [0.501, 0.499])
+    """
+    shapely = shapely_module()
+    west, south, east, north = shape.bounds
+    gids = priogrid.cells_in_box(
+        max(west, -180.0), max(south, -90.0), min(east, 180.0), min(north, 90.0)
+    )
+    edges = priogrid.cell_bounds(gids)
+    boxes = shapely.box(*edges)
+    shapely.prepare(shape)
+    touching = shapely.intersects(shape, boxes)
+    gids, boxes = gids[touching], boxes[touching]
+    cell_lat, _ = priogrid.cell_centres(gids)
+    areas = shapely.area(shapely.intersection(boxes, shape)) * np.cos(np.radians(cell_lat))
+    kept = areas > 0
+    if not kept.any():  # a degenerate area: the cell of its first point
+        x, y = shapely.get_coordinates(shape)[0]
+        return priogrid.cell_ids([y], [x]), np.ones(1)
+    shares: np.ndarray = areas[kept] / areas[kept].sum()
+    return gids[kept], shares
+
+
+def _disc(lon: float, lat: float, km: float) -> Any:
+    """A disc of ``km`` around a point, in degrees (an ellipse: longitudes shrink with cos)."""
+    shapely = shapely_module()
+    radius = km / _KM_PER_DEGREE
+    stretch = 1 / max(float(np.cos(np.radians(lat))), 0.01)
+    circle = shapely.buffer(shapely.Point(0.0, 0.0), radius, quad_segs=16)
+    oval = shapely.transform(circle, lambda xy: xy * [stretch, 1.0] + [lon, lat])
+    return shapely.clip_by_rect(oval, -180.0, -90.0, 180.0, 90.0)
+
+
+def _disc_shares(lon: float, lat: float, km: float) -> tuple[np.ndarray, np.ndarray]:
+    return cell_shares(_disc(lon, lat, km))
+
+
+@functools.cache
+def _outline_shares() -> tuple[np.ndarray, np.ndarray]:
+    return cell_shares(libya_outline().geometries[0])
+
+
+class Areas:
+    """The areas imprecise events spread over: per area, its cells and their shares."""
+
+    def __init__(self) -> None:
+        self.cells: list[np.ndarray] = []
+        self.shares: list[np.ndarray] = []
+        self._index: dict[Any, int] = {}
+
+    def add(self, key: Any, build: Any) -> int:
+        """The position of the area ``key``, made by ``build()`` the first time."""
+        if key not in self._index:
+            gids, shares = build()
+            self._index[key] = len(self.cells)
+            self.cells.append(gids)
+            self.shares.append(shares)
+        return self._index[key]
+
+
+def _polygons(
+    shapes: Mapping[str, Boundaries], level: str, lon: np.ndarray, lat: np.ndarray
+) -> np.ndarray:
+    if level not in shapes:
+        return np.full(len(lon), -1, dtype="int64")
+    return polygon_index(shapes[level], lon, lat)
+
+
+def spread_areas(
+    events: pd.DataFrame, shapes: Mapping[str, Boundaries]
+) -> tuple[np.ndarray, Areas]:
+    """Per event, the position of the area it spreads over (-1: its own cell), and the areas.
+
+    ``shapes`` holds admin1 and/or admin2 boundaries by level (either may be absent).
+    """
+    shapely = shapely_module()
+    lat = events["latitude"].to_numpy(dtype="float64", na_value=np.nan)
+    lon = events["longitude"].to_numpy(dtype="float64", na_value=np.nan)
+    precision = events["geo_precision"].to_numpy(dtype="float64", na_value=np.nan)
+    usable = priogrid.usable_coordinates(lat, lon)
+    area_of = np.full(len(events), -1, dtype="int64")
+    areas = Areas()
+    for code, level in _LEVEL_OF.items():
+        rows = np.flatnonzero(usable & (precision == code))
+        found = _polygons(shapes, level, lon[rows], lat[rows])
+        for polygon in np.unique(found[found >= 0]).tolist():
+            shape = shapes[level].geometries[polygon]
+            at = areas.add((level, polygon), functools.partial(cell_shares, shape))
+            area_of[rows[found == polygon]] = at
+        rest = rows[found < 0]
+        if code == 3:
+            inside = shapely.contains_xy(libya_outline().geometries[0], lon[rest], lat[rest])
+            area_of[rest[inside]] = areas.add("Libya", _outline_shares)
+            rest = rest[~inside]
+        km = NEAR_KM if code == 2 else REGION_KM
+        places = np.column_stack([lon[rest], lat[rest]])
+        points, back = np.unique(places, axis=0, return_inverse=True)
+        discs = [
+            areas.add(("disc", x, y, km), functools.partial(_disc_shares, x, y, km))
+            for x, y in points.tolist()
+        ]
+        area_of[rest] = np.array(discs, dtype="int64")[back.ravel()] if discs else -1
+    return area_of, areas
+
+
+def spread_cells(frame: pd.DataFrame, areas: Areas, keys: Sequence[str]) -> pd.DataFrame:
+    """A grid panel of ``frame``: rows with an ``_area`` spread over its cells by share.
+
+    ``frame`` holds ``period``, ``fatalities``, ``_weight`` (the time spread's
+    share), ``_area`` (:func:`spread_areas`, -1: stays in its cell) and ``keys``
+    (``priogrid_gid`` and the breakdowns). Returns ``period``, the keys,
+    ``events`` and ``fatalities`` (float shares), sorted.
+    """
+    others = [k for k in keys if k != PRIOGRID]
+    frame = frame.assign(
+        _deaths=frame["fatalities"].astype("float64") * frame["_weight"],
+        **{PRIOGRID: frame[PRIOGRID].astype("float64")},
+    )
+    moving = frame["_area"].to_numpy() >= 0
+    sums = {"events": ("_weight", "sum"), "fatalities": ("_deaths", "sum")}
+    fixed = frame[~moving].groupby(["period", PRIOGRID, *others], dropna=False, observed=True)
+    parts = [fixed.agg(**sums).reset_index()]
+    if moving.any():
+        grouped = frame[moving].groupby(["period", "_area", *others], dropna=False, observed=True)
+        spread = grouped.agg(**sums).reset_index()
+        sizes = np.array([len(c) for c in areas.cells])[spread["_area"].to_numpy()]
+        rows = np.repeat(np.arange(len(spread)), sizes)
+        cells = np.concatenate([areas.cells[a] for a in spread["_area"].tolist()])
+        shares = np.concatenate([areas.shares[a] for a in spread["_area"].tolist()])
+        out = spread.iloc[rows].drop(columns="_area").reset_index(drop=True)
+        out[PRIOGRID] = cells.astype("float64")
+        out["events"] *= shares
+        out["fatalities"] *= shares
+        parts.append(out)
+    whole = pd.concat(parts, ignore_index=True)
+    panel = whole.groupby(["period", PRIOGRID, *others], dropna=False, observed=True, sort=True)
+    return panel[["events", "fatalities"]].sum().reset_index()
