@@ -88,7 +88,7 @@ class Boundaries:
     source, licence, date : str
         Provenance, as given to :func:`read_boundaries` (or recorded for the
         bundled outline).
-    path : str
+    filename : str
         The file read ("" when built in memory).
     """
 
@@ -99,7 +99,7 @@ class Boundaries:
     source: str
     licence: str
     date: str
-    path: str = ""
+    filename: str = ""
 
     def __len__(self) -> int:
         return len(self.ids)

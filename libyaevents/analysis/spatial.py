@@ -10,9 +10,10 @@ polygon are never dropped; they get units of their own:
 ====================== ================================================================
 unit                   events
 ====================== ================================================================
-``at sea``             coded as maritime (``country`` a sea, ACLED's "Mediterranean
-                       Sea"), or whose coordinates are in the sea around Libya: outside
-                       Natural Earth's 1:10m land within 5..30 E, 17..38 N (bundled)
+``at sea``             coded as maritime (``country`` or ``location`` a sea, ACLED's
+                       "Mediterranean Sea"), or whose coordinates are in the sea around
+                       Libya: outside Natural Earth's 1:10m land within 5..30 E,
+                       17..38 N (bundled)
 ``outside Libya``      abroad: outside Libya's bundled outline and on land, or outside
                        that box (the seed's Moscow and Washington events)
 ``in Libya, no unit``  inside Libya's outline but in none of the polygons (gaps
@@ -111,7 +112,7 @@ def unit_names(boundaries: Boundaries) -> list[str]:
     repeated = sorted({n for n in names if names.count(n) > 1} | (set(names) & set(SPECIAL_UNITS)))
     if repeated:
         msg = (
-            f"boundaries {boundaries.path or '(in memory)'}: the names {repeated[:5]} are "
+            f"boundaries {boundaries.filename or '(in memory)'}: the names {repeated[:5]} are "
             "given to more than one unit (or to a unit of events in no polygon); a polygon "
             "panel needs one name per unit: read the file with a name_column that is unique."
         )
@@ -142,8 +143,9 @@ def _outside(events: pd.DataFrame, rows: np.ndarray, lon: np.ndarray, lat: np.nd
     in_box = (lon >= west) & (lon <= east) & (lat >= south) & (lat <= north)
     sea = in_box & ~in_libya
     sea[sea] = ~shapely.contains_xy(libya_land(), lon[sea], lat[sea])
-    if "country" in events:
-        sea |= events["country"].iloc[rows].astype("str").isin(gazetteer.SEAS).to_numpy()
+    for column in ("country", "location"):  # ACLED's maritime events name the sea
+        if column in events:
+            sea |= events[column].iloc[rows].astype("str").isin(gazetteer.SEAS).to_numpy()
     kinds[sea] = SPECIAL_UNITS.index(AT_SEA)
     kinds[in_libya & ~sea] = SPECIAL_UNITS.index(IN_NO_UNIT)
     return kinds

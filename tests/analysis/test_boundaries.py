@@ -133,7 +133,7 @@ def test_user_boundaries_read_from_geojson_and_geoparquet_alike(tmp_path, writer
     assert read.ids == ("LY01", "LY02", "LY03")
     assert read.names == ("District 1", "District 2", "District 3")
     assert all(a.equals(b[2]) for a, b in zip(read.geometries, units, strict=True))
-    assert (read.level, read.source, read.path) == ("admin2", PROVENANCE["source"], str(path))
+    assert (read.level, read.source, read.filename) == ("admin2", PROVENANCE["source"], str(path))
     assert read.frame().columns.tolist() == ["id", "name", "geometry"]
 
 
