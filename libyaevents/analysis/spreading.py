@@ -29,7 +29,10 @@ Why those radii: ACLED gives geo_precision 2 when the source names "a part of a
 region" and the coordinates of the nearest town are used, that is, the event
 happened *near* the town; :data:`NEAR_KM` (25 km) is UCDP's own definition of
 ``where_prec`` 2 ("within a 25 km radius" of the place). :data:`REGION_KM`
-(100 km) stands for a region outside Libya, for which no polygon is at hand.
+(100 km) stands for a region outside Libya, for which no polygon is at hand. A
+disc is centred on the coordinates rounded to 0.01 degree (about 1 km, against
+its 25 km radius), so events near one place share one disc, and drawn as a
+64-sided polygon.
 
 Totals are kept: the shares of one event sum to 1, so events and fatalities
 summed over cells equal the events' counts (up to floating-point rounding).
@@ -49,7 +52,15 @@ from libyaevents.analysis.grid import PRIOGRID
 from libyaevents.analysis.spatial import polygon_index
 from libyaevents.vocab import priogrid
 
-__all__ = ["NEAR_KM", "REGION_KM", "Areas", "cell_shares", "spread_areas", "spread_cells"]
+__all__ = [
+    "NEAR_KM",
+    "REGION_KM",
+    "Areas",
+    "cell_shares",
+    "disc_shares",
+    "spread_areas",
+    "spread_cells",
+]
 
 #: Radius of the disc a geo_precision 2 event spreads over when it has no admin2 polygon.
 NEAR_KM: Final = 25.0
@@ -58,6 +69,10 @@ NEAR_KM: Final = 25.0
 REGION_KM: Final = 100.0
 
 _KM_PER_DEGREE: Final = 111.32
+_SIDES: Final = 64  # of the polygon standing for a disc
+#: Disc centres are rounded to this many decimals of a degree (0.01: ~1 km, against a
+#: 25 km radius) so that events near the same place share one disc.
+_CENTRE_DECIMALS: Final = 2
 _LEVEL_OF: Final = {2: "admin2", 3: "admin1"}
 
 
@@ -91,18 +106,47 @@ def cell_shares(shape: Any) -> tuple[np.ndarray, np.ndarray]:
     return gids[kept], shares
 
 
-def _disc(lon: float, lat: float, km: float) -> Any:
-    """A disc of ``km`` around a point, in degrees (an ellipse: longitudes shrink with cos)."""
+def disc_shares(lon: np.ndarray, lat: np.ndarray, km: float) -> list[tuple[np.ndarray, np.ndarray]]:
+    """For each centre, the cells a disc of ``km`` around it overlaps and their shares.
+
+    All discs at once: each is a 64-sided polygon in degrees (an ellipse, its
+    longitudes stretched by 1 / cos(latitude)), intersected with the cells
+    around its centre's cell. Shares are areas of overlap times the cosine of
+    the cell's latitude, summing to 1 per disc.
+
+    Examples
+    --------
+    >>> [(gids.tolist(), shares.round(3).tolist())
+    ...  for gids, shares in disc_shares([13.25, 13.25], [32.75, 32.5], 10.0)]  # south: cos
+    [([176787], [1.0]), ([176067, 176787], [0.501, 0.499])]
+    """
     shapely = shapely_module()
+    lon, lat = np.asarray(lon, dtype="float64"), np.asarray(lat, dtype="float64")
     radius = km / _KM_PER_DEGREE
-    stretch = 1 / max(float(np.cos(np.radians(lat))), 0.01)
-    circle = shapely.buffer(shapely.Point(0.0, 0.0), radius, quad_segs=16)
-    oval = shapely.transform(circle, lambda xy: xy * [stretch, 1.0] + [lon, lat])
-    return shapely.clip_by_rect(oval, -180.0, -90.0, 180.0, 90.0)
-
-
-def _disc_shares(lon: float, lat: float, km: float) -> tuple[np.ndarray, np.ndarray]:
-    return cell_shares(_disc(lon, lat, km))
+    wide = radius / np.maximum(np.cos(np.radians(lat)), 0.01)
+    turn = np.linspace(0, 2 * np.pi, _SIDES + 1)
+    xs = np.clip(lon[:, None] + wide[:, None] * np.cos(turn), -180.0, 180.0)
+    ys = np.clip(lat[:, None] + radius * np.sin(turn), -90.0, 90.0)
+    discs = shapely.polygons(np.stack([xs, ys], axis=2))
+    reach = np.ceil(np.maximum(wide, radius) / priogrid.CELL_DEGREES).astype("int64")
+    found: list[tuple[np.ndarray, np.ndarray]] = [(np.empty(0, "int64"), np.empty(0))] * len(lon)
+    for k in np.unique(reach).tolist():  # discs as wide reach as many cells either side
+        which = np.flatnonzero(reach == k)
+        steps = np.arange(-k, k + 1)
+        rows = (np.floor(lat[which] * 2) + 180).astype("int64")[:, None, None] + steps[:, None]
+        cols = (np.floor(lon[which] * 2) + 360).astype("int64")[:, None, None] + steps[None, :]
+        rows, cols = np.broadcast_arrays(rows, cols)
+        rows, cols = rows.reshape(len(which), -1), cols.reshape(len(which), -1)
+        valid = (rows >= 0) & (rows < priogrid.ROWS) & (cols >= 0) & (cols < priogrid.COLUMNS)
+        gids = np.where(valid, rows * priogrid.COLUMNS + cols + 1, 1)
+        boxes = shapely.box(*priogrid.cell_bounds(gids.ravel()))
+        overlap = shapely.area(shapely.intersection(np.repeat(discs[which], gids.shape[1]), boxes))
+        cell_lat, _ = priogrid.cell_centres(gids.ravel())
+        weight = (overlap * np.cos(np.radians(cell_lat))).reshape(gids.shape) * valid
+        for i, at in enumerate(which.tolist()):
+            kept = weight[i] > 0
+            found[at] = (gids[i][kept], weight[i][kept] / weight[i][kept].sum())
+    return found
 
 
 @functools.cache
@@ -121,10 +165,15 @@ class Areas:
     def add(self, key: Any, build: Any) -> int:
         """The position of the area ``key``, made by ``build()`` the first time."""
         if key not in self._index:
-            gids, shares = build()
+            self.put(key, build())
+        return self._index[key]
+
+    def put(self, key: Any, found: tuple[np.ndarray, np.ndarray]) -> int:
+        """The position of the area ``key``; ``found`` (cells, shares) is kept if it is new."""
+        if key not in self._index:
             self._index[key] = len(self.cells)
-            self.cells.append(gids)
-            self.shares.append(shares)
+            self.cells.append(found[0])
+            self.shares.append(found[1])
         return self._index[key]
 
 
@@ -163,11 +212,12 @@ def spread_areas(
             area_of[rest[inside]] = areas.add("Libya", _outline_shares)
             rest = rest[~inside]
         km = NEAR_KM if code == 2 else REGION_KM
-        places = np.column_stack([lon[rest], lat[rest]])
+        places = np.column_stack([lon[rest], lat[rest]]).round(_CENTRE_DECIMALS)
         points, back = np.unique(places, axis=0, return_inverse=True)
+        shares = disc_shares(points[:, 0], points[:, 1], km)
         discs = [
-            areas.add(("disc", x, y, km), functools.partial(_disc_shares, x, y, km))
-            for x, y in points.tolist()
+            areas.put(("disc", x, y, km), found)
+            for (x, y), found in zip(points.tolist(), shares, strict=True)
         ]
         area_of[rest] = np.array(discs, dtype="int64")[back.ravel()] if discs else -1
     return area_of, areas

@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 
 from libyaevents.analysis.boundaries import Boundaries, libya_outline
 from libyaevents.analysis.panels import aggregate
-from libyaevents.analysis.spreading import NEAR_KM, cell_shares, spread_areas
+from libyaevents.analysis.spreading import NEAR_KM, cell_shares, disc_shares, spread_areas
 from libyaevents.errors import InputError
 from libyaevents.vocab import priogrid
 
@@ -144,3 +144,20 @@ def test_spreading_keeps_the_totals_of_events_and_fatalities(case, period):
     assert priogrid.is_cell(placed).all()
     no_place = panel.loc[panel["priogrid_gid"].isna(), "events"].sum()
     assert no_place == pytest.approx(panel.attrs["no_usable_location"])
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "km"),
+    [(13.18, 32.89, 25.0), (37.62, 55.75, 100.0), (-0.01, -0.01, 25.0), (179.9, 10.0, 25.0)],
+)
+def test_discs_at_once_match_one_disc_cut_exactly(lon, lat, km):
+    ((gids, shares),) = disc_shares([lon], [lat], km)
+    stretch = 1 / np.cos(np.radians(lat))
+    circle = shapely.buffer(shapely.Point(0, 0), km / 111.32, quad_segs=256)
+    exact = shapely.clip_by_rect(
+        shapely.transform(circle, lambda xy: xy * [stretch, 1.0] + [lon, lat]), -180, -90, 180, 90
+    )
+    want_gids, want_shares = cell_shares(exact)
+    np.testing.assert_array_equal(np.sort(gids), want_gids)
+    np.testing.assert_allclose(shares[np.argsort(gids)], want_shares, atol=2e-3)
+    assert shares.sum() == pytest.approx(1)
