@@ -18,8 +18,8 @@ def best(fn: Callable[[], object], repeat: int) -> float:
     return min(times)
 
 
-def interleaved(calls: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
-    """The best wall time of each call over ``repeat`` rounds, each round calling every one.
+def rounds(calls: dict[str, Callable[[], object]], repeat: int) -> dict[str, list[float]]:
+    """The wall times of ``repeat`` rounds, each round calling every one in turn.
 
     On a shared, noisy machine a slow minute then costs every contender alike,
     instead of only the one whose turn it was.
@@ -30,7 +30,12 @@ def interleaved(calls: dict[str, Callable[[], object]], repeat: int) -> dict[str
             start = time.perf_counter()
             fn()
             times[name].append(time.perf_counter() - start)
-    return {name: min(found) for name, found in times.items()}
+    return times
+
+
+def interleaved(calls: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
+    """The best wall time of each call over ``repeat`` interleaved rounds (:func:`rounds`)."""
+    return {name: min(found) for name, found in rounds(calls, repeat).items()}
 
 
 def rss_mb(field: str) -> float:

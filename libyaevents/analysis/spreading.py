@@ -31,8 +31,7 @@ happened *near* the town; :data:`NEAR_KM` (25 km) is UCDP's own definition of
 ``where_prec`` 2 ("within a 25 km radius" of the place). :data:`REGION_KM`
 (100 km) stands for a region outside Libya, for which no polygon is at hand. A
 disc is centred on the coordinates rounded to 0.01 degree (about 1 km, against
-its 25 km radius), so events near one place share one disc, and drawn as a
-64-sided polygon.
+its 25 km radius), so events near one place share one disc.
 
 Totals are kept: the shares of one event sum to 1, so events and fatalities
 summed over cells equal the events' counts (up to floating-point rounding).
@@ -69,7 +68,6 @@ NEAR_KM: Final = 25.0
 REGION_KM: Final = 100.0
 
 _KM_PER_DEGREE: Final = 111.32
-_SIDES: Final = 64  # of the polygon standing for a disc
 #: Disc centres are rounded to this many decimals of a degree (0.01: ~1 km, against a
 #: 25 km radius) so that events near the same place share one disc.
 _CENTRE_DECIMALS: Final = 2
@@ -106,13 +104,36 @@ def cell_shares(shape: Any) -> tuple[np.ndarray, np.ndarray]:
     return gids[kept], shares
 
 
+def _strip(t: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """The antiderivative of sqrt(r**2 - t**2) (the half-height of a disc of radius r)."""
+    t = np.clip(t, -r, r)
+    inner = np.sqrt(np.maximum(r * r - t * t, 0.0))
+    result: np.ndarray = (t * inner + r * r * np.arcsin(np.clip(t / r, -1.0, 1.0))) / 2
+    return result
+
+
+def _below_left(x: np.ndarray, y: np.ndarray, r: np.ndarray) -> np.ndarray:
+    """Area of a disc of radius r at the origin with X <= x and Y <= y (exact)."""
+    x = np.clip(x, -r, r)
+    y_in = np.clip(y, -r, r)
+    a = np.sqrt(np.maximum(r * r - y_in * y_in, 0.0))  # where the line Y = y meets the circle
+    full = (y >= 0) * 2.0  # where the disc's column is all below y: left and right of +-a
+    left = full * (_strip(np.minimum(x, -a), r) - _strip(-r, r))
+    middle_end = np.clip(x, -a, a)
+    middle = y_in * (middle_end + a) + _strip(middle_end, r) - _strip(-a, r)
+    right = full * (_strip(np.maximum(x, a), r) - _strip(a, r))
+    area: np.ndarray = left + middle + right
+    return area
+
+
 def disc_shares(lon: np.ndarray, lat: np.ndarray, km: float) -> list[tuple[np.ndarray, np.ndarray]]:
     """For each centre, the cells a disc of ``km`` around it overlaps and their shares.
 
-    All discs at once: each is a 64-sided polygon in degrees (an ellipse, its
-    longitudes stretched by 1 / cos(latitude)), intersected with the cells
-    around its centre's cell. Shares are areas of overlap times the cosine of
-    the cell's latitude, summing to 1 per disc.
+    All discs at once, exactly: a disc is an ellipse in degrees (its longitudes
+    stretched by 1 / cos(latitude)), a circle once longitudes are scaled back,
+    and the area of a circle within a rectangle has a closed form. Shares are
+    those areas times the cosine of each cell's latitude, summing to 1 per disc;
+    cells beyond the poles or the 180th meridian are left out.
 
     Examples
     --------
@@ -120,17 +141,12 @@ def disc_shares(lon: np.ndarray, lat: np.ndarray, km: float) -> list[tuple[np.nd
     ...  for gids, shares in disc_shares([13.25, 13.25], [32.75, 32.5], 10.0)]  # south: cos
     [([176787], [1.0]), ([176067, 176787], [0.501, 0.499])]
     """
-    shapely = shapely_module()
     lon, lat = np.asarray(lon, dtype="float64"), np.asarray(lat, dtype="float64")
-    radius = km / _KM_PER_DEGREE
-    wide = radius / np.maximum(np.cos(np.radians(lat)), 0.01)
-    turn = np.linspace(0, 2 * np.pi, _SIDES + 1)
-    xs = np.clip(lon[:, None] + wide[:, None] * np.cos(turn), -180.0, 180.0)
-    ys = np.clip(lat[:, None] + radius * np.sin(turn), -90.0, 90.0)
-    discs = shapely.polygons(np.stack([xs, ys], axis=2))
-    reach = np.ceil(np.maximum(wide, radius) / priogrid.CELL_DEGREES).astype("int64")
+    radius = np.full(len(lon), km / _KM_PER_DEGREE)
+    squeeze = np.maximum(np.cos(np.radians(lat)), 0.01)
+    reach = np.ceil(radius / squeeze / priogrid.CELL_DEGREES).astype("int64")
     found: list[tuple[np.ndarray, np.ndarray]] = [(np.empty(0, "int64"), np.empty(0))] * len(lon)
-    for k in np.unique(reach).tolist():  # discs as wide reach as many cells either side
+    for k in np.unique(reach).tolist():  # discs that reach as many cells either side
         which = np.flatnonzero(reach == k)
         steps = np.arange(-k, k + 1)
         rows = (np.floor(lat[which] * 2) + 180).astype("int64")[:, None, None] + steps[:, None]
@@ -139,10 +155,18 @@ def disc_shares(lon: np.ndarray, lat: np.ndarray, km: float) -> list[tuple[np.nd
         rows, cols = rows.reshape(len(which), -1), cols.reshape(len(which), -1)
         valid = (rows >= 0) & (rows < priogrid.ROWS) & (cols >= 0) & (cols < priogrid.COLUMNS)
         gids = np.where(valid, rows * priogrid.COLUMNS + cols + 1, 1)
-        boxes = shapely.box(*priogrid.cell_bounds(gids.ravel()))
-        overlap = shapely.area(shapely.intersection(np.repeat(discs[which], gids.shape[1]), boxes))
-        cell_lat, _ = priogrid.cell_centres(gids.ravel())
-        weight = (overlap * np.cos(np.radians(cell_lat))).reshape(gids.shape) * valid
+        west, south, east, north = priogrid.cell_bounds(gids)
+        x0, y0 = lon[which][:, None], lat[which][:, None]
+        scale, r = squeeze[which][:, None], radius[which][:, None]
+        x1, x2 = (west - x0) * scale, (east - x0) * scale
+        y1, y2 = south - y0, north - y0
+        overlap = (
+            _below_left(x2, y2, r) - _below_left(x1, y2, r)
+            - _below_left(x2, y1, r) + _below_left(x1, y1, r)
+        )  # fmt: skip
+        cell_lat, _ = priogrid.cell_centres(gids)
+        weight = np.maximum(overlap, 0.0) * np.cos(np.radians(cell_lat)) * valid
+        weight[weight < 1e-12 * weight.max(axis=1, keepdims=True)] = 0.0
         for i, at in enumerate(which.tolist()):
             kept = weight[i] > 0
             found[at] = (gids[i][kept], weight[i][kept] / weight[i][kept].sum())
@@ -185,6 +209,20 @@ def _polygons(
     return polygon_index(shapes[level], lon, lat)
 
 
+def _centres(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Disc centres: coordinates rounded to 0.01 degree, each once (by a hash, not a sort).
+
+    Returns, per point, the position of its centre, and the centres' longitudes and
+    latitudes.
+    """
+    steps = 10**_CENTRE_DECIMALS
+    x = np.round(lon * steps).astype("int64") + 180 * steps
+    y = np.round(lat * steps).astype("int64") + 90 * steps
+    back, keys = pd.factorize(x * (180 * steps + 1) + y)
+    kx, ky = np.divmod(np.asarray(keys, dtype="int64"), 180 * steps + 1)
+    return back, (kx - 180 * steps) / steps, (ky - 90 * steps) / steps
+
+
 def spread_areas(
     events: pd.DataFrame, shapes: Mapping[str, Boundaries]
 ) -> tuple[np.ndarray, Areas]:
@@ -212,14 +250,13 @@ def spread_areas(
             area_of[rest[inside]] = areas.add("Libya", _outline_shares)
             rest = rest[~inside]
         km = NEAR_KM if code == 2 else REGION_KM
-        places = np.column_stack([lon[rest], lat[rest]]).round(_CENTRE_DECIMALS)
-        points, back = np.unique(places, axis=0, return_inverse=True)
-        shares = disc_shares(points[:, 0], points[:, 1], km)
+        back, x, y = _centres(lon[rest], lat[rest])
+        shares = disc_shares(x, y, km)
         discs = [
-            areas.put(("disc", x, y, km), found)
-            for (x, y), found in zip(points.tolist(), shares, strict=True)
+            areas.put(("disc", a, b, km), found)
+            for a, b, found in zip(x.tolist(), y.tolist(), shares, strict=True)
         ]
-        area_of[rest] = np.array(discs, dtype="int64")[back.ravel()] if discs else -1
+        area_of[rest] = np.array(discs, dtype="int64")[back] if discs else -1
     return area_of, areas
 
 
