@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import statistics
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -19,7 +20,7 @@ def best(fn: Callable[[], object], repeat: int) -> float:
 
 
 def rounds(calls: dict[str, Callable[[], object]], repeat: int) -> dict[str, list[float]]:
-    """The wall times of ``repeat`` rounds, each round calling every one in turn.
+    """Every wall time of each call over ``repeat`` rounds, each round calling every one.
 
     On a shared, noisy machine a slow minute then costs every contender alike,
     instead of only the one whose turn it was.
@@ -34,8 +35,18 @@ def rounds(calls: dict[str, Callable[[], object]], repeat: int) -> dict[str, lis
 
 
 def interleaved(calls: dict[str, Callable[[], object]], repeat: int) -> dict[str, float]:
-    """The best wall time of each call over ``repeat`` interleaved rounds (:func:`rounds`)."""
+    """The best wall time of each call over ``repeat`` interleaved :func:`rounds`."""
     return {name: min(found) for name, found in rounds(calls, repeat).items()}
+
+
+def median_ratios(times: dict[str, list[float]], ours: str, base: str) -> tuple[float, list[float]]:
+    """The median of the per-round ratios ``ours / base``, and every round's ratio, sorted.
+
+    Each round's ratio pairs two calls made back to back, so a busy minute
+    weighs on both sides of it; the median does not reward one lucky round.
+    """
+    each = sorted(a / b for a, b in zip(times[ours], times[base], strict=True))
+    return statistics.median(each), each
 
 
 def rss_mb(field: str) -> float:

@@ -4,9 +4,11 @@ Run:  python -m benchmarks.release [--rows 1000000] [--repeat 3]
 
 Everything runs in this process on the same synthetic events: a release is
 built in a temporary store, and the same events are written as a typed ACLED
-CSV. Reported: best wall time of ``--repeat`` runs, ratios to the baseline of
-each comparison, and the peak resident memory a first load adds in a fresh process (Linux
-VmHWM) against the loaded frames' own size. Also in fresh processes (five,
+CSV. Reported: the full loads' median wall time over ``--repeat`` interleaved
+rounds with the median of the rounds' ratios (and their spread), the best wall
+time of ``--repeat`` runs of the others, ratios to the baseline of each
+comparison, and the peak resident memory a first load adds in a fresh process
+(Linux VmHWM) against the loaded frames' own size. Also in fresh processes (five,
 alternating): the first filtered load against the later ones in the same process,
 for ``libyaevents.load`` and for a bare filtered ``pyarrow.parquet.read_table``
 (both pay Arrow's first-read costs). Not a test: nothing asserts a time.
@@ -15,6 +17,7 @@ for ``libyaevents.load`` and for a bare filtered ``pyarrow.parquet.read_table``
 from __future__ import annotations
 
 import os
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -26,7 +29,7 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 import libyaevents
-from benchmarks.common import arguments, best, interleaved
+from benchmarks.common import arguments, best, median_ratios, rounds
 from libyaevents.releases.hashes import SETTLED_NS
 from libyaevents.schema.models import pandas_dtype
 from libyaevents.schema.tables import EVENTS
@@ -158,7 +161,7 @@ def main() -> None:
           f"events.parquet {sizes[0]:.1f} MB, CSV {sizes[1]:.1f} MB")  # fmt: skip
     print(f"{'comparison':<44} {'seconds':>8} {'ratio':>7}")
 
-    times = interleaved(
+    each = rounds(
         {
             "full": lambda: libyaevents.load("1.0.0", store=store),
             "csv": lambda: read_csv_typed(csv),
@@ -166,11 +169,13 @@ def main() -> None:
         },
         args.repeat,
     )
-    full, csv_c, bare = times["full"], times["csv"], times["bare"]
+    full, csv_c, bare = (statistics.median(each[k]) for k in ("full", "csv", "bare"))
     row("pandas.read_csv typed (baseline)", csv_c, csv_c)
     row("libyaevents.load (verified, typed)", full, csv_c, f"{csv_c / full:.1f}x faster")
     row("pyarrow read_table().to_pandas() (baseline)", bare, bare)
-    row("libyaevents.load", full, bare)
+    ratio, spread = median_ratios(each, "full", "bare")
+    rounds_said = f"{ratio:.2f}x median of {len(spread)} rounds ({spread[0]:.2f}-{spread[-1]:.2f})"
+    row("libyaevents.load", full, bare, rounds_said)
 
     one = {"admin1": "West", "year": 2020}
     filtered = best(lambda: libyaevents.load("1.0.0", store=store, filters=one), args.repeat)

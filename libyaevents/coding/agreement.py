@@ -202,6 +202,11 @@ class Agreement:
         return out
 
     @property
+    def reports(self) -> list[str]:
+        """The reports compared: those two or more coders coded, sorted by id."""
+        return sorted({u.report for u in (*self.events, *self.measures)})
+
+    @property
     def matched_share(self) -> float | None:
         """Share of the event units that two or more coders found (None without units)."""
         return self.counts()["matched"] / len(self.events) if self.events else None
@@ -216,10 +221,11 @@ class Agreement:
         }
 
     def figures(self) -> dict[str, Any]:
-        """What a release records about its coding: coders, matched share, alpha per field."""
+        """What a release records of its coding: coders, reports, matched share, alpha."""
         share = self.matched_share
         return {
             "coders": len(self.coders),
+            "reports": self.reports,
             "matched_share": None if share is None else round(share, 4),
             "alpha": {
                 name: None if f.alpha is None else round(f.alpha, 4)

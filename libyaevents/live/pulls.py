@@ -24,12 +24,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
+import filelock
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 
 from libyaevents.compute import loose
+from libyaevents.errors import ApiError
 from libyaevents.live.credentials import cache_dir
 from libyaevents.readers.account import Loaded
 from libyaevents.readers.csvtext import CsvText
@@ -146,7 +148,32 @@ class PageStore:
 
     @contextlib.contextmanager
     def resumable(self) -> Iterator[None]:
-        """Say on an interrupted pull (Ctrl-C) which pages are kept for the next run."""
+        """Hold the pull's folder; on Ctrl-C, say which pages are kept for the next run.
+
+        One pull at a time writes a folder: a second pull of the same query
+        (another ``fetch`` started while the first runs) is refused before any
+        request, instead of writing pages beside the first one's. The lock is a
+        small file in the cache's ``locks`` folder, named by the work folder (the
+        operating system's lock through ``filelock``: a pull that dies releases it).
+
+        Raises
+        ------
+        ApiError
+            When another pull of the same query holds the folder.
+        """
+        locks = cache_dir() / "locks"
+        locks.mkdir(parents=True, exist_ok=True)
+        name = hashlib.sha256(str(self.folder.resolve()).encode()).hexdigest()[:20]
+        lock = filelock.FileLock(locks / f"pull-{name}.lock")
+        try:
+            lock.acquire(timeout=0)
+        except filelock.Timeout:
+            msg = (
+                f"Another pull of the same query is running (its pages go to {self.folder}). "
+                "Wait for it to finish and use its output, or run again then: a rerun resumes "
+                "from the pages kept."
+            )
+            raise ApiError(msg) from None
         try:
             yield
         except KeyboardInterrupt as exc:
@@ -158,6 +185,8 @@ class PageStore:
                 else "no page had arrived"
             )
             raise
+        finally:
+            lock.release()
 
     def _page(self, number: int) -> Path:
         return self.folder / f"page-{number:06d}.parquet"

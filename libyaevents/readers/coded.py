@@ -290,10 +290,8 @@ def is_sources_folder(folder: str | Path) -> bool:
 
 # -- reading TOML with line numbers ------------------------------------------------
 
-_Layout = Layout
 
-
-def _layout(text: str) -> _Layout:
+def _layout(text: str) -> Layout:
     """Line of each ``[[kind]]`` header and of each key below it, per kind."""
     blocks: dict[str, list[tuple[int, dict[str, int]]]] = {}
     keys: dict[str, int] | None = None
@@ -309,7 +307,7 @@ def _layout(text: str) -> _Layout:
     return blocks
 
 
-def _load_toml(path: Path) -> tuple[dict[str, Any], _Layout]:
+def _load_toml(path: Path) -> tuple[dict[str, Any], Layout]:
     try:
         text = path.read_bytes().decode("utf-8")
         plain = parse_plain(text)  # the files the library and tomli-w write, in one pass
@@ -361,7 +359,7 @@ class CompileProblems:
 
 def _records(
     path: Path,
-    parsed: tuple[dict[str, Any], _Layout],
+    parsed: tuple[dict[str, Any], Layout],
     kind: str,
     found: CompileProblems,
     keys: tuple[tuple[str, ...], tuple[str, ...]],
@@ -573,7 +571,7 @@ class _Compiler:
             self._cites(row, at, listed, head)
 
     def _paragraphs(
-        self, path: Path, parsed: tuple[dict[str, Any], _Layout], head: Mapping[str, Any]
+        self, path: Path, parsed: tuple[dict[str, Any], Layout], head: Mapping[str, Any]
     ) -> set[int]:
         """Record the report's [[paragraphs]]; return their numbers."""
         numbers: set[Any] = set()

@@ -80,6 +80,9 @@ def test_choosing_b_and_keeping_everything(made, tmp_path):
     assert (out / "adjudication" / "decisions.toml").read_text() == first.decisions.read_text()
     figures = json.loads((out / "adjudication" / "agreement.json").read_text())
     assert figures["coders"] == 2
+    # the reports compared: every report of the synthetic codings, by id
+    assert figures["reports"] == sorted(set(read_sources(made.folders[0]).reports["report_id"]))
+    assert len(figures["reports"]) == 10  # 60 events, 6 per report
     assert figures["matched_share"] == pytest.approx(58 / 62, abs=1e-4)
     assert set(figures["alpha"]) >= {"event_type", "fatalities", "tags", "status"}
 

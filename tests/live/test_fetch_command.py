@@ -5,7 +5,10 @@ from __future__ import annotations
 import errno
 import json
 import os
+import subprocess
 import sys
+import threading
+import time
 
 import pandas as pd
 import pytest
@@ -185,3 +188,40 @@ def test_ctrl_c_during_a_fetch_keeps_the_pages_and_exits_130(signed_in, tmp_path
     assert main(command[3:]) == 0
     assert signed_in.requests_to(READ) == 3  # the rerun asked only for the page after the kept one
     assert len(pd.read_parquet(out)) == 1_200
+
+
+def test_a_second_fetch_of_the_same_query_waits_for_none_and_writes_nothing(
+    signed_in, tmp_path, capsys
+):
+    """Two fetches of one query would write pages into one folder: the second is refused."""
+    env = {**os.environ, "ACLED_USERNAME": signed_in.username,
+           "ACLED_PASSWORD": signed_in.password}  # fmt: skip
+    first_out, second_out = tmp_path / "first.parquet", tmp_path / "second.parquet"
+    site = ["fetch", "acled", "--country", "Libya", "--base-url", signed_in.base_url,
+            "--no-progress"]  # fmt: skip
+    gate = threading.Event()
+    signed_in.hooks[(READ, 1)] = lambda: gate.wait(30)  # the first fetch's first page, held
+    with subprocess.Popen(
+        [sys.executable, "-m", "libyaevents", *site, "-o", str(first_out)],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+    ) as child:  # fmt: skip
+        try:
+            for _ in range(600):  # bounded: at most 60 s
+                if signed_in.requests_to(READ) >= 1 or child.poll() is not None:
+                    break
+                time.sleep(0.1)
+            assert child.poll() is None, child.stderr.read() if child.stderr else ""
+            code = main([*site, "-o", str(second_out)])
+            err = capsys.readouterr().err
+            assert signed_in.requests_to(READ) == 1  # the second asked for nothing
+        finally:
+            gate.set()
+        _, child_err = child.communicate(timeout=60)
+    assert code == 2, err  # a usage error: the CLI's one line
+    assert len(err.splitlines()) == 1, err
+    assert "Another pull of the same query is running" in err
+    assert not second_out.exists()
+    assert child.returncode == 0, child_err
+    assert len(pd.read_parquet(first_out)) == 1_200  # the first was not disturbed
+    assert main([*site, "-o", str(second_out)]) == 0  # once it is done, the query is free
+    assert len(pd.read_parquet(second_out)) == 1_200
