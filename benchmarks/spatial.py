@@ -2,8 +2,9 @@
 
 Run:  python -m benchmarks.spatial [--rows 1000000] [--repeat 5]
 
-All in this process, interleaved round by round (benchmarks.common.rounds), medians
-and the spread (min-max) of the rounds reported:
+All in this process, interleaved round by round (benchmarks.common.rounds): the
+median time and the range of the rounds, and the median of the per-round ratios to
+the first call of each table (benchmarks.common.median_ratios) with their range:
 
 1. Point in polygon: ``--rows`` points scattered uniformly over Libya's box, placed
    in ~100 synthetic polygons (Libya's bundled outline cut by a 12 x 12 lattice of
@@ -35,7 +36,7 @@ import pandas as pd
 import shapely
 
 import libyaevents
-from benchmarks.common import arguments, reset_peak, rounds, rss_mb
+from benchmarks.common import arguments, median_ratios, reset_peak, rounds, rss_mb
 from libyaevents.analysis.boundaries import Boundaries, libya_outline
 from libyaevents.analysis.spatial import polygon_index, polygon_units
 from libyaevents.synthetic import synthetic_dataset
@@ -58,12 +59,14 @@ def lattice(level: str, cuts: int) -> Boundaries:
 
 
 def report(title: str, times: dict[str, list[float]]) -> None:
-    base = statistics.median(next(iter(times.values())))
-    print(f"\n{title}\n{'computation':<58} {'median s':>9} {'min-max':>13} {'ratio':>6}")
+    """Median time, the rounds' range, and the median of per-round ratios to the first call."""
+    base = next(iter(times))
+    print(f"\n{title}\n{'computation':<58} {'median s':>9} {'min-max':>13} "
+          f"{'ratio':>6} {'ratios min-max':>15}")  # fmt: skip
     for label, found in times.items():
-        middle = statistics.median(found)
-        print(f"{label:<58} {middle:9.3f} {min(found):6.3f}-{max(found):<6.3f} "
-              f"{middle / base:6.2f}")  # fmt: skip
+        ratio, each = median_ratios(times, label, base)
+        print(f"{label:<58} {statistics.median(found):9.3f} {min(found):6.3f}-{max(found):<6.3f} "
+              f"{ratio:6.2f} {each[0]:7.2f}-{each[-1]:<7.2f}")  # fmt: skip
 
 
 def point_in_polygon(rows: int, repeat: int) -> None:

@@ -161,3 +161,33 @@ def test_discs_by_formula_match_a_fine_polygon_cut_by_shapely(lon, lat, km):
     np.testing.assert_array_equal(np.sort(gids), want_gids)
     np.testing.assert_allclose(shares[np.argsort(gids)], want_shares, atol=1e-4)
     assert shares.sum() == pytest.approx(1)
+
+
+def test_ucdp_where_prec_spreads_as_the_geo_precision_it_maps_to():
+    import libyaevents
+    from tests.readers.test_ucdp import _ged, _row
+
+    rows = [_row(id=300001 + i, where_prec=prec) for i, prec in enumerate([1, 2, 4])]
+    events = libyaevents.read_ucdp_ged(_ged(*rows)).events
+    assert events["geo_precision"].tolist() == [1, 2, 3]
+    admin1 = _units("admin1", [20.0])
+    panel = aggregate(events, period="year", level="priogrid", precision="spread",
+                      boundaries=[admin1])  # fmt: skip
+    tripoli = panel.set_index("priogrid_gid")["events"]
+    assert tripoli.sum() == pytest.approx(3)
+    # where_prec 1 stays in Tripoli's cell; 2 (25 km disc) mostly there; 4 (admin1) over the west
+    assert 1.5 < tripoli.loc[176787] < 2.0
+    assert len(tripoli) > 100
+
+
+def test_real_acled_exports_spread_with_their_totals(shared_acled):
+    import libyaevents
+
+    for path in sorted(shared_acled.glob("*.csv")):
+        events = libyaevents.read_acled(path).events
+        panel = aggregate(events, period="month", level="priogrid", precision="spread")
+        assert panel["events"].sum() == pytest.approx(len(events)), path.name
+        assert panel["fatalities"].sum() == pytest.approx(events["fatalities"].sum()), path.name
+        coarse = (events["geo_precision"] > 1).sum()
+        kept = aggregate(events, period="month", level="priogrid")
+        assert coarse == 0 or len(panel) > len(kept), path.name  # spread over more cells
