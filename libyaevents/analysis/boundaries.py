@@ -108,6 +108,19 @@ class Boundaries:
         """One row per unit: ``id``, ``name`` and ``geometry`` (shapely)."""
         return pd.DataFrame({"id": self.ids, "name": self.names, "geometry": self.geometries})
 
+    def to_geodataframe(self) -> Any:
+        """The units as a GeoPandas GeoDataFrame in EPSG:4326 (the ``geopandas`` extra).
+
+        Provenance goes to its ``attrs`` (``source``, ``licence``, ``date``, ``level``).
+        """
+        geopandas = require("geopandas", extra="geopandas", feature="GeoDataFrames")
+        frame = geopandas.GeoDataFrame(
+            {"id": self.ids, "name": self.names}, geometry=list(self.geometries), crs="EPSG:4326"
+        )
+        frame.attrs.update(source=self.source, licence=self.licence, date=self.date,
+                           level=self.level)  # fmt: skip
+        return frame
+
 
 def _where(path: str, index: int | None = None, unit: str | None = None) -> str:
     at = f"{path}: feature {index}" if index is not None else path

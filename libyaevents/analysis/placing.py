@@ -95,10 +95,7 @@ class Placement:
         self, frame: pd.DataFrame, keys: list[str]
     ) -> tuple[pd.DataFrame, float | None]:
         """The grid panel of events spread over space, and the share left outside ``cells``."""
-        if self.areas is None:
-            msg = "spread_panel before place: no areas"  # a bug, not an input error
-            raise RuntimeError(msg)
-        panel = spread_cells(frame, self.areas, keys)
+        panel = spread_cells(frame, self.areas or Areas(), keys)
         if self.area is None:
             return panel, None
         gids = panel[PRIOGRID]

@@ -221,3 +221,20 @@ def test_the_boundary_files_are_package_data():
     # inside the package folder, which the wheel packs whole (tests/test_package.py builds it)
     assert (Path(libyaevents.__file__).parent / "data" / "boundaries" / "PROVENANCE.json").is_file()
     assert boundaries.bundled_provenance()["extracted"] == "2026-12-07"
+
+
+def test_boundaries_as_a_geodataframe_keep_their_provenance(tmp_path):
+    pytest.importorskip("geopandas", reason="the geopandas extra is not installed")
+    path = write_geojson(tmp_path / "units.geojson", _districts())
+    units = read_boundaries(path, id_column="pcode", name_column="name", level="admin2",
+                            **PROVENANCE)  # fmt: skip
+    frame = units.to_geodataframe()
+    assert frame["id"].tolist() == ["LY01", "LY02", "LY03"]
+    assert frame.crs.to_epsg() == 4326
+    assert frame.attrs["source"] == PROVENANCE["source"]
+
+
+def test_without_geopandas_the_error_names_its_extra(monkeypatch):
+    monkeypatch.setitem(sys.modules, "geopandas", None)
+    with pytest.raises(InputError, match=r'pip install "libyaevents\[geopandas\]"'):
+        libya_outline().to_geodataframe()
