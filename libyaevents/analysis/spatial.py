@@ -41,6 +41,7 @@ Examples
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any, Final, NamedTuple
 
 import numpy as np
@@ -54,6 +55,7 @@ from libyaevents.analysis.boundaries import (
 )
 from libyaevents.analysis.grid import located_cells
 from libyaevents.errors import InputError
+from libyaevents.optional import require
 from libyaevents.problems import problem_table
 from libyaevents.vocab import gazetteer, priogrid
 
@@ -69,6 +71,7 @@ __all__ = [
     "polygon_index",
     "polygon_keys",
     "polygon_units",
+    "to_geodataframe",
     "unit_names",
     "with_unit_ids",
 ]
@@ -110,7 +113,8 @@ def unit_names(boundaries: Boundaries) -> list[str]:
         When two polygons share a name (a panel needs one row per unit).
     """
     names = list(boundaries.names)
-    repeated = sorted({n for n in names if names.count(n) > 1} | (set(names) & set(SPECIAL_UNITS)))
+    twice = {name for name, n in Counter(names).items() if n > 1}
+    repeated = sorted(twice | (set(names) & set(SPECIAL_UNITS)))
     if repeated:
         msg = (
             f"boundaries {boundaries.filename or '(in memory)'}: the names {repeated[:5]} are "
@@ -311,3 +315,29 @@ def with_unit_ids(panel: pd.DataFrame, boundaries: Boundaries) -> pd.DataFrame:
     out = panel.copy()
     out.insert(list(out.columns).index(level) + 1, f"{level}_id", values)
     return out
+
+
+def to_geodataframe(panel: pd.DataFrame, boundaries: Boundaries) -> Any:
+    """A polygon panel with each row's polygon, as a GeoPandas GeoDataFrame (EPSG:4326).
+
+    For GIS users: ``.to_parquet(path)`` writes GeoParquet, ``.to_file(path)``
+    GeoJSON. Rows of the special units (at sea, outside Libya, ...) have no
+    geometry. Needs the ``geopandas`` extra.
+
+    Examples
+    --------
+    >>> import libyaevents
+    >>> from libyaevents.analysis.boundaries import libya_outline
+    >>> outline = libya_outline()
+    >>> libya = Boundaries(outline.ids, outline.names, outline.geometries, "admin1", "", "", "")
+    >>> panel = libyaevents.aggregate(libyaevents.load().events, period="year",
+    ...                               level="admin1", spatial="polygon", boundaries=libya)
+    >>> mapped = to_geodataframe(panel, libya)
+    >>> mapped.loc[mapped["admin1"] == "Libya", "geometry"].iloc[0].geom_type
+    'Polygon'
+    """
+    geopandas = require("geopandas", extra="geopandas", feature="GeoDataFrames")
+    shapes = dict(zip(boundaries.ids, boundaries.geometries, strict=True))
+    ids = panel[f"{boundaries.level}_id"]
+    geometry = [shapes.get(unit) if isinstance(unit, str) else None for unit in ids]
+    return geopandas.GeoDataFrame(panel, geometry=geometry, crs="EPSG:4326")

@@ -203,3 +203,17 @@ def test_real_acled_exports_in_polygons_of_their_own_regions(shared_acled, tmp_p
         assert (problems["code"] == "coordinates-outside-unit").all()
         km = problems["value"].str.extract(r"\((.*) km\)")[0].astype(float)
         assert (km > 0).all(), path.name
+
+
+def test_a_polygon_panel_exports_with_its_polygons(districts, tmp_path):
+    geopandas = pytest.importorskip("geopandas", reason="the geopandas extra is not installed")
+    from libyaevents.analysis.spatial import to_geodataframe
+
+    panel = aggregate(_events(EVENTS), period="year", level="admin2", spatial="polygon",
+                      boundaries=districts)  # fmt: skip
+    mapped = to_geodataframe(panel, districts)
+    assert mapped.geometry.notna().tolist() == [True, True, False, False, False]
+    mapped.to_parquet(tmp_path / "panel.parquet")
+    back = geopandas.read_parquet(tmp_path / "panel.parquet")
+    assert back["events"].sum() == len(EVENTS)
+    assert back.geometry.iloc[0].equals(districts.geometries[0])
