@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -22,8 +23,11 @@ from libyaevents.vocab import gazetteer
 
 ROOT = Path(__file__).resolve().parents[2]
 BUNDLED = ROOT / "libyaevents" / "data" / "boundaries"
-# the npm package the bundled files are built from (npm pack world-atlas@2.0.2)
-WORLD_ATLAS = ROOT.parent / "data" / "world-atlas-2.0.2.tgz"
+# the npm package the bundled files are built from (npm pack world-atlas@2.0.2), beside the
+# repository or where LIBYAEVENTS_WORLD_ATLAS says
+WORLD_ATLAS = Path(
+    os.environ.get("LIBYAEVENTS_WORLD_ATLAS") or ROOT.parent / "data" / "world-atlas-2.0.2.tgz"
+)
 PROVENANCE = {"source": "made up for the tests", "licence": "CC0", "date": "2026-12-07"}
 
 
