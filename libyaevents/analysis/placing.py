@@ -81,7 +81,8 @@ class Placement:
         if self.grid:
             frame[PRIOGRID], apart = grid_keys(events, self.area, excluded)
             if self.spread:
-                frame["_area"], self.areas = spread_areas(events, self.shapes)
+                located = ~apart["no_usable_location"]
+                frame["_area"], self.areas = spread_areas(events, self.shapes, located)
         elif self.polygon:
             frame[self.level], apart = polygon_keys(events, self.shapes[self.level], excluded)
         return apart

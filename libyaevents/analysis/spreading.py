@@ -224,17 +224,21 @@ def _centres(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.ndarray, 
 
 
 def spread_areas(
-    events: pd.DataFrame, shapes: Mapping[str, Boundaries]
+    events: pd.DataFrame, shapes: Mapping[str, Boundaries], located: np.ndarray | None = None
 ) -> tuple[np.ndarray, Areas]:
     """Per event, the position of the area it spreads over (-1: its own cell), and the areas.
 
     ``shapes`` holds admin1 and/or admin2 boundaries by level (either may be absent).
+    ``located`` marks the events with a usable location (a cell); the others (say,
+    swapped-looking coordinates) are never spread.
     """
     shapely = shapely_module()
     lat = events["latitude"].to_numpy(dtype="float64", na_value=np.nan)
     lon = events["longitude"].to_numpy(dtype="float64", na_value=np.nan)
     precision = events["geo_precision"].to_numpy(dtype="float64", na_value=np.nan)
     usable = priogrid.usable_coordinates(lat, lon)
+    if located is not None:
+        usable &= located
     area_of = np.full(len(events), -1, dtype="int64")
     areas = Areas()
     for code, level in _LEVEL_OF.items():

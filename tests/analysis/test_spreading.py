@@ -99,6 +99,15 @@ def test_spread_with_cells_counts_the_shares_that_fall_outside():
     assert panel["events"].sum() + outside == pytest.approx(1)
 
 
+def test_an_event_without_a_usable_location_is_never_spread():
+    swapped = {"geo_precision": 2, "latitude": 16.5887, "longitude": 20.0}  # looks swapped
+    panel = aggregate(_events([swapped, {}]), period="month", level="priogrid",
+                      precision="spread")  # fmt: skip
+    assert panel["priogrid_gid"].isna().sum() == 1
+    assert panel.loc[panel["priogrid_gid"].isna(), "events"].tolist() == [1.0]
+    assert panel.attrs["no_usable_location"] == 1
+
+
 def test_spread_refuses_centroids():
     with pytest.raises(InputError, match=r"centroids with precision='spread' on a grid"):
         aggregate(_events([{}]), level="priogrid", precision="spread", centroids=True)
