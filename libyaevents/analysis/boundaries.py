@@ -128,10 +128,21 @@ def _where(path: str, index: int | None = None, unit: str | None = None) -> str:
 
 
 def _crs_is_wgs84(crs: Any) -> bool:
+    """Whether a GeoParquet (PROJJSON or string) or legacy GeoJSON ``crs`` is WGS84 lon/lat.
+
+    A projected CRS (a UTM zone, say) is not, even though its base is WGS84.
+    """
     if crs is None:
         return True
-    text = json.dumps(crs) if not isinstance(crs, str) else crs
-    return any(code.split(":")[-1] in text for code in _WGS84) or "WGS 84" in text
+    if isinstance(crs, dict) and crs.get("type") == "name":  # GeoJSON 2008 "crs" member
+        crs = crs.get("properties", {}).get("name")
+    if isinstance(crs, dict):
+        if crs.get("type") not in (None, "GeographicCRS", "GeodeticCRS"):
+            return False
+        ident: dict[str, Any] = crs["id"] if isinstance(crs.get("id"), dict) else {}
+        crs = f"{ident.get('authority')}:{ident.get('code')}"
+    text = str(crs).upper()
+    return any(text.endswith(code.split(":")[-1].upper()) for code in _WGS84)
 
 
 def _text(value: Any) -> str:

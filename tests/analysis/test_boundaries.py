@@ -193,6 +193,26 @@ def test_a_file_that_is_not_geojson_is_a_read_error(tmp_path, content, match):
         read_boundaries(path, id_column="id", name_column="name", level="admin1", **PROVENANCE)
 
 
+@pytest.mark.parametrize(
+    ("crs", "wgs84"),
+    [
+        (None, True),
+        ("EPSG:4326", True),
+        ("OGC:CRS84", True),
+        ({"type": "name", "properties": {"name": "urn:ogc:def:crs:OGC:1.3:CRS84"}}, True),
+        ({"type": "GeographicCRS", "name": "WGS 84", "id": {"authority": "EPSG", "code": 4326}},
+         True),
+        ({"type": "ProjectedCRS", "name": "WGS 84 / UTM zone 33N",
+          "base_crs": {"id": {"authority": "EPSG", "code": 4326}},
+          "id": {"authority": "EPSG", "code": 32633}}, False),
+        ("EPSG:32633", False),
+        ({"type": "name", "properties": {"name": "EPSG:3857"}}, False),
+    ],
+)  # fmt: skip
+def test_only_longitude_latitude_on_wgs84_is_taken(crs, wgs84):
+    assert boundaries._crs_is_wgs84(crs) is wgs84
+
+
 def test_a_geoparquet_in_another_crs_or_a_missing_file_is_refused(tmp_path):
     path = write_geoparquet(tmp_path / "u.parquet", _districts(), crs={"id": {"code": 32633}})
     kwargs = dict(id_column="pcode", name_column="name", level="admin1", **PROVENANCE)
