@@ -227,6 +227,13 @@ PROBLEM_CODES: Final = _codes(
         "priogrid_cells",
     ),
     (
+        "coordinates-outside-unit",
+        "note",
+        "the coordinates are outside the admin unit the event is coded to (distance in km): "
+        "counted where the coordinates are",
+        "polygon_units",
+    ),
+    (
         "source-structure",
         "error",
         "a coded sources file lacks a table it needs ([report], a report file)",

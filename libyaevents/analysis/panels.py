@@ -43,13 +43,13 @@ from typing import Any, Final, Literal
 import numpy as np
 import pandas as pd
 
+from libyaevents.analysis.boundaries import Boundaries, boundaries_by_level
 from libyaevents.analysis.grid import (
     GRID_LEVELS,
     PRIOGRID,
-    cell_columns,
     cells_argument,
-    grid_keys,
 )
+from libyaevents.analysis.placing import SPATIAL_MODES, Placement
 from libyaevents.arguments import choice, day, has_columns, names
 from libyaevents.dataset import DatasetLike, table_of
 from libyaevents.errors import InputError
@@ -62,6 +62,7 @@ __all__ = [
     "NON_STATE_ARMED",
     "PERIODS",
     "PRECISION_MODES",
+    "SPATIAL_MODES",
     "aggregate",
     "grid_cells",
     "indicators",
@@ -178,6 +179,8 @@ def aggregate(
     end: str | pd.Timestamp | None = None,
     centroids: bool = False,
     cells: Cells | None = None,
+    spatial: Literal["coded", "polygon"] = "coded",
+    boundaries: Boundaries | Sequence[Boundaries] | None = None,
 ) -> pd.DataFrame:
     """Count events and sum fatalities per period and unit.
 
@@ -202,9 +205,11 @@ def aggregate(
         least one event (or ``cells``); breakdown values are the full vocabulary.
     precision : {"keep", "exclude", "spread"}
         Events less precise than the panel: counted as coded, left out, or
-        (dates only) spread over the days they may have happened on. On a grid,
-        ``exclude`` leaves out geo_precision 2 and 3 (coarser than a cell), and
-        ``spread`` refuses them (spreading over space needs admin boundaries).
+        spread over the days they may have happened on. On a grid, ``exclude``
+        leaves out geo_precision 2 and 3 (coarser than a cell), and ``spread``
+        also spreads them over the cells of the area they may be in
+        (:mod:`libyaevents.analysis.spreading`: their admin2 or admin1 polygon
+        from ``boundaries``, Libya's outline or a disc; needs the ``geo`` extra).
     start, end : date, optional
         Limit the panel (and its zero fill) to these dates.
     centroids : bool
@@ -215,6 +220,16 @@ def aggregate(
         Grid levels only: the panel's cells, as ids or as a box (a tuple of four
         numbers; the cells its points fall in). Events in other cells are left
         out (counted), and ``zero_fill`` fills every one of these cells.
+    spatial : {"coded", "polygon"}
+        ``admin1`` and ``admin2`` panels: the units the events are coded to, or
+        (``polygon``) the polygon of ``boundaries`` their coordinates fall in
+        (:mod:`libyaevents.analysis.spatial`), with a ``<level>_id`` column and
+        units of their own for events at sea, outside Libya, in no polygon and
+        with no usable location. Needs the ``geo`` extra.
+    boundaries : Boundaries or list of Boundaries, optional
+        Polygons (:func:`~libyaevents.analysis.boundaries.read_boundaries`), one
+        per level: the units of ``spatial="polygon"``, and the areas grid
+        spreading uses (admin2 for geo_precision 2, admin1 for 3).
 
     Returns
     -------
@@ -225,44 +240,39 @@ def aggregate(
         (within ``start``..``end``) not in a unit: ``excluded`` (with
         ``precision="exclude"``), and on a grid ``outside_cells`` (with
         ``cells``) and ``no_usable_location`` (counted in the empty cell's row;
-        :func:`~libyaevents.analysis.grid.priogrid_cells` says why).
+        :func:`~libyaevents.analysis.grid.priogrid_cells` says why), and the
+        share of spread events falling outside ``cells`` (``spread_outside_cells``,
+        a float); in a polygon panel the events of each special unit (``at_sea``,
+        ``outside_libya``, ``in_no_unit``, ``no_usable_location``) and those
+        whose coordinates are outside their coded unit (``outside_coded_unit``;
+        :func:`~libyaevents.analysis.spatial.polygon_units` lists them).
 
     Raises
     ------
     InputError
-        On an unknown period, level, breakdown or precision mode, bad ``cells``,
-        or ``precision="spread"`` on a grid with events of geo_precision 2 or 3.
+        On an unknown period, level, breakdown, precision or spatial mode, bad
+        ``cells`` or ``boundaries`` (or ones the panel does not use), or
+        ``centroids`` with spreading over space.
     """
     events = table_of(events, "events", what="events")
     level = choice(level, "level", (*LEVELS, *GRID_LEVELS))  # type: ignore[assignment]
     grid = level in GRID_LEVELS
-    units = [PRIOGRID] if grid else unit_columns(level)
     period = choice(period, "period", PERIODS)  # type: ignore[assignment]
     by = names(by, "by", BREAKDOWNS)
     precision = choice(precision, "precision", PRECISION_MODES)  # type: ignore[assignment]
+    place = Placement.of(level, spatial, boundaries_by_level(boundaries), precision)
+    units: list[str] = [PRIOGRID] if grid else [level] if place.polygon else unit_columns(level)
     start = None if start is None else day(start, "start")
     end = None if end is None else day(end, "end")
-    area = _area(cells, grid)
+    place.area = _area(cells, grid)
     keys = [*units, *by]
-    places = precision == "exclude" or (grid and precision == "spread")  # reads geo_precision
-    needed = [*(["latitude", "longitude"] if centroids or grid else []),
-              *(["time_precision"] if precision != "keep" else []),
-              *(["geo_precision"] if places else [])]  # fmt: skip
-    columns = [c for c in keys if c != PRIOGRID]
-    has_columns(
-        events, ["event_date", "fatalities", *columns, *needed], "events", "pass canonical events"
-    )
     located = ["latitude", "longitude"] if centroids else []
-    frame = events.loc[:, ["event_date", "fatalities", *columns, *located]]
+    frame = _columns(events, keys, located, place, precision)
     left_out: dict[str, np.ndarray] = {}
     if precision == "exclude":
         left_out["excluded"] = _too_coarse(events, period, level)
-    if grid:
-        frame[PRIOGRID], counted_apart = grid_keys(events, area, left_out.get("excluded"))
-        if precision == "spread":
-            _spread_on_grid(events)
-        left_out |= counted_apart
-    dropped = [m for name, m in left_out.items() if name != "no_usable_location"]
+    left_out |= place.place(frame, events, left_out.get("excluded"))
+    dropped = place.dropped(left_out)
     if dropped:
         frame = frame[~np.logical_or.reduce(dropped)]
     if precision == "spread":
@@ -273,21 +283,46 @@ def aggregate(
     if end is not None:
         frame = frame[frame["event_date"] <= pd.Timestamp(end)]
     counted = _counted(frame, keys, period) if precision == "keep" and not located else None
+    spilled = None
+    if place.spread:  # over space too
+        dated = frame.assign(period=period_start(frame["event_date"], period))
+        counted, spilled = place.spread_panel(dated, keys)
     panel = counted if counted is not None else _grouped(frame, keys, period, precision, located)
     if grid:
         panel[PRIOGRID] = panel[PRIOGRID].astype("Int64")
     if zero_fill:
-        cells_of = None if area is None else _unit_rows(panel, area)
         panel = _zero_fill(
-            panel, events, period, units, by=by, bounds=(start, end), units_of=cells_of
-        )
+            panel, events, period, units, by=by, bounds=(start, end),
+            units_of=place.unit_rows(panel),
+        )  # fmt: skip
     if precision != "spread":  # whole counts
         panel = panel.astype({"events": "int64", "fatalities": "int64"})
-    if grid:
-        panel = cell_columns(panel)
-    panel = panel.reset_index(drop=True)
+    panel = place.finish(panel).reset_index(drop=True)
     panel.attrs.update(_counts(left_out, events["event_date"], start, end))
+    if spilled is not None:
+        panel.attrs["spread_outside_cells"] = spilled
     return panel
+
+
+def _columns(
+    events: pd.DataFrame, keys: list[str], located: list[str], place: Placement, precision: str
+) -> pd.DataFrame:
+    """The columns of the events a panel reads, after checking it has all it needs."""
+    if place.spread and located:
+        msg = (
+            "centroids with precision='spread' on a grid: an event spread over cells has no "
+            "one location; use the cells' centres (cell_lat, cell_lon) instead."
+        )
+        raise InputError(msg)
+    places = precision == "exclude" or place.spread  # reads geo_precision
+    needed = [*(["latitude", "longitude"] if located or place.grid or place.polygon else []),
+              *(["time_precision"] if precision != "keep" else []),
+              *(["geo_precision"] if places else [])]  # fmt: skip
+    coded = [c for c in keys if c != PRIOGRID and not (place.polygon and c == place.level)]
+    has_columns(
+        events, ["event_date", "fatalities", *coded, *needed], "events", "pass canonical events"
+    )
+    return events.loc[:, ["event_date", "fatalities", *coded, *located]]
 
 
 def _area(cells: Cells | None, grid: bool) -> np.ndarray | None:
@@ -298,28 +333,6 @@ def _area(cells: Cells | None, grid: bool) -> np.ndarray | None:
         msg = f"cells is for grid levels ({', '.join(GRID_LEVELS)}); the admin levels have none."
         raise InputError(msg)
     return cells_argument(cells)
-
-
-def _spread_on_grid(events: pd.DataFrame) -> None:
-    """Refuse to spread events coarser than a cell: that needs boundaries (not bundled)."""
-    coarse = events["geo_precision"].to_numpy(dtype="float64", na_value=np.nan) > 1
-    if coarse.any():
-        msg = (
-            f"precision='spread' on a grid: {int(coarse.sum()):,} events have geo_precision "
-            "2 or 3 (known to an area larger than a cell); spreading them over the cells "
-            "they may be in needs admin boundaries, which libyaevents does not bundle yet. "
-            "Use precision='exclude' (left out, counted in the panel's attrs) or 'keep' "
-            "(counted in the cell of their coordinates)."
-        )
-        raise InputError(msg)
-
-
-def _unit_rows(panel: pd.DataFrame, area: np.ndarray) -> pd.DataFrame:
-    """The cells a grid panel fills: ``area``, and the empty cell when the panel has it."""
-    gids = pd.array(area, dtype="Int64")
-    if panel[PRIOGRID].isna().any():
-        gids = pd.array([*area.tolist(), None], dtype="Int64")
-    return pd.DataFrame({PRIOGRID: gids})
 
 
 def _counts(

@@ -4,7 +4,7 @@ The card follows "Datasheets for Datasets" (Gebru et al.): motivation,
 composition, collection and coding, preprocessing, uses, distribution and
 licence, maintenance; with the release's version, citation and checksums,
 counts by event type and month, a timeline and a map (inline SVG: Libya's
-outline from Natural Earth, the admin1 regions labelled), the actors, the
+outline from Natural Earth 1:10m, the admin1 regions labelled), the actors, the
 measures with their statuses, the change table against the parent release cell
 by cell, and the validation summary. It needs no network to view (inline CSS,
 inline SVG, no script) and no plotting library to write.
@@ -46,7 +46,7 @@ from libyaevents.releases.stores import (
 )
 from libyaevents.vocab import taxonomy
 from libyaevents.vocab.gazetteer import LIBYA_BOX
-from libyaevents.vocab.outline import ADMIN1_LABELS, LIBYA_OUTLINE, OUTLINE_SOURCE
+from libyaevents.vocab.outline import ADMIN1_LABELS, OUTLINE_SOURCE, libya_outline_ring
 
 __all__ = [
     "CARD_NAME",
@@ -126,7 +126,7 @@ def _map(events: pd.DataFrame) -> str:
     """Event locations over Libya's outline (inline SVG), sized by fatalities, regions labelled."""
     width, height = 560, 480
     outline = " ".join(
-        "{:.1f},{:.1f}".format(*_project(lo, la, width, height)) for lo, la in LIBYA_OUTLINE
+        "{:.1f},{:.1f}".format(*_project(lo, la, width, height)) for lo, la in libya_outline_ring()
     )
     box = LIBYA_BOX
     inside = events["longitude"].between(box.min_lon, box.max_lon) & events["latitude"].between(

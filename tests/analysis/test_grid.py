@@ -154,11 +154,15 @@ def test_totals_are_preserved_and_cells_are_the_definitions(events, zero_fill):
         assert spread["fatalities"].sum() == pytest.approx(precise["fatalities"].sum())
 
 
-def test_spread_over_space_is_refused_without_boundaries():
+def test_spread_over_space_without_boundaries_uses_the_outline_and_a_disc():
     events = _events([{}, {"geo_precision": 2}, {"geo_precision": 3}])
-    with pytest.raises(InputError, match=r"2 events have geo_precision 2 or 3.*needs admin "
-                       r"boundaries.*Use precision='exclude'.*or 'keep'"):  # fmt: skip
-        aggregate(events, period="week", level="priogrid", precision="spread")
+    spread = aggregate(events, period="week", level="priogrid", precision="spread")
+    assert spread["events"].sum() == pytest.approx(3)
+    assert spread["fatalities"].sum() == pytest.approx(3)
+    # precision 3 in Libya: over Libya's ~600 cells; precision 2: a 25 km disc, a few cells
+    assert len(spread) > 500
+    tripoli = spread.set_index("priogrid_gid").loc[176787, "events"]
+    assert 1.5 < tripoli < 1.8  # 1 + most of the disc + a little of the country
     kept = aggregate(events, period="week", level="priogrid")
     assert kept["events"].tolist() == [3]  # keep: in the cell of their coordinates
 

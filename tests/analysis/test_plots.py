@@ -53,3 +53,51 @@ def test_plot_command_on_the_bundled_release(tmp_path, capsys):
         assert main(["plot", kind, release, "-o", str(out)]) == 0
         assert out.read_bytes().startswith(PNG)
     assert "wrote" in capsys.readouterr().out
+
+
+def test_a_grid_panel_maps_as_coloured_cells_over_the_outline(tmp_path):
+    events = synthetic_events(400, seed=4)
+    events.loc[:4, "latitude"] = None  # no usable location: not on the map, counted
+    panel = libyaevents.aggregate(events, period="month", level="priogrid")
+    figure = map_figure(panel)
+    axis = figure.axes[0]
+    (cells,) = axis.collections
+    placed = panel.dropna(subset=["priogrid_gid"])
+    assert len(cells.get_paths()) == placed["priogrid_gid"].nunique()
+    assert cells.get_array().sum() == len(events) - 5
+    assert axis.get_title().endswith("(5 without a cell)")
+    (outline,) = axis.lines  # Libya's Natural Earth 1:10m outline
+    assert len(outline.get_xdata()) > 500
+    assert len(figure.axes) == 2  # and a colour bar of events
+    assert plot_map(panel, tmp_path / "grid.png").read_bytes().startswith(PNG)
+
+
+def test_a_polygon_panel_maps_its_units_and_names_the_rest(tmp_path):
+    pytest.importorskip("shapely", reason="the geo extra (shapely) is not installed")
+    from libyaevents.analysis.boundaries import read_boundaries
+    from tests.analysis.test_boundaries import PROVENANCE, _districts, write_geojson
+    from tests.analysis.test_spatial import EVENTS, _events
+
+    path = write_geojson(tmp_path / "districts.geojson", _districts())
+    units = read_boundaries(path, id_column="pcode", name_column="name", level="admin2",
+                            **PROVENANCE)  # fmt: skip
+    panel = libyaevents.aggregate(_events(EVENTS), period="year", level="admin2",
+                                  spatial="polygon", boundaries=units)  # fmt: skip
+    figure = map_figure(panel, boundaries=units)
+    axis = figure.axes[0]
+    (coloured,) = axis.collections
+    assert coloured.get_array().tolist() == [2.0, 0.0, 2.0]  # District 1, 2, 3
+    assert axis.get_title() == (
+        "4 events in 3 admin2 units (2 at sea, 3 outside Libya, 2 no usable location)"
+    )
+    assert len(axis.patches) == 3  # the units' edges, drawn over the colours
+    assert plot_map(panel, tmp_path / "units.png", boundaries=units).read_bytes().startswith(PNG)
+
+
+def test_maps_of_events_and_grids_need_no_geometry_library(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "shapely", None)  # import shapely now fails
+    events = synthetic_events(100, seed=5)
+    assert map_figure(events).axes[0].lines  # the outline, read with json
+    assert map_figure(libyaevents.aggregate(events, level="priogrid")).axes[0].collections
