@@ -56,17 +56,12 @@ _LAZY = {
     "libyaevents.readers.acled": ("read_acled", "write_acled"),
     "libyaevents.readers.coded": ("Sources", "read_sources"),
     "libyaevents.readers.ucdp": ("read_ucdp_ged",),
-    "libyaevents.releases.release": (
-        "Release",
-        "VerifyResult",
-        "build_release",
-        "diff",
-        "list_releases",
-        "load",
-        "verify_release",
-        "write_card",
-    ),
+    "libyaevents.releases.build": ("build_release",),
+    "libyaevents.releases.checks": ("VerifyResult",),
+    "libyaevents.releases.loading": ("Release", "load"),
+    "libyaevents.releases.release": ("diff", "list_releases", "write_card"),
     "libyaevents.releases.summary": ("Summary", "summarise"),
+    "libyaevents.releases.verify": ("verify_release",),
     "libyaevents.schema.models": ("arrow_schema", "pandera_schema"),
     "libyaevents.snapshots.reproduce": ("Reproduced", "reproduce"),
     "libyaevents.snapshots.revisions": ("Revisions", "history", "revisions", "stability"),
@@ -94,17 +89,12 @@ if TYPE_CHECKING:
     from libyaevents.readers.acled import read_acled, write_acled
     from libyaevents.readers.coded import Sources, read_sources
     from libyaevents.readers.ucdp import read_ucdp_ged
-    from libyaevents.releases.release import (
-        Release,
-        VerifyResult,
-        build_release,
-        diff,
-        list_releases,
-        load,
-        verify_release,
-        write_card,
-    )
+    from libyaevents.releases.build import build_release
+    from libyaevents.releases.checks import VerifyResult
+    from libyaevents.releases.loading import Release, load
+    from libyaevents.releases.release import diff, list_releases, write_card
     from libyaevents.releases.summary import Summary, summarise
+    from libyaevents.releases.verify import verify_release
     from libyaevents.schema.models import arrow_schema, pandera_schema
     from libyaevents.snapshots.reproduce import Reproduced, reproduce
     from libyaevents.snapshots.revisions import Revisions, history, revisions, stability

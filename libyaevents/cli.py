@@ -61,16 +61,12 @@ from libyaevents.readers.detect import (
     read_events_export,
     read_table,
 )
+from libyaevents.releases.build import build_release
 from libyaevents.releases.card import write_store_page
-from libyaevents.releases.release import (
-    build_release,
-    diff,
-    list_releases,
-    verify_release,
-    write_card,
-)
+from libyaevents.releases.release import diff, list_releases, write_card
 from libyaevents.releases.stores import WRITER_WAIT, LocalStore
 from libyaevents.releases.summary import summarise
+from libyaevents.releases.verify import verify_release
 from libyaevents.schema.frictionless import write_schemas
 from libyaevents.schema.tables import TABLES
 from libyaevents.snapshots.reproduce import reproduce

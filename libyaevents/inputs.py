@@ -42,8 +42,8 @@ from libyaevents.readers.detect import (
     read_source_folder,
     read_table,
 )
-from libyaevents.releases.release import StoreArg, load
-from libyaevents.releases.stores import is_version
+from libyaevents.releases.loading import load
+from libyaevents.releases.stores import StoreArg, is_version
 from libyaevents.schema.coerce import conform
 
 __all__ = ["open_dataset"]

@@ -36,7 +36,7 @@ from libyaevents.coding.provenance import match_texts, text_problems
 from libyaevents.problems import concat_problems, problem_table
 from libyaevents.readers import suggestions
 from libyaevents.readers.coded import ACTORS_FILE, Sources, compile_sources
-from libyaevents.releases.release import StoreArg
+from libyaevents.releases.stores import StoreArg
 from libyaevents.validation.validator import ValidationReport
 
 __all__ = ["check_coding"]

@@ -21,7 +21,8 @@ import pandas as pd
 from libyaevents.analysis.matching import compare_events
 from libyaevents.problems import problem_table
 from libyaevents.readers.coded import Sources
-from libyaevents.releases.release import StoreArg, load
+from libyaevents.releases.loading import load
+from libyaevents.releases.stores import StoreArg
 
 __all__ = ["SAME_PLACE_KM", "release_duplicates"]
 

@@ -30,7 +30,7 @@ from libyaevents.publishing.recipe import full_files, recipe_files
 from libyaevents.publishing.zenodo import ZenodoClient, token_from_env
 from libyaevents.releases.doistore import zenodo_root
 from libyaevents.releases.licences import redistribution
-from libyaevents.releases.release import Release, load, verify_release
+from libyaevents.releases.loading import Release, load
 from libyaevents.releases.stores import (
     LocalStore,
     bundled_store,
@@ -38,6 +38,7 @@ from libyaevents.releases.stores import (
     published_records,
     version_key,
 )
+from libyaevents.releases.verify import verify_release
 
 __all__ = ["Published", "publish_to_zenodo"]
 

@@ -22,7 +22,7 @@ import pyarrow.parquet as pq
 
 from libyaevents.errors import InputError
 from libyaevents.releases.licences import redistribution
-from libyaevents.releases.release import Release
+from libyaevents.releases.loading import Release
 from libyaevents.releases.stores import MANIFEST_NAME
 from libyaevents.snapshots.sync import FINGERPRINTS
 

@@ -36,7 +36,8 @@ from libyaevents.errors import InputError, IntegrityError, ReleaseError
 from libyaevents.files import user_cache_dir
 from libyaevents.optional import require
 from libyaevents.releases.licences import redistribution
-from libyaevents.releases.stores import MANIFEST_NAME, version_key
+from libyaevents.releases.manifest import read_manifest
+from libyaevents.releases.stores import MANIFEST_NAME, accessed_of, version_key
 
 __all__ = ["ZENODO_API_ENV", "DoiStore", "doi_of", "zenodo_root"]
 
@@ -142,6 +143,14 @@ class DoiStore:
         """The one version the record holds."""
         version = self.record().get("metadata", {}).get("version")
         return [str(version)] if version else []
+
+    def accessed(self) -> dict[str, str]:
+        """When the record's version's data stood (from its manifest, fetched with the files)."""
+        return {v: accessed_of(read_manifest(self.folder(v))) for v in self.versions()}
+
+    def published(self, version: str) -> dict[str, Any] | None:
+        """The record's own DOI."""
+        return {"doi": self.doi}
 
     def _fetch(self, version: str, entry: dict[str, Any]) -> Path:
         pooch = _pooch()

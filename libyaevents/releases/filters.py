@@ -46,7 +46,7 @@ _DATE_KEYS: Final = ("start", "end")
 DNF = list[list[tuple[str, str, Any]]]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Query:
     """Checked filters and columns, in the shapes the readers take."""
 
@@ -145,9 +145,9 @@ def event_query(filters: Filters, columns: Sequence[str] | None) -> Query:
     """
     wanted = _columns(columns)
     if filters is None:
-        return Query(None, None, None, wanted)
+        return Query(dnf=None, expression=None, dates=None, columns=wanted)
     if isinstance(filters, pc.Expression):
-        return Query(None, filters, None, wanted)
+        return Query(dnf=None, expression=filters, dates=None, columns=wanted)
     if not isinstance(filters, Mapping):
         msg = (
             f"filters must be a mapping such as {{'admin1': 'East', 'year': 2020}} or a "
@@ -158,4 +158,4 @@ def event_query(filters: Filters, columns: Sequence[str] | None) -> Query:
     if unknown:
         msg = f"filters: unknown key(s) {unknown}; known: {list(FILTER_KEYS)}."
         raise InputError(msg)
-    return Query(_dnf(filters), None, _dates(filters), wanted)
+    return Query(dnf=_dnf(filters), expression=None, dates=_dates(filters), columns=wanted)

@@ -42,7 +42,7 @@ REDISTRIBUTABLE: Final[Mapping[str, bool]] = {
 _SOURCE_LICENCE: Final = {"acled": "ACLED-terms-of-use", "ucdp": "CC-BY-4.0"}
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Redistribution:
     """Whether a release may be shared, and why.
 
@@ -94,15 +94,18 @@ def redistribution(manifest: Mapping[str, Any]) -> Redistribution:
     licence = names[0] if len(names) == 1 else " + ".join(names) or "unknown"
     stated = manifest.get(REDISTRIBUTION_FIELD)
     if isinstance(stated, bool):
-        return Redistribution(stated, licence, _said(stated, licence, REDISTRIBUTION_FIELD))
+        said = _said(stated, licence, REDISTRIBUTION_FIELD)
+        return Redistribution(allowed=stated, licence=licence, reason=said)
     if names:
         allowed = allowed_by(manifest.get("licenses"))
-        return Redistribution(allowed, licence, _said(allowed, licence, "from its licences"))
+        said = _said(allowed, licence, "from its licences")
+        return Redistribution(allowed=allowed, licence=licence, reason=said)
     snapshot = manifest.get("x-snapshot")
     source = snapshot.get("source") if isinstance(snapshot, Mapping) else None
     known = _SOURCE_LICENCE.get(str(source))
     if known is not None:
         allowed = REDISTRIBUTABLE[known]
-        return Redistribution(allowed, known, _said(allowed, known, f"the terms of {source}"))
+        said = _said(allowed, known, f"the terms of {source}")
+        return Redistribution(allowed=allowed, licence=known, reason=said)
     said = "The manifest names no licence: the data is not redistributed (recipe only)."
-    return Redistribution(False, "unknown", said)
+    return Redistribution(allowed=False, licence="unknown", reason=said)

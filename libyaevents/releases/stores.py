@@ -28,7 +28,7 @@ import tempfile
 from collections.abc import Iterator, Mapping
 from importlib.resources import files
 from pathlib import Path
-from typing import Any, Final, Protocol
+from typing import Any, Final, Protocol, runtime_checkable
 
 import filelock
 
@@ -52,6 +52,7 @@ __all__ = [
     "LocalStore",
     "RemoteStore",
     "Store",
+    "StoreArg",
     "accessed_of",
     "bundled_store",
     "manifest_at",
@@ -110,8 +111,13 @@ def version_key(version: str) -> tuple[int, ...]:
     return tuple(int(p) for p in version.split("."))
 
 
+@runtime_checkable
 class Store(Protocol):
-    """What the release functions need from a store."""
+    """What the release functions need from a store.
+
+    Which version stood at a date (:func:`~libyaevents.releases.asof.version_as_of`)
+    is worked out from :meth:`accessed` the same way for every store.
+    """
 
     def versions(self) -> list[str]:
         """Versions present, oldest first."""
@@ -120,6 +126,18 @@ class Store(Protocol):
     def folder(self, version: str) -> Path:
         """A local folder holding the release's files (fetched if need be)."""
         ...
+
+    def accessed(self) -> dict[str, str]:
+        """When each version's data stood as it holds it (see :func:`accessed_of`), by version."""
+        ...
+
+    def published(self, version: str) -> dict[str, Any] | None:
+        """Where ``version`` is published (a DOI, a record URL), or None when not known."""
+        ...
+
+
+#: What ``store=`` accepts: a folder, an http(s) URL, a store object, or None (bundled).
+StoreArg = str | os.PathLike[str] | Store | None
 
 
 def _missing(version: str, where: object, versions: list[str]) -> ReleaseNotFoundError:
@@ -174,6 +192,10 @@ class LocalStore:
                 dated if isinstance(dated, str) else accessed_of(manifest_at(self.root / version))
             )
         return found
+
+    def published(self, version: str) -> dict[str, Any] | None:
+        """Where ``releases.json`` says ``version`` is published (:data:`PUBLISHED`)."""
+        return published_records(self.index()).get(version)
 
     @contextlib.contextmanager
     def writing(self, wait: float = WRITER_WAIT) -> Iterator[None]:
@@ -370,6 +392,10 @@ class RemoteStore:
             for v in sorted(listed, key=version_key)
         }
 
+    def published(self, version: str) -> dict[str, Any] | None:
+        """None: the data card of a remote store's release names no publication."""
+        return None
+
     def _fetch(self, version: str, name: str, sha256: str) -> Path:
         pooch = _pooch()
         if "/" in name or name.startswith(".") or not _SHA256.fullmatch(sha256):
@@ -439,7 +465,7 @@ def _checked_index(data: bytes, where: str) -> dict[str, Any]:
     return dict(index)
 
 
-def open_store(store: str | os.PathLike[str] | Store | None) -> Store:
+def open_store(store: StoreArg) -> Store:
     """Turn what users pass as ``store=`` into a store.
 
     ``None`` is the bundled store; a string starting with ``http://`` or
@@ -456,7 +482,10 @@ def open_store(store: str | os.PathLike[str] | Store | None) -> Store:
         return DoiStore(store)
     if isinstance(store, str | os.PathLike):
         return LocalStore(store)
-    if not all(callable(getattr(store, m, None)) for m in ("versions", "folder")):
-        msg = f"store must be a folder, an http(s) URL or a Store; found {type(store).__name__}."
+    if not isinstance(store, Store):
+        msg = (
+            "store must be a folder, an http(s) URL or a Store (versions, folder, accessed, "
+            f"published); found {type(store).__name__}."
+        )
         raise InputError(msg)
     return store

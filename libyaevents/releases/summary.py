@@ -26,14 +26,11 @@ from typing import Any
 import pandas as pd
 
 from libyaevents.errors import InputError
-from libyaevents.releases.release import (
-    AsOf,
-    Release,
-    StoreArg,
-    VerifyResult,
-    load,
-    verify_release,
-)
+from libyaevents.releases.asof import AsOf
+from libyaevents.releases.checks import VerifyResult
+from libyaevents.releases.loading import Release, load
+from libyaevents.releases.stores import StoreArg
+from libyaevents.releases.verify import verify_release
 from libyaevents.vocab import actortypes
 
 __all__ = ["Summary", "summarise"]
@@ -41,7 +38,7 @@ __all__ = ["Summary", "summarise"]
 _ACTOR_COLUMNS = ("actor1", "actor2", "assoc_actor_1", "assoc_actor_2")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Summary:
     """A condensed view of one release.
 

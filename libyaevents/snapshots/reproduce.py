@@ -28,7 +28,8 @@ import pyarrow.parquet as pq
 
 from libyaevents.errors import InputError, IntegrityError
 from libyaevents.releases.hashes import file_sha256
-from libyaevents.releases.release import diff, load
+from libyaevents.releases.loading import load
+from libyaevents.releases.release import diff
 from libyaevents.releases.stores import LocalStore, manifest_at
 from libyaevents.snapshots.fingerprints import compare_fingerprints, fingerprint
 from libyaevents.snapshots.sync import (

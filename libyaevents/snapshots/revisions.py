@@ -41,7 +41,8 @@ from libyaevents.analysis.plots import pyplot, save_png
 from libyaevents.arguments import choice
 from libyaevents.errors import InputError, ReleaseNotFoundError
 from libyaevents.files import write_frame
-from libyaevents.releases.release import accessed_times, load
+from libyaevents.releases.asof import accessed_times
+from libyaevents.releases.loading import load
 from libyaevents.releases.stores import open_store
 from libyaevents.schema.tables import EVENTS
 

@@ -48,8 +48,9 @@ from libyaevents.problems import problem_table
 from libyaevents.readers.account import Loaded
 from libyaevents.readers.detect import read_events_export
 from libyaevents.readers.registry import actors_from_events
+from libyaevents.releases.build import publish_release
 from libyaevents.releases.changes import diff_tables, summarise_changes
-from libyaevents.releases.release import load, publish_release
+from libyaevents.releases.loading import load
 from libyaevents.releases.stores import WRITER_WAIT, LocalStore, manifest_at
 from libyaevents.schema.tables import EVENTS
 from libyaevents.snapshots.fingerprints import (

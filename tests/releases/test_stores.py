@@ -55,3 +55,51 @@ def test_a_store_url_with_credentials_is_refused_without_repeating_them():
     with pytest.raises(InputError, match="credentials in it") as caught:
         stores.open_store("https://reader:hunter2@example.org/store")
     assert "hunter2" not in str(caught.value)
+
+
+class _Mirror:
+    """A store of the user's own: the bundled release, dated and published its own way."""
+
+    def versions(self):
+        return stores.bundled_store().versions()
+
+    def folder(self, version):
+        return stores.bundled_store().folder(version)
+
+    def accessed(self):
+        return dict.fromkeys(self.versions(), "2020-01-01T00:00:00Z")
+
+    def published(self, version):
+        return {"doi": "10.5281/zenodo.9"}
+
+
+def test_every_store_kind_is_a_store_and_so_is_ones_own(tmp_path):
+    from libyaevents.releases.doistore import DoiStore
+
+    remote = stores.RemoteStore("http://127.0.0.1:9/s", cache=tmp_path)  # never contacted
+    kinds = [LocalStore(tmp_path), remote, DoiStore("doi:10.5281/zenodo.1", cache=tmp_path)]
+    assert all(isinstance(s, stores.Store) for s in [*kinds, _Mirror()])
+    assert stores.open_store(mirror := _Mirror()) is mirror
+
+
+def test_as_of_and_the_card_ask_the_store_itself(tmp_path):
+    import libyaevents
+    from libyaevents.releases.asof import version_as_of
+
+    mirror = _Mirror()
+    assert libyaevents.load(store=mirror).version == "0.1.0"
+    # the store's own dates, not its manifests' (the bundled release is dated 2026)
+    assert version_as_of("2020-01-01", store=mirror) == "0.1.0"
+    with pytest.raises(ReleaseNotFoundError, match="accessed on or before 2019-12-31"):
+        libyaevents.load(store=mirror, as_of="2019-12-31")
+    page = libyaevents.write_card("0.1.0", store=mirror, output=tmp_path, verify=False)
+    assert 'href="https://doi.org/10.5281/zenodo.9"' in page.read_text(encoding="utf-8")
+
+
+def test_an_object_without_the_store_methods_is_refused_before_any_read():
+    class Partial:  # no accessed, no published
+        versions = _Mirror.versions
+        folder = _Mirror.folder
+
+    with pytest.raises(InputError, match=r"a Store \(versions, folder, accessed, published\)"):
+        stores.open_store(Partial())
