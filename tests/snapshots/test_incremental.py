@@ -207,3 +207,17 @@ def test_duckdb_and_polars_read_a_chain_through_the_documented_call(history, cha
         assert found[KEY].tolist() == whole[KEY].tolist()
         assert found["fatalities"].astype("int64").tolist() == whole["fatalities"].tolist()
         assert found["notes"].tolist() == whole["notes"].tolist()
+
+
+def test_filters_columns_and_dask_read_a_chain_as_the_whole(history, chain):
+    versions, wholes = chain
+    store, whole = history.store, wholes[versions[-1]]
+    admin = whole.events["admin1"].iloc[0]
+    narrowed = libyaevents.load(versions[-1], store=store, filters={"admin1": admin},
+                                columns=["event_id_cnty", "fatalities"])  # fmt: skip
+    expected = whole.events.loc[whole.events["admin1"] == admin, ["event_id_cnty", "fatalities"]]
+    pd.testing.assert_frame_equal(narrowed.events, expected.reset_index(drop=True))
+    lazy = libyaevents.load(versions[-1], store=store, engine="dask").events.compute()
+    lazy = lazy.sort_values(["event_date", KEY]).reset_index(drop=True)
+    assert lazy[KEY].tolist() == whole.events[KEY].tolist()
+    assert lazy["fatalities"].tolist() == whole.events["fatalities"].tolist()
