@@ -12,7 +12,8 @@ vocabularies, small integers, parsed dates; text left to each reader's default
 string type, which is how a researcher reads it, and faster than naming ``str``):
 
 - ``pandas.read_csv``, C engine (the baseline) and engine="pyarrow";
-- ``pyarrow.csv.read_csv`` with column types, then ``to_pandas``;
+- ``pyarrow.csv.read_csv`` with column types and ``newlines_in_values`` (ACLED notes
+  hold quoted line breaks, so a reader of its exports needs it), then ``to_pandas``;
 - Polars ``read_csv`` with a schema, then ``to_pandas`` (skipped when not installed);
 - DuckDB ``read_csv`` then ``.df()`` (skipped when not installed).
 
@@ -103,7 +104,11 @@ def _arrow_types(labels: bool) -> dict[str, Any]:
 def pyarrow_csv(path: str, labels: bool) -> pd.DataFrame:
     """pyarrow's multi-threaded CSV reader with column types, then to_pandas."""
     convert = pv.ConvertOptions(column_types=_arrow_types(labels))
-    return pv.read_csv(path, convert_options=convert).to_pandas()
+    parse = pv.ParseOptions(newlines_in_values=True)  # ACLED notes hold line breaks
+    read = pv.ReadOptions(use_threads=True)
+    return pv.read_csv(
+        path, read_options=read, parse_options=parse, convert_options=convert
+    ).to_pandas()
 
 
 def polars_csv(path: str, labels: bool) -> pd.DataFrame:
@@ -153,17 +158,23 @@ def fresh(reader: str, path: Path, labels: bool) -> tuple[float, float, float]:
 
 def alternating(
     names: list[str], path: Path, labels: bool, rounds: int
-) -> dict[str, tuple[float, float, float]]:
-    """Median wall, CPU and peak of each reader over ``rounds`` of fresh processes."""
+) -> dict[str, list[tuple[float, float, float]]]:
+    """Wall, CPU and peak of each reader in each of ``rounds`` rounds of fresh processes."""
     found: dict[str, list[tuple[float, float, float]]] = {name: [] for name in names}
     for number in range(rounds):
         shift = number % len(names)
         for name in names[shift:] + names[:shift]:  # each reader first in turn
             found[name].append(fresh(name, path, labels))
-    return {
-        name: tuple(statistics.median(run[i] for run in runs) for i in range(3))  # type: ignore[misc]
-        for name, runs in found.items()
-    }
+    return found
+
+
+def medians(runs: list[tuple[float, float, float]]) -> tuple[float, float, float]:
+    """The median wall, CPU and peak of a reader's rounds."""
+    return (
+        statistics.median(r[0] for r in runs),
+        statistics.median(r[1] for r in runs),
+        statistics.median(r[2] for r in runs),
+    )
 
 
 def main() -> None:
@@ -197,20 +208,24 @@ def main() -> None:
         kind = "text labels" if labels else "numeric codes"
         print(f"\n{path.name}: {path.stat().st_size / 1e6:.0f} MB, actor types as {kind}")
         before = os.getloadavg()[0]
-        found = alternating(names, path, labels, args.repeat)
+        runs = alternating(names, path, labels, args.repeat)
         after = os.getloadavg()[0]
+        found = {name: medians(each) for name, each in runs.items()}
         base = found.get("pandas_c")
         arrow = found.get("pyarrow_csv")
-        print(f"load average {before:.1f} before, {after:.1f} after")
+        print(f"load average {before:.1f} before, {after:.1f} after; medians of {args.repeat} "
+              "rounds, wall and CPU spread (min-max) in brackets")  # fmt: skip
         print(f"{'reader':<36} {'wall s':>7} {'cpu s':>6} {'/pandas':>7} {'/pyarrow':>8} "
-              f"{'peak MB':>8} {'/pandas':>7}")  # fmt: skip
+              f"{'peak MB':>8} {'/pandas':>7}  spread wall / cpu")  # fmt: skip
         for name in names:
             wall, cpu, memory = found[name]
             vs_pandas = f"{wall / base[0]:7.2f}" if base else f"{'-':>7}"
             vs_arrow = f"{wall / arrow[0]:8.2f}" if arrow else f"{'-':>8}"
             peak_ratio = f"{memory / base[2]:7.2f}" if base else f"{'-':>7}"
+            walls, cpus = [r[0] for r in runs[name]], [r[1] for r in runs[name]]
             print(f"{shown[name]:<36} {wall:7.2f} {cpu:6.2f} {vs_pandas} {vs_arrow} "
-                  f"{memory:8.0f} {peak_ratio}")  # fmt: skip
+                  f"{memory:8.0f} {peak_ratio}  [{min(walls):.2f}-{max(walls):.2f} / "
+                  f"{min(cpus):.2f}-{max(cpus):.2f}]")  # fmt: skip
         for name in missing:
             print(f"{shown[name]:<36} skipped: {OPTIONAL[name]} is not installed")
 

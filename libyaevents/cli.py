@@ -516,18 +516,17 @@ def _add_fetch_command(sub: Any) -> None:
 
 
 def _sync_query(args: argparse.Namespace) -> dict[str, Any]:
-    """The query and client options of ``sync`` from its arguments."""
+    """The query and client options of ``sync`` from its arguments (``--filter``: ``filters=``)."""
     if args.source == "file":
         return {"path": args.export}
     query: dict[str, Any] = {"start": args.start, "end": args.end, "base_url": args.base_url,
                              "limit": args.page_rows}  # fmt: skip
     if args.source == "acled":
-        query.update(_filters(args.filter))
-        query.update(country=args.country or None, maritime=args.maritime or None)
+        query.update(country=args.country, maritime=args.maritime,
+                     filters=_filters(args.filter) or None)  # fmt: skip
     else:
-        query.update(version=args.version)
-        query["country"] = [int(c) for c in args.country] if args.country else None
-    return {k: v for k, v in query.items() if v is not None}
+        query.update(version=args.version, country=args.country)
+    return query
 
 
 def _cmd_sync(args: argparse.Namespace) -> int:

@@ -33,7 +33,7 @@ from libyaevents.schema.tables import EVENTS
 
 __all__ = [
     "DEFAULT_ACLED_API", "LOOKUPS", "AcledClient", "acled_query", "fetch_acled",
-    "fetch_acled_deleted", "fetch_acled_lookup",
+    "fetch_acled_deleted", "fetch_acled_lookup", "is_where",
 ]  # fmt: skip
 
 #: ACLED's site root; ``/oauth/token`` and ``/api/...`` live under it.
@@ -63,6 +63,11 @@ _REFUSED: Final = "authorization server denied"
 
 def _value(field_name: str, value: Any) -> str:
     return joined(value, f"filter {field_name}", "|")
+
+
+def is_where(value: Any) -> bool:
+    """True for an operator filter: a pair ``(operator, value)`` such as ``(">=", 10)``."""
+    return isinstance(value, tuple) and len(value) == 2 and value[0] in _WHERE
 
 
 def acled_query(
@@ -96,7 +101,7 @@ def acled_query(
             event_date=days[0] or days[1] or "", event_date_where=">=" if days[0] else "<="
         )
     for name, value in filters.items():
-        if isinstance(value, tuple) and len(value) == 2 and value[0] in _WHERE:
+        if is_where(value):
             operator, operand = value
             query[name] = _value(name, operand)
             query[f"{name}_where"] = operator

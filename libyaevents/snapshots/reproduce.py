@@ -27,6 +27,8 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from libyaevents.errors import InputError, IntegrityError
+from libyaevents.live.acled import AcledClient, is_where
+from libyaevents.live.credentials import Secret
 from libyaevents.releases.hashes import file_sha256
 from libyaevents.releases.increments import layer_entries, layer_files, layered, resource_table
 from libyaevents.releases.loading import load
@@ -35,6 +37,7 @@ from libyaevents.releases.stores import LocalStore, manifest_at
 from libyaevents.snapshots.fingerprints import compare_fingerprints, fingerprint
 from libyaevents.snapshots.sync import (
     FINGERPRINTS,
+    QUERY_ARGUMENTS,
     Synced,
     fingerprint_columns,
     snapshot_of,
@@ -155,8 +158,53 @@ def _events_hash(manifest: dict[str, Any]) -> str | None:
     return None
 
 
+def _filter(recorded: Any) -> Any:
+    """A recorded ACLED filter as ``sync`` takes it: ``{"where", "value"}`` is an operator.
+
+    Versions before the ``where`` record wrote an operator filter as the pair
+    itself (a JSON list ``["<=", 10]``); a two-item list led by an ACLED
+    operator is read as one too (a field's values are never an operator).
+    """
+    if isinstance(recorded, dict) and set(recorded) == {"where", "value"}:
+        return (recorded["where"], recorded["value"])
+    if isinstance(recorded, list) and is_where(tuple(recorded)):
+        return tuple(recorded)
+    return recorded
+
+
+def _replayed(source: str, recorded: Any) -> dict[str, Any]:
+    """The recorded arguments of a sync as :func:`~libyaevents.sync` takes them now.
+
+    Syncs before ``filters=`` recorded an ACLED field beside the query
+    (``{"country": "Libya", "event_type": "Battles"}``): such a field goes
+    into ``filters``. A key no source takes is refused, before any request.
+    """
+    arguments = dict(recorded) if isinstance(recorded, dict) else {}
+    takes = QUERY_ARGUMENTS.get(source, ())
+    others = {k: arguments.pop(k) for k in list(arguments) if k not in takes}
+    if source == "acled" and others:
+        arguments["filters"] = {**others, **(arguments.get("filters") or {})}
+    if source == "acled" and isinstance(arguments.get("filters"), dict):
+        arguments["filters"] = {k: _filter(v) for k, v in arguments["filters"].items()}
+    elif others:
+        msg = (
+            f"the manifest records {sorted(others)} among the arguments of a {source} sync, "
+            f"which takes {list(takes)}: not a manifest this version of libyaevents can replay."
+        )
+        raise InputError(msg)
+    return arguments
+
+
 def reproduce(
-    manifest: str | os.PathLike[str], *, store: str | os.PathLike[str], **options: Any
+    manifest: str | os.PathLike[str],
+    *,
+    store: str | os.PathLike[str],
+    client: AcledClient | None = None,
+    base_url: str | None = None,
+    token: str | Secret | None = None,
+    limit: int | None = None,
+    work_dir: str | os.PathLike[str] | None = None,
+    path: str | os.PathLike[str] | None = None,
 ) -> Reproduced:
     """Re-run a published snapshot's query and compare the result with it, id by id.
 
@@ -166,10 +214,16 @@ def reproduce(
         The published ``datapackage.json`` (its fingerprint file beside it).
     store : path
         The reader's store of snapshots of this query (created if new).
-    **options
-        Passed to :func:`libyaevents.sync`: ``client``, ``base_url``,
-        ``token``, ``limit``, ``work_dir``; ``path=`` for a file snapshot (the
-        reader's copy of the export).
+    client, base_url, token, limit, work_dir
+        The reader's client options, passed to :func:`libyaevents.sync`
+        (``client`` and ``base_url`` for ACLED, ``token`` and ``base_url`` for
+        UCDP).
+    path : path, optional
+        For a file snapshot: the reader's copy of the export.
+
+    The query is the one the manifest records (``x-snapshot.arguments``);
+    an ACLED field recorded beside it by an older version goes to
+    ``filters=``.
 
     Returns
     -------
@@ -183,11 +237,13 @@ def reproduce(
     IntegrityError
         The fingerprint file does not match the manifest.
     """
-    path = Path(manifest)
-    published_manifest, record, published = _published(path)
-    arguments = dict(record.get("arguments") or {})
-    arguments.update(options)
-    synced = sync(store, str(record.get("source")), full=True, allow_empty=True, **arguments)
+    published_manifest, record, published = _published(Path(manifest))
+    source = str(record.get("source"))
+    arguments = _replayed(source, record.get("arguments"))
+    reader = {"client": client, "base_url": base_url, "token": token, "limit": limit,
+            "work_dir": work_dir, "path": path}  # fmt: skip
+    arguments.update({k: v for k, v in reader.items() if v is not None})
+    synced = sync(store, source, full=True, allow_empty=True, **arguments)
     notes = []
     if synced.snapshot.get("endpoint") != record.get("endpoint"):
         notes.append(

@@ -33,8 +33,8 @@ import datetime as dt
 import hashlib
 import logging
 import os
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Final
 
@@ -45,8 +45,14 @@ import pyarrow as pa
 from libyaevents.arguments import choice, day_range
 from libyaevents.errors import InputError, ValidationError
 from libyaevents.files import output_folder
-from libyaevents.live.acled import AcledClient, acled_query, fetch_acled, fetch_acled_deleted
-from libyaevents.live.credentials import cache_dir
+from libyaevents.live.acled import (
+    AcledClient,
+    acled_query,
+    fetch_acled,
+    fetch_acled_deleted,
+    is_where,
+)
+from libyaevents.live.credentials import Secret, cache_dir
 from libyaevents.live.pulls import Progress, Pulled
 from libyaevents.live.ucdp import fetch_ucdp_ged
 from libyaevents.problems import problem_table
@@ -182,6 +188,127 @@ class Synced:
 
 # -- sources ----------------------------------------------------------------------
 
+#: The query arguments each source takes (recorded in the manifest, replayed by reproduce).
+QUERY_ARGUMENTS: Final = {
+    "acled": ("country", "start", "end", "maritime", "filters"),
+    "ucdp": ("version", "country", "start", "end", "type_of_violence"),
+    "file": ("path",),
+}
+#: The client options each source takes (never recorded).
+CLIENT_OPTIONS: Final = {
+    "acled": ("client", "base_url", "limit", "work_dir"),
+    "ucdp": ("token", "base_url", "limit", "work_dir"),
+    "file": (),
+}
+#: Why an argument of the other service is refused, where a pointer helps more.
+_OTHER_SERVICE: Final = {
+    ("acled", "token"): (
+        "token= is UCDP's; ACLED signs in with ACLED_USERNAME / ACLED_PASSWORD (or the "
+        "config file), or pass client=AcledClient(...)."
+    ),
+    ("ucdp", "client"): "client= is ACLED's; UCDP takes token= (or UCDP_API_TOKEN) and base_url=.",
+}
+#: Names filters= may not hold: sync sets them itself, or they are arguments of their own.
+_NOT_FILTERS: Final = {
+    "timestamp": "sync sets the timestamp filter itself (incremental pulls)",
+    "event_date": "pass start= / end=",
+    "maritime_pairs": "pass maritime=True",
+    **{name: f"pass {name}=" for name in ("country", "start", "end", "maritime")},
+    **{name: f"{name}= is a client option: pass it to sync itself"
+       for name in ("client", "base_url", "limit", "work_dir", "progress", "keep_pages")},
+}  # fmt: skip
+
+
+@dataclass(frozen=True, kw_only=True)
+class _AcledQuery:
+    """An ACLED query: ``country``, the ``event_date`` range, sea events, any other field."""
+
+    country: str | Sequence[str] | None = None
+    start: Any = None
+    end: Any = None
+    maritime: bool = False
+    filters: Mapping[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, kw_only=True)
+class _UcdpQuery:
+    """A UCDP GED query: one version, and its country, date and violence-type filters."""
+
+    version: str
+    country: int | Sequence[int] | None = None
+    start: Any = None
+    end: Any = None
+    type_of_violence: int | Sequence[int] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class _FileQuery:
+    """An export downloaded again."""
+
+    path: str | os.PathLike[str]
+
+
+_QUERIES: Final = {"acled": _AcledQuery, "ucdp": _UcdpQuery, "file": _FileQuery}
+
+
+@dataclass(frozen=True, kw_only=True)
+class _Client:
+    """How to reach a service (none of it is part of the query, none of it is recorded)."""
+
+    client: AcledClient | None = None
+    base_url: str | None = None
+    token: str | Secret | None = None
+    limit: int | None = None
+    work_dir: Path | None = None
+    progress: Progress | None = None
+
+
+def _taken(source: str) -> str:
+    """What a source takes, for an error message."""
+    query = ", ".join(f"{n}=" for n in QUERY_ARGUMENTS[source])
+    client = ", ".join(f"{n}=" for n in CLIENT_OPTIONS[source])
+    return f"{source} takes {query} (the query)" + (
+        f" and {client} (client options)" if client else " only"
+    )
+
+
+def _query(source: str, given: Mapping[str, Any]) -> _AcledQuery | _UcdpQuery | _FileQuery:
+    """The typed query of ``source`` from the arguments given (None and False: not given).
+
+    An argument another source takes is refused, before any request.
+    """
+    asked = {k: v for k, v in given.items() if _given(v)}
+    others = sorted(set(asked) - {*QUERY_ARGUMENTS[source], *CLIENT_OPTIONS[source]})
+    for name in others:
+        if (source, name) in _OTHER_SERVICE:
+            raise InputError(_OTHER_SERVICE[source, name])
+    if others:
+        said = ", ".join(f"{n}=" for n in others)
+        msg = f"sync({source!r}) does not take {said}: {_taken(source)}."
+        raise InputError(msg)
+    required = {"ucdp": ("version", "a GED version such as '25.1'"),
+                "file": ("path", "an ACLED or UCDP export")}.get(source)  # fmt: skip
+    if required is not None and required[0] not in asked:
+        msg = f"sync({source!r}): pass {required[0]}= ({required[1]}); {_taken(source)}."
+        raise InputError(msg)
+    typed: _AcledQuery | _UcdpQuery | _FileQuery = _QUERIES[source](
+        **{k: v for k, v in asked.items() if k in QUERY_ARGUMENTS[source]}
+    )
+    return typed
+
+
+def _given(value: Any) -> bool:
+    """Whether an argument was given: None, False and no filters are the defaults."""
+    return (
+        value is not None and value is not False and not (isinstance(value, Mapping) and not value)
+    )
+
+
+def _asked(query: _AcledQuery | _UcdpQuery | _FileQuery) -> dict[str, Any]:
+    """The query arguments given (what re-runs the sync), without the defaults."""
+    values = {f.name: getattr(query, f.name) for f in fields(query)}
+    return {k: v for k, v in values.items() if _given(v)}
+
 
 @dataclass(frozen=True)
 class _Plan:
@@ -195,31 +322,24 @@ class _Plan:
     deleted: Callable[[int], pd.DataFrame] | None = None
 
 
-def _acled_plan(query: dict[str, Any], options: dict[str, Any]) -> _Plan:
-    if "token" in options:  # fetch_acled would take it for a filter and send it in the URL
-        msg = (
-            "token= is UCDP's; ACLED signs in with ACLED_USERNAME / ACLED_PASSWORD (or the "
-            "config file), or pass client=AcledClient(...)."
-        )
-        raise InputError(msg)
-    base_url = options.pop("base_url", None)
-    client = options.pop("client", None) or AcledClient(base_url=base_url)
-    country, start, end = (query.pop(k, None) for k in ("country", "start", "end"))
-    maritime = bool(query.pop("maritime", False))
-    if "timestamp" in query:
-        msg = "sync sets the timestamp filter itself (incremental pulls); remove timestamp=."
-        raise InputError(msg)
-    sent: dict[str, Any] = acled_query(country, start, end, **query)
-    if maritime:
+def _acled_plan(query: _AcledQuery, options: _Client) -> _Plan:
+    for name in query.filters:
+        if name in _NOT_FILTERS:
+            msg = f"filters= holds {name!r}: {_NOT_FILTERS[name]}; remove {name} from filters=."
+            raise InputError(msg)
+    client = options.client or AcledClient(base_url=options.base_url)
+    sent: dict[str, Any] = acled_query(query.country, query.start, query.end, **query.filters)
+    if query.maritime:
         sent["maritime_pairs"] = "true"
-    pull = {"client": client, **options}
+    limit: dict[str, Any] = {} if options.limit is None else {"limit": options.limit}
+    pull: dict[str, Any] = {"client": client, "work_dir": options.work_dir,
+                            "progress": options.progress, "keep_pages": True, **limit}  # fmt: skip
 
     def since(stamp: int) -> Pulled:
         return fetch_acled(**pull, **sent, timestamp=(">=", stamp))
 
     def deleted(stamp: int) -> pd.DataFrame:
-        keep = {k: v for k, v in pull.items() if k in ("client", "limit")}
-        return fetch_acled_deleted(stamp, **keep)
+        return fetch_acled_deleted(stamp, client=client, **limit)
 
     return _Plan(
         "acled", client.endpoint("acled/read"), sent, lambda: fetch_acled(**pull, **sent),
@@ -227,26 +347,24 @@ def _acled_plan(query: dict[str, Any], options: dict[str, Any]) -> _Plan:
     )  # fmt: skip
 
 
-def _ucdp_plan(query: dict[str, Any], options: dict[str, Any]) -> _Plan:
-    if "version" not in query:
-        msg = "sync('ucdp'): pass version= (a GED version such as '25.1')."
-        raise InputError(msg)
-    day_range(query.get("start"), query.get("end"))  # refused now, not after loading the store
-    limit = options.pop("limit", None)
-    if limit is not None:
-        options["pagesize"] = limit
-    if "client" in options:
-        msg = "client= is ACLED's; UCDP takes token= (or UCDP_API_TOKEN) and base_url=."
-        raise InputError(msg)
-    return _Plan("ucdp", None, None, lambda: fetch_ucdp_ged(**query, **options))
+def _ucdp_plan(query: _UcdpQuery, options: _Client) -> _Plan:
+    day_range(query.start, query.end)  # refused now, not after loading the store
+    pagesize: dict[str, Any] = {} if options.limit is None else {"pagesize": options.limit}
+
+    def full() -> Pulled:
+        return fetch_ucdp_ged(
+            query.version, query.country, query.start, query.end,
+            type_of_violence=query.type_of_violence, token=options.token,
+            base_url=options.base_url, work_dir=options.work_dir, progress=options.progress,
+            keep_pages=True, **pagesize,
+        )  # fmt: skip
+
+    return _Plan("ucdp", None, None, full)
 
 
-def _file_plan(query: dict[str, Any], options: dict[str, Any]) -> _Plan:
-    path = query.pop("path", None)
-    if path is None or query:
-        msg = f"sync('file') takes path= (an ACLED or UCDP export) only; found {sorted(query)}."
-        raise InputError(msg)
-    source = Path(path)
+def _file_plan(query: _FileQuery, options: _Client) -> _Plan:
+    del options  # a file needs no client
+    source = Path(query.path)
     if not source.is_file():
         msg = f"{source}: no such file. Pass the export downloaded again."
         raise InputError(msg)
@@ -262,7 +380,9 @@ def _read_file(path: Path) -> Pulled:
     )  # fmt: skip
 
 
-_PLANS: Final = {"acled": _acled_plan, "ucdp": _ucdp_plan, "file": _file_plan}
+_PLANS: Final[dict[str, Callable[[Any, _Client], _Plan]]] = {
+    "acled": _acled_plan, "ucdp": _ucdp_plan, "file": _file_plan,
+}  # fmt: skip
 
 
 # -- the previous snapshot ----------------------------------------------------------
@@ -389,9 +509,11 @@ def _day(accessed: str) -> str:
 
 
 def _plain(value: Any) -> Any:
-    """A query argument as JSON: dates as ISO text, sequences as lists."""
+    """A query argument as JSON: dates as ISO text, sequences as lists, filters as an object."""
     if isinstance(value, dt.date | pd.Timestamp):
         return value.isoformat()
+    if isinstance(value, Mapping):
+        return {str(k): _plain(v) for k, v in value.items()}
     if isinstance(value, list | tuple | set | frozenset):
         return [_plain(v) for v in value]
     if isinstance(value, str | int | float | bool) or value is None:
@@ -400,10 +522,21 @@ def _plain(value: Any) -> Any:
 
 
 def _arguments(source: str, query: Mapping[str, Any]) -> dict[str, Any]:
-    """The keyword arguments that re-run this sync (a file by its name only)."""
+    """The keyword arguments that re-run this sync (a file by its name only).
+
+    An operator filter (``("<=", 10)``) is recorded as ``{"where": "<=", "value":
+    10}``: as JSON a pair would read back as two values of the field.
+    """
     if source == "file":
         return {"path": Path(str(query.get("path", ""))).name}
-    return {k: _plain(v) for k, v in query.items()}
+    found = {k: _plain(v) for k, v in query.items()}
+    filters = query.get("filters")
+    if isinstance(filters, Mapping):
+        found["filters"] = {
+            str(k): {"where": v[0], "value": _plain(v[1])} if is_where(v) else _plain(v)
+            for k, v in filters.items()
+        }
+    return found
 
 
 def _record(
@@ -557,15 +690,34 @@ def sync(
     store: str | os.PathLike[str],
     source: str = "acled",
     *,
+    country: str | int | Sequence[str] | Sequence[int] | None = None,
+    start: Any = None,
+    end: Any = None,
+    maritime: bool = False,
+    version: str | None = None,
+    type_of_violence: int | Sequence[int] | None = None,
+    path: str | os.PathLike[str] | None = None,
+    filters: Mapping[str, Any] | None = None,
+    client: AcledClient | None = None,
+    base_url: str | None = None,
+    token: str | Secret | None = None,
+    limit: int | None = None,
+    work_dir: str | os.PathLike[str] | None = None,
     full: bool = False,
     check: bool = False,
     progress: Progress | None = None,
     card: bool = False,
     allow_empty: bool = False,
     wait: float = WRITER_WAIT,
-    **query: Any,
 ) -> Synced:
     """Pull a source and pin what it holds now as a release in ``store``.
+
+    An argument the source does not take (``token=`` or ``version=`` for
+    ACLED, ``client=`` or ``filters=`` for UCDP, anything but ``path=`` for a
+    file) is refused with an :class:`~libyaevents.errors.InputError` naming
+    what the source takes, before any request. The query arguments (never the
+    client options) are recorded in the manifest's ``x-snapshot.arguments``,
+    which :func:`libyaevents.reproduce` replays.
 
     Parameters
     ----------
@@ -575,6 +727,36 @@ def sync(
         ``acled``: ACLED's API (credentials from the environment or config,
         or ``client=``); ``ucdp``: UCDP GED of ``version=``; ``file``: an export
         downloaded again (``path=``; its modification time is the access time).
+    country : str, int or list, optional
+        ACLED country names (``"Libya"``), or UCDP Gleditsch-Ward codes (``620``).
+    start, end : date-like, optional
+        Bounds of the event date, inclusive (ACLED and UCDP).
+    maritime : bool
+        ACLED: ask for events at sea with the sea as ``country``.
+    version : str
+        UCDP: the GED version (``"25.1"``); required for UCDP.
+    type_of_violence : int or list of int, optional
+        UCDP: 1 state-based, 2 non-state, 3 one-sided.
+    path : path
+        ``file``: the export downloaded again; required for a file, the only
+        argument a file takes.
+    filters : mapping, optional
+        ACLED: any other ACLED field, as :func:`libyaevents.fetch_acled` takes
+        it (``{"event_type": ["Battles", "Riots"]}``, or an operator as
+        ``{"fatalities": (">=", 10)}``). Not ``timestamp`` (sync sets it for
+        incremental pulls) nor a name that is an argument of its own.
+    client : AcledClient, optional
+        ACLED: an authenticated client (default: one from the environment
+        or config, for ``base_url``).
+    base_url : str, optional
+        ACLED and UCDP: the API's site root (default: the real service).
+    token : str, optional
+        UCDP: the API token (default: ``UCDP_API_TOKEN`` or the config).
+    limit : int, optional
+        ACLED and UCDP: rows per page (default: the API's).
+    work_dir : path, optional
+        ACLED and UCDP: where the pull keeps its pages (default: a folder of
+        the user cache named for the store).
     full : bool
         Pull the whole query even when the store already holds a snapshot
         (ACLED syncs are incremental otherwise; UCDP and files are always full).
@@ -595,12 +777,6 @@ def sync(
         from reading the latest release to publishing the next, so a sync
         that waited pulls against what the other wrote and becomes its child;
         a second first sync never makes a second parentless release.
-    **query
-        The query: for ACLED ``country``, ``start``, ``end``, ``maritime`` and
-        any ACLED field (as :func:`libyaevents.fetch_acled`); for UCDP
-        ``version``, ``country``, ``start``, ``end``, ``type_of_violence``;
-        and the client options ``client``, ``base_url``, ``token`` (UCDP),
-        ``limit`` (rows per page), ``work_dir``.
 
     Returns
     -------
@@ -635,12 +811,18 @@ def sync(
     """
     choice(source, "source", SOURCES)
     target = LocalStore(output_folder(store))  # a file there is refused before any request
-    named = ("client", "base_url", "token", "limit", "work_dir")
-    options: dict[str, Any] = {k: query.pop(k) for k in named if k in query}
-    if source != "file":
-        options.update(progress=progress, keep_pages=True)  # kept until published
-        options["work_dir"] = options.get("work_dir") or _work_dir(target)
-    plan = _PLANS[source](dict(query), options)  # a bad query fails here, before the lock
+    typed = _query(source, {
+        "country": country, "start": start, "end": end, "maritime": maritime, "version": version,
+        "type_of_violence": type_of_violence, "path": path, "filters": filters,
+        "client": client, "base_url": base_url, "token": token, "limit": limit,
+        "work_dir": work_dir,
+    })  # fmt: skip
+    options = _Client(
+        client=client, base_url=base_url, token=token, limit=limit, progress=progress,
+        work_dir=None if source == "file" else Path(work_dir or _work_dir(target)),
+    )  # fmt: skip
+    plan = _PLANS[source](typed, options)  # a bad query fails here, before the lock
+    query = _asked(typed)
     with target.writing(wait):
         return _sync_held(
             target, plan, full=full, check=check, card=card, query=query, allow_empty=allow_empty
