@@ -12,8 +12,12 @@ writing the release. In the same process:
 
 - the baseline: ``libyaevents.load`` of the previous release (warm, as a
   researcher reloads it);
-- the incremental sync, and its peak resident memory above the size before it,
-  against the memory of the two frames it holds (parent and result);
+- the incremental sync (alternating with the load; the median of the
+  per-round ratios), the bytes it writes against the full snapshot's, and
+  its peak resident memory above the size before it, against the memory of
+  the two frames it holds (parent and result);
+- the load of the incremental snapshot against the same content written
+  whole (a release built from it);
 - ``load(as_of=day)`` against ``load(version)`` of the same release.
 
 Not a test: nothing asserts a time.
@@ -21,16 +25,19 @@ Not a test: nothing asserts a time.
 
 from __future__ import annotations
 
+import os
 import shutil
+import statistics
 import tempfile
 import time
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
 import libyaevents
-from benchmarks.common import arguments, best, reset_peak, rss_mb
+from benchmarks.common import arguments, best, median_ratios, reset_peak, rounds, rss_mb
 from libyaevents.live.pulls import Pulled
 from libyaevents.problems import problem_table
 from libyaevents.readers.registry import actors_from_events
@@ -86,27 +93,50 @@ def main() -> None:
               f"-> {first.version}")  # fmt: skip
         base = libyaevents.load(first.version, store=store)
         frame_mb = base.events.memory_usage(deep=True).sum() / 2**20
-        plain = best(lambda: libyaevents.load(first.version, store=store), args.repeat)
-        times, peaks = [], []
-        for _ in range(args.repeat):
+        times: dict[str, list[float]] = {"load": [], "sync": []}
+        peaks = []
+        for _ in range(args.repeat):  # alternating: a busy minute weighs on both sides
+            start = time.perf_counter()
+            libyaevents.load(first.version, store=store)
+            times["load"].append(time.perf_counter() - start)
             before = rss_mb("VmRSS")
             reset_peak()
             start = time.perf_counter()
             done = libyaevents.sync(store, "acled", country="Libya")
-            times.append(time.perf_counter() - start)
+            times["sync"].append(time.perf_counter() - start)
             peaks.append(rss_mb("VmHWM") - before)
             version = done.version
             counts = done.changes["change"].value_counts().to_dict()
+            new_bytes = sum(p.stat().st_size for p in Path(store, version).iterdir())
             shutil.rmtree(f"{store}/{version}")  # the next round publishes it again
             libyaevents.releases.stores.LocalStore(store).write_index()
-        sync_s = min(times)
+        full_bytes = sum(p.stat().st_size for p in Path(store, first.version).iterdir())
+        ratio, each = median_ratios(times, "sync", "load")
         print(f"incremental sync ({args.rows // 100:,} modified, {len(gone):,} deleted; "
-              f"changes {counts}):")  # fmt: skip
-        print(f"  load of the previous release {plain:.3f} s")
-        print(f"  incremental sync             {sync_s:.3f} s  ratio {sync_s / plain:.2f}x load")
+              f"changes {counts}); {args.repeat} alternating rounds, load average "
+              f"{os.getloadavg()[0]:.1f}:")  # fmt: skip
+        print(f"  load of the previous release {statistics.median(times['load']):.3f} s (median)")
+        print(f"  incremental sync             {statistics.median(times['sync']):.3f} s  "
+              f"ratio {ratio:.2f}x load (rounds {each[0]:.2f}-{each[-1]:.2f})")  # fmt: skip
+        print(f"  new bytes {new_bytes:,} = {new_bytes / full_bytes:.1%} of the full snapshot's "
+              f"{full_bytes:,}")  # fmt: skip
         # the first round's peak: later rounds reuse memory the allocator kept
         print(f"  peak memory above start      {peaks[0]:.0f} MB; two frames "
               f"{2 * frame_mb:.0f} MB  ratio {peaks[0] / (2 * frame_mb):.2f}x")  # fmt: skip
+        done = libyaevents.sync(store, "acled", country="Libya")  # kept: load it against whole
+        whole = tempfile.mkdtemp(prefix="libyaevents-sync-whole-")
+        same = libyaevents.load(done.version, store=store)
+        libyaevents.build_release(same.tables(), done.version, store=whole, parent=None,
+                                  today="2030-01-01")  # fmt: skip
+        loads = rounds({
+            "incremental": lambda: libyaevents.load(done.version, store=store),
+            "whole": lambda: libyaevents.load(done.version, store=whole),
+        }, args.repeat)  # fmt: skip
+        ratio, each = median_ratios(loads, "incremental", "whole")
+        print(f"  load of the incremental snapshot {statistics.median(loads['incremental']):.3f}"
+              f" s vs the same content written whole {statistics.median(loads['whole']):.3f} s"
+              f"  ratio {ratio:.2f}x (rounds {each[0]:.2f}-{each[-1]:.2f})")  # fmt: skip
+        shutil.rmtree(whole, ignore_errors=True)
         by_version = best(lambda: libyaevents.load(first.version, store=store), args.repeat)
         as_of = best(lambda: libyaevents.load(store=store, as_of="2026-03-05"), args.repeat)
         print(f"  load(version) {by_version:.3f} s; load(as_of) {as_of:.3f} s  "

@@ -117,12 +117,15 @@ def release_arrow(frame: pd.DataFrame, table: str, *, gaps: Gaps = False) -> pa.
 
 
 def write_table(
-    frame: pd.DataFrame | pa.Table, table: str, where: str | IO[bytes], *, gaps: Gaps = False
-) -> None:
+    frame: pd.DataFrame | pa.Table, table: str, where: str | IO[bytes], *, gaps: Gaps = False,
+    by_year: bool = True,
+) -> None:  # fmt: skip
     """Write a canonical table as deterministic Parquet (sorted, zstd, 32k row groups per year).
 
     A DataFrame is put in release order first; an Arrow table from
     :func:`release_arrow` is written as it is. ``gaps``: see :func:`to_arrow`.
+    ``by_year=False`` lets row groups straddle years: a small file (a
+    snapshot's changed rows) is then one row group, read in one go.
     """
     name = get_table(table).name
     arrow = frame if isinstance(frame, pa.Table) else release_arrow(frame, name, gaps=gaps)
@@ -134,7 +137,7 @@ def write_table(
         "use_dictionary": True,
     }
     with atomic_target(where) as target, pq.ParquetWriter(target, arrow.schema, **options) as out:
-        for start, stop in _year_segments(arrow, name):
+        for start, stop in _year_segments(arrow, name) if by_year else [(0, arrow.num_rows)]:
             out.write_table(arrow.slice(start, stop - start), row_group_size=ROW_GROUP_SIZE)
 
 

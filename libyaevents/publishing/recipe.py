@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from libyaevents.errors import InputError
+from libyaevents.releases.increments import layered, resource_table
 from libyaevents.releases.licences import redistribution
 from libyaevents.releases.loading import Release
 from libyaevents.releases.stores import MANIFEST_NAME
@@ -94,9 +95,12 @@ def recipe_files(release: Release, work: Path) -> list[Path]:
     pq.write_table(pa.Table.from_pandas(changes, schema=schema, preserve_index=False),
                    work / RECIPE_CHANGES, compression="zstd")  # fmt: skip
     (work / RECIPE_CARD).write_text(_card(release), encoding="utf-8")
+    if layered(prints):  # an incremental snapshot: its fingerprints put together, in one file
+        whole = resource_table(release.path, release.manifest, FINGERPRINTS)
+        pq.write_table(whole, work / f"{FINGERPRINTS}.parquet", compression="zstd")
     return [
         release.path / MANIFEST_NAME,
-        release.path / str(prints["path"]),
+        work / f"{FINGERPRINTS}.parquet" if layered(prints) else release.path / str(prints["path"]),
         work / RECIPE_CHANGES,
         work / RECIPE_CARD,
     ]

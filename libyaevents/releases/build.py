@@ -28,6 +28,7 @@ import pyarrow as pa
 from libyaevents.dataset import DatasetLike, tables_of
 from libyaevents.errors import InputError
 from libyaevents.formats import parquet
+from libyaevents.formats.content import CONTENT_HASH_VERSION
 from libyaevents.releases.card import (
     CARD_NAME,
     INDEX_PAGE,
@@ -43,6 +44,7 @@ from libyaevents.releases.folders import (
     move_into_place,
     writable_store,
 )
+from libyaevents.releases.increments import Increment, write_layers
 from libyaevents.releases.loading import load
 from libyaevents.releases.manifest import (
     CHANGES_NAME,
@@ -159,7 +161,7 @@ def build_release(
     noted = {"x-agreement": dict(agreement)} if agreement else None
     return publish_release(
         tables, version, store=target_store, parent=parent, sources=sources,
-        annotations=noted, card=card, wait=wait,
+        annotations=noted, card=card, wait=wait, content_hash=1,
     )  # fmt: skip
 
 
@@ -177,6 +179,8 @@ def publish_release(
     about: Mapping[str, Any] | None = None,
     card: bool = False,
     wait: float = WRITER_WAIT,
+    increment: Increment | None = None,
+    content_hash: int = CONTENT_HASH_VERSION,
 ) -> Path:
     """Write tables already validated as a new release (the second half of :func:`build_release`).
 
@@ -210,6 +214,15 @@ def publish_release(
         :func:`build_release`).
     wait : float
         As for :func:`build_release`.
+    increment : Increment, optional
+        Write the events as layers over the parent's files instead of whole
+        (an incremental snapshot: :mod:`libyaevents.releases.increments`);
+        ``tables["events"]`` is still the whole table (for the card).
+    content_hash : int
+        The content hash version of the tables written whole: 2 (values
+        hashed as Arrow holds them; :mod:`libyaevents.formats.content`), or 1
+        (values as text), which :func:`build_release` keeps so that a release
+        rebuilt from its sources hashes as it did.
 
     Returns
     -------
@@ -221,6 +234,7 @@ def publish_release(
         return _publish_locked(
             tables, version, target_store, parent=parent, changes=changes, sources=sources,
             annotations=annotations, extra=extra, absent=absent, about=about, card=card,
+            layered=(increment, content_hash),
         )  # fmt: skip
 
 
@@ -229,7 +243,7 @@ def _publish_locked(
     parent: str | bool | None, changes: pd.DataFrame | None,
     sources: Sequence[Mapping[str, str]], annotations: Mapping[str, Any] | None,
     extra: Mapping[str, pa.Table] | None, absent: Mapping[str, Sequence[str]] | None,
-    about: Mapping[str, Any] | None, card: bool,
+    about: Mapping[str, Any] | None, card: bool, layered: tuple[Increment | None, int],
 ) -> Path:  # fmt: skip
     """:func:`publish_release` once the store's writer lock is held."""
     target_store = claimable(store, version)
@@ -251,7 +265,7 @@ def _publish_locked(
         _write_release(
             tmp, version, parent_version, dict(tables), changes=changes, sources=sources,
             annotations=annotations, extra=extra or {}, gaps=gaps, about=about or {},
-            card=card,
+            card=card, layered=layered,
         )  # fmt: skip
         move_into_place(tmp, target_store.root / version)
     finally:
@@ -276,12 +290,17 @@ def _write_release(
     gaps: Mapping[str, list[str]],
     about: Mapping[str, Any],
     card: bool,
+    layered: tuple[Increment | None, int],
 ) -> None:
     resources = []
+    increment, hashed = layered
     for name, frame in tables.items():
+        if name == "events" and increment is not None:
+            resources += write_layers(folder, increment)
+            continue
         arrow = parquet.release_arrow(frame, name, gaps=gaps.get(name, ()))
         parquet.write_table(arrow, name, str(folder / f"{name}.parquet"))
-        resources.append(table_resource(folder, name, arrow))
+        resources.append(table_resource(folder, name, arrow, hashed))
     schema = pa.schema([(c, pa.string()) for c in CHANGE_COLUMNS])
     arrow = pa.Table.from_pandas(changes, schema=schema, preserve_index=False)
     resources.append(write_plain(folder, CHANGES_NAME, arrow))

@@ -26,6 +26,7 @@ import pyarrow.parquet as pq
 from libyaevents.formats import parquet
 from libyaevents.problems import problem_table
 from libyaevents.releases.hashes import cached_sha256, file_sha256
+from libyaevents.releases.increments import layer_entries, layered
 from libyaevents.releases.manifest import safe_path
 from libyaevents.releases.stores import INDEX_NAME, MANIFEST_NAME
 from libyaevents.schema.tables import TABLES
@@ -122,13 +123,19 @@ def _index_problem(folder: Path, rehash: bool) -> dict[str, Any] | None:
 def check_files(folder: Path, manifest: dict[str, Any], *, rehash: bool) -> list[dict[str, Any]]:
     """Check each resource's path, size, sha256 and row count; return problems (as records).
 
+    The files of a layered resource (an incremental snapshot's events, in its
+    parents' folders too) are checked from their ``x-layers`` entries.
+
     Records, not a table: ``load`` only needs to know there are none (building an
     empty problem table was 5 ms of a fresh process's first load).
     """
     root = folder.resolve()
     found = [
-        _check_file(safe_path(root, res.get("path")), res, rehash) for res in manifest["resources"]
+        _check_file(safe_path(root, res.get("path")), res, rehash)
+        for res in manifest["resources"]
+        if not layered(res)
     ]
+    found += [_check_file(path, entry, rehash) for path, entry in layer_entries(root, manifest)]
     found.append(_index_problem(root, rehash))
     listed = {res.get("name") for res in manifest["resources"]}
     found += [

@@ -23,11 +23,12 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Literal, overload
 
 import pandas as pd
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from libyaevents.errors import InputError, IntegrityError, ReleaseNotFoundError
@@ -37,6 +38,8 @@ from libyaevents.releases.asof import AsOf, version_as_of
 from libyaevents.releases.checks import VerifyResult, as_problem_table, check_files
 from libyaevents.releases.filters import Filters, Query, event_query
 from libyaevents.releases.hashes import cached_sha256
+from libyaevents.releases.increments import layer_files, layered, read_deletes
+from libyaevents.releases.layers import layered_frame
 from libyaevents.releases.manifest import CHANGES_NAME, read_manifest, safe_path
 from libyaevents.releases.stores import StoreArg, open_store
 
@@ -225,18 +228,31 @@ def load(
         lines = VerifyResult(version=version, problems=as_problem_table(found)).messages()
         raise IntegrityError("Release " + version + " failed its checks:\n" + "\n".join(lines))
     events_path = folder / "events.parquet"
+    listed: Mapping[str, Any] = next(
+        (r for r in manifest["resources"] if r.get("name") == "events"), {}
+    )
     if engine == "dask":
         return DaskRelease(
             version=version,
             manifest=manifest,
-            events=_dask_events(events_path, query),
+            events=(
+                _dask_layers(folder, manifest, query)
+                if layered(listed)
+                else _dask_events(events_path, query)
+            ),
             actors=_small_table(folder, manifest, "actors"),
             measures=_small_table(folder, manifest, "measures"),
             path=folder,
         )
-    events = parquet.read_table(
-        events_path, "events", columns=query.columns, filters=query.pushed, dates=query.dates
-    )
+    if layered(listed):  # an incremental snapshot: its parents' files, its rows, the deletes
+        events = layered_frame(
+            layer_files(folder, manifest, "events"), read_deletes(folder, manifest),
+            columns=query.columns, expression=_expression(query),
+        )  # fmt: skip
+    else:
+        events = parquet.read_table(
+            events_path, "events", columns=query.columns, filters=query.pushed, dates=query.dates
+        )
     return Release(
         version=version, manifest=manifest, events=events, path=folder, complete=query.complete
     )
@@ -257,3 +273,31 @@ def _dask_events(path: Path, query: Query) -> Any:
     # An OR of filters comes back out of release order inside a partition;
     # partitions follow the sorted row groups, so sorting each one restores it.
     return events.map_partitions(lambda part: part.sort_values(keys, kind="stable"))
+
+
+def _expression(query: Query) -> pc.Expression | None:
+    """The query's filters as one Arrow expression (a DNF list converted)."""
+    if isinstance(query.pushed, list):
+        to_expression: Any = pq.filters_to_expression
+        found: pc.Expression = to_expression(query.pushed)
+        return found
+    return query.pushed
+
+
+def _dask_layers(folder: Path, manifest: Mapping[str, Any], query: Query) -> Any:
+    """A layered snapshot's events for Dask: each layer read lazily, its deleted ids dropped.
+
+    The partitions are the layers' (the rows of later layers come after the
+    base's rather than in release order).
+    """
+    deletes = read_deletes(folder, manifest).to_pandas()
+    key = "event_id_cnty"
+    columns = None if query.columns is None else list(dict.fromkeys([*query.columns, key]))
+    parts = []
+    for layer, path in enumerate(layer_files(folder, manifest, "events")):
+        part = _dask_events(path, replace(query, columns=columns))
+        dead = deletes.loc[deletes["layer"] == layer, key].tolist()
+        parts.append(part[~part[key].isin(dead)] if dead else part)
+    dd = require("dask.dataframe", extra="dask", feature="Lazy loads (engine='dask')")
+    events = dd.concat(parts)
+    return events if query.columns is None else events[list(query.columns)]

@@ -26,7 +26,7 @@ import pyarrow.parquet as pq
 
 from libyaevents._version import __version__
 from libyaevents.errors import IntegrityError
-from libyaevents.formats import parquet
+from libyaevents.formats.content import CONTENT_HASH_VERSION, content_hash_of
 from libyaevents.releases.changes import summarise_changes
 from libyaevents.releases.hashes import file_sha256
 from libyaevents.releases.licences import REDISTRIBUTION_FIELD, allowed_by
@@ -42,9 +42,11 @@ __all__ = [
     "compatible",
     "created_date",
     "file_entry",
+    "file_schema",
     "read_manifest",
     "release_manifest",
     "safe_path",
+    "table_entry",
     "table_resource",
     "write_plain",
 ]
@@ -94,22 +96,24 @@ def file_entry(path: Path, name: str, mediatype: str) -> dict[str, Any]:
     }
 
 
-def _table_entry(path: Path, name: str, rows: int) -> dict[str, Any]:
+def table_entry(path: Path, name: str, rows: int) -> dict[str, Any]:
     """A manifest entry for a Parquet table: a Data Package v2 tabular resource."""
     parquet_file = file_entry(path, name, "application/vnd.apache.parquet")
     return {"$schema": RESOURCE_PROFILE, "type": "table", **parquet_file, "rows": rows}
 
 
-def table_resource(folder: Path, name: str, arrow: pa.Table) -> dict[str, Any]:
-    """One of the release's tables, with its content hash and schema."""
+def table_resource(folder: Path, name: str, arrow: pa.Table, hashed: int = 1) -> dict[str, Any]:
+    """One of the release's tables, with its content hash (version ``hashed``) and schema."""
+    said = {"x-content-hash-version": hashed} if hashed == CONTENT_HASH_VERSION else {}
     return {
-        **_table_entry(folder / f"{name}.parquet", name, arrow.num_rows),
-        "x-content-hash": f"sha256:{parquet.content_hash(arrow, name)}",
-        "schema": _file_schema(name, arrow.column_names),
+        **table_entry(folder / f"{name}.parquet", name, arrow.num_rows),
+        "x-content-hash": f"sha256:{content_hash_of(arrow, name, hashed)}",
+        **said,
+        "schema": file_schema(name, arrow.column_names),
     }
 
 
-def _file_schema(name: str, columns: Sequence[str]) -> dict[str, Any]:
+def file_schema(name: str, columns: Sequence[str]) -> dict[str, Any]:
     """The table's schema with the fields the file has (optional columns it lacks left out)."""
     schema = table_schema(name)
     present = set(columns)
@@ -123,7 +127,7 @@ def write_plain(folder: Path, name: str, arrow: pa.Table) -> dict[str, Any]:
     """A resource that is not one of the tables (the change table, a fingerprint file)."""
     path = folder / f"{name}.parquet"
     pq.write_table(arrow.replace_schema_metadata(None), path, compression="zstd")
-    return _table_entry(path, name, arrow.num_rows)
+    return table_entry(path, name, arrow.num_rows)
 
 
 def release_manifest(

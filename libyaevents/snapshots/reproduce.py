@@ -30,6 +30,7 @@ from libyaevents.errors import InputError, IntegrityError
 from libyaevents.live.acled import AcledClient, is_where
 from libyaevents.live.credentials import Secret
 from libyaevents.releases.hashes import file_sha256
+from libyaevents.releases.increments import layer_entries, layer_files, layered, resource_table
 from libyaevents.releases.loading import load
 from libyaevents.releases.release import diff
 from libyaevents.releases.stores import LocalStore, manifest_at
@@ -119,6 +120,12 @@ def _published(path: Path) -> tuple[dict[str, Any], dict[str, Any], pd.DataFrame
         raise InputError(msg)
     resources = {r.get("name"): r for r in manifest.get("resources", []) if isinstance(r, dict)}
     listed = resources.get(FINGERPRINTS, {})
+    if layered(listed) and _chain_held(path.parent, manifest):  # a snapshot in its store
+        for file, entry in layer_entries(path.parent, manifest):
+            if entry.get("name") == FINGERPRINTS and f"sha256:{file_sha256(file)}" != entry["hash"]:
+                msg = f"{file}: sha256 differs from {path} (altered or from another snapshot)."
+                raise IntegrityError(msg)
+        return manifest, record, resource_table(path.parent, manifest, FINGERPRINTS).to_pandas()
     prints = path.parent / str(listed.get("path", f"{FINGERPRINTS}.parquet"))
     if not prints.is_file():
         msg = (
@@ -130,6 +137,18 @@ def _published(path: Path) -> tuple[dict[str, Any], dict[str, Any], pd.DataFrame
         msg = f"{prints}: sha256 differs from the manifest (altered or from another snapshot)."
         raise IntegrityError(msg)
     return manifest, record, pq.read_table(prints).to_pandas()
+
+
+def _chain_held(folder: Path, manifest: dict[str, Any]) -> bool:
+    """Whether every file of an incremental snapshot's chain is where its manifest says.
+
+    A published recipe carries its fingerprints put together in one file
+    beside the manifest instead.
+    """
+    try:
+        return all(p.is_file() for p in layer_files(folder, manifest, FINGERPRINTS))
+    except IntegrityError:
+        return False
 
 
 def _events_hash(manifest: dict[str, Any]) -> str | None:

@@ -9,6 +9,11 @@ changed from what to what). Versions are calendar versions from the access
 date (:mod:`libyaevents.snapshots.versions`), so ``list_releases`` reads as a
 history and ``load(as_of=...)`` returns the data as it stood on a day.
 
+An incremental sync writes only what changed when it can: the fetched rows,
+their fingerprints and the ids replaced or deleted, referring to the parent's
+files (:mod:`libyaevents.snapshots.incremental`); every few syncs the chain is
+written whole again.
+
 Each snapshot's manifest records, under ``x-snapshot``, the source, endpoint,
 query (never a credential), access time, rows fetched, deduplicated, reported
 and deleted, and the content hash; ``fingerprints.parquet`` holds one hash per
@@ -33,9 +38,9 @@ from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Final
 
+import numpy as np
 import pandas as pd
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from libyaevents.arguments import choice, day_range
 from libyaevents.errors import InputError, ValidationError
@@ -56,7 +61,8 @@ from libyaevents.readers.detect import read_events_export
 from libyaevents.readers.registry import actors_from_events
 from libyaevents.releases.build import publish_release
 from libyaevents.releases.changes import diff_tables, summarise_changes
-from libyaevents.releases.loading import load
+from libyaevents.releases.increments import Increment, resource_table
+from libyaevents.releases.loading import Release, load
 from libyaevents.releases.stores import WRITER_WAIT, LocalStore, manifest_at
 from libyaevents.schema.tables import EVENTS
 from libyaevents.snapshots.fingerprints import (
@@ -64,6 +70,7 @@ from libyaevents.snapshots.fingerprints import (
     fingerprint,
     fingerprint_arrow,
 )
+from libyaevents.snapshots.incremental import increment_of, merged_events
 from libyaevents.snapshots.versions import calendar_version
 from libyaevents.validation.validator import validate
 
@@ -448,21 +455,20 @@ def _deleted_held(
 
 
 def _merge(
-    old: dict[str, pd.DataFrame], increment: pd.DataFrame, gone: pd.Index
-) -> tuple[dict[str, pd.DataFrame], pd.Index, pd.DataFrame]:
+    old: dict[str, pd.DataFrame], increment: pd.DataFrame, gone: pd.Index, absent: list[str]
+) -> tuple[dict[str, pd.DataFrame], pd.Index, np.ndarray]:
     """The old events with the increment's rows replacing theirs and the deleted ids dropped.
 
-    Returns the new tables, the ids touched, and the old rows of those ids (the
-    new rows of those ids are the increment itself).
+    Returns the new tables, the ids touched, and which old rows those ids had
+    (a mask; the new rows of those ids are the increment itself). The merged
+    events are in release order, as a load of them would return them.
     """
     events = old["events"]
     touched = pd.Index(increment[_KEY].astype("str")).union(gone)
     replaced = events[_KEY].isin(touched).to_numpy()
-    kept = events[~replaced]
-    merged = pd.concat([kept, increment], ignore_index=True) if len(increment) else kept
-    merged = merged.reset_index(drop=True)
+    merged = merged_events(events, increment, replaced, absent=absent)
     tables = {"events": merged, "actors": actors_from_events(merged), "measures": old["measures"]}
-    return tables, touched, events[replaced]
+    return tables, touched, replaced
 
 
 def _fingerprints(previous: pd.DataFrame | None, events: pd.DataFrame, step: _Step) -> pd.DataFrame:
@@ -472,6 +478,27 @@ def _fingerprints(previous: pd.DataFrame | None, events: pd.DataFrame, step: _St
         return fingerprint(events, columns)
     kept = previous[~previous[_KEY].isin(step.touched)]
     return pd.concat([kept, fingerprint(step.increment, columns)], ignore_index=True)
+
+
+def _whole_prints(old: Release | None, tables: dict[str, pd.DataFrame], step: _Step) -> pa.Table:
+    """The fingerprint file of a snapshot written whole (the parent's reused where it can)."""
+    listed = old is not None and any(
+        r.get("name") == FINGERPRINTS for r in old.manifest["resources"]
+    )
+    previous = (
+        resource_table(old.path, old.manifest, FINGERPRINTS).to_pandas()
+        if old is not None and listed
+        else None
+    )
+    return fingerprint_arrow(_fingerprints(previous, tables["events"], step))
+
+
+def _layered(old: Release | None, step: _Step) -> Increment | None:
+    """The layered form of an incremental sync's snapshot; None to write it whole."""
+    if old is None or step.mode != "incremental" or step.increment is None:
+        return None
+    prints = fingerprint_arrow(fingerprint(step.increment, fingerprint_columns()))
+    return increment_of(old, step, prints)
 
 
 # -- sync ------------------------------------------------------------------------
@@ -597,6 +624,7 @@ class _Step:
     differences: pd.DataFrame | None = None
     absent: list[str] = field(default_factory=list)  # required columns the source lacks
     also: tuple[Pulled, ...] = ()  # the increment's pull, when a checked sync kept the full one
+    replaced: np.ndarray | None = None  # the parent's rows an incremental sync replaced or dropped
 
 
 def _full(plan: _Plan, old: Any, record: Mapping[str, Any] | None) -> _Step:
@@ -622,16 +650,16 @@ def _incremental(plan: _Plan, old: Any, newest: int, *, check: bool) -> _Step:
         if len(deleted)
         else (pd.Index([], dtype="str"), 0)
     )
-    tables, touched, replaced = _merge(old.tables(), increment, gone)
+    tables, touched, replaced = _merge(old.tables(), increment, gone, declared)
     counts = {"deleted_fetched": len(deleted), "rows_deleted": len(gone),
               "deleted_outside_query": outside}  # fmt: skip
     if not check:  # only the touched ids can differ: compare those rows, and the actors
         changes = diff_tables(
-            {"events": replaced, "actors": old.actors},
+            {"events": old.events[replaced], "actors": old.actors},
             {"events": increment, "actors": tables["actors"]},
         )
         return _Step(tables, changes, pulled, "incremental", counts, touched, increment,
-                     absent=declared)  # fmt: skip
+                     absent=declared, replaced=replaced)  # fmt: skip
     whole = plan.full()
     truth, absent = _valid(whole, _day(whole.accessed))
     differences = diff_tables({"events": tables["events"]}, {"events": truth["events"]})
@@ -838,16 +866,11 @@ def _sync_held(
         _discard_pages(step)
         return Synced(target.root, parent, parent, mode, False, changes, snapshot,
                       step.differences, pulled)  # fmt: skip
-    previous_prints = (
-        pq.read_table(old.path / f"{FINGERPRINTS}.parquet").to_pandas()
-        if old is not None and (old.path / f"{FINGERPRINTS}.parquet").is_file()
-        else None
-    )
-    prints = _fingerprints(previous_prints, tables["events"], step)
+    layered = _layered(old, step)
     version = calendar_version(snapshot["accessed"], target.versions())
     sources = [{"title": f"{plan.source} ({snapshot['endpoint']})", "path": snapshot["endpoint"],
                 "x-accessed": snapshot["accessed"]}]  # fmt: skip
-    extra = {FINGERPRINTS: fingerprint_arrow(prints)}
+    extra = {} if layered is not None else {FINGERPRINTS: _whole_prints(old, tables, step)}
     if len(pulled.problems):
         extra["problems"] = _problems_arrow(pulled)
 
@@ -860,7 +883,7 @@ def _sync_held(
     publish_release(
         tables, version, store=target, parent=parent, changes=changes, sources=sources,
         annotations={"x-snapshot": with_hash}, extra=extra, absent={"events": step.absent},
-        about=_about(plan.source, pulled, snapshot), card=card,
+        about=_about(plan.source, pulled, snapshot), card=card, increment=layered,
     )  # fmt: skip
     _discard_pages(step)
     _log.info("libyaevents: %s sync -> release %s", plan.source, version)

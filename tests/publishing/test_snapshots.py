@@ -109,3 +109,26 @@ def test_a_restricted_release_without_fingerprints_has_no_recipe(zenodo, acled, 
     with pytest.raises(InputError, match="no fingerprints file"):
         publish_to_zenodo("1.0.0", store=other, http=zenodo.http())
     assert zenodo.server.depositions == {}  # refused before any draft was made
+
+
+def test_an_incremental_snapshot_publishes_its_whole_fingerprints_and_reproduces(
+    zenodo, acled, tmp_path
+):
+    server, store, _ = acled
+    row = dict(next(r for r in server.rows if r["event_id_cnty"].endswith("7")))
+    newest = max(int(r["timestamp"]) for r in server.rows)
+    row.update(fatalities=str(int(row["fatalities"]) + 2), timestamp=str(newest + 60))
+    server.upsert(row)
+    done = libyaevents.sync(store, "acled", client=client_of(server), country="Libya", limit=50)
+    manifest = json.loads((store / done.version / "datapackage.json").read_text())
+    assert any("x-layers" in r for r in manifest["resources"])  # written as layers
+    mine = libyaevents.reproduce(store / done.version / "datapackage.json",
+                                 store=tmp_path / "again", client=client_of(server))  # fmt: skip
+    assert mine.matches
+    assert mine.content_hash_matches
+    published = publish_to_zenodo(done.version, store=store, http=zenodo.http())
+    (record,) = zenodo.server.published()
+    held = zenodo.server.buckets[record["bucket"]]
+    prints = pq.read_table(io.BytesIO(held["fingerprints.parquet"]))
+    assert prints.num_rows == 150
+    assert published.recipe_only

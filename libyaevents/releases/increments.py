@@ -1,0 +1,290 @@
+"""Incremental snapshots in the manifest: layered resources, their files, planning and writing.
+
+The format is described in :mod:`libyaevents.releases.layers`; this module
+reads and writes what the manifest says of it. A layered resource (``events``
+and ``fingerprints`` of a snapshot written by an incremental sync) has no
+``path`` of its own but ``x-layers``: its files, oldest first, each with
+``path`` (``<file>`` in the snapshot's folder or ``../<version>/<file>``),
+``bytes``, ``hash`` (sha256) and ``rows``, checked like any resource's file;
+and ``x-deletes``: the name of the snapshot's deletes resource.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
+
+from libyaevents.compute import loose
+from libyaevents.errors import IntegrityError
+from libyaevents.formats import parquet
+from libyaevents.formats.content import CONTENT_HASH_VERSION, content_hash_v2
+from libyaevents.releases.layers import live_rows, read_layers
+from libyaevents.releases.manifest import file_schema, safe_path, table_entry, write_plain
+from libyaevents.releases.stores import MANIFEST_NAME
+
+__all__ = [
+    "DELETES",
+    "EVENTS_ROWS",
+    "LAYERS_KEY",
+    "MAX_LAYERS",
+    "MAX_SHARE",
+    "PRINTS_ROWS",
+    "Increment",
+    "Layering",
+    "layer_entries",
+    "layer_files",
+    "layered",
+    "plan_layers",
+    "read_deletes",
+    "read_layered",
+    "resource_table",
+    "write_layers",
+]
+
+_KEY: Final = "event_id_cnty"
+#: The manifest key of a layered resource: its files, oldest first.
+LAYERS_KEY: Final = "x-layers"
+#: A snapshot's own files: its changed events and their fingerprints, and the deletes.
+EVENTS_ROWS: Final = "events-rows"
+PRINTS_ROWS: Final = "fingerprints-rows"
+DELETES: Final = "events-deletes"
+#: Compaction: a snapshot is written whole when its chain would hold more files than
+#: this, or its rows above the base plus the deletes more than this share of the base.
+MAX_LAYERS: Final = 8
+MAX_SHARE: Final = 0.1
+
+
+# -- a snapshot's layers, from its manifest -----------------------------------------------
+
+
+def layered(resource: Mapping[str, Any]) -> bool:
+    """Whether a manifest resource is made of layers (``x-layers``) rather than one file."""
+    return isinstance(resource.get(LAYERS_KEY), list)
+
+
+def layer_path(folder: Path, entry: Mapping[str, Any]) -> Path:
+    """Where a layer lives: ``<file>`` in the snapshot's folder or ``../<version>/<file>``.
+
+    ``folder`` must be resolved. Any other path is refused (a manifest must
+    not send a reader outside the store).
+    """
+    text = str(entry.get("path"))
+    parts = text.split("/")
+    path = (folder / text).resolve()
+    inside = len(parts) == 1 and path.parent == folder
+    sibling = len(parts) == 3 and parts[0] == ".." and path.parent.parent == folder.parent
+    if "\\" in text or not (inside or sibling):
+        msg = (
+            f"{folder / MANIFEST_NAME}: layer path {text!r} is neither a file of the snapshot "
+            "nor ../<version>/<file> of the store; the manifest was tampered with or is "
+            "broken. Re-fetch the snapshot."
+        )
+        raise IntegrityError(msg)
+    return path
+
+
+def layer_entries(folder: Path, manifest: Mapping[str, Any]) -> list[tuple[Path, dict[str, Any]]]:
+    """Every layer file the snapshot's layered resources refer to, with its manifest entry.
+
+    The entries carry ``name`` (the resource's), ``bytes``, ``hash``, ``rows``
+    and ``format``, so they are checked like any resource's file.
+    """
+    root = folder.resolve()
+    found = []
+    for res in manifest.get("resources", []):
+        if isinstance(res, Mapping) and layered(res):
+            for entry in res[LAYERS_KEY]:
+                listed = {"name": res.get("name"), "format": "parquet", **entry}
+                found.append((layer_path(root, entry), listed))
+    return found
+
+
+def _resource(manifest: Mapping[str, Any], name: str) -> Mapping[str, Any]:
+    found: Mapping[str, Any] = next(r for r in manifest["resources"] if r.get("name") == name)
+    return found
+
+
+def layer_files(folder: Path, manifest: Mapping[str, Any], name: str) -> list[Path]:
+    """The files of a layered resource, oldest layer first."""
+    root = folder.resolve()
+    return [layer_path(root, e) for e in _resource(manifest, name)[LAYERS_KEY]]
+
+
+def read_deletes(folder: Path, manifest: Mapping[str, Any]) -> pa.Table:
+    """The snapshot's deletes (``layer``, ``event_id_cnty``); empty for a whole release."""
+    listed = next((r for r in manifest["resources"] if r.get("name") == DELETES), None)
+    if listed is None:
+        return pa.table({"layer": pa.array([], pa.int32()), _KEY: pa.array([], pa.large_string())})
+    return pq.read_table(safe_path(folder.resolve(), listed.get("path")))
+
+
+def read_layered(
+    folder: Path, manifest: Mapping[str, Any], name: str, *,
+    columns: Sequence[str] | None = None, expression: pc.Expression | None = None,
+) -> pa.Table:  # fmt: skip
+    """A layered resource's live rows in its order (events: release order; fingerprints: id)."""
+    keys = parquet.SORT_KEYS["events"] if name == "events" else (_KEY,)
+    paths = layer_files(folder, manifest, name)
+    deletes = read_deletes(folder, manifest)
+    return read_layers(paths, deletes, columns=columns, expression=expression, keys=keys)
+
+
+def resource_table(folder: Path, manifest: Mapping[str, Any], name: str) -> pa.Table:
+    """A resource of a snapshot as Arrow, layered or one file (fingerprints, say)."""
+    listed = _resource(manifest, name)
+    if layered(listed):
+        return read_layered(folder, manifest, name)
+    return pq.read_table(safe_path(folder.resolve(), listed.get("path")))
+
+
+# -- planning and writing an incremental snapshot ------------------------------------------
+
+
+@dataclass(frozen=True)
+class Layering:
+    """How a new snapshot refers to its parent's files (built by :func:`plan_layers`).
+
+    Attributes
+    ----------
+    events, fingerprints : list of dict
+        The parent's layer entries, with paths relative to the new snapshot's
+        folder; the new snapshot's own rows file becomes the last layer.
+    deletes : pyarrow.Table
+        The cumulative deletes, this sync's included.
+    """
+
+    events: list[dict[str, Any]]
+    fingerprints: list[dict[str, Any]]
+    deletes: pa.Table
+
+
+def _entries(folder: Path, manifest: Mapping[str, Any], name: str) -> list[dict[str, Any]]:
+    """A parent resource's layers as seen from a child folder beside it."""
+    listed = _resource(manifest, name)
+    own = [listed] if not layered(listed) else list(listed[LAYERS_KEY])
+    found = []
+    for entry in own:
+        path = str(entry["path"])
+        relative = path if path.startswith("../") else f"../{folder.name}/{path}"
+        found.append({k: entry[k] for k in ("bytes", "hash", "rows")} | {"path": relative})
+    return found
+
+
+def _live_in_layers(paths: Sequence[Path], deletes: pa.Table, touched: pa.Array[Any]) -> pa.Table:
+    """(layer, id) of each touched id where the parent holds it (layer 0 unless a later one)."""
+    found = []
+    left = touched
+    for layer in range(len(paths) - 1, 0, -1):  # the newest layer holding an id holds it now
+        held = pq.read_table(paths[layer], columns=[_KEY])
+        here: Any = loose.equal(deletes["layer"], layer)
+        alive = held[_KEY].take(live_rows(held, deletes[_KEY].filter(here)))
+        hit: Any = pc.is_in(left, value_set=alive.combine_chunks())
+        found.append(_deleted(layer, left.filter(hit)))
+        left = left.filter(pc.invert(hit))
+    found.append(_deleted(0, left))
+    return pa.concat_tables(found)
+
+
+def _deleted(layer: int, ids: pa.Array[Any]) -> pa.Table:
+    return pa.table({
+        "layer": pa.array(np.full(len(ids), layer), pa.int32()),
+        _KEY: ids.cast(pa.large_string()),
+    })  # fmt: skip
+
+
+def plan_layers(
+    parent: Path, manifest: Mapping[str, Any], touched: pd.Index, *, rows: int,
+    max_layers: int | None = None, max_share: float | None = None,
+) -> Layering | None:  # fmt: skip
+    """How a child of ``parent`` stores ``rows`` new rows replacing the ``touched`` ids it held.
+
+    ``touched`` are the parent's ids the child replaces or deletes. Returns
+    None when the child should be written whole (compaction): the chain would
+    exceed ``max_layers`` files, or the rows above the base plus the deletes
+    would exceed ``max_share`` of the base's rows (:data:`MAX_LAYERS` and
+    :data:`MAX_SHARE` by default).
+    """
+    max_layers = MAX_LAYERS if max_layers is None else max_layers
+    max_share = MAX_SHARE if max_share is None else max_share
+    events = _resource(manifest, "events")
+    if not any(r.get("name") == "fingerprints" for r in manifest["resources"]):
+        return None  # not a snapshot: nothing to refer to by fingerprint
+    layers = _entries(parent, manifest, "events")
+    old = read_deletes(parent, manifest)
+    above = sum(int(e["rows"]) for e in layers[1:]) + rows
+    if len(layers) + 1 > max_layers or above + old.num_rows + len(touched) > (
+        max_share * int(layers[0]["rows"])
+    ):
+        return None
+    ids = pa.array(touched.astype("str").to_numpy(object), pa.large_string())
+    paths = layer_files(parent, manifest, "events") if layered(events) else [
+        safe_path(parent.resolve(), events.get("path"))
+    ]  # fmt: skip
+    new = _live_in_layers(paths, old, ids)
+    deletes = pa.concat_tables([old.cast(new.schema), new]).sort_by(
+        [("layer", "ascending"), (_KEY, "ascending")]
+    )
+    return Layering(layers, _entries(parent, manifest, "fingerprints"), deletes)
+
+
+@dataclass(frozen=True)
+class Increment:
+    """What :func:`~libyaevents.releases.build.publish_release` writes for a layered snapshot.
+
+    Attributes
+    ----------
+    layering : Layering
+        The parent's layers and the cumulative deletes.
+    rows : pyarrow.Table
+        The events the sync added or revised, in release order.
+    prints : pyarrow.Table
+        Their fingerprints (as :func:`libyaevents.snapshots.fingerprints.fingerprint_arrow`).
+    whole : pyarrow.Table
+        The whole events table the layers make up, in release order (its row
+        count and content hash go in the manifest).
+    """
+
+    layering: Layering
+    rows: pa.Table
+    prints: pa.Table
+    whole: pa.Table
+
+
+def write_layers(folder: Path, increment: Increment) -> list[dict[str, Any]]:
+    """Write a snapshot's own files; return its resources (events and fingerprints layered).
+
+    The layered ``events`` resource carries the row count, version 2 content
+    hash and schema of the whole table its layers make up.
+    """
+    layering, whole = increment.layering, increment.whole
+    rows_path = folder / f"{EVENTS_ROWS}.parquet"
+    parquet.write_table(increment.rows, "events", str(rows_path), by_year=False)
+    own = table_entry(rows_path, EVENTS_ROWS, increment.rows.num_rows)
+    own_prints = write_plain(folder, PRINTS_ROWS, increment.prints)
+    deletes = write_plain(folder, DELETES, layering.deletes)
+
+    def layer(entry: Mapping[str, Any]) -> dict[str, Any]:
+        return {k: entry[k] for k in ("path", "bytes", "hash", "rows")}
+
+    return [
+        {
+            "name": "events", "type": "table", "rows": whole.num_rows,
+            "x-content-hash": f"sha256:{content_hash_v2(whole)}",
+            "x-content-hash-version": CONTENT_HASH_VERSION,
+            "schema": file_schema("events", whole.column_names),
+            LAYERS_KEY: [*layering.events, layer(own)], "x-deletes": DELETES,
+        },
+        {
+            "name": "fingerprints", "type": "table", "rows": whole.num_rows,
+            LAYERS_KEY: [*layering.fingerprints, layer(own_prints)], "x-deletes": DELETES,
+        },
+        own, own_prints, deletes,
+    ]  # fmt: skip
