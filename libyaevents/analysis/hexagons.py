@@ -101,7 +101,7 @@ def h3_keys(
     apart = {}
     if area is not None:
         outside = np.zeros(len(gids), dtype=bool)
-        outside[placed] = ~np.isin(names.to_numpy(dtype=object)[codes], area)
+        outside[placed] = ~np.isin(names.to_numpy(dtype=object), area)[codes]
         apart["outside_cells"] = outside & kept
     apart["no_usable_location"] = (gids == priogrid.NO_CELL) & kept
     return pd.Categorical.from_codes(keys, categories=names), apart
@@ -139,12 +139,13 @@ def h3_columns(panel: pd.DataFrame) -> pd.DataFrame:
     """An H3 panel with ``cell_lat`` and ``cell_lon``, the cells' centres, after ``h3_cell``."""
     h3 = _h3()
     cells = panel[H3_CELL].astype("str")
-    present = cells.dropna().unique().tolist()
-    centres = dict(zip(present, map(h3.cell_to_latlng, present), strict=True))
-    lat = cells.map(lambda cell: centres[cell][0] if cell in centres else None)
-    lon = cells.map(lambda cell: centres[cell][1] if cell in centres else None)
+    codes, present = pd.factorize(cells, use_na_sentinel=True)
+    centres = np.array([h3.cell_to_latlng(cell) for cell in present], dtype="float64")
+    centres = np.vstack([centres.reshape(-1, 2), [0.0, 0.0]])  # code -1: no cell
+    missing = codes < 0
     out = panel.assign(**{H3_CELL: cells})
     at = list(out.columns).index(H3_CELL) + 1
-    out.insert(at, "cell_lat", lat.astype("Float64"))
-    out.insert(at + 1, "cell_lon", lon.astype("Float64"))
+    for offset, name in enumerate(("cell_lat", "cell_lon")):
+        values = pd.arrays.FloatingArray(centres[codes, offset], missing.copy())
+        out.insert(at + offset, name, pd.Series(values, index=panel.index))
     return out
