@@ -8,9 +8,10 @@ reasons (:mod:`libyaevents.analysis.grid`: missing, out of range, swapped), and
 are counted in a row with an empty ``h3_cell``.
 
 Needs the ``h3`` package (``pip install "libyaevents[h3]"``, h3 4), imported
-when an H3 panel is built. h3 4 has no vectorised ``latlng_to_cell``; a loop
-over the placed events' coordinates with the integer API takes about a second
-per million events.
+when an H3 panel is built. h3 4 has no vectorised ``latlng_to_cell``, so it is
+called once per distinct point (events repeat their places): measured 0.12 s for
+a million events on the 777 places of a real ACLED export, 1.4 s when every
+point differs (1.1 s calling it once per event).
 
 Examples
 --------
@@ -71,6 +72,24 @@ def _h3() -> Any:
     return require("h3", extra="h3", feature="H3 panels")
 
 
+def _distinct_points(lat: np.ndarray, lon: np.ndarray) -> tuple[np.ndarray, list[list[float]]]:
+    """Each point's position among the distinct points, and their coordinates.
+
+    Events repeat their places (a town, a district's centre): h3 is called once
+    per distinct point, found by hashing, not by sorting pairs.
+    """
+    lat_codes, lat_values = pd.factorize(lat)
+    lon_codes, lon_values = pd.factorize(lon)
+    pairs = lat_codes.astype("int64") * len(lon_values) + lon_codes
+    places, distinct = pd.factorize(pairs)
+    first = np.asarray(distinct)
+    points = [
+        np.asarray(lat_values)[first // len(lon_values)].tolist(),
+        np.asarray(lon_values)[first % len(lon_values)].tolist(),
+    ]
+    return places, points
+
+
 def h3_keys(
     events: pd.DataFrame, resolution: int, area: np.ndarray | None, excluded: np.ndarray | None
 ) -> tuple[pd.Categorical, dict[str, np.ndarray]]:
@@ -85,15 +104,17 @@ def h3_keys(
     h3 = _h3()
     gids, _ = located_cells(events)
     placed = np.flatnonzero(gids != priogrid.NO_CELL)
-    lat = events["latitude"].to_numpy(dtype="float64", na_value=np.nan)[placed].tolist()
-    lon = events["longitude"].to_numpy(dtype="float64", na_value=np.nan)[placed].tolist()
+    lat = events["latitude"].to_numpy(dtype="float64", na_value=np.nan)[placed]
+    lon = events["longitude"].to_numpy(dtype="float64", na_value=np.nan)[placed]
+    places, points = _distinct_points(lat, lon)
     to_cell = h3.api.basic_int.latlng_to_cell
     ids = np.fromiter(
-        (to_cell(a, b, resolution) for a, b in zip(lat, lon, strict=True)),
+        (to_cell(a, b, resolution) for a, b in zip(*points, strict=True)),
         dtype="uint64",
-        count=len(placed),
+        count=len(points[0]),
     )
-    present, codes = np.unique(ids, return_inverse=True)
+    present, of_point = np.unique(ids, return_inverse=True)
+    codes = of_point[places]
     keys = np.full(len(gids), -1, dtype="int64")
     keys[placed] = codes
     names = pd.Index([h3.int_to_str(int(cell)) for cell in present], dtype="str")

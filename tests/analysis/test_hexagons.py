@@ -60,6 +60,16 @@ def test_synthetic_events_totals_and_cells_as_h3_gives_them(resolution):
                                    "fatalities"]  # fmt: skip
 
 
+def test_events_sharing_a_place_share_its_cell():
+    events = synthetic_events(1_000, seed=5)
+    places = [(32.8925, 13.18), (32.8925, 13.181), (32.1167, 20.0667), (0.0, -0.0), (-0.0, 0.0)]
+    picks = np.random.default_rng(5).integers(0, len(places), len(events))
+    events["latitude"] = [places[i][0] for i in picks]
+    events["longitude"] = [places[i][1] for i in picks]
+    events["country"] = "Somalia"  # no swap check: (0, 0) is placed
+    _check_totals(events, aggregate(events, period="year", level="h3:9"), 9)
+
+
 def test_exclude_leaves_out_events_coarser_than_a_cell_and_counts_them():
     events = synthetic_events(2_000, seed=3)
     events.loc[0, "latitude"] = np.nan
