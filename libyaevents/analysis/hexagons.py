@@ -27,10 +27,12 @@ libyaevents.errors.InputError: level 'h3:16' must be 'h3:R' with R a whole numbe
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any, Final
+from typing import Any, Final, cast
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from libyaevents.analysis.grid import located_cells
 from libyaevents.errors import InputError
@@ -157,14 +159,24 @@ def h3_cells_argument(cells: Any, resolution: int) -> np.ndarray:
 
 
 def h3_columns(panel: pd.DataFrame) -> pd.DataFrame:
-    """An H3 panel with ``cell_lat`` and ``cell_lon``, the cells' centres, after ``h3_cell``."""
+    """An H3 panel with ``cell_lat`` and ``cell_lon``, the cells' centres, after ``h3_cell``.
+
+    ``h3_cell`` comes as the categorical of :func:`h3_keys` and leaves as text: the
+    centres are found once per category and both are taken by the codes (a panel
+    of scattered events has about as many rows as events).
+    """
     h3 = _h3()
-    cells = panel[H3_CELL].astype("str")
-    codes, present = pd.factorize(cells, use_na_sentinel=True)
-    centres = np.array([h3.cell_to_latlng(cell) for cell in present], dtype="float64")
+    column = panel[H3_CELL]
+    if not isinstance(column.dtype, pd.CategoricalDtype):
+        column = column.astype("category")
+    codes = column.cat.codes.to_numpy().astype("int64")
+    names = column.cat.categories.to_numpy(dtype=object)
+    centres = np.array([h3.cell_to_latlng(cell) for cell in names.tolist()], dtype="float64")
     centres = np.vstack([centres.reshape(-1, 2), [0.0, 0.0]])  # code -1: no cell
     missing = codes < 0
-    out = panel.assign(**{H3_CELL: cells})
+    text = pc.take(pa.array(names, type=pa.large_string()), pa.array(codes, mask=missing))
+    as_text = pd.array(cast("Any", text), dtype="str")  # the stubs list no Arrow input
+    out = panel.assign(**{H3_CELL: pd.Series(as_text, index=panel.index)})
     at = list(out.columns).index(H3_CELL) + 1
     for offset, name in enumerate(("cell_lat", "cell_lon")):
         values = pd.arrays.FloatingArray(centres[codes, offset], missing.copy())

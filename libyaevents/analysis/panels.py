@@ -295,7 +295,7 @@ def aggregate(
         counted, spilled = place.spread_panel(dated, keys)
     panel = counted if counted is not None else _grouped(frame, keys, period, precision, located)
     if cell:
-        panel[cell] = panel[cell].astype("Int64" if place.grid else "str")
+        panel[cell] = place.cell_keys(panel[cell])
     if zero_fill:
         panel = _zero_fill(
             panel, events, period, units, by=by, bounds=(start, end),

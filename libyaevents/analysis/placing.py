@@ -13,7 +13,7 @@ admin units need none of this; grid cells come from
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, cast
 
 import numpy as np
 import pandas as pd
@@ -125,6 +125,17 @@ class Placement:
         kept = (gids.isna() | gids.isin(self.area)).to_numpy()
         return panel[kept], float(panel.loc[~kept, "events"].sum())
 
+    def cell_keys(self, cells: pd.Series) -> pd.Series:
+        """The cells of a counted panel as its zero fill merges them (and ``finish`` reads).
+
+        PRIO-GRID ids as ``Int64``; H3 cells stay categorical, over ``cells=`` when given.
+        """
+        if self.grid:
+            return cells.astype("Int64")
+        if self.area is None:
+            return cells
+        return cells.cat.set_categories(self.area.tolist())
+
     def unit_rows(self, panel: pd.DataFrame) -> pd.DataFrame | None:
         """The units a zero fill covers; None for those of the panel."""
         if self.polygon:
@@ -133,7 +144,10 @@ class Placement:
         if self.area is None or column is None:
             return None
         ids = self.area.tolist() + ([None] if panel[column].isna().any() else [])
-        return pd.DataFrame({column: pd.Series(ids, dtype="Int64" if self.grid else "str")})
+        if self.grid:
+            return pd.DataFrame({column: pd.Series(ids, dtype="Int64")})
+        dtype = cast("pd.CategoricalDtype", panel[column].dtype)  # cell_keys made it so
+        return pd.DataFrame({column: pd.Categorical(ids, dtype=dtype)})
 
     def finish(self, panel: pd.DataFrame) -> pd.DataFrame:
         """The panel with its unit's extra columns (cell rows and centres, polygon ids)."""

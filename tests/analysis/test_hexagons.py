@@ -91,15 +91,20 @@ def test_zero_fill_covers_the_cells_with_events_or_the_cells_given():
     assert panel["events"].sum() == len(events)
     chosen = sorted(_direct(events.head(3), 4).unique())
     inside = _direct(events, 4).isin(chosen)
+    events.loc[len(events) - 1, "latitude"] = np.nan  # and a row without a usable location
+    inside.iloc[-1] = False
     limited = aggregate(events, period="year", level="h3:4", zero_fill=True, cells=chosen)
-    assert sorted(limited["h3_cell"].unique()) == chosen
-    assert len(limited) == len(chosen) * len(limited["period"].unique())
-    assert limited["events"].sum() == inside.sum()
-    assert limited.attrs["outside_cells"] == (~inside).sum()
+    assert sorted(limited["h3_cell"].dropna().unique()) == chosen
+    assert limited["h3_cell"].isna().sum() == len(limited["period"].unique())
+    assert len(limited) == (len(chosen) + 1) * len(limited["period"].unique())
+    assert limited["events"].sum() == inside.sum() + 1
+    assert limited.attrs["outside_cells"] == (~inside).sum() - 1
+    assert limited.attrs["no_usable_location"] == 1
+    assert limited["cell_lat"].isna().eq(limited["h3_cell"].isna()).all()
     as_ints = aggregate(
         events, period="year", level="h3:4", cells=[h3.str_to_int(c) for c in chosen]
     )
-    assert as_ints["events"].sum() == inside.sum()
+    assert as_ints["events"].sum() == inside.sum() + 1
 
 
 @pytest.mark.parametrize(
