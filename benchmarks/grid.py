@@ -12,6 +12,8 @@ cell's row, column and centre. The synthetic events sit on a few dozen towns
 uniformly over Libya's box (about 900 cells, a panel 30x longer). For reference:
 the cells alone (``priogrid_cells``, with the problem table) and the grid panel
 zero-filled over Libya's box. The issue's target: the grid panel within 1.2x of the admin1 panel.
+Also the H3 month panel (``level="h3:7"``, the ``h3`` extra), on the same events and
+scattered (H3 is called once per distinct point: the scattered points all differ).
 Not a test: nothing asserts a time.
 """
 
@@ -53,6 +55,12 @@ def main() -> None:
         ),
         "  ... events scattered over Libya's box": lambda: libyaevents.aggregate(
             scattered, period="month", level="priogrid"
+        ),
+        "aggregate(period='month', level='h3:7')": lambda: libyaevents.aggregate(
+            events, period="month", level="h3:7"
+        ),
+        "  ... events scattered over Libya's box (h3:7)": lambda: libyaevents.aggregate(
+            scattered, period="month", level="h3:7"
         ),
         "  priogrid_cells(events) alone": lambda: priogrid_cells(events),
         "  ... zero_fill=True, cells=LIBYA_BOX": lambda: libyaevents.aggregate(

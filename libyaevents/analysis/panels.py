@@ -46,9 +46,9 @@ import pandas as pd
 from libyaevents.analysis.boundaries import Boundaries, boundaries_by_level
 from libyaevents.analysis.grid import (
     GRID_LEVELS,
-    PRIOGRID,
     cells_argument,
 )
+from libyaevents.analysis.hexagons import h3_cells_argument, h3_resolution
 from libyaevents.analysis.placing import SPATIAL_MODES, Placement
 from libyaevents.arguments import choice, day, has_columns, names
 from libyaevents.dataset import DatasetLike, table_of
@@ -91,7 +91,8 @@ _GEO_SUPPORTS: Final = {1: "admin2", 2: "admin2", 3: "admin1"}
 _SATURDAY: Final = 5  # pandas: Monday 0 ... Sunday 6
 
 Period = Literal["day", "week", "month", "year"]
-Level = Literal["country", "admin1", "admin2", "priogrid"]
+#: A level: an admin level, ``"priogrid"``, or ``"h3:R"`` (H3 cells at resolution R, 0-15).
+Level = Literal["country", "admin1", "admin2", "priogrid"] | str
 #: ``cells=`` of a grid panel: cell ids, or a box (min_lon, min_lat, max_lon, max_lat).
 Cells = Iterable[int] | tuple[float, float, float, float]
 
@@ -137,10 +138,10 @@ def _rank(values: pd.Series, finest: dict[int, str], order: tuple[str, ...]) -> 
     return ranks
 
 
-def _too_coarse(events: pd.DataFrame, period: str, level: str) -> np.ndarray:
+def _too_coarse(events: pd.DataFrame, period: str, level: str, *, cells: bool) -> np.ndarray:
     """Events whose date or place is known less precisely than the panel asks."""
     coarse_time = _rank(events["time_precision"], _TIME_SUPPORTS, PERIODS) > PERIODS.index(period)
-    if level in GRID_LEVELS:  # a cell is finer than any admin unit: only geo_precision 1 fits
+    if cells:  # a cell is finer than any admin unit: only geo_precision 1 fits
         coarse_place = events["geo_precision"].to_numpy(dtype="float64", na_value=np.nan) > 1
     else:
         coarse_place = _rank(events["geo_precision"], _GEO_SUPPORTS, LEVELS) < LEVELS.index(level)
@@ -191,12 +192,15 @@ def aggregate(
         and ``time_precision``/``geo_precision`` unless ``precision="keep"``).
     period : {"day", "week", "month", "year"}
         ``week`` is ACLED's Saturday-to-Friday week, labelled by its Saturday.
-    level : {"country", "admin1", "admin2", "priogrid"}
+    level : {"country", "admin1", "admin2", "priogrid", "h3:R"}
         The unit; the coarser unit columns are kept alongside. ``priogrid``:
         PRIO-GRID's 0.5-degree cells (:mod:`libyaevents.analysis.grid`), a
         ``priogrid_gid`` column with the cell's ``row``, ``col``, ``cell_lat``
         and ``cell_lon``; events with no usable location are counted in a row
-        with an empty ``priogrid_gid``.
+        with an empty ``priogrid_gid``. ``"h3:R"`` (R from 0 to 15): H3 cells
+        at resolution R (:mod:`libyaevents.analysis.hexagons`, the ``h3``
+        extra), an ``h3_cell`` column (hex string) with ``cell_lat`` and
+        ``cell_lon``, the same empty row; no ``precision="spread"``.
     by : sequence of str
         Break down by ``event_type``, ``sub_event_type`` and/or ``disorder_type``.
     zero_fill : bool
@@ -218,7 +222,8 @@ def aggregate(
         zero-filled rows), as ACLED's weekly aggregates carry.
     cells : iterable of int, or (min_lon, min_lat, max_lon, max_lat), optional
         Grid levels only: the panel's cells, as ids or as a box (a tuple of four
-        numbers; the cells its points fall in). Events in other cells are left
+        numbers; the cells its points fall in); H3 ids at the level's resolution
+        for ``"h3:R"``. Events in other cells are left
         out (counted), and ``zero_fill`` fills every one of these cells.
     spatial : {"coded", "polygon"}
         ``admin1`` and ``admin2`` panels: the units the events are coded to, or
@@ -255,22 +260,23 @@ def aggregate(
         ``centroids`` with spreading over space.
     """
     events = table_of(events, "events", what="events")
-    level = choice(level, "level", (*LEVELS, *GRID_LEVELS))  # type: ignore[assignment]
-    grid = level in GRID_LEVELS
+    if h3_resolution(level) is None:  # "h3:R" is checked there
+        level = choice(level, "level", (*LEVELS, *GRID_LEVELS, "h3:R"))
     period = choice(period, "period", PERIODS)  # type: ignore[assignment]
     by = names(by, "by", BREAKDOWNS)
     precision = choice(precision, "precision", PRECISION_MODES)  # type: ignore[assignment]
     place = Placement.of(level, spatial, boundaries_by_level(boundaries), precision)
-    units: list[str] = [PRIOGRID] if grid else [level] if place.polygon else unit_columns(level)
+    cell = place.cell_column
+    units: list[str] = [cell] if cell else [level] if place.polygon else unit_columns(level)
     start = None if start is None else day(start, "start")
     end = None if end is None else day(end, "end")
-    place.area = _area(cells, grid)
+    place.area = _area(cells, place)
     keys = [*units, *by]
     located = ["latitude", "longitude"] if centroids else []
     frame = _columns(events, keys, located, place, precision)
     left_out: dict[str, np.ndarray] = {}
     if precision == "exclude":
-        left_out["excluded"] = _too_coarse(events, period, level)
+        left_out["excluded"] = _too_coarse(events, period, level, cells=cell is not None)
     left_out |= place.place(frame, events, left_out.get("excluded"))
     dropped = place.dropped(left_out)
     if dropped:
@@ -288,8 +294,8 @@ def aggregate(
         dated = frame.assign(period=period_start(frame["event_date"], period))
         counted, spilled = place.spread_panel(dated, keys)
     panel = counted if counted is not None else _grouped(frame, keys, period, precision, located)
-    if grid:
-        panel[PRIOGRID] = panel[PRIOGRID].astype("Int64")
+    if cell:
+        panel[cell] = place.cell_keys(panel[cell])
     if zero_fill:
         panel = _zero_fill(
             panel, events, period, units, by=by, bounds=(start, end),
@@ -315,22 +321,28 @@ def _columns(
         )
         raise InputError(msg)
     places = precision == "exclude" or place.spread  # reads geo_precision
-    needed = [*(["latitude", "longitude"] if located or place.grid or place.polygon else []),
+    placed = place.cell_column or place.polygon
+    needed = [*(["latitude", "longitude"] if located or placed else []),
               *(["time_precision"] if precision != "keep" else []),
               *(["geo_precision"] if places else [])]  # fmt: skip
-    coded = [c for c in keys if c != PRIOGRID and not (place.polygon and c == place.level)]
+    coded = [c for c in keys if c != place.cell_column and not (place.polygon and c == place.level)]
     has_columns(
         events, ["event_date", "fatalities", *coded, *needed], "events", "pass canonical events"
     )
     return events.loc[:, ["event_date", "fatalities", *coded, *located]]
 
 
-def _area(cells: Cells | None, grid: bool) -> np.ndarray | None:
-    """The cells of a grid panel (``cells=``) as sorted ids; None for all cells."""
+def _area(cells: Cells | None, place: Placement) -> np.ndarray | None:
+    """The cells of a grid or H3 panel (``cells=``) as sorted ids; None for all cells."""
     if cells is None:
         return None
-    if not grid:
-        msg = f"cells is for grid levels ({', '.join(GRID_LEVELS)}); the admin levels have none."
+    if place.resolution is not None:
+        return h3_cells_argument(cells, place.resolution)
+    if not place.grid:
+        msg = (
+            f"cells is for grid levels ({', '.join(GRID_LEVELS)}) and 'h3:R'; "
+            "the admin levels have none."
+        )
         raise InputError(msg)
     return cells_argument(cells)
 

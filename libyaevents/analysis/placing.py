@@ -1,24 +1,26 @@
-"""How a panel places events in its units: coded names, PRIO-GRID cells or polygons.
+"""How a panel places events in its units: coded names, PRIO-GRID or H3 cells, or polygons.
 
 :func:`~libyaevents.analysis.panels.aggregate` asks a :class:`Placement` for the
 unit key of each event, for the events it counts apart (``attrs``), for the
 units a zero fill covers and for the columns the finished panel carries. Coded
 admin units need none of this; grid cells come from
 :mod:`~libyaevents.analysis.grid` (spread over space with
-:mod:`~libyaevents.analysis.spreading`), polygons from
+:mod:`~libyaevents.analysis.spreading`), H3 cells from
+:mod:`~libyaevents.analysis.hexagons`, polygons from
 :mod:`~libyaevents.analysis.spatial`.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Final
+from typing import Final, cast
 
 import numpy as np
 import pandas as pd
 
 from libyaevents.analysis.boundaries import Boundaries
 from libyaevents.analysis.grid import GRID_LEVELS, PRIOGRID, cell_columns, grid_keys
+from libyaevents.analysis.hexagons import H3_CELL, h3_columns, h3_keys, h3_resolution
 from libyaevents.analysis.spatial import COUNTED_IN_ROWS, all_units, polygon_keys, with_unit_ids
 from libyaevents.analysis.spreading import Areas, spread_areas, spread_cells
 from libyaevents.arguments import choice
@@ -45,6 +47,8 @@ class Placement:
     area: np.ndarray | None
     spread: bool
     areas: Areas | None = None
+    #: The H3 resolution of an ``h3:R`` level; None for other levels.
+    resolution: int | None = None
 
     @classmethod
     def of(
@@ -53,6 +57,14 @@ class Placement:
         """The placement of a panel; an error for boundaries it would not use."""
         polygon = choice(spatial, "spatial", SPATIAL_MODES) == "polygon"
         grid = level in GRID_LEVELS
+        resolution = h3_resolution(level)
+        if resolution is not None and precision == "spread":
+            msg = (
+                f"precision='spread' is not available on H3 cells (level {level!r}): events "
+                "are spread over space on PRIO-GRID only. Use level='priogrid' to spread, or "
+                "precision='keep' or 'exclude' with H3."
+            )
+            raise InputError(msg)
         if polygon and (level not in ADMIN_POLYGON_LEVELS or level not in shapes):
             msg = (
                 "spatial='polygon' needs level 'admin1' or 'admin2' and boundaries of that "
@@ -67,11 +79,19 @@ class Placement:
                 "spatial='polygon' and the areas of precision='spread' on a grid."
             )
             raise InputError(msg)
-        return cls(level, polygon, shapes, None, grid and precision == "spread")
+        spread = grid and precision == "spread"
+        return cls(level, polygon, shapes, None, spread, resolution=resolution)
 
     @property
     def grid(self) -> bool:
         return self.level in GRID_LEVELS
+
+    @property
+    def cell_column(self) -> str | None:
+        """The unit column of a panel of cells (PRIO-GRID or H3); None for other panels."""
+        if self.grid:
+            return PRIOGRID
+        return None if self.resolution is None else H3_CELL
 
     def place(
         self, frame: pd.DataFrame, events: pd.DataFrame, excluded: np.ndarray | None
@@ -83,6 +103,8 @@ class Placement:
             if self.spread:
                 located = ~apart["no_usable_location"]
                 frame["_area"], self.areas = spread_areas(events, self.shapes, located)
+        elif self.resolution is not None:
+            frame[H3_CELL], apart = h3_keys(events, self.resolution, self.area, excluded)
         elif self.polygon:
             frame[self.level], apart = polygon_keys(events, self.shapes[self.level], excluded)
         return apart
@@ -103,21 +125,36 @@ class Placement:
         kept = (gids.isna() | gids.isin(self.area)).to_numpy()
         return panel[kept], float(panel.loc[~kept, "events"].sum())
 
+    def cell_keys(self, cells: pd.Series) -> pd.Series:
+        """The cells of a counted panel as its zero fill merges them (and ``finish`` reads).
+
+        PRIO-GRID ids as ``Int64``; H3 cells stay categorical, over ``cells=`` when given.
+        """
+        if self.grid:
+            return cells.astype("Int64")
+        if self.area is None:
+            return cells
+        return cells.cat.set_categories(self.area.tolist())
+
     def unit_rows(self, panel: pd.DataFrame) -> pd.DataFrame | None:
         """The units a zero fill covers; None for those of the panel."""
         if self.polygon:
             return all_units(panel, self.shapes[self.level])
-        if self.area is None:
+        column = self.cell_column
+        if self.area is None or column is None:
             return None
-        gids = pd.array(self.area, dtype="Int64")
-        if panel[PRIOGRID].isna().any():
-            gids = pd.array([*self.area.tolist(), None], dtype="Int64")
-        return pd.DataFrame({PRIOGRID: gids})
+        ids = self.area.tolist() + ([None] if panel[column].isna().any() else [])
+        if self.grid:
+            return pd.DataFrame({column: pd.Series(ids, dtype="Int64")})
+        dtype = cast("pd.CategoricalDtype", panel[column].dtype)  # cell_keys made it so
+        return pd.DataFrame({column: pd.Categorical(ids, dtype=dtype)})
 
     def finish(self, panel: pd.DataFrame) -> pd.DataFrame:
         """The panel with its unit's extra columns (cell rows and centres, polygon ids)."""
         if self.grid:
             return cell_columns(panel)
+        if self.resolution is not None:
+            return h3_columns(panel)
         if self.polygon:
             return with_unit_ids(panel, self.shapes[self.level])
         return panel
