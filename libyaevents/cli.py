@@ -22,11 +22,12 @@ import sys
 import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, NoReturn
 
 import pandas as pd
 
 from libyaevents import __version__
+from libyaevents.analysis.hexagons import h3_resolution
 from libyaevents.analysis.matching import compare_events
 from libyaevents.analysis.panels import (
     BREAKDOWNS,
@@ -227,7 +228,7 @@ _LEFT_OUT: Final = {
     "outside_cells": "in cells outside --box, left out",
     "no_usable_location": (
         "with no usable location (missing, out-of-range or swapped-looking coordinates), "
-        "counted in the row with an empty priogrid_gid"
+        "counted in the row with no cell"
     ),
 }
 
@@ -237,6 +238,21 @@ def _tell_left_out(counts: Mapping[Any, Any]) -> None:
     for name, what in _LEFT_OUT.items():
         if counts.get(name):
             print(f"libyaevents: {counts[name]:,} events {what}", file=sys.stderr)
+
+
+def _level(text: str) -> str:
+    """``--level``: an admin level, ``priogrid``, or ``h3:R`` (H3 at resolution R)."""
+    if text in (*LEVELS, *GRID_LEVELS):
+        return text
+    try:
+        resolution = h3_resolution(text)
+    except InputError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+    if resolution is None:
+        said = ", ".join(repr(v) for v in (*LEVELS, *GRID_LEVELS))
+        msg = f"expected one of {said} or 'h3:R' (R from 0 to 15); got {text!r}"
+        raise argparse.ArgumentTypeError(msg)
+    return text
 
 
 def _box(text: str) -> tuple[float, float, float, float]:
@@ -772,10 +788,19 @@ def _add_summary_command(sub: Any) -> None:
     summary.set_defaults(run=_cmd_summary)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse's parser whose usage errors are one line (exit 2), as the library's are.
+
+    argparse prints the whole usage block before the error; a script's log
+    then holds a dozen lines for one mistake. ``--help`` still shows the usage.
+    """
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see {self.prog} --help)\n")
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
-        prog="libyaevents", description="Libya conflict events in ACLED style."
-    )
+    parser = _Parser(prog="libyaevents", description="Libya conflict events in ACLED style.")
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -966,9 +991,11 @@ def _add_aggregate_command(sub: Any) -> None:
     agg.add_argument("--period", choices=PERIODS, default="week", help=weeks)
     agg.add_argument(
         "--level",
-        choices=(*LEVELS, *GRID_LEVELS),
+        type=_level,
         default="admin1",
-        help="priogrid: PRIO-GRID's 0.5-degree cells (priogrid_gid, row, col, cell centre)",
+        metavar="{" + ",".join((*LEVELS, *GRID_LEVELS)) + ",h3:R}",
+        help="priogrid: PRIO-GRID's 0.5-degree cells (priogrid_gid, row, col, cell centre); "
+        "h3:R: H3 hexagons at resolution R, 0-15 (h3_cell, cell centre; the h3 extra)",
     )
     agg.add_argument(
         "--box",

@@ -156,3 +156,25 @@ def test_every_row_of_the_real_acled_exports_gets_its_h3_cell(shared_acled):
         events = libyaevents.read_acled(path).events
         panel = aggregate(events, period="month", level="h3:7")
         _check_totals(events, panel, 7)
+
+
+def test_the_aggregate_command_takes_h3_levels(tmp_path, capsys):
+    from libyaevents.cli import main
+
+    events = synthetic_events(300, seed=5)
+    events.loc[0, ["latitude", "longitude"]] = [13.0, 32.0]  # swapped-looking: no cell
+    csv = tmp_path / "acled.csv"
+    libyaevents.write_acled(events, csv)
+    out = tmp_path / "hex.csv"
+    assert main(["aggregate", str(csv), "--level", "h3:5", "--period", "year", "-o", str(out)]) == 0
+    assert "events with no usable location" in capsys.readouterr().err
+    panel = pd.read_csv(out)
+    assert "h3_cell" in panel.columns
+    assert panel["events"].sum() == len(events)
+    placed = panel.dropna(subset=["h3_cell"])
+    assert set(placed["h3_cell"]) <= set(_direct(events.iloc[1:], 5))
+    for bad in ("h3:16", "h3:x", "hexagons"):
+        assert main(["aggregate", str(csv), "--level", bad]) == 2
+        err = capsys.readouterr().err
+        assert len(err.splitlines()) == 1, err
+        assert "h3:R" in err or "0 to 15" in err, err
