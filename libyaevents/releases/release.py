@@ -22,12 +22,14 @@ Examples
 >>> import libyaevents
 >>> from libyaevents.synthetic import synthetic_dataset
 >>> store = tempfile.mkdtemp()
->>> _ = libyaevents.build_release(synthetic_dataset(100, seed=1), "1.0.0", store=store)
->>> data = libyaevents.load(store=store, filters={"admin1": "East"})
->>> data.version, sorted(set(data.events["admin1"]))
-('1.0.0', ['East'])
->>> libyaevents.verify_release("1.0.0", store=store).ok
-True
+>>> data = synthetic_dataset(100, seed=1)
+>>> _ = libyaevents.build_release(data, "1.0.0", store=store)
+>>> data["events"].loc[0, "fatalities"] += 1
+>>> _ = libyaevents.build_release(data, "1.1.0", store=store)
+>>> list_releases(store)
+['1.0.0', '1.1.0']
+>>> diff("1.0.0", "1.1.0", store=store)["change"].tolist()
+['modified']
 """
 
 from __future__ import annotations
