@@ -64,7 +64,7 @@ from libyaevents.releases.changes import diff_tables, summarise_changes
 from libyaevents.releases.increments import Increment, resource_table
 from libyaevents.releases.loading import Release, load
 from libyaevents.releases.stores import WRITER_WAIT, LocalStore, manifest_at
-from libyaevents.schema.tables import EVENTS
+from libyaevents.schema.tables import EVENTS, isin
 from libyaevents.snapshots.fingerprints import (
     FINGERPRINT_ALGORITHM,
     fingerprint,
@@ -444,7 +444,7 @@ def _deleted_held(
     feed = deleted.drop_duplicates(_KEY, keep="last")
     ids = feed[_KEY].astype("str")
     # the big side asks the small one: a hash set of the feed, not of every id held
-    present = pd.Index(held[held.isin(ids)].astype("str"))
+    present = pd.Index(held[isin(held, ids)].astype("str"))
     inside = ids.isin(present).to_numpy()
     mine = pd.Series(feed["deleted_timestamp"].to_numpy()[inside], index=ids[inside])
     if len(increment) and "timestamp" in increment and len(mine):
@@ -465,7 +465,7 @@ def _merge(
     """
     events = old["events"]
     touched = pd.Index(increment[_KEY].astype("str")).union(gone)
-    replaced = events[_KEY].isin(touched).to_numpy()
+    replaced = isin(events[_KEY], touched.to_series()).to_numpy()  # in Arrow: 1M ids
     merged = merged_events(events, increment, replaced, absent=absent)
     tables = {"events": merged, "actors": actors_from_events(merged), "measures": old["measures"]}
     return tables, touched, replaced
