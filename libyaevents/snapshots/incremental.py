@@ -64,7 +64,7 @@ def increment_of(old: Release, step: Merged, prints: pa.Table) -> Increment | No
     """
     if step.increment is None or step.replaced is None:
         return None
-    held = pd.Index(old.events[_KEY].to_numpy()[step.replaced])
+    held = pd.Index(old.events[_KEY][step.replaced].array, dtype="str")  # no 1M objects
     layering = plan_layers(old.path, old.manifest, held, rows=len(step.increment))
     if layering is None:
         return None
