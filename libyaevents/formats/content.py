@@ -51,7 +51,6 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from libyaevents.compute import loose
 from libyaevents.formats.parquet import content_hash
 
 __all__ = ["CONTENT_HASH_VERSION", "content_hash_of", "content_hash_v2"]
@@ -75,30 +74,46 @@ def _kind(kind: pa.DataType) -> str:
     raise TypeError(msg)
 
 
-def _numbers(column: pa.Array[Any], kind: str) -> bytes:
+def _numbers(column: pa.Array[Any], kind: str) -> np.ndarray:
     """Fixed-width values as little-endian int64 or float64, empty values as 0."""
     if kind == "float":
-        values = np.asarray(column.cast(pa.float64()).fill_null(0.0)).astype("<f8")
-        bits = values.view("<u8").copy()
+        values = np.asarray(_filled(column.cast(pa.float64()), 0.0)).astype("<f8")
+        bits = values.view("<u8")
         bits[np.isnan(values)] = _NAN
-        return bits.tobytes()
+        return bits
     if pa.types.is_boolean(column.type):
         column = column.cast(pa.int8())
     elif pa.types.is_temporal(column.type):
         column = column.view(pa.int32() if column.type.bit_width == 32 else pa.int64())
-    return np.asarray(column.cast(pa.int64()).fill_null(0)).astype("<i8").tobytes()
+    return np.asarray(_filled(column.cast(pa.int64()), 0)).astype("<i8", copy=False)
+
+
+def _filled(column: Any, empty: object) -> Any:
+    """``column`` with its empty values as ``empty`` (itself when it has none: no copy)."""
+    return column.fill_null(empty) if column.null_count else column
 
 
 def _text(column: Any, digest: Any) -> None:
-    """Each value's UTF-8 length (uint64), then every value's bytes, into ``digest``."""
+    """Each value's UTF-8 length (uint64), then every value's bytes, into ``digest``.
+
+    Read from the offsets and the data buffer as they are: an empty value
+    whose slot spans no bytes (as Arrow writes them) adds nothing to either,
+    so only a column with an empty value that does span bytes is filled first.
+    """
     if pa.types.is_dictionary(column.type):
         column = column.dictionary_decode()
-    filled = column.cast(pa.large_string()).fill_null("")
-    lengths: Any = loose.binary_length(filled)
-    digest.update(np.asarray(lengths.cast(pa.uint64())).astype("<u8").tobytes())
-    offsets = np.frombuffer(memoryview(filled.buffers()[1] or b""), dtype="<i8")
-    start, stop = int(offsets[filled.offset]), int(offsets[filled.offset + len(filled)])
-    data = filled.buffers()[2]
+    column = column.cast(pa.large_string())
+    offsets = np.frombuffer(memoryview(column.buffers()[1] or b""), dtype="<i8")
+    offsets = offsets[column.offset : column.offset + len(column) + 1]
+    lengths = np.diff(offsets) if len(offsets) else np.zeros(0, "<i8")
+    if column.null_count and lengths[~np.asarray(pc.is_valid(column))].any():
+        column = column.fill_null("")
+        offsets = np.frombuffer(memoryview(column.buffers()[1] or b""), dtype="<i8")
+        offsets = offsets[column.offset : column.offset + len(column) + 1]
+        lengths = np.diff(offsets)
+    digest.update(lengths.astype("<u8", copy=False).data)
+    data = column.buffers()[2]
+    start, stop = (int(offsets[0]), int(offsets[-1])) if len(offsets) else (0, 0)
     if data is not None and stop > start:
         digest.update(memoryview(data)[start:stop])
 
@@ -106,12 +121,15 @@ def _text(column: Any, digest: Any) -> None:
 def _column_digest(chunked: pa.ChunkedArray[Any], kind: str) -> bytes:
     """The sha256 of one column's presence bytes and values (step 2 of the module's notes)."""
     column: pa.Array[Any] = chunked.combine_chunks()
-    present: Any = pc.is_valid(column)
-    digest = hashlib.sha256(np.asarray(present).astype(np.uint8).tobytes())
+    if column.null_count:
+        present: Any = pc.is_valid(column)
+        digest = hashlib.sha256(np.asarray(present).view(np.uint8).data)
+    else:
+        digest = hashlib.sha256(b"\x01" * len(column))
     if kind == "text":
         _text(column, digest)
     else:
-        digest.update(_numbers(column, kind))
+        digest.update(_numbers(column, kind).data)
     return digest.digest()
 
 

@@ -22,7 +22,7 @@ from libyaevents.releases.increments import Increment, plan_layers
 from libyaevents.releases.layers import ordered
 from libyaevents.releases.release import Release
 
-__all__ = ["Merged", "increment_of", "merged_events"]
+__all__ = ["Merged", "increment_of", "merged_arrow", "merged_events"]
 
 _KEY = "event_id_cnty"
 
@@ -38,36 +38,47 @@ class Merged(Protocol):
     def replaced(self) -> np.ndarray | None: ...
     @property
     def absent(self) -> list[str]: ...
+    @property
+    def merged(self) -> pa.Table | None: ...
+
+
+def merged_arrow(
+    events: pd.DataFrame, increment: pd.DataFrame, replaced: np.ndarray, *, absent: Sequence[str]
+) -> pa.Table:
+    """``events`` without the ``replaced`` rows and with ``increment``, in release order, in Arrow.
+
+    Done in one ``take``: the frames' text columns are Arrow arrays already,
+    so the merged table costs one copy, not a filter and a concatenation of
+    every column.
+    """
+    parent = parquet.to_arrow(events, "events", gaps=absent)
+    rows = parquet.release_arrow(increment, "events", gaps=absent)
+    return ordered([parent, rows], [np.flatnonzero(~replaced), np.arange(rows.num_rows)])
 
 
 def merged_events(
     events: pd.DataFrame, increment: pd.DataFrame, replaced: np.ndarray, *, absent: Sequence[str]
 ) -> pd.DataFrame:
-    """``events`` without the ``replaced`` rows and with ``increment``, in release order.
-
-    Done in Arrow, in one ``take``: the frames' text columns are Arrow
-    arrays already, so the merged frame costs one copy, not a filter and a
-    concatenation of every column.
-    """
-    parent = parquet.to_arrow(events, "events", gaps=absent)
-    rows = parquet.release_arrow(increment, "events", gaps=absent)
-    whole = ordered([parent, rows], [np.flatnonzero(~replaced), np.arange(rows.num_rows)])
-    return parquet.from_arrow(whole, "events")
+    """:func:`merged_arrow` as the canonical frame a load of it returns."""
+    return parquet.from_arrow(merged_arrow(events, increment, replaced, absent=absent), "events")
 
 
 def increment_of(old: Release, step: Merged, prints: pa.Table) -> Increment | None:
     """The layered form of an incremental sync's snapshot, or None to write it whole.
 
-    ``step`` holds the merged tables, the fetched rows, which rows of
-    ``old.events`` they replace (or the source deleted) and the columns the
-    source leaves empty; ``prints`` are the fetched rows' fingerprints.
+    ``step`` holds the merged tables (and the merged events in Arrow, when
+    the merge kept them), the fetched rows, which rows of ``old.events`` they
+    replace (or the source deleted) and the columns the source leaves empty;
+    ``prints`` are the fetched rows' fingerprints.
     """
     if step.increment is None or step.replaced is None:
         return None
-    held = pd.Index(old.events[_KEY].to_numpy()[step.replaced])
+    held = pd.Index(old.events[_KEY][step.replaced].array, dtype="str")  # no 1M objects
     layering = plan_layers(old.path, old.manifest, held, rows=len(step.increment))
     if layering is None:
         return None
     rows = parquet.release_arrow(step.increment, "events", gaps=step.absent)
-    whole = parquet.to_arrow(step.tables["events"], "events", gaps=step.absent)  # release order
+    whole = step.merged  # release order; kept from the merge, not converted back from the frame
+    if whole is None:
+        whole = parquet.to_arrow(step.tables["events"], "events", gaps=step.absent)
     return Increment(layering, rows, prints, whole)
