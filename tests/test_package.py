@@ -110,6 +110,10 @@ def test_the_wheel_holds_the_bundled_releases_the_schemas_and_the_command(wheel)
     assert shipped, "no bundled release in the tree"
     assert shipped <= names, f"missing from the wheel: {sorted(shipped - names)}"
     assert {"libyaevents/py.typed", "libyaevents/_schemas/events.json"} <= names
+    boundaries = ROOT / "libyaevents" / "data" / "boundaries"
+    outlines = {p.relative_to(ROOT).as_posix() for p in boundaries.iterdir() if p.is_file()}
+    assert outlines, "no bundled boundary file in the tree"
+    assert outlines <= names, f"missing from the wheel: {sorted(outlines - names)}"
     assert f"Version: {libyaevents.__version__}" in meta.decode().splitlines()
     assert "libyaevents = libyaevents.cli:main" in entry.decode()
 
@@ -142,6 +146,32 @@ def test_a_fresh_venv_installs_the_wheel_and_runs_the_summary(wheel, tmp_path):
     )
     versions, where = run(str(python), "-c", script).splitlines()
     assert versions.split() == [libyaevents.__version__] * 2
+    assert Path(where).is_relative_to(venv), f"imported {where}, not the wheel's copy"
+
+
+@pytest.mark.package
+def test_a_fresh_venv_installs_the_geo_extra_and_spreads_events_over_space(wheel, tmp_path):
+    """``libyaevents[geo]`` from the wheel: shapely and the bundled outline, used."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    install = [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
+               "--no-compile", f"{wheel}[geo]"]  # fmt: skip
+    _succeeds(install)
+    script = (
+        "import libyaevents\n"
+        "from libyaevents.synthetic import synthetic_events\n"
+        "events = synthetic_events(200, seed=1)\n"
+        "assert (events['geo_precision'] == 3).any()  # spread over Libya's outline\n"
+        "panel = libyaevents.aggregate(events, period='year', level='priogrid', "
+        "precision='spread')\n"
+        "print(panel['events'].sum(), panel['fatalities'].sum(), events['fatalities'].sum())\n"
+        "print(libyaevents.__file__)\n"
+    )
+    totals, where = _succeeds([str(python), "-c", script], cwd=tmp_path).splitlines()
+    spread_events, spread_deaths, deaths = (float(v) for v in totals.split())
+    assert spread_events == pytest.approx(200)
+    assert spread_deaths == pytest.approx(deaths)
     assert Path(where).is_relative_to(venv), f"imported {where}, not the wheel's copy"
 
 
