@@ -99,6 +99,19 @@ def _clean_env() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k not in {"PYTHONPATH", "VIRTUAL_ENV"}}
 
 
+def _fresh_venv(tmp_path: Path, requirement: str) -> tuple[Path, Path]:
+    """A new venv with ``requirement`` (the wheel, perhaps with extras) installed in it."""
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
+    python = venv / "bin" / "python"
+    # the dependencies come from pip's configured index, as a user's would (its cache
+    # makes a rerun quick); --no-compile: byte-compiling pandas and scipy is most of the time
+    install = [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
+               "--no-compile", requirement]  # fmt: skip
+    _succeeds(install)
+    return venv, python
+
+
 @pytest.mark.package
 def test_the_wheel_holds_the_bundled_releases_the_schemas_and_the_command(wheel):
     with zipfile.ZipFile(wheel) as archive:
@@ -120,14 +133,7 @@ def test_the_wheel_holds_the_bundled_releases_the_schemas_and_the_command(wheel)
 
 @pytest.mark.package
 def test_a_fresh_venv_installs_the_wheel_and_runs_the_summary(wheel, tmp_path):
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    # the dependencies come from pip's configured index, as a user's would (its cache
-    # makes a rerun quick); --no-compile: byte-compiling pandas and scipy is most of the time
-    install = [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
-               "--no-compile", str(wheel)]  # fmt: skip
-    _succeeds(install)
+    venv, python = _fresh_venv(tmp_path, str(wheel))
 
     def run(*args: str) -> str:
         return _succeeds(list(args), cwd=tmp_path)
@@ -152,12 +158,7 @@ def test_a_fresh_venv_installs_the_wheel_and_runs_the_summary(wheel, tmp_path):
 @pytest.mark.package
 def test_a_fresh_venv_installs_the_geo_extra_and_spreads_events_over_space(wheel, tmp_path):
     """``libyaevents[geo]`` from the wheel: shapely and the bundled outline, used."""
-    venv = tmp_path / "venv"
-    subprocess.run([sys.executable, "-m", "venv", "--without-pip", str(venv)], check=True)
-    python = venv / "bin" / "python"
-    install = [sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet",
-               "--no-compile", f"{wheel}[geo]"]  # fmt: skip
-    _succeeds(install)
+    venv, python = _fresh_venv(tmp_path, f"{wheel}[geo]")
     script = (
         "import libyaevents\n"
         "from libyaevents.synthetic import synthetic_events\n"
