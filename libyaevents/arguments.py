@@ -32,7 +32,7 @@ from libyaevents.errors import InputError
 
 __all__ = [
     "choice", "day", "day_range", "has_columns", "joined", "names", "number", "source",
-    "unique_columns", "url_parts",
+    "timestamp", "unique_columns", "url_parts",
 ]  # fmt: skip
 
 
@@ -41,18 +41,28 @@ def _fail(name: str, expected: str, value: object) -> InputError:
     return InputError(f"{name} must be {expected}; found {shown}.")
 
 
+def timestamp(value: Any) -> pd.Timestamp | None:
+    """``value`` as pandas reads a Timestamp, or None where it reads none (or NaT).
+
+    Examples
+    --------
+    >>> timestamp("2020-03-21"), timestamp("not a date"), timestamp(None)
+    (Timestamp('2020-03-21 00:00:00'), None, None)
+    """
+    try:
+        stamp = pd.Timestamp(value)
+    except (ValueError, TypeError, OverflowError):
+        return None
+    return None if pd.isna(stamp) else stamp
+
+
 def day(value: Any, name: str) -> pd.Timestamp:
     """A calendar day: a ``'YYYY-MM-DD'`` string, a date or a Timestamp."""
-    stamp: Any = pd.NaT
-    if isinstance(value, str | dt.date | np.datetime64):
-        try:
-            stamp = pd.Timestamp(value)
-        except (ValueError, TypeError, OverflowError):
-            stamp = pd.NaT
-        if not pd.isna(stamp):
-            found: pd.Timestamp = stamp.tz_localize(None) if stamp.tzinfo is not None else stamp
-            return found
-    raise _fail(name, "a date ('2020-03-21', a date or a Timestamp)", value)
+    stamp = timestamp(value) if isinstance(value, str | dt.date | np.datetime64) else None
+    if stamp is None:
+        raise _fail(name, "a date ('2020-03-21', a date or a Timestamp)", value)
+    found: pd.Timestamp = stamp.tz_localize(None) if stamp.tzinfo is not None else stamp
+    return found
 
 
 def day_range(start: Any, end: Any) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:

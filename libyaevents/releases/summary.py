@@ -25,6 +25,7 @@ from typing import Any
 
 import pandas as pd
 
+from libyaevents.arguments import timestamp
 from libyaevents.errors import InputError
 from libyaevents.releases.asof import AsOf
 from libyaevents.releases.checks import VerifyResult
@@ -191,11 +192,8 @@ def _measures_in_force(release: Release, on: pd.Timestamp) -> pd.DataFrame:
 
 
 def _on_day(on: pd.Timestamp | str) -> pd.Timestamp:
-    try:
-        day = pd.Timestamp(on)
-    except (ValueError, TypeError):
-        day = None
-    if day is None or pd.isna(day):
+    day = timestamp(on)
+    if day is None:
         msg = f"on must be a day (YYYY-MM-DD) for the measures in force; found {on!r}."
         raise InputError(msg)
     return day

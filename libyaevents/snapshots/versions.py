@@ -23,8 +23,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 
-import pandas as pd
-
+from libyaevents.arguments import timestamp
 from libyaevents.errors import InputError, ReleaseError
 from libyaevents.releases.stores import version_key
 
@@ -41,11 +40,8 @@ def calendar_version(accessed: str, existing: Sequence[str]) -> str:
         the store holds releases numbered otherwise): versions must sort in
         access order.
     """
-    try:
-        stamp = pd.Timestamp(accessed)
-    except (ValueError, TypeError):
-        stamp = None
-    if stamp is None or pd.isna(stamp):
+    stamp = timestamp(accessed)
+    if stamp is None:
         msg = f"accessed must be a date and time; found {accessed!r}."
         raise InputError(msg)
     day = (stamp.tz_convert("UTC") if stamp.tzinfo else stamp).date()
