@@ -91,7 +91,7 @@ _PENALTY: Final = 0.25
 SECONDARY: Final = ("sub_event_type", "actor1", "actor2")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Comparison:
     """What :func:`compare_events` found.
 
@@ -575,7 +575,9 @@ def compare_events(
         ),
     )
     unmatched = pd.concat(sides, ignore_index=True)
-    return Comparison(names, matches, unmatched, left, right)
+    return Comparison(
+        names=names, matches=matches, unmatched=unmatched, left_events=left, right_events=right
+    )
 
 
 @dataclass(frozen=True)

@@ -183,4 +183,6 @@ def check_coding(
         ["source", "line", "column", "code"], na_position="first", kind="stable"
     ).reset_index(drop=True)
     meanings = {c.code: c.rule.replace("`", "") for c in CONVENTIONS.values()}
-    return ValidationReport(failures, validation.rows, tables, meanings)
+    return ValidationReport(
+        failures=failures, rows=validation.rows, tables=tables, meanings=meanings
+    )

@@ -33,7 +33,7 @@ from libyaevents.releases.licences import redistribution
 from libyaevents.releases.loading import Release, load
 from libyaevents.releases.stores import (
     LocalStore,
-    bundled_store,
+    local_store,
     manifest_at,
     published_records,
     version_key,
@@ -45,7 +45,7 @@ __all__ = ["Published", "publish_to_zenodo"]
 _log = logging.getLogger("libyaevents")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Published:
     """A release's record on Zenodo.
 
@@ -95,15 +95,6 @@ def _md5(path: Path) -> str:
     with path.open("rb") as handle:
         digest = hashlib.file_digest(handle, lambda: hashlib.md5(usedforsecurity=False))
     return f"md5:{digest.hexdigest()}"
-
-
-def _local_store(store: str | os.PathLike[str] | LocalStore | None) -> LocalStore:
-    if store is None:
-        return bundled_store()
-    if isinstance(store, str) and store.startswith(("http://", "https://", "doi:")):
-        msg = f"publish needs a local store folder (the index records the DOI); found {store!r}."
-        raise InputError(msg)
-    return store if isinstance(store, LocalStore) else LocalStore(store)
 
 
 def _entry(deposition: dict[str, Any], root: str, state: str, recipe: bool) -> dict[str, Any]:
@@ -293,7 +284,11 @@ def publish_to_zenodo(
     ApiError
         Zenodo kept failing after the retries (the draft is kept for the next run).
     """
-    target = _local_store(store)
+    target = local_store(
+        store,
+        needs="publish needs a local store folder (its index records the DOI)",
+        instead="Publish from the store folder the release was built in.",
+    )
     manifest = manifest_at(target.folder(version))
     terms = redistribution(manifest)
     if rows and not terms.allowed:
@@ -333,6 +328,7 @@ def _published(
         msg = f"Zenodo published release {version} but named no DOI; see {entry.get('url')}."
         raise ReleaseError(msg)
     return Published(
-        version, str(entry["doi"]), str(entry.get("url", "")), entry.get("concept_doi"),
-        bool(entry.get("recipe_only")), already, tuple(files or ()), root,
+        version=version, doi=str(entry["doi"]), url=str(entry.get("url", "")),
+        concept_doi=entry.get("concept_doi"), recipe_only=bool(entry.get("recipe_only")),
+        already=already, files=tuple(files or ()), site=root,
     )  # fmt: skip

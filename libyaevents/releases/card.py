@@ -31,7 +31,6 @@ from typing import Any, Final
 
 import pandas as pd
 
-from libyaevents.errors import InputError
 from libyaevents.files import atomic_target, output_folder
 from libyaevents.formats.html import document as _document
 from libyaevents.formats.html import escape as _e
@@ -40,8 +39,8 @@ from libyaevents.formats.html import table as _table
 from libyaevents.releases.stores import (
     LocalStore,
     accessed_of,
+    local_store,
     manifest_at,
-    open_store,
     version_key,
 )
 from libyaevents.vocab import taxonomy
@@ -470,10 +469,11 @@ def write_store_page(
         The folder to write ``index.html`` into (created if missing); its links
         lead to the store from there. Default: the store's root.
     """
-    target = store if isinstance(store, LocalStore) else open_store(store)
-    if not isinstance(target, LocalStore):
-        msg = "write_store_page writes into a local store folder."
-        raise InputError(msg)
+    target = local_store(
+        store,
+        needs="write_store_page writes into a local store folder",
+        instead="Write the page in the folder the store is served from.",
+    )
     folder = target.root if output is None else output_folder(output)
     folder.mkdir(parents=True, exist_ok=True)
     way = Path(os.path.relpath(target.root.resolve(), folder.resolve())).as_posix()

@@ -26,9 +26,15 @@ import shutil
 import uuid
 from pathlib import Path
 
-from libyaevents.errors import InputError, ReleaseError, ReleaseExistsError
+from libyaevents.errors import ReleaseError, ReleaseExistsError
 from libyaevents.files import output_folder
-from libyaevents.releases.stores import MANIFEST_NAME, LocalStore, StoreArg, open_store, version_key
+from libyaevents.releases.stores import (
+    MANIFEST_NAME,
+    LocalStore,
+    StoreArg,
+    local_store,
+    version_key,
+)
 
 __all__ = ["build_folder", "claimable", "fsync_tree", "move_into_place", "writable_store"]
 
@@ -37,13 +43,11 @@ _log = logging.getLogger("libyaevents")
 
 def writable_store(store: StoreArg) -> LocalStore:
     """The local store a release is written into (a path given is checked before the work)."""
-    source = store if isinstance(store, LocalStore) else open_store(store)
-    if not isinstance(source, LocalStore):
-        msg = (
-            f"store: a release is written into a local folder; {source!r} is read-only. "
-            "Build into a folder, then serve it over HTTP or publish it (libyaevents publish)."
-        )
-        raise InputError(msg)
+    source = local_store(
+        store,
+        needs="a release is written into a local folder",
+        instead="Build into a folder, then serve it over HTTP or publish it (libyaevents publish).",
+    )
     if source is store:
         return source
     return LocalStore(output_folder(source.root))  # a file there is refused before the work

@@ -55,6 +55,7 @@ __all__ = [
     "StoreArg",
     "accessed_of",
     "bundled_store",
+    "local_store",
     "manifest_at",
     "open_store",
     "published_records",
@@ -463,6 +464,30 @@ def _checked_index(data: bytes, where: str) -> dict[str, Any]:
         msg = f"{where}: not a store index (versions -> {MANIFEST_NAME} sha256 expected)."
         raise IntegrityError(msg)
     return dict(index)
+
+
+def local_store(store: StoreArg, *, needs: str, instead: str) -> LocalStore:
+    """The local folder store ``store`` names; a remote or DOI store is refused.
+
+    ``needs`` says what needs a local folder and ``instead`` what to do; both
+    go into the :class:`~libyaevents.errors.InputError` a read-only store gets.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> local_store(tempfile.mkdtemp(), needs="x needs a folder", instead="Copy it.").versions()
+    []
+    >>> try:
+    ...     local_store("https://example.org/r", needs="x needs a folder", instead="Copy it.")
+    ... except InputError as error:
+    ...     print(error)
+    store: x needs a folder; RemoteStore('https://example.org/r') is read-only. Copy it.
+    """
+    found = store if isinstance(store, LocalStore) else open_store(store)
+    if not isinstance(found, LocalStore):
+        msg = f"store: {needs}; {found!r} is read-only. {instead}"
+        raise InputError(msg)
+    return found
 
 
 def open_store(store: StoreArg) -> Store:

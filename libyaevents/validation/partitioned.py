@@ -104,4 +104,6 @@ def validate_dask(
     if failures is not None:  # a whole-column failure is found once per partition
         whole_column = failures["row"].isna()
         failures = failures[~(whole_column & failures.duplicated(["code", "column"]))]
-    return ValidationReport(finish_failures(failures, spec.name), {spec.name: int(sum(lengths))})
+    return ValidationReport(
+        failures=finish_failures(failures, spec.name), rows={spec.name: int(sum(lengths))}
+    )

@@ -101,7 +101,7 @@ class _Chunk:
     message: str | np.ndarray
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ValidationReport:
     """What :func:`validate` found.
 
@@ -193,7 +193,9 @@ class ValidationReport:
         failures.loc[mine, "source"] = labels.where(~numbered, parts[0]).to_numpy()
         line: Any = pd.to_numeric(parts[1].where(numbered)).astype("Int64").to_numpy()
         failures.loc[mine.to_numpy(), "line"] = line
-        return ValidationReport(problem_table(failures), self.rows, self.tables)
+        return ValidationReport(
+            failures=problem_table(failures), rows=self.rows, tables=self.tables
+        )
 
     def allowing_absent(self, absent: Mapping[str, Sequence[str]]) -> ValidationReport:
         """The report without ``value-missing`` failures in columns a source does not carry.
@@ -218,7 +220,7 @@ class ValidationReport:
         if not expected.any():
             return self
         kept = failures[~expected].reset_index(drop=True)
-        return ValidationReport(kept, self.rows, self.tables)
+        return ValidationReport(failures=kept, rows=self.rows, tables=self.tables)
 
     def raise_if_invalid(self) -> None:
         """Raise :class:`~libyaevents.errors.ValidationError` when anything failed.
@@ -537,4 +539,6 @@ def validate(
     failures = _finish(concat_problems(found))
     if len(failures) and isinstance(data, Locating):
         failures = problem_table(data.locate(failures))
-    return ValidationReport(failures, {n: len(f) for n, f in tables.items()}, typed)
+    return ValidationReport(
+        failures=failures, rows={n: len(f) for n, f in tables.items()}, tables=typed
+    )
