@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import logging
-import os
 import tempfile
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -33,6 +32,7 @@ from libyaevents.releases.licences import redistribution
 from libyaevents.releases.loading import Release, load
 from libyaevents.releases.stores import (
     LocalStore,
+    StoreArg,
     local_store,
     manifest_at,
     published_records,
@@ -240,7 +240,7 @@ def _release_of(store: LocalStore, version: str, recipe: bool) -> Release:
 def publish_to_zenodo(
     version: str,
     *,
-    store: str | os.PathLike[str] | LocalStore | None = None,
+    store: StoreArg = None,
     sandbox: bool = False,
     community: str | None = None,
     rows: bool | None = None,
@@ -252,7 +252,7 @@ def publish_to_zenodo(
     ----------
     version : str
         The release to publish.
-    store : path or LocalStore, optional
+    store : path or store, optional
         The store holding it (the bundled releases by default); its
         ``releases.json`` records the draft and then the DOI.
     sandbox : bool
