@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import subprocess
 import sys
 import tomllib
 
@@ -47,6 +48,22 @@ def test_every_extra_a_feature_names_exists_and_installs_the_module(module, extr
     assert top in names, f"extra {extra!r} ({extras[extra]}) does not install {top}"
     everything = {e for spec in extras["all"] for e in re.findall(r"\[(.*)\]", spec)[0].split(",")}
     assert extra in everything, f"extra {extra!r} is not in 'all'"
+
+
+@pytest.mark.parametrize("module", sorted({m.split(".", maxsplit=1)[0] for m, _ in CALLS}))
+def test_every_module_of_the_package_imports_without_an_optional_dependency(module):
+    # each optional dependency is imported where a feature needs it, never at import time
+    code = (
+        f"import sys; sys.modules[{module!r}] = None\n"
+        "import importlib, pkgutil, libyaevents\n"
+        "found = pkgutil.walk_packages(libyaevents.__path__, 'libyaevents.')\n"
+        "names = [m.name for m in found if m.name != 'libyaevents.__main__']  # that one runs\n"
+        "for name in names: importlib.import_module(name)\n"
+        "print(len(names))"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    assert int(done.stdout) > 100  # every module was imported, not none
 
 
 def test_every_install_command_in_the_docs_names_an_extra_that_exists():

@@ -231,16 +231,6 @@ def test_without_shapely_the_error_names_the_geo_extra(monkeypatch, tmp_path):
         read_boundaries(path, id_column="pcode", name_column="name", level="admin1", **PROVENANCE)
 
 
-def test_the_base_package_imports_without_shapely():
-    code = (
-        "import sys; sys.modules['shapely'] = None\n"
-        "import libyaevents, libyaevents.analysis.boundaries, libyaevents.analysis.panels\n"
-        "print('ok')"
-    )
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "ok"
-
-
 def test_the_boundary_files_are_package_data():
     # inside the package folder, which the wheel packs whole (tests/test_package.py builds it)
     assert (Path(libyaevents.__file__).parent / "data" / "boundaries" / "PROVENANCE.json").is_file()
