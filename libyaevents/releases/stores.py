@@ -435,13 +435,44 @@ class RemoteStore:
         manifest = self._fetch(version, MANIFEST_NAME, listed[version][MANIFEST_NAME])
         try:
             resources = json.loads(manifest.read_text(encoding="utf-8"))["resources"]
-            files = [(str(r["path"]), str(r["hash"]).split(":")[-1]) for r in resources]
-        except (ValueError, KeyError, TypeError):
+            files = [f for r in resources for f in _files_of(version, r)]
+        except (ValueError, KeyError, TypeError, AttributeError):
             msg = f"{self.url}/{version}/{MANIFEST_NAME}: not a release manifest (resources)."
             raise IntegrityError(msg) from None
-        for name, sha256 in files:
-            self._fetch(version, name, sha256)
+        for held, name, sha256 in files:
+            if held not in listed:
+                msg = (
+                    f"{self.url}/{version}/{MANIFEST_NAME}: a layer of its events is in version "
+                    f"{held}, which the store's index does not list. Ask the maintainers to "
+                    "serve the whole store, or load a snapshot written whole."
+                )
+                raise IntegrityError(msg)
+            self._fetch(held, name, sha256)
         return manifest.parent
+
+
+#: The manifest key of a resource made of layers (see releases.increments.LAYERS_KEY).
+_LAYERS: Final = "x-layers"
+
+
+def _files_of(version: str, resource: Mapping[str, Any]) -> list[tuple[str, str, str]]:
+    """(version, file name, sha256) of each file a manifest resource is made of.
+
+    A resource is one file of its release, or (a snapshot written by an
+    incremental sync) layers: files of its own and ``../<version>/<file>`` of
+    its parents, fetched into the parents' cached folders, where the manifest's
+    relative paths find them.
+    """
+    if not isinstance(resource.get(_LAYERS), list):
+        return [(version, str(resource["path"]), str(resource["hash"]).split(":")[-1])]
+    found = []
+    for entry in resource[_LAYERS]:
+        parts = str(entry["path"]).split("/")
+        held, name = (parts[1], parts[2]) if len(parts) == 3 and parts[0] == ".." else (
+            version, "/".join(parts)
+        )  # fmt: skip
+        found.append((held, name, str(entry["hash"]).split(":")[-1]))
+    return found
 
 
 _SHA256: Final = re.compile(r"[0-9a-f]{64}")
