@@ -92,7 +92,11 @@ _SATURDAY: Final = 5  # pandas: Monday 0 ... Sunday 6
 
 Period = Literal["day", "week", "month", "year"]
 #: A level: an admin level, ``"priogrid"``, or ``"h3:R"`` (H3 cells at resolution R, 0-15).
-Level = Literal["country", "admin1", "admin2", "priogrid"] | str
+H3Level = Literal[
+    "h3:0", "h3:1", "h3:2", "h3:3", "h3:4", "h3:5", "h3:6", "h3:7",
+    "h3:8", "h3:9", "h3:10", "h3:11", "h3:12", "h3:13", "h3:14", "h3:15",
+]  # fmt: skip
+Level = Literal["country", "admin1", "admin2", "priogrid"] | H3Level
 #: ``cells=`` of a grid panel: cell ids, or a box (min_lon, min_lat, max_lon, max_lat).
 Cells = Iterable[int] | tuple[float, float, float, float]
 
@@ -261,7 +265,7 @@ def aggregate(
     """
     events = table_of(events, "events", what="events")
     if h3_resolution(level) is None:  # "h3:R" is checked there
-        level = choice(level, "level", (*LEVELS, *GRID_LEVELS, "h3:R"))
+        level = choice(level, "level", (*LEVELS, *GRID_LEVELS, "h3:R"))  # type: ignore[assignment]
     period = choice(period, "period", PERIODS)  # type: ignore[assignment]
     by = names(by, "by", BREAKDOWNS)
     precision = choice(precision, "precision", PRECISION_MODES)  # type: ignore[assignment]
