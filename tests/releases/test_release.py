@@ -32,7 +32,8 @@ from libyaevents import (
 from libyaevents.cli import main
 from libyaevents.formats import parquet
 from libyaevents.formats.parquet import sort_rows
-from libyaevents.releases.stores import LocalStore, RemoteStore
+from libyaevents.releases.remote import RemoteStore
+from libyaevents.releases.stores import LocalStore
 from libyaevents.synthetic import synthetic_dataset, synthetic_events
 from tests.conftest import ROOT
 

@@ -75,8 +75,9 @@ class _Mirror:
 
 def test_every_store_kind_is_a_store_and_so_is_ones_own(tmp_path):
     from libyaevents.releases.doistore import DoiStore
+    from libyaevents.releases.remote import RemoteStore
 
-    remote = stores.RemoteStore("http://127.0.0.1:9/s", cache=tmp_path)  # never contacted
+    remote = RemoteStore("http://127.0.0.1:9/s", cache=tmp_path)  # never contacted
     kinds = [LocalStore(tmp_path), remote, DoiStore("doi:10.5281/zenodo.1", cache=tmp_path)]
     assert all(isinstance(s, stores.Store) for s in [*kinds, _Mirror()])
     assert stores.open_store(mirror := _Mirror()) is mirror

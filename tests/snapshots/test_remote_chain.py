@@ -18,7 +18,8 @@ import pytest
 
 import libyaevents
 from libyaevents.errors import IntegrityError
-from libyaevents.releases.stores import INDEX_NAME, RemoteStore
+from libyaevents.releases.remote import RemoteStore
+from libyaevents.releases.stores import INDEX_NAME
 from tests.releases.test_release import NO_POOCH, _QuietHandler
 from tests.snapshots.test_incremental import chain  # noqa: F401 (a fixture)
 
