@@ -76,7 +76,7 @@ def _comparable(field: str, column: pd.Series) -> list[Any]:
     return [v if p else None for v, p in zip(values, present, strict=True)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Coding:
     """A coder's sources folder: compiled tables and the raw records, row for row.
 
@@ -167,10 +167,10 @@ def read_coding(folder: str | Path) -> Coding:
         raw_events += parsed.get("events", [])
         raw_measures += parsed.get("measures", [])
     return Coding(
-        root,
-        sources,
-        raw_events,
-        raw_measures,
-        [int(r["paragraph"]) for r in raw_events],
-        [int(r["paragraph"]) for r in raw_measures],
+        folder=root,
+        sources=sources,
+        raw_events=raw_events,
+        raw_measures=raw_measures,
+        paragraphs=[int(r["paragraph"]) for r in raw_events],
+        measure_paragraphs=[int(r["paragraph"]) for r in raw_measures],
     )
