@@ -145,6 +145,16 @@ class Disagreement:
         """What identifies the row across runs: report, kind, field and the ids."""
         return (self.report, self.kind, self.field, tuple(self.ids.values()))
 
+    @property
+    def unit(self) -> bool:
+        """Whether the row is about the unit itself (some coders did not code it)."""
+        return self.field == self.kind
+
+    @property
+    def found_by(self) -> list[str]:
+        """The labels of the coders who coded the unit."""
+        return [label for label, ident in self.ids.items() if ident is not None]
+
     def to_dict(self) -> dict[str, Any]:
         """The row as JSON-ready values."""
         return {

@@ -142,6 +142,12 @@ class Coding:
         """Each measure's values as they are compared, by written key."""
         return _rows(self.measure_columns)
 
+    @functools.cached_property
+    def records(self) -> dict[tuple[str, str], dict[str, Any]]:
+        """(``event`` or ``measure``, id) -> the record as written."""
+        out = {("event", str(r["event_id_cnty"])): r for r in self.raw_events}
+        return out | {("measure", str(r["measure_id"])): r for r in self.raw_measures}
+
 
 def _rows(columns: dict[str, list[Any]]) -> list[dict[str, Any]]:
     return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]

@@ -15,14 +15,12 @@ choice and runs the command again:
 ``"drop"``    for the same: leave it out (its other decisions are then moot)
 ============  ================================================================
 
-Where a strict majority of the coders who coded a unit gave the same value,
-the table says so in ``suggested`` (the first such coder's label); for a unit
-only some coders found, ``suggested`` is ``keep`` when a strict majority of the
-coders who could have found it (who coded the report, or the measure's event)
-did, ``drop`` when a strict majority did not. A suggestion is never a choice:
-the adjudicator decides, or accepts every suggestion left undecided with
-``--accept-majority`` (``accept_majority=True``), which the merged coding's
-audit trail then records. With two coders there is never a majority.
+Where a strict majority of the coders who coded a unit agree, the table says so
+in ``suggested`` (a label, or ``keep`` / ``drop`` for a unit; the rule is in
+:mod:`libyaevents.coding.majority`). A suggestion is never a choice: the
+adjudicator decides, or accepts every suggestion left undecided with
+``--accept-majority`` (``accept_majority=True``), which the merged coding's audit
+trail then records.
 
 A decision is matched to its disagreement by report, kind, field and every
 coder's id, so the file stays valid while nothing is recoded; a decision that
@@ -50,10 +48,8 @@ Examples
 
 from __future__ import annotations
 
-import json
 import re
 import tomllib
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Final
@@ -61,6 +57,7 @@ from typing import Any, Final
 import tomli_w
 
 from libyaevents.coding.agreement import Agreement, Disagreement
+from libyaevents.coding.majority import Key, suggestions
 from libyaevents.errors import AdjudicationError, ReadError
 
 __all__ = [
@@ -73,7 +70,6 @@ __all__ = [
     "parse_decisions",
     "read_decisions",
     "settle",
-    "suggestions",
 ]
 
 #: Choices for an event or measure only some coders found.
@@ -84,7 +80,6 @@ BY_MAJORITY: Final = "majority"
 _TWO: Final = ("a", "b")  # the coders of a file without a [coders] table
 _ID_KEY: Final = re.compile(r"id_([a-z])\Z")
 
-Key = tuple[str, str, str, tuple[str | None, ...]]
 Decision = dict[str, Any]
 
 _HEADER: Final = """\
@@ -105,71 +100,9 @@ _MAJORITY: Final = """\
 """
 
 
-def _unit(disagreement: Disagreement) -> bool:
-    return disagreement.field in ("event", "measure")
-
-
-def _by_id(agreement: Agreement) -> list[dict[tuple[str, str], dict[str, Any]]]:
-    """Per coder: (kind, id) -> the record as written."""
-    out = []
-    for coding in agreement.codings:
-        records = {("event", str(r["event_id_cnty"])): r for r in coding.raw_events}
-        records |= {("measure", str(r["measure_id"])): r for r in coding.raw_measures}
-        out.append(records)
-    return out
-
-
-def _could_find(agreement: Agreement) -> dict[tuple[str, ...], int]:
-    """How many coders could have found a unit: (report,) -> coders of the report;
-    (coder, event id) -> coders who found that event (who could find its measures)."""
-    out: dict[tuple[str, ...], int] = Counter()
-    for coding in agreement.codings:
-        for report in set(map(str, coding.sources.reports["report_id"])):
-            out[(report,)] += 1
-    for unit in agreement.events:
-        for coder, row in unit.rows.items():
-            event = str(agreement.codings[coder].raw_events[row]["event_id_cnty"])
-            out[(agreement.coders[coder], event)] = len(unit.rows)
-    return out
-
-
-def _suggested(row: Disagreement, could: int) -> str | None:
-    """The majority's label (or keep / drop for a unit); None without a strict majority."""
-    found = [label for label, ident in row.ids.items() if ident is not None]
-    if _unit(row):
-        if 2 * len(found) > could:
-            return "keep"
-        return "drop" if 2 * len(found) < could else None
-    groups: dict[str, list[str]] = {}
-    for label in found:
-        groups.setdefault(json.dumps(row.values[label], sort_keys=True, default=str), []).append(
-            label
-        )
-    largest = max(groups.values(), key=len, default=[])
-    return largest[0] if 2 * len(largest) > len(found) else None
-
-
-def suggestions(agreement: Agreement) -> dict[Key, str]:
-    """The majority's suggestion for each disagreement that has one (see the module)."""
-    could = _could_find(agreement)
-    written = _by_id(agreement)
-    out = {}
-    for row in agreement.disagreements:
-        possible = could[(row.report,)]
-        if row.kind == "measure" and _unit(row):  # the coders who found its event
-            label, ident = next((c, i) for c, i in row.ids.items() if i is not None)
-            coder = agreement.coders.index(label)
-            possible = could[(label, str(written[coder][("measure", ident)]["event_id_cnty"]))]
-        suggestion = _suggested(row, possible)
-        if suggestion is not None:
-            out[row.key()] = suggestion
-    return out
-
-
 def decisions_text(agreement: Agreement) -> str:
     """The decisions file to fill in: every disagreement, every coder's value, no choice."""
     tables = []
-    written = _by_id(agreement)
     suggested = suggestions(agreement)
     for row in agreement.disagreements:
         table: dict[str, Any] = {
@@ -183,11 +116,11 @@ def decisions_text(agreement: Agreement) -> str:
             if ident is None:
                 continue
             table[f"id_{label}"] = ident
-            value = None if _unit(row) else written[coder][(row.kind, ident)].get(row.field)
-            if value is not None:
-                table[label] = value
-        if _unit(row):
-            table["found_by"] = [label for label, ident in row.ids.items() if ident is not None]
+            record = agreement.codings[coder].records[(row.kind, ident)]
+            if not row.unit and record.get(row.field) is not None:
+                table[label] = record[row.field]
+        if row.unit:
+            table["found_by"] = row.found_by
         if row.key() in suggested:
             table["suggested"] = suggested[row.key()]
         table["choice"] = ""
@@ -272,12 +205,11 @@ def parse_decisions(text: str, where: str, coders: Sequence[str] = _TWO) -> dict
 
 def _problem(row: Disagreement, decision: Decision | None) -> str | None:
     """What is wrong with the decision for ``row`` (None: it can be applied)."""
-    coded = [label for label, ident in row.ids.items() if ident is not None]
-    allowed = UNIT_CHOICES if _unit(row) else (*coded, "value")
+    allowed = UNIT_CHOICES if row.unit else (*row.found_by, "value")
     choice = "" if decision is None else decision["choice"]
     if not choice:
         return "no choice"
-    if choice in row.ids and not _unit(row) and choice not in allowed:
+    if choice in row.ids and not row.unit and choice not in allowed:
         return f"coder {choice} did not code this {row.kind}; choose one of {', '.join(allowed)}"
     if choice not in allowed:
         return f"choice {choice!r} is not one of {', '.join(allowed)}"
@@ -332,7 +264,7 @@ def settle(
     out: dict[Key, Decision] = {}
     for row in agreement.disagreements:
         decision = taken[row.key()]
-        if (row.kind, row.key()[3]) in dropped and not _unit(row):
+        if (row.kind, row.key()[3]) in dropped and not row.unit:
             continue  # moot: the unit is dropped
         problem = _problem(row, decision)
         if problem is None and decision is not None:

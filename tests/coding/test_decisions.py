@@ -8,7 +8,8 @@ import pytest
 import tomli_w
 
 from libyaevents import AdjudicationError, ReadError, adjudicate, agree_codings
-from libyaevents.coding.decisions import decisions_text, parse_decisions, settle, suggestions
+from libyaevents.coding.decisions import decisions_text, parse_decisions, settle
+from libyaevents.coding.majority import suggestions
 from libyaevents.coding.synthetic import synthetic_codings
 
 #: The header the two-coder version wrote (before three or more coders).
