@@ -947,6 +947,13 @@ def _cmd_adjudicate(args: argparse.Namespace) -> int:
         args.coded, args.output, decisions=args.decisions, today=args.today,
         accept_majority=args.accept_majority,
     )  # fmt: skip
+    if done.merged is None and args.accept_majority:
+        print(
+            f"wrote {len(done.agreement.disagreements)} disagreements to {done.decisions}; "
+            f"{done.left} have no majority: set their choice, then run again with "
+            f"--decisions {done.decisions} --accept-majority"
+        )
+        return EXIT_INVALID
     if done.merged is None:
         print(
             f"wrote {done.left} disagreements to decide to {done.decisions}; set each "

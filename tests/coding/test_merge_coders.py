@@ -119,6 +119,15 @@ def test_the_command_takes_three_folders_and_accepts_the_majority(seed_three, tm
     assert main([*args, *decisions, "--accept-majority"]) == 0
     assert "(4 decided by the majority)" in capsys.readouterr().out
     assert (out / "adjudication" / "decided.json").is_file()
+    # on a first run, a majority for every disagreement merges at once
+    again = ["code", "adjudicate", *map(str, seed_three), "-o", str(tmp_path / "again")]
+    assert main([*again, "--accept-majority"]) == 0
+    assert (tmp_path / "again-decisions.toml").is_file()
+    # where some disagreement has no majority, the first run says how many are left
+    made = synthetic_codings(tmp_path / "coded", events=60, coders=3, seed=2, dropped=1, added=1)
+    args = ["code", "adjudicate", *map(str, made.folders), "-o", str(tmp_path / "m")]
+    assert main([*args, "--accept-majority"]) == 1
+    assert "4 have no majority: set their choice" in capsys.readouterr().out
 
 
 def _events(folder):
