@@ -59,6 +59,7 @@ import tomli_w
 from libyaevents.coding.agreement import Agreement, Disagreement
 from libyaevents.coding.majority import Key, suggestions
 from libyaevents.errors import AdjudicationError, ReadError
+from libyaevents.readers.tomlplain import parse_plain
 
 __all__ = [
     "BY_ADJUDICATOR",
@@ -178,7 +179,8 @@ def parse_decisions(text: str, where: str, coders: Sequence[str] = _TWO) -> dict
         repeats another; a file written for other coders.
     """
     try:
-        data = tomllib.loads(text)
+        plain = parse_plain(text)  # the file as written: one fast pass (else tomllib)
+        data = plain[0] if plain is not None else tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         msg = f"{where}: not valid TOML: {exc}. Fix the syntax at that line."
         raise ReadError(msg) from None
