@@ -80,6 +80,7 @@ BY_ADJUDICATOR: Final = "adjudicator"
 BY_MAJORITY: Final = "majority"
 _TWO: Final = ("a", "b")  # the coders of a file without a [coders] table
 _ID_KEY: Final = re.compile(r"id_([a-z])\Z")
+_WITH_UNIT: Final = "dropped with its unit"
 
 Decision = dict[str, Any]
 
@@ -244,7 +245,8 @@ def settle(
 
     With ``accept_majority``, a disagreement whose choice is empty takes the
     majority's suggestion (``by = "majority"``). The values of a unit dropped
-    need no decision (they are dropped with it).
+    need no decision: they are dropped with it (``choice = "drop"``, ``by`` as
+    the unit's decision, whatever the file said of them).
 
     Raises
     ------
@@ -258,7 +260,7 @@ def settle(
         for row in agreement.disagreements
     }
     dropped = {
-        (kind, ids) for (_, kind, field, ids), d in taken.items()
+        (kind, ids): d for (_, kind, field, ids), d in taken.items()
         if field == kind and d is not None and d["choice"] == "drop"
     }  # fmt: skip
     left: list[dict[str, object]] = []
@@ -266,8 +268,10 @@ def settle(
     out: dict[Key, Decision] = {}
     for row in agreement.disagreements:
         decision = taken[row.key()]
-        if (row.kind, row.key()[3]) in dropped and not row.unit:
-            continue  # moot: the unit is dropped
+        unit = dropped.get((row.kind, row.key()[3]))
+        if unit is not None and not row.unit:  # moot: dropped with its unit
+            out[row.key()] = {"choice": "drop", "by": unit["by"], "reason": _WITH_UNIT}
+            continue
         problem = _problem(row, decision)
         if problem is None and decision is not None:
             out[row.key()] = decision

@@ -211,4 +211,8 @@ def test_the_values_of_a_dropped_unit_need_no_decision(three):
         return _valid(table)
 
     done = settle(agreement, _decided(agreement, choose), "d.toml")
-    assert len(done) < len(agreement.disagreements)  # the moot values are not listed
+    assert len(done) == len(agreement.disagreements)
+    moot = [d for key, d in done.items() if key[2] != "event" and d["choice"] == "drop"]
+    assert moot
+    assert all(d == {"choice": "drop", "by": "adjudicator", "reason": "dropped with its unit"}
+               for d in moot)  # fmt: skip
