@@ -100,7 +100,7 @@ class Adjudication:
     merged: Path | None
     left: int
     agreement: Agreement
-    decided: pd.DataFrame = field(default_factory=pd.DataFrame)
+    decided: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
