@@ -944,15 +944,26 @@ def _cmd_agree(args: argparse.Namespace) -> int:
 
 def _cmd_adjudicate(args: argparse.Namespace) -> int:
     done = adjudicate(
-        args.coded_a, args.coded_b, args.output, decisions=args.decisions, today=args.today
-    )
+        args.coded, args.output, decisions=args.decisions, today=args.today,
+        accept_majority=args.accept_majority,
+    )  # fmt: skip
+    if done.merged is None and args.accept_majority:
+        print(
+            f"wrote {len(done.agreement.disagreements)} disagreements to {done.decisions}; "
+            f"{done.left} have no majority: set their choice, then run again with "
+            f"--decisions {done.decisions} --accept-majority"
+        )
+        return EXIT_INVALID
     if done.merged is None:
         print(
             f"wrote {done.left} disagreements to decide to {done.decisions}; set each "
             f"choice, then run again with --decisions {done.decisions}"
         )
         return EXIT_INVALID
-    print(f"merged {args.coded_a} and {args.coded_b} into {done.merged}")
+    by = done.decided["by"].value_counts().to_dict() if len(done.decided) else {}
+    decided = ", ".join(f"{n} decided by the {who}" for who, n in sorted(by.items()))
+    folders = f"{', '.join(args.coded[:-1])} and {args.coded[-1]}"
+    print(f"merged {folders} into {done.merged}" + (f" ({decided})" if decided else ""))
     return EXIT_OK
 
 
@@ -971,15 +982,21 @@ def _add_agreement_commands(csub: Any) -> None:
     agree.set_defaults(run=_cmd_agree)
     adj = csub.add_parser(
         "adjudicate",
-        help="merge two codings by decisions (exit 1 while decisions are left to make)",
+        help="merge two or more codings by decisions (exit 1 while decisions are left to make)",
     )
-    adj.add_argument("coded_a", metavar="CODED_A", help="coder a's folder (its ids are kept)")
-    adj.add_argument("coded_b", metavar="CODED_B", help="coder b's folder")
+    adj.add_argument(
+        "coded", nargs="+", metavar="CODED",
+        help="coded sources folders (2+): coders a, b, c... in this order; a's ids are kept",
+    )  # fmt: skip
     adj.add_argument("-o", "--output", required=True, help="the merged coding's folder (new)")
     adj.add_argument(
         "--decisions", help="the decisions file (default: OUTPUT-decisions.toml beside OUTPUT)"
     )
     adj.add_argument("--today", help="validation date of the merged coding (YYYY-MM-DD)")
+    adj.add_argument(
+        "--accept-majority", action="store_true",
+        help="take the majority's suggestion wherever a choice is left empty (recorded as such)",
+    )  # fmt: skip
     adj.set_defaults(run=_cmd_adjudicate)
 
 

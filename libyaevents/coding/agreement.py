@@ -80,7 +80,7 @@ _NONE: Final = "(none)"  # an empty optional value is a value coders can agree o
 _MAX_CODERS: Final = len(string.ascii_lowercase)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class FieldAgreement:
     """Alpha of one field.
 
@@ -115,7 +115,7 @@ class FieldAgreement:
         }
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Disagreement:
     """Coders gave different values to one unit's field (or did not all code the unit).
 
@@ -145,6 +145,16 @@ class Disagreement:
         """What identifies the row across runs: report, kind, field and the ids."""
         return (self.report, self.kind, self.field, tuple(self.ids.values()))
 
+    @property
+    def unit(self) -> bool:
+        """Whether the row is about the unit itself (some coders did not code it)."""
+        return self.field == self.kind
+
+    @property
+    def found_by(self) -> list[str]:
+        """The labels of the coders who coded the unit."""
+        return [label for label, ident in self.ids.items() if ident is not None]
+
     def to_dict(self) -> dict[str, Any]:
         """The row as JSON-ready values."""
         return {
@@ -168,7 +178,7 @@ def jsonable(value: Any) -> Any:
     return value
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Agreement:
     """The agreement of several codings (see :func:`agree_codings`).
 
@@ -341,7 +351,11 @@ def _field_agreement(
         interval = None if draws is None else interval_of(draws, confidence)
         alpha = values.alpha()
         out[field] = FieldAgreement(
-            table, level, alpha, values.n, None if alpha is None else interval
+            table=table,
+            level=level,
+            alpha=alpha,
+            pairable=values.n,
+            interval=None if alpha is None else interval,
         )
     return out
 
@@ -383,13 +397,23 @@ def _disagreements(
         }
         if len(unit.rows) < len(codings):
             coded = {label: "coded" if ids[label] else None for label in agreement_coders}
-            out.append(Disagreement(unit.report, unit.paragraph, kind, kind, ids, coded))
+            out.append(
+                Disagreement(
+                    report=unit.report, paragraph=unit.paragraph, kind=kind,
+                    field=kind, ids=ids, values=coded,
+                )
+            )  # fmt: skip
         for key in found.get(u, []):
             shown = {
                 label: jsonable(tables[i][key][unit.rows[i]]) if i in unit.rows else None
                 for i, label in enumerate(agreement_coders)
             }
-            out.append(Disagreement(unit.report, unit.paragraph, kind, key, ids, shown))
+            out.append(
+                Disagreement(
+                    report=unit.report, paragraph=unit.paragraph, kind=kind,
+                    field=key, ids=ids, values=shown,
+                )
+            )  # fmt: skip
     return out
 
 
@@ -463,4 +487,11 @@ def agree_codings(
     rows = _disagreements(coders, codings, events, "event")
     rows += _disagreements(coders, codings, _matched_measures(events, measures, codings), "measure")
     rows.sort(key=lambda d: (d.report, d.paragraph, d.kind != "event"))
-    return Agreement(coders, codings, events, measures, fields, rows)
+    return Agreement(
+        coders=coders,
+        codings=codings,
+        events=events,
+        measures=measures,
+        fields=fields,
+        disagreements=rows,
+    )

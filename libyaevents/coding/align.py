@@ -102,7 +102,7 @@ MEASURE_THRESHOLD: Final = 0.7
 _NEVER: Final = 1e6  # cost of a pair above the threshold: paired only when nothing else is
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Unit:
     """One event (or measure) as several coders coded it.
 
@@ -206,7 +206,11 @@ def align_events(codings: Sequence[Coding]) -> list[Unit]:
                 taken.add(row_index)
             found += [{coder: row} for i, row in enumerate(rows) if i not in taken]
         units += [
-            Unit(report, codings[next(iter(u))].paragraphs[next(iter(u.values()))], u)
+            Unit(
+                report=report,
+                paragraph=codings[next(iter(u))].paragraphs[next(iter(u.values()))],
+                rows=u,
+            )
             for u in found
         ]
     return sorted(units, key=lambda u: (u.report, u.paragraph, *next(iter(u.rows.items()))))
@@ -257,7 +261,11 @@ def align_measures(codings: Sequence[Coding], events: Sequence[Unit]) -> list[Un
                 taken.add(col)
             found += [{coder: m} for i, m in enumerate(rows) if i not in taken]
         units += [
-            Unit(event.report, codings[next(iter(u))].measure_paragraphs[next(iter(u.values()))], u)
+            Unit(
+                report=event.report,
+                paragraph=codings[next(iter(u))].measure_paragraphs[next(iter(u.values()))],
+                rows=u,
+            )
             for u in found
         ]
     return units

@@ -116,7 +116,7 @@ def _as_number(value: Any, level: str, where: str) -> float:
     return number
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Pairable:
     """The pairable values of reliability data, coded as indices of distinct values.
 
@@ -314,7 +314,7 @@ def pairable(data: Any, level: Level | Distance = "nominal") -> Pairable:
     else:
         codes, values = _coded(rows, str(level))
     units = np.flatnonzero((codes >= 0).sum(axis=0) >= 2)
-    return Pairable(codes[:, units], units, values, level)
+    return Pairable(codes=codes[:, units], units=units, values=values, level=level)
 
 
 def krippendorff_alpha(data: Any, level: Level | Distance = "nominal") -> float | None:

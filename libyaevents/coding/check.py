@@ -164,11 +164,11 @@ def check_coding(
     validation = sources.validate(today=today)
     tables = validation.tables
     coded = Coded(
-        tables.get("events", sources.events),
-        tables.get("actors", sources.actors),
-        tables.get("measures", sources.measures),
-        sources.reports,
-        {rid: text for rid, (_, text) in texts.items()},
+        events=tables.get("events", sources.events),
+        actors=tables.get("actors", sources.actors),
+        measures=tables.get("measures", sources.measures),
+        reports=sources.reports,
+        texts={rid: text for rid, (_, text) in texts.items()},
     )
     parts = [
         compiled.table(),

@@ -76,7 +76,7 @@ def _comparable(field: str, column: pd.Series) -> list[Any]:
     return [v if p else None for v, p in zip(values, present, strict=True)]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Coding:
     """A coder's sources folder: compiled tables and the raw records, row for row.
 
@@ -142,6 +142,12 @@ class Coding:
         """Each measure's values as they are compared, by written key."""
         return _rows(self.measure_columns)
 
+    @functools.cached_property
+    def records(self) -> dict[tuple[str, str], dict[str, Any]]:
+        """(``event`` or ``measure``, id) -> the record as written."""
+        out = {("event", str(r["event_id_cnty"])): r for r in self.raw_events}
+        return out | {("measure", str(r["measure_id"])): r for r in self.raw_measures}
+
 
 def _rows(columns: dict[str, list[Any]]) -> list[dict[str, Any]]:
     return [dict(zip(columns, row, strict=True)) for row in zip(*columns.values(), strict=True)]
@@ -167,10 +173,10 @@ def read_coding(folder: str | Path) -> Coding:
         raw_events += parsed.get("events", [])
         raw_measures += parsed.get("measures", [])
     return Coding(
-        root,
-        sources,
-        raw_events,
-        raw_measures,
-        [int(r["paragraph"]) for r in raw_events],
-        [int(r["paragraph"]) for r in raw_measures],
+        folder=root,
+        sources=sources,
+        raw_events=raw_events,
+        raw_measures=raw_measures,
+        paragraphs=[int(r["paragraph"]) for r in raw_events],
+        measure_paragraphs=[int(r["paragraph"]) for r in raw_measures],
     )

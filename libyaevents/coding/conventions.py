@@ -60,7 +60,7 @@ _COPIED_WORDS: Final = 8
 BODY_ROLES: Final = ("organ", "committee", "mission")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Coded:
     """What the checks look at: the typed tables, the reports, their texts when given."""
 

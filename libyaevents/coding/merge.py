@@ -1,20 +1,18 @@
-"""Adjudication: two codings and the adjudicator's decisions become one coding.
+"""Adjudication: two or more codings and the adjudicator's decisions become one coding.
 
 The first run writes the decisions file (:mod:`libyaevents.coding.decisions`);
 once every disagreement is decided, the merged coding is written as a coded
-sources folder:
+sources folder (how records and registries are merged:
+:mod:`libyaevents.coding.combine`): coder a's files are the base, its
+``[report]`` and any other tables (``[[paragraphs]]``...) carried through as read.
+Beside it, in ``adjudication/``:
 
-- coder a's files are the base: its ids, its ``[report]`` and any other tables
-  (``[[paragraphs]]``...) carried through as read; each decided value replaces a's
-  where the choice says so; events and measures only one coder found are kept or
-  dropped as decided (the measures of a dropped event go with it);
-- registries: a's actors and places, plus the entries only b has (matched by
-  canonical name, places by location and country); b's values are written with
-  the merged ids; b's event and measure ids are kept unless a uses them;
-- reports only one coder coded are carried over whole;
-- ``adjudication/decisions.toml`` (the audit trail) and
-  ``adjudication/agreement.json`` (coders, matched share, alpha per field:
-  what a release built from the folder records) are written beside them.
+- ``decisions.toml``: the decisions file as the adjudicator left it;
+- ``agreement.json``: coders, matched share, alpha per field (what a release built
+  from the folder records);
+- ``decided.json``: what decided each disagreement (the unit's id in the merged
+  coding, every coder's id, the choice, ``by`` = ``adjudicator`` or ``majority``,
+  the value given, the reason), and the units in, written and dropped.
 
 The folder is written under a temporary name, compiled and validated, and only
 then renamed into place: a merge that would not validate leaves nothing behind.
@@ -25,30 +23,31 @@ Examples
 >>> import libyaevents
 >>> from libyaevents.readers.coded import sources_folder
 >>> out = pathlib.Path(tempfile.mkdtemp()) / "merged"
->>> done = libyaevents.adjudicate(sources_folder(), sources_folder(), out)
->>> done.merged == out, len(libyaevents.read_sources(out).events)
-(True, 7)
+>>> done = libyaevents.adjudicate([sources_folder(), sources_folder()], out)
+>>> done.merged == out, len(libyaevents.read_sources(out).events), done.counts["events"]
+(True, 7, {'units': 7, 'written': 7, 'dropped': 0})
 """
 
 from __future__ import annotations
 
 import json
-import re
+import os
 import shutil
 import tomllib
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, overload
 
+import pandas as pd
 import tomli_w
 
 from libyaevents.coding.agreement import Agreement, agree_codings
-from libyaevents.coding.codings import Coding
+from libyaevents.coding.combine import Combined
 from libyaevents.coding.decisions import Decision, Key, decisions_text, read_decisions, settle
-from libyaevents.errors import InputError, ValidationError
+from libyaevents.errors import AdjudicationError, InputError, ValidationError
 from libyaevents.readers.coded import (
     ACTORS_FILE,
     AGREEMENT_FILE,
@@ -59,14 +58,22 @@ from libyaevents.readers.coded import (
     read_sources,
 )
 
-__all__ = ["AGREEMENT_FILE", "AUDIT_DIR", "DECISIONS_FILE", "Adjudication", "adjudicate"]
+__all__ = [
+    "AGREEMENT_FILE",
+    "AUDIT_DIR",
+    "DECIDED_FILE",
+    "DECISIONS_FILE",
+    "Adjudication",
+    "adjudicate",
+]
 
-_ACTOR_KEYS: Final = frozenset({"actor1", "actor2", "imposing_actor_id", "target_actor_id"})
-_ACTOR_LISTS: Final = frozenset({"assoc_actor_1", "assoc_actor_2"})
+#: What decided each disagreement, in the merged coding's ``adjudication/``.
+DECIDED_FILE: Final = "decided.json"
 _HEADER: Final = "# Merged by `libyaevents code adjudicate`; decisions in adjudication/.\n"
+_MIN_CODERS: Final = 2
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Adjudication:
     """What :func:`adjudicate` did.
 
@@ -79,13 +86,22 @@ class Adjudication:
     left : int
         Disagreements without a decision (0 once merged).
     agreement : Agreement
-        The agreement of the two codings.
+        The agreement of the codings.
+    decided : DataFrame
+        One row per disagreement decided: ``report``, ``kind``, ``field``, ``id``
+        (the unit's id in the merged coding; missing where dropped), ``id_a``,
+        ``id_b``..., ``choice``, ``by`` (``adjudicator`` or ``majority``),
+        ``value``, ``reason`` (as ``adjudication/decided.json`` keeps them).
+    counts : dict
+        Per ``events`` / ``measures``: ``units`` = ``written`` + ``dropped``.
     """
 
     decisions: Path
     merged: Path | None
     left: int
     agreement: Agreement
+    decided: pd.DataFrame = field(default_factory=pd.DataFrame, compare=False)
+    counts: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def _load(path: Path) -> dict[str, Any]:
@@ -96,205 +112,154 @@ def _write(path: Path, data: Mapping[str, Any], header: str = _HEADER) -> None:
     path.write_text(header + tomli_w.dumps(data), encoding="utf-8")
 
 
-class _Registry:
-    """a's registry plus the entries only b has; b's ids mapped to the merged ones."""
-
-    def __init__(self, a: list[dict[str, Any]], b: list[dict[str, Any]], kind: str) -> None:
-        ident = "actor_id" if kind == "actors" else "id"
-        same = (
-            (lambda r: r["name"]) if kind == "actors" else (lambda r: (r["location"], r["country"]))
-        )
-        ids_of = {same(r): r[ident] for r in a}
-        used = {r[ident] for r in a}
-        self.records = [dict(r) for r in a]
-        self.ids: dict[str, str] = {}
-        added = []
-        for record in b:
-            if same(record) in ids_of:
-                self.ids[record[ident]] = ids_of[same(record)]
-                continue
-            new = record[ident] if record[ident] not in used else f"{record[ident]}-b"
-            self.ids[record[ident]] = new
-            used.add(new)
-            added.append({**record, ident: new})
-        for record in added:
-            if "parent_id" in record:
-                record["parent_id"] = self.ids.get(record["parent_id"], record["parent_id"])
-        self.records += added
-
-
-class _Ids:
-    """Event or measure ids of the merged coding: a's, then b's where free, then new ones."""
-
-    def __init__(self, taken: list[str], measure: bool) -> None:
-        self.used = set(taken)
-        self.prefix = "LBYM" if measure else "LBY"
-        numbers = [int(m[1]) for i in taken if (m := re.search(r"(\d+)\Z", i))]
-        self.next = max(numbers, default=0) + 1
-
-    def claim(self, wanted: str) -> str:
-        if wanted not in self.used:
-            self.used.add(wanted)
-            return wanted
-        while f"{self.prefix}{self.next}" in self.used:
-            self.next += 1
-        self.used.add(new := f"{self.prefix}{self.next}")
-        return new
-
-
-class _Merger:
-    def __init__(self, agreement: Agreement, decided: Mapping[Key, Decision]) -> None:
-        self.agreement = agreement
-        self.a, self.b = agreement.codings
-        self.actors = _Registry(
-            _load(self.a.folder / ACTORS_FILE).get("actors", []),
-            _load(self.b.folder / ACTORS_FILE).get("actors", []),
-            "actors",
-        )
-        self.places = _Registry(
-            _load(self.a.folder / PLACES_FILE).get("places", []),
-            _load(self.b.folder / PLACES_FILE).get("places", []),
-            "places",
-        )
-        self.by_ids: dict[tuple[str, tuple[str | None, ...]], list[tuple[str, Decision]]] = (
-            defaultdict(list)
-        )
-        for (_, kind, field, ids), decision in decided.items():
-            self.by_ids[(kind, ids)].append((field, decision))
-        self.event_ids = _Ids([str(r["event_id_cnty"]) for r in self.a.raw_events], False)
-        self.measure_ids = _Ids([str(r["measure_id"]) for r in self.a.raw_measures], True)
-        self.b_event_to_merged: dict[str, str] = {}
-
-    def mapped(self, key: str, value: Any) -> Any:
-        """A value b wrote, with b's registry ids replaced by the merged ones."""
-        if key in _ACTOR_KEYS:
-            return self.actors.ids.get(value, value)
-        if key in _ACTOR_LISTS:
-            return [self.actors.ids.get(v, v) for v in value]
-        if key == "place":
-            return self.places.ids.get(value, value)
-        return value
-
-    def b_record(self, record: Mapping[str, Any]) -> dict[str, Any]:
-        return {k: self.mapped(k, v) for k, v in record.items()}
-
-    def decide(self, kind: str, record: dict[str, Any], ids: tuple[str | None, str | None],
-               b_record: Mapping[str, Any] | None) -> bool:  # fmt: skip
-        """Apply the decisions about one unit to ``record``; False when it is dropped."""
-        for field, decision in self.by_ids.get((kind, ids), []):
-            choice = decision["choice"]
-            if choice == "drop":
-                return False
-            if choice == "b" and b_record is not None:
-                value = b_record.get(field)
-                if value is None:
-                    record.pop(field, None)
-                else:
-                    record[field] = self.mapped(field, value)
-            elif choice == "value":
-                record[field] = decision["value"]
-        return True
-
-    def units(self, kind: str) -> Iterator[tuple[int | None, int | None]]:
-        units = self.agreement.events if kind == "event" else self.agreement.measures
-        for unit in units:
-            yield unit.rows.get(0), unit.rows.get(1)
-
-
-def _rows_by_report(coding: Coding, kind: str) -> dict[str, list[int]]:
-    frame = coding.events if kind == "event" else coding.measures
-    out: dict[str, list[int]] = defaultdict(list)
-    for row, report in enumerate(frame["report_id"].tolist()):
-        out[str(report)].append(row)
-    return out
-
-
-def _merged_records(merger: _Merger, kind: str) -> dict[str, list[dict[str, Any]]]:
-    """Per report: the merged events (or measures), a's order, then b's additions."""
-    a, b = merger.a, merger.b
-    id_key = "event_id_cnty" if kind == "event" else "measure_id"
-    raw_a = a.raw_events if kind == "event" else a.raw_measures
-    raw_b = b.raw_events if kind == "event" else b.raw_measures
-    ids = merger.event_ids if kind == "event" else merger.measure_ids
-    partner = dict(merger.units(kind))
-    matched_b = {rb for ra, rb in merger.units(kind) if ra is not None and rb is not None}
-    out: dict[str, list[dict[str, Any]]] = defaultdict(list)
-    for report, rows in _rows_by_report(a, kind).items():
-        for row in rows:
-            record = dict(raw_a[row])
-            row_b = partner.get(row)
-            id_b = None if row_b is None else str(raw_b[row_b][id_key])
-            if row_b is not None and kind == "event":
-                merger.b_event_to_merged[id_b or ""] = str(record[id_key])
-            if merger.decide(
-                kind, record, (str(record[id_key]), id_b), None if row_b is None else raw_b[row_b]
-            ):
-                out[report].append(record)
-    for report, rows in _rows_by_report(b, kind).items():
-        for row in rows:
-            if row in matched_b:
-                continue
-            record = merger.b_record(raw_b[row])
-            ident = str(raw_b[row][id_key])
-            if not merger.decide(kind, record, (None, ident), None):
-                continue
-            record[id_key] = ids.claim(ident)
-            if kind == "event":
-                merger.b_event_to_merged[ident] = record[id_key]
-            else:
-                record["event_id_cnty"] = merger.b_event_to_merged.get(
-                    str(record["event_id_cnty"]), record["event_id_cnty"]
-                )
-            out[report].append(record)
-    return out
-
-
-def _write_merged(merger: _Merger, folder: Path) -> None:
-    events = _merged_records(merger, "event")
-    kept = {str(e["event_id_cnty"]) for records in events.values() for e in records}
-    measures = _merged_records(merger, "measure")
+def _write_merged(agreement: Agreement, combined: Combined, folder: Path) -> None:
     (folder / REPORTS_DIR).mkdir(parents=True)
-    _write(folder / ACTORS_FILE, {"actors": merger.actors.records})
-    _write(folder / PLACES_FILE, {"places": merger.places.records})
-    documents = merger.b.sources.documents | merger.a.sources.documents
-    paths = {str(r.report_id): Path(str(r.path)) for r in merger.b.sources.reports.itertuples()}
-    paths |= {str(r.report_id): Path(str(r.path)) for r in merger.a.sources.reports.itertuples()}
+    _write(folder / ACTORS_FILE, {"actors": combined.actors.records})
+    _write(folder / PLACES_FILE, {"places": combined.places.records})
+    documents: dict[str, Any] = {}
+    paths: dict[str, Path] = {}
+    for coding in reversed(agreement.codings):  # a's last: its files win
+        documents |= coding.sources.documents
+        paths |= {str(r.report_id): Path(str(r.path)) for r in coding.sources.reports.itertuples()}
     for report, path in sorted(paths.items()):
         data = dict(documents[str(path)])  # every table as read; events and measures replaced
-        data["events"] = events.get(report, [])
-        data["measures"] = [m for m in measures.get(report, []) if str(m["event_id_cnty"]) in kept]
+        data["events"] = combined.events.get(report, [])
+        data["measures"] = combined.measures.get(report, [])
         for name in ("events", "measures"):
             if not data[name]:
                 del data[name]
         _write(folder / REPORTS_DIR / path.name, data)
 
 
+def _decided(
+    agreement: Agreement, decided: Mapping[Key, Decision], combined: Combined
+) -> list[dict[str, Any]]:
+    """Per decided disagreement: its unit's merged id, every coder's id, who chose what."""
+    rows = []
+    for (report, kind, name, ids), decision in decided.items():
+        row = {"report": report, "kind": kind, "field": name,
+               "id": combined.merged_ids.get((kind, ids))}  # fmt: skip
+        row |= {f"id_{c}": i for c, i in zip(agreement.coders, ids, strict=True)}
+        row |= {k: decision.get(k) for k in ("choice", "by", "value", "reason")}
+        rows.append(row)
+    return rows
+
+
+def _same_reports(agreement: Agreement) -> None:
+    """Refuse codings that share no report, or a report only some of three or more coded."""
+    coded_by: dict[str, list[str]] = defaultdict(list)
+    for label, coding in zip(agreement.coders, agreement.codings, strict=True):
+        for report in sorted(set(map(str, coding.sources.reports["report_id"]))):
+            coded_by[report].append(label)
+    count = len(agreement.coders)
+    if not any(len(labels) > 1 for labels in coded_by.values()):
+        listed = "; ".join(
+            f"{c} = {coding.folder} codes "
+            + (", ".join([r for r, ls in coded_by.items() if c in ls][:3]) or "none")
+            for c, coding in zip(agreement.coders, agreement.codings, strict=True)
+        )
+        msg = (
+            f"the codings share no report ({listed}): nothing to adjudicate; give folders "
+            "that code the same reports."
+        )
+        raise InputError(msg)
+    partial = {r: ls for r, ls in coded_by.items() if 1 < len(ls) < count}
+    if partial:
+        report, labels = next(iter(sorted(partial.items())))
+        missing = [c for c in agreement.coders if c not in labels]
+        folders = ", ".join(
+            f"{c} = {agreement.codings[agreement.coders.index(c)].folder}" for c in missing
+        )
+        msg = (
+            f"report {report} is coded by {', '.join(labels)} but not by {folders} "
+            f"({len(partial)} such reports): a report several coders coded must be coded by "
+            "all of them; code it in those folders too, or leave it out of the others."
+        )
+        raise InputError(msg)
+
+
+def _audit(folder: Path, decisions: Path, agreement: Agreement, decided: dict[str, Any]) -> None:
+    (folder / AUDIT_DIR).mkdir()
+    shutil.copyfile(decisions, folder / AUDIT_DIR / DECISIONS_FILE)
+    figures = {**agreement.figures(), "events": agreement.counts("events"),
+               "measures": agreement.counts("measures"),
+               "disagreements": len(agreement.disagreements)}  # fmt: skip
+    for name, data in ((AGREEMENT_FILE, figures), (DECIDED_FILE, decided)):
+        (folder / AUDIT_DIR / name).write_text(
+            json.dumps(data, indent=2, ensure_ascii=False, default=str) + "\n", encoding="utf-8"
+        )
+
+
 def _default_decisions(output: Path) -> Path:
     return output.with_name(f"{output.name}-{DECISIONS_FILE}")
 
 
+Folder = str | Path
+
+
+def _arguments(args: tuple[Any, ...]) -> tuple[list[Path], Path]:
+    """The folders and the output, from either form of :func:`adjudicate`'s call."""
+    if len(args) == _MIN_CODERS + 1 and all(isinstance(a, str | os.PathLike) for a in args):
+        return [Path(args[0]), Path(args[1])], Path(args[2])  # adjudicate(coded_a, coded_b, output)
+    if len(args) == _MIN_CODERS and not isinstance(args[0], str | os.PathLike):
+        folders = [Path(f) for f in args[0]]
+        if len(folders) >= _MIN_CODERS:
+            return folders, Path(args[1])
+        msg = f"adjudication needs two or more coded folders; found {len(folders)}."
+        raise InputError(msg)
+    msg = (
+        "adjudicate takes a list of two or more coded folders and the output folder "
+        f"(adjudicate([a, b, c], output)), or two folders and the output; found {args!r}."
+    )
+    raise InputError(msg)
+
+
+@overload
 def adjudicate(
-    coded_a: str | Path,
-    coded_b: str | Path,
-    output: str | Path,
+    folders: Sequence[Folder],
+    output: Folder,
+    /,
     *,
-    decisions: str | Path | None = None,
+    decisions: Folder | None = None,
     today: str | None = None,
-) -> Adjudication:
-    """Merge two codings of the same reports by the adjudicator's decisions.
+    accept_majority: bool = False,
+) -> Adjudication: ...
+@overload
+def adjudicate(
+    coded_a: Folder,
+    coded_b: Folder,
+    output: Folder,
+    /,
+    *,
+    decisions: Folder | None = None,
+    today: str | None = None,
+    accept_majority: bool = False,
+) -> Adjudication: ...
+def adjudicate(
+    *args: Any, decisions: Folder | None = None, today: str | None = None,
+    accept_majority: bool = False,
+) -> Adjudication:  # fmt: skip
+    """Merge two or more codings of the same reports by the adjudicator's decisions.
 
     Parameters
     ----------
-    coded_a, coded_b : path
-        The two coded sources folders (coder a's ids are kept).
+    folders : sequence of path
+        The coded sources folders, coders ``a``, ``b``, ``c``... in this order (as
+        :func:`libyaevents.agree_codings` labels them; coder a's ids are kept).
+        ``adjudicate(coded_a, coded_b, output)`` is the same for two.
     output : path
         The merged coding's folder (must not exist yet).
     decisions : path, optional
         The decisions file; ``<output>-decisions.toml`` beside the output by default.
-        When it does not exist it is written (every disagreement, both values, no
-        choice) and nothing is merged yet.
+        When it does not exist it is written (every disagreement, every coder's value,
+        the majority's suggestion where there is one, no choice) and nothing is merged
+        yet, unless every disagreement is then decided (none, or all by the majority
+        with ``accept_majority``).
     today : str, optional
         Validation date of the merged coding (default: today).
+    accept_majority : bool
+        Take the majority's suggestion wherever the choice is left empty; the
+        audit trail records ``by = "majority"`` for each.
 
     Returns
     -------
@@ -309,30 +274,49 @@ def adjudicate(
     ValidationError
         The merged coding would not validate (nothing is written).
     InputError
-        ``output`` exists.
+        ``output`` exists; fewer than two folders; folders that share no report, or
+        a report only some of three or more coded.
+    ReadError
+        A decisions file written for other coders, or unreadable.
     """
-    target = Path(output)
+    folders, target = _arguments(args)
     if target.exists():
         msg = f"{target}: exists; give a new folder for the merged coding (or remove it)."
         raise InputError(msg)
-    agreement = agree_codings([coded_a, coded_b], draws=0)
+    agreement = agree_codings(folders, draws=0)
+    _same_reports(agreement)
     path = Path(decisions) if decisions is not None else _default_decisions(target)
-    if not path.exists():
+    written = not path.exists()
+    if written:
         path.write_text(decisions_text(agreement), encoding="utf-8")
-        if agreement.disagreements:
-            return Adjudication(path, None, len(agreement.disagreements), agreement)
-    decided = settle(agreement, read_decisions(path), str(path))
+    try:
+        decided = settle(agreement, read_decisions(path, agreement.coders), str(path),
+                         accept_majority=accept_majority)  # fmt: skip
+    except AdjudicationError as exc:
+        if not written:
+            raise
+        return Adjudication(decisions=path, merged=None, left=len(exc.left), agreement=agreement)
+    return _merge(agreement, decided, path, target, today)
+
+
+def _merge(agreement: Agreement, decided: Mapping[Key, Decision], path: Path, target: Path,
+           today: str | None) -> Adjudication:  # fmt: skip
+    registries = {
+        name: [_load(c.folder / file).get(name, []) for c in agreement.codings]
+        for name, file in (("actors", ACTORS_FILE), ("places", PLACES_FILE))
+    }
+    combined = Combined(agreement, decided, registries)
+    rows = _decided(agreement, decided, combined)
+    folders = zip(agreement.coders, agreement.codings, strict=True)
+    trail = {
+        "coders": {c: str(coding.folder) for c, coding in folders},
+        "counts": combined.counts,
+        "decided": rows,
+    }
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
-        _write_merged(_Merger(agreement, decided), tmp)
-        (tmp / AUDIT_DIR).mkdir()
-        shutil.copyfile(path, tmp / AUDIT_DIR / DECISIONS_FILE)
-        figures = {**agreement.figures(), "events": agreement.counts("events"),
-                   "measures": agreement.counts("measures"),
-                   "disagreements": len(agreement.disagreements)}  # fmt: skip
-        (tmp / AUDIT_DIR / AGREEMENT_FILE).write_text(
-            json.dumps(figures, indent=2) + "\n", encoding="utf-8"
-        )
+        _write_merged(agreement, combined, tmp)
+        _audit(tmp, path, agreement, trail)
         report = read_sources(tmp).validate(today=today)
         if not report.ok:
             msg = f"the merged coding would not validate:\n{report.summary()}"
@@ -340,4 +324,9 @@ def adjudicate(
         tmp.rename(target)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
-    return Adjudication(path, target, 0, agreement)
+    columns = ["report", "kind", "field", "id", *(f"id_{c}" for c in agreement.coders),
+               "choice", "by", "value", "reason"]  # fmt: skip
+    return Adjudication(
+        decisions=path, merged=target, left=0, agreement=agreement,
+        decided=pd.DataFrame(rows, columns=columns, dtype=object), counts=combined.counts,
+    )  # fmt: skip

@@ -70,7 +70,7 @@ _DATE_FORMATS: Final = ("%b %d, %Y", "%B %d, %Y", "%b. %d, %Y")
 _CONTROL: Final = re.compile(r"[\x00-\x08\x0b\x0e-\x1f]")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Fingerprint:
     """A paragraph's fingerprint: SHA-256 of its normalised text, and its length."""
 
@@ -78,7 +78,7 @@ class Fingerprint:
     chars: int
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Paragraph:
     """One numbered paragraph of a report (its text stays in memory, never in a file)."""
 
@@ -91,7 +91,7 @@ class Paragraph:
         return fingerprint(self.text)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class ReportText:
     """A report's header (when it has one) and its numbered paragraphs."""
 
@@ -109,7 +109,7 @@ def normalise(text: str) -> str:
 def fingerprint(text: str) -> Fingerprint:
     """SHA-256 (hex) and character count of ``text`` once normalised."""
     clean = normalise(text)
-    return Fingerprint(hashlib.sha256(clean.encode("utf-8")).hexdigest(), len(clean))
+    return Fingerprint(sha256=hashlib.sha256(clean.encode("utf-8")).hexdigest(), chars=len(clean))
 
 
 def _dateline(block: str) -> tuple[dt.date, str] | None:
@@ -146,8 +146,8 @@ def parse_report(text: str) -> ReportText:
         title, published, section, body = None, None, None, blocks
     else:
         title, (published, section), body = normalise(blocks[0]), header, blocks[2:]
-    numbered = tuple(Paragraph(n, normalise(b)) for n, b in enumerate(body, start=1))
-    return ReportText(title, published, section, numbered)
+    numbered = tuple(Paragraph(number=n, text=normalise(b)) for n, b in enumerate(body, start=1))
+    return ReportText(title=title, published=published, section=section, paragraphs=numbered)
 
 
 def _decode(path: Path, data: bytes) -> str:

@@ -93,7 +93,7 @@ _TAGS: Final = ("date=relative phrase", "location=not reported")
 _MEASURES: Final = ("Designation", "Asset freeze", "Travel ban")
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Planted:
     """One planted disagreement.
 
@@ -118,7 +118,7 @@ class Planted:
         return (self.report, self.kind, self.field, tuple(self.ids.values()))
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class SyntheticCodings:
     """What :func:`synthetic_codings` wrote and planted.
 
@@ -259,7 +259,7 @@ class _Coder:
             if cost <= EVENT_THRESHOLD - _MARGIN:
                 record = changed
                 ids: dict[str, str | None] = {"a": str(truth["event_id_cnty"]), self.label: ident}
-                self.planted.append(Planted(report, "event", key, ids))
+                self.planted.append(Planted(report=report, kind="event", field=key, ids=ids))
         record["event_id_cnty"] = ident
         return record
 
@@ -271,7 +271,7 @@ class _Coder:
                     "Adopted" if key == "status" else f"{truth['legal_basis']} (as read by {ident})"
                 )
                 ids: dict[str, str | None] = {"a": str(truth["measure_id"]), self.label: ident}
-                self.planted.append(Planted(report, "measure", key, ids))
+                self.planted.append(Planted(report=report, kind="measure", field=key, ids=ids))
         record["measure_id"] = ident
         return record
 
@@ -374,7 +374,7 @@ def synthetic_codings(
     root = Path(folder)
     folders = [root / chr(ord("a") + i) for i in range(coders)]
     _write_folder(folders[0], truth.reports, extra_actor=False)
-    out = SyntheticCodings(folders, [], [], [])
+    out = SyntheticCodings(folders=folders, planted=[], dropped=[], added=[])
     for index, path in enumerate(folders[1:], start=1):
         coder = _Coder(path.name, rng, DEFAULT_RATES if rates is None else rates)
         reports = _code_again(truth, coder, dropped=dropped, added=added, offset=index * 10**6)
@@ -404,7 +404,9 @@ def _code_again(
             ident = f"LBY{next(numbers)}"
             if (r, e) in drop:
                 ids = {"a": str(event["event_id_cnty"]), coder.label: None}
-                coder.planted.append(Planted(report["id"], "event", "event", ids))
+                coder.planted.append(
+                    Planted(report=report["id"], kind="event", field="event", ids=ids)
+                )
                 continue
             new_ids[event["event_id_cnty"]] = ident
             events.append(coder.plant_event(report["id"], event, ident))
@@ -412,7 +414,7 @@ def _code_again(
             ident = f"LBY{next(numbers)}"
             events.append(_added_event(report, ident, len(events)))
             ids = {"a": None, coder.label: ident}
-            coder.planted.append(Planted(report["id"], "event", "event", ids))
+            coder.planted.append(Planted(report=report["id"], kind="event", field="event", ids=ids))
         measures = [
             coder.plant_measure(
                 report["id"],
