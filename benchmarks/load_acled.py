@@ -4,8 +4,9 @@ Run:  python -m benchmarks.load_acled [--rows 1000000] [--repeat 3]
 
 Synthetic events are written as an ACLED export (current 31-column layout),
 once with numeric actor types and once with text labels. On each file,
-:func:`libyaevents.read_acled` (read every column as text, detect the layout,
-convert and check every value, account for every row, build the actors table)
+:func:`libyaevents.read_acled` (parse byte ranges of the file two at a time, each
+column as text or typed where the parse is exact, detect the layout, convert and
+check every value, account for every row, build the actors table)
 is timed against the fastest idiomatic typed read of each peer, each ending in a
 pandas frame with the same columns typed alike (categories for closed
 vocabularies, small integers, parsed dates; text left to each reader's default

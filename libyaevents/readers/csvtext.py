@@ -26,12 +26,12 @@ Examples
 from __future__ import annotations
 
 import codecs
+import copy
 import csv
 import functools
 import io
 import os
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Any, Final
@@ -41,6 +41,7 @@ import pyarrow as pa
 import pyarrow.csv as pv
 
 from libyaevents.errors import ReadError
+from libyaevents.readers.ranges import ends_inside_quotes, parsed_ranges
 from libyaevents.textscan import ascii_only, byte_counts
 
 __all__ = [
@@ -377,10 +378,10 @@ def read_csv_text(source: Source, progress: Progress | None = None) -> CsvText:
     return CsvText(table, header, candidate, records, name)
 
 
-#: Arrow bytes of text per part of a file converted at once by :func:`read_csv_parts`.
-#: 1M-event export (docs/performance.md): 16 MB parts peak at 510-530 MB, 24 MB at
-#: 510-546, 32 MB at 506-563 (the text-label file the most), the whole file at once
-#: ~960; 16 MB parts cost ~10% of speed against 32 MB.
+#: Bytes of the file per part converted at once by :func:`read_csv_parts` (a part ends
+#: with a record). 1M-event export (docs/performance.md): 16 MB of text per part peaked
+#: at 510-530 MB, 24 MB at 510-546, 32 MB at 506-563, the whole file at once ~960; 16
+#: MB parts cost ~10% of speed against 32 MB.
 PART_BYTES: Final = 1 << 24
 
 
@@ -399,11 +400,14 @@ def read_csv_parts(
     part_bytes: int | None = None,
     types: Callable[[list[str]], Mapping[str, pa.DataType]] | None = None,
 ) -> Iterator[CsvText]:
-    """The file as consecutive parts (about ``part_bytes`` of text each), read as it goes.
+    """The file as consecutive parts (about ``part_bytes`` of the file each), read as it goes.
 
     For well-formed files in the encoding the head suggests: a caller converts
     each part and lets it go, so the whole file is never held as text. Line
-    numbers run on across parts (:attr:`CsvText.first_line`).
+    numbers run on across parts (:attr:`CsvText.first_line`). The parts are
+    byte ranges of whole records, the next two parsed on two threads while the
+    caller converts one (:func:`libyaevents.readers.ranges.parsed_ranges`), into
+    :func:`_parse_pool`.
 
     ``types(header)`` may give some columns (by name as written) a type parsed
     at once instead of text: a dictionary of text (the exact text, each distinct
@@ -423,70 +427,73 @@ def read_csv_parts(
     --------
     >>> import io
     >>> raw = b'id,notes\\n1,"two\\nlines"\\n2,b\\n3,c\\n'
-    >>> parts = list(read_csv_parts(io.BytesIO(raw), part_bytes=1))
+    >>> parts = list(read_csv_parts(io.BytesIO(raw), part_bytes=24))
     >>> [part.table.column("id").to_pylist() for part in parts]
-    [['1', '2', '3']]
-    >>> parts[0].lines([0, 1, 2]).tolist()  # the first record spans two lines
-    [2, 4, 5]
+    [['1'], ['2', '3']]
+    >>> parts[1].lines([0, 1]).tolist()  # the first record spans two lines
+    [4, 5]
     """
     part_bytes = PART_BYTES if part_bytes is None else part_bytes
     data, name = _open_bytes(source)
     header, encoding = _header(_head(data), name)
-    options = _options(
-        header, encoding, threads=True, on_invalid=None, block=_CSV_BLOCK, check_utf8=False
+    read, parse, convert = _options(
+        header, encoding, threads=False, on_invalid=None, block=_CSV_BLOCK, check_utf8=False
     )
     if types is not None:
         chosen = types(header)
-        options[2].column_types = {
+        convert.column_types = {
             f"c{i}": chosen.get(h, pa.large_string()) for i, h in enumerate(header)
         }
-    opened: Any = pa.BufferReader(data) if isinstance(data, bytes) else str(data)
-    if progress is not None:
-        opened = _Counting(data, progress)
+    pool = _parse_pool()
 
-    def batches(stream: Any) -> tuple[list[pa.RecordBatch], bool]:
-        """The next part's batches, and whether the file ended."""
-        held, size = [], 0
-        for batch in stream:
-            if encoding == "utf-8":  # other encodings are decoded to UTF-8 by the reader
-                _check_utf8(batch)
-            held.append(batch)
-            size += batch.nbytes
-            if size >= part_bytes:
-                return held, False
-        return held, True
+    def parsed(chunk: pa.Buffer, first: bool) -> pa.Table:
+        options = copy.copy(read)
+        options.skip_rows = 1 if first else 0
+        buffer: Any = pa.BufferReader(chunk)
+        table = pv.read_csv(buffer, read_options=options, parse_options=parse,
+                            convert_options=convert, memory_pool=pool)  # fmt: skip
+        if encoding == "utf-8":  # other encodings are decoded to UTF-8 by the reader
+            _check_utf8(table)
+        if ends_inside_quotes(table):
+            msg = "a range of the file ended inside a quoted value"
+            raise Unstreamable(msg)
+        return table.rename_columns(header)
 
     first = 2
     try:
-        with (
-            pv.open_csv(opened, read_options=options[0], parse_options=options[1],
-                        convert_options=options[2]) as stream,
-            ThreadPoolExecutor(1) as ahead,  # the next part is parsed while this one converts
-        ):  # fmt: skip
-            reading = ahead.submit(batches, stream)
-            while True:
-                held, ended = reading.result()
-                if not ended:
-                    reading = ahead.submit(batches, stream)
-                if held or first == 2:  # an empty file still gives one (empty) part
-                    part = _part(held, stream.schema, header, encoding, name=name, first=first)
-                    yield part
-                    first = part.next_line()
-                    # what converting the part freed goes back to the system: Arrow's pool
-                    # keeps freed memory, and the parts would stack it up (1M events: peak
-                    # 596-613 -> 534 MB; time within noise, 5 interleaved rounds)
-                    pa.default_memory_pool().release_unused()
-                if ended:
-                    break
+        for table, end, size in parsed_ranges(data, parsed, part_bytes=part_bytes, pool=pool):
+            if progress is not None:
+                progress(end, size)
+            part = CsvText(table, header, encoding, [], name, first)
+            yield part
+            first = part.next_line()
+            del part, table
+            # what converting the part freed goes back to the system: Arrow's pools
+            # keep freed memory, and the parts would stack it up (1M events: peak
+            # 596-613 -> 534 MB; time within noise, 5 interleaved rounds)
+            pa.default_memory_pool().release_unused()
+            pool.release_unused()
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise Unstreamable(str(exc)) from None
-    finally:
-        if isinstance(opened, _Counting):
-            opened.close()
 
 
-def _check_utf8(batch: pa.RecordBatch) -> None:
-    """Raise ``ArrowInvalid`` unless every text value of ``batch`` is valid UTF-8.
+@functools.cache
+def _parse_pool() -> pa.MemoryPool:
+    """The memory pool the parts are parsed into: jemalloc where pyarrow has it.
+
+    Most of a read's memory is the parts' text, allocated by the parse threads
+    and freed by the converting ones; mimalloc (Arrow's default pool) keeps
+    such memory in the allocating thread's heap. Only the parse uses this
+    pool: the process's default pool is left as the user set it.
+    """
+    try:
+        return pa.jemalloc_memory_pool()
+    except NotImplementedError:  # a pyarrow built without jemalloc
+        return pa.default_memory_pool()
+
+
+def _check_utf8(table: pa.Table) -> None:
+    """Raise ``ArrowInvalid`` unless every text value of ``table`` is valid UTF-8.
 
     What pyarrow's own check (``check_utf8``) does while parsing, for less:
     a column whose bytes are all ASCII is valid without a look at each value
@@ -494,28 +501,15 @@ def _check_utf8(batch: pa.RecordBatch) -> None:
     export: the parse 0.82 -> 0.66 s (0.92 -> 0.74 s CPU), streamed alone.
     """
     column: Any
-    for column in batch.columns:
+    for column in table.columns:
         if pa.types.is_dictionary(column.type):  # each distinct value once
-            values = column.dictionary
+            values = pa.chunked_array([c.dictionary for c in column.chunks], column.type.value_type)
         elif pa.types.is_large_string(column.type):
             values = column
         else:  # a number or date: ASCII
             continue
         if not ascii_only(values):
             values.validate(full=True)
-
-
-def _part(
-    batches: list[pa.RecordBatch],
-    schema: pa.Schema,
-    header: list[str],
-    encoding: str,
-    *,
-    name: str,
-    first: int,
-) -> CsvText:
-    table = pa.Table.from_batches(batches, schema).rename_columns(header)
-    return CsvText(table, header, encoding, [], name, first)
 
 
 def _line_breaks(column: Any) -> np.ndarray:
