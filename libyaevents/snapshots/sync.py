@@ -929,8 +929,9 @@ def _sync_held(
         if parent is not None
         else None
     )
-    newest = old.newest_timestamp() if old is not None else None
-    if old is not None and newest is not None and plan.since is not None and not full:
+    incremental = plan.since is not None and not full
+    newest = old.newest_timestamp() if old is not None and incremental else None
+    if old is not None and newest is not None:  # an incremental pull since then
         step = _incremental(plan, old, newest, check=check, card=card)
     else:
         step = _full(plan, old, record)
