@@ -13,9 +13,12 @@ writing the release. In the same process:
 - the baseline: ``libyaevents.load`` of the previous release (warm, as a
   researcher reloads it);
 - the incremental sync (alternating with the load; the median of the
-  per-round ratios), the bytes it writes against the full snapshot's, and
-  its peak resident memory above the size before it, against the memory of
-  the two frames it holds (parent and result);
+  per-round ratios), its CPU time (every thread's) against the load's, the
+  time of its steps (medians; reading the parent's files runs on a thread
+  while the pull is validated, so those two overlap), the bytes it writes
+  against the full snapshot's, and its peak resident memory above the size
+  before it, against the memory of the two frames a load holds (parent and
+  result);
 - the load of the incremental snapshot against the same content written
   whole (a release built from it);
 - ``load(as_of=day)`` against ``load(version)`` of the same release.
@@ -41,6 +44,7 @@ from benchmarks.common import arguments, best, median_ratios, reset_peak, rounds
 from libyaevents.live.pulls import Pulled
 from libyaevents.problems import problem_table
 from libyaevents.readers.registry import actors_from_events
+from libyaevents.snapshots import incremental
 from libyaevents.snapshots import sync as syncing
 from libyaevents.synthetic import synthetic_events
 
@@ -72,6 +76,37 @@ def install(full: Pulled, increment: Pulled, deleted: pd.DataFrame) -> None:
     syncing._PLANS["acled"] = plan  # type: ignore[index]
 
 
+#: The steps of a sync timed, as (module, function, label).
+STEPS = (
+    (syncing, "_valid", "validate the fetched rows"),
+    (incremental.HeldRows, "read", "read the parent's files (on a thread)"),
+    (incremental.HeldRows, "rows_of", "the touched ids' rows"),
+    (syncing, "plan_layers", "plan the layers"),
+    (syncing, "mentions_after", "actors from the change"),
+    (syncing, "diff_tables", "the change table"),
+    (syncing, "content_after", "the content hash from the change"),
+    (syncing, "publish_release", "write the snapshot"),
+)
+
+
+def timed(steps: dict[str, list[float]]) -> None:
+    """Wrap each of :data:`STEPS` so that its wall time adds to ``steps[label]``'s last entry."""
+    for owner, name, label in STEPS:
+        inner = getattr(owner, name)
+        inner = getattr(inner, "__func__", inner)
+        steps[label] = []
+
+        def wrapper(*args: Any, _f: Any = inner, _label: str = label, **kw: Any) -> Any:
+            start = time.perf_counter()
+            try:
+                return _f(*args, **kw)
+            finally:
+                steps[_label][-1] += time.perf_counter() - start
+
+        is_class = isinstance(owner, type) and name == "read"
+        setattr(owner, name, classmethod(wrapper) if is_class else wrapper)
+
+
 def main() -> None:
     args = arguments(__doc__, rows=1_000_000, repeat=3)
     events = synthetic_events(args.rows, seed=0)
@@ -94,16 +129,23 @@ def main() -> None:
         base = libyaevents.load(first.version, store=store)
         frame_mb = base.events.memory_usage(deep=True).sum() / 2**20
         times: dict[str, list[float]] = {"load": [], "sync": []}
+        cpu: dict[str, list[float]] = {"load": [], "sync": []}
+        steps: dict[str, list[float]] = {}
+        timed(steps)
         peaks = []
         for _ in range(args.repeat):  # alternating: a busy minute weighs on both sides
-            start = time.perf_counter()
+            start, used = time.perf_counter(), time.process_time()
             libyaevents.load(first.version, store=store)
             times["load"].append(time.perf_counter() - start)
+            cpu["load"].append(time.process_time() - used)
             before = rss_mb("VmRSS")
             reset_peak()
-            start = time.perf_counter()
+            for found in steps.values():
+                found.append(0.0)
+            start, used = time.perf_counter(), time.process_time()
             done = libyaevents.sync(store, "acled", country="Libya")
             times["sync"].append(time.perf_counter() - start)
+            cpu["sync"].append(time.process_time() - used)
             peaks.append(rss_mb("VmHWM") - before)
             version = done.version
             counts = done.changes["change"].value_counts().to_dict()
@@ -118,6 +160,12 @@ def main() -> None:
         print(f"  load of the previous release {statistics.median(times['load']):.3f} s (median)")
         print(f"  incremental sync             {statistics.median(times['sync']):.3f} s  "
               f"ratio {ratio:.2f}x load (rounds {each[0]:.2f}-{each[-1]:.2f})")  # fmt: skip
+        cpu_ratio, cpu_each = median_ratios(cpu, "sync", "load")
+        print(f"  CPU time: load {statistics.median(cpu['load']):.3f} s, sync "
+              f"{statistics.median(cpu['sync']):.3f} s  ratio {cpu_ratio:.2f}x "
+              f"(rounds {cpu_each[0]:.2f}-{cpu_each[-1]:.2f})")  # fmt: skip
+        for label, found in steps.items():
+            print(f"    {label:<40} {statistics.median(found):.3f} s (median)")
         print(f"  new bytes {new_bytes:,} = {new_bytes / full_bytes:.1%} of the full snapshot's "
               f"{full_bytes:,}")  # fmt: skip
         # the first round's peak: later rounds reuse memory the allocator kept

@@ -1,4 +1,4 @@
-"""Content hash, version 2: a sha256 of a table's values hashed in their binary form.
+"""Content hashes: version 2 (a sha256 of a table's values in their binary form) and version 3.
 
 The content hash says whether two tables hold the same values, whatever the
 bytes of their files (compression, row groups, library version). Version 1
@@ -29,6 +29,36 @@ What is hashed, in order, so another tool can recompute it:
 Integers of any width hash alike, and so do dictionary-encoded and plain text,
 so a table stored with other types but the same values hashes the same.
 
+Version 3
+---------
+A sum of row digests, so that it is the same whatever the rows' order and can
+be updated by subtracting the digests of rows taken out and adding those of
+rows put in. All arithmetic is on uint64, modulo 2**64; ``mix`` is the
+splitmix64 finaliser (``x ^= x >> 30; x *= 0xbf58476d1ce4e5b9; x ^= x >> 27;
+x *= 0x94d049bb133111eb; x ^= x >> 31``) and ``sip(s)`` is ``mix`` of the
+SipHash-2-4 of the UTF-8 bytes of ``s`` under the 16-byte key
+``libyaevents-v3-k`` (ASCII), which is what ``pandas.util.hash_array`` computes
+for text with that key. Two lanes, ``a`` and ``b``, with the numbers
+``N_a = 0`` and ``N_b = 0x9e3779b97f4a7c15``:
+
+1. A present value ``v`` of column ``c`` hashes, in lane ``l``, to
+   ``mix(H(v) ^ mix(sip(c) ^ N_l))``, where ``H(v)`` is ``sip(v)`` for text
+   and the value's canonical 8 bytes as in version 2 (integers, booleans and
+   dates as int64, floats as float64 bits, every NaN alike) read as a
+   little-endian uint64 for a number. An empty value hashes to 0, so a column
+   a table lacks counts as empty.
+2. A row's digest, per lane, is ``mix`` of the sum of its values' hashes.
+3. The table's sum, per lane, is the sum of its rows' digests.
+4. The hash is the hex sha256 of ``libyaevents-content-v3``, 0x1e, then per
+   column in the order of the names' code points: the name in UTF-8, 0x1f,
+   its kind (``int``, ``float``, ``text``), 0x1e; then the row count, the sum
+   of lane ``a`` and the sum of lane ``b``, each as a little-endian uint64.
+
+The two lanes make 128 bits per row, but two texts are told apart by one
+64-bit SipHash under a published key: the hash tells apart tables that differ
+by accident, not tables built to collide (the files' sha256 remain the
+integrity check; see docs/releases.md).
+
 Examples
 --------
 >>> import pyarrow as pa
@@ -44,21 +74,36 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from typing import Any, Final
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from libyaevents.formats.parquet import content_hash
 
-__all__ = ["CONTENT_HASH_VERSION", "content_hash_of", "content_hash_v2"]
+__all__ = [
+    "CONTENT_HASH_VERSION",
+    "ContentSum",
+    "content_hash_of",
+    "content_hash_v2",
+    "content_hash_v3",
+    "row_digests",
+]
 
-#: The content hash version new releases write (``x-content-hash-version``).
-CONTENT_HASH_VERSION: Final = 2
+#: The content hash version snapshots write (``x-content-hash-version``).
+CONTENT_HASH_VERSION: Final = 3
 _HEADER: Final = b"libyaevents-content-v2\x1e"
+_HEADER_V3: Final = b"libyaevents-content-v3\x1e"
 _NAN: Final = np.uint64(0x7FF8000000000000)
+_SAMPLE: Final = 1000
+#: Version 3: the SipHash key of text, and each lane's number.
+SIP_KEY: Final = "libyaevents-v3-k"
+LANES: Final = (np.uint64(0), np.uint64(0x9E3779B97F4A7C15))
 
 
 def _kind(kind: pa.DataType) -> str:
@@ -149,10 +194,145 @@ def content_hash_v2(table: pa.Table) -> str:
     return digest.hexdigest()
 
 
+# -- version 3 ----------------------------------------------------------------------------
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    """The splitmix64 finaliser of uint64 values, in place (returns ``x``)."""
+    x ^= x >> np.uint64(30)
+    x *= np.uint64(0xBF58476D1CE4E5B9)
+    x ^= x >> np.uint64(27)
+    x *= np.uint64(0x94D049BB133111EB)
+    x ^= x >> np.uint64(31)
+    return x
+
+
+def _sip(values: np.ndarray) -> np.ndarray:
+    """``sip`` of each text (an object array): SipHash-2-4 under :data:`SIP_KEY`, mixed."""
+    return np.asarray(pd.util.hash_array(values, hash_key=SIP_KEY, categorize=False), "uint64")
+
+
+def _texts(column: Any) -> np.ndarray:
+    """``sip`` of each value of a text column; distinct values hashed once when repeated."""
+    if not pa.types.is_dictionary(column.type):
+        head = column.slice(0, _SAMPLE)
+        if len(head) and pc.count_distinct(head).as_py() >= len(head) / 2:
+            return _sip(np.asarray(column.to_numpy(zero_copy_only=False), object))
+        column = pc.dictionary_encode(column)
+    words = _sip(np.asarray(column.dictionary.to_numpy(zero_copy_only=False), object))
+    codes = np.asarray(column.indices.fill_null(0) if column.null_count else column.indices)
+    return words[codes.astype("int64")] if len(words) else np.zeros(len(column), "uint64")
+
+
+def _column_lanes(chunked: pa.ChunkedArray[Any], name: str, kind: str) -> np.ndarray:
+    """Step 1: each value's hash in both lanes (lanes x rows), 0 where empty."""
+    column: pa.Array[Any] = chunked.combine_chunks()
+    if kind == "text":
+        hashed = _texts(column)
+    else:
+        hashed = np.ascontiguousarray(_numbers(column, kind)).view("uint64")
+    empty = ~np.asarray(column.is_valid(), bool) if column.null_count else None
+    out = np.empty((len(LANES), len(column)), "uint64")
+    for lane, number in enumerate(LANES):
+        salt = _mix(_sip(np.array([name], object)) ^ number)[0]
+        np.bitwise_xor(hashed, salt, out=out[lane])
+        _mix(out[lane])
+        if empty is not None:
+            out[lane][empty] = 0
+    return out
+
+
+def row_digests(table: pa.Table) -> np.ndarray:
+    """Step 2 of version 3: each row's digest in the two lanes (uint64, rows x 2).
+
+    Columns are hashed on threads (SipHash and numpy release the GIL).
+    """
+    kinds = [_kind(column.type) for column in table.columns]
+    acc = np.zeros((len(LANES), table.num_rows), "uint64")
+    with ThreadPoolExecutor(min(8, os.cpu_count() or 1)) as pool:
+        for lanes in pool.map(_column_lanes, table.columns, table.column_names, kinds):
+            acc += lanes
+    return _mix(acc).T
+
+
+@dataclass(frozen=True, kw_only=True)
+class ContentSum:
+    """The version 3 content hash before its last step: columns, rows and the lanes' sums.
+
+    What a snapshot stores (``x-content-sum``) so that its child updates the
+    hash from the rows it changes: :meth:`minus` the rows replaced or deleted,
+    :meth:`plus` the rows added, :meth:`with_columns` the columns the child's
+    rows bring.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> table = pa.table({"id": ["a", "b", "c"], "n": [1, 2, 3]})
+    >>> kept, new = table.slice(0, 2), pa.table({"id": ["c"], "n": [3]})
+    >>> updated = ContentSum.of(kept).plus(row_digests(new))
+    >>> updated.hexdigest() == content_hash_v3(table)
+    True
+    """
+
+    columns: Mapping[str, str]
+    rows: int
+    lanes: tuple[int, int]
+
+    @classmethod
+    def of(cls, table: pa.Table) -> ContentSum:
+        """The sum of a whole table."""
+        digests = row_digests(table)
+        sums = digests.sum(axis=0, dtype="uint64") if len(digests) else np.zeros(2, "uint64")
+        kinds = {n: _kind(c.type) for n, c in zip(table.column_names, table.columns, strict=True)}
+        return cls(columns=kinds, rows=table.num_rows, lanes=(int(sums[0]), int(sums[1])))
+
+    @classmethod
+    def parse(cls, text: str, *, columns: Mapping[str, str], rows: int) -> ContentSum:
+        """A sum written by :attr:`text` (32 hex digits: lane a, then lane b)."""
+        return cls(columns=columns, rows=rows, lanes=(int(text[:16], 16), int(text[16:32], 16)))
+
+    @property
+    def text(self) -> str:
+        """The lanes' sums as 32 hex digits (what ``x-content-sum`` holds)."""
+        return f"{self.lanes[0]:016x}{self.lanes[1]:016x}"
+
+    def _moved(self, digests: np.ndarray, sign: int) -> ContentSum:
+        sums = digests.sum(axis=0, dtype="uint64") if len(digests) else np.zeros(2, "uint64")
+        a, b = ((held + sign * int(s)) % 2**64 for held, s in zip(self.lanes, sums, strict=True))
+        return replace(self, rows=self.rows + sign * len(digests), lanes=(a, b))
+
+    def plus(self, digests: np.ndarray) -> ContentSum:
+        """The sum with rows of these digests (:func:`row_digests`) added."""
+        return self._moved(digests, 1)
+
+    def minus(self, digests: np.ndarray) -> ContentSum:
+        """The sum with rows of these digests taken out."""
+        return self._moved(digests, -1)
+
+    def with_columns(self, columns: Mapping[str, str]) -> ContentSum:
+        """The sum of the table with these columns too (empty in the rows it held)."""
+        return replace(self, columns={**columns, **self.columns})
+
+    def hexdigest(self) -> str:
+        """Step 4: the version 3 content hash (hex sha256)."""
+        digest = hashlib.sha256(_HEADER_V3)
+        for name in sorted(self.columns):
+            digest.update(f"{name}\x1f{self.columns[name]}\x1e".encode())
+        digest.update(np.array([self.rows, *self.lanes], "<u8").tobytes())
+        return digest.hexdigest()
+
+
+def content_hash_v3(table: pa.Table) -> str:
+    """Return the version 3 content hash (hex sha256) of ``table``, whatever its rows' order."""
+    return ContentSum.of(table).hexdigest()
+
+
 def content_hash_of(table: pa.Table, name: str, version: object = 1) -> str:
     """The content hash of a release table (in release order) by the version a manifest names.
 
-    ``version`` is a resource's ``x-content-hash-version``: 2, or anything
-    else (absent: None) for version 1, which releases wrote before it.
+    ``version`` is a resource's ``x-content-hash-version``: 3, 2, or anything
+    else (absent: None) for version 1, which releases wrote before them.
     """
-    return content_hash_v2(table) if version == CONTENT_HASH_VERSION else content_hash(table, name)
+    if version == 3:
+        return content_hash_v3(table)
+    return content_hash_v2(table) if version == 2 else content_hash(table, name)

@@ -48,6 +48,7 @@ from libyaevents.releases.increments import Increment, write_layers
 from libyaevents.releases.loading import load
 from libyaevents.releases.manifest import (
     CHANGES_NAME,
+    SnapshotRecord,
     created_date,
     file_entry,
     release_manifest,
@@ -181,6 +182,7 @@ def publish_release(
     wait: float = WRITER_WAIT,
     increment: Increment | None = None,
     content_hash: int = CONTENT_HASH_VERSION,
+    snapshot: SnapshotRecord | None = None,
 ) -> Path:
     """Write tables already validated as a new release (the second half of :func:`build_release`).
 
@@ -197,9 +199,7 @@ def publish_release(
     changes : DataFrame, optional
         The change table against the parent (computed when omitted).
     annotations : mapping, optional
-        Extra top-level manifest keys (names starting with ``x-``); a value
-        may be a callable, given the manifest's resources (hashes known) and
-        returning the value.
+        Extra top-level manifest keys (names starting with ``x-``).
     extra : mapping of str to pyarrow.Table, optional
         Further Parquet resources to write and list (checked like the tables).
     absent : mapping of table name to column names, optional
@@ -217,12 +217,18 @@ def publish_release(
     increment : Increment, optional
         Write the events as layers over the parent's files instead of whole
         (an incremental snapshot: :mod:`libyaevents.releases.increments`);
-        ``tables["events"]`` is still the whole table (for the card).
+        ``tables`` then needs no ``events``, but a card (``card=True``) does:
+        the whole table.
     content_hash : int
-        The content hash version of the tables written whole: 2 (values
-        hashed as Arrow holds them; :mod:`libyaevents.formats.content`), or 1
-        (values as text), which :func:`build_release` keeps so that a release
-        rebuilt from its sources hashes as it did.
+        The content hash version of the tables written whole: 3 (a sum of
+        row digests, whatever the order: what a layered snapshot's events
+        carry too, so that the same content hashes the same written either
+        way; :mod:`libyaevents.formats.content`), 2, or 1 (values as text),
+        which :func:`build_release` keeps so that a release rebuilt from its
+        sources hashes as it did.
+    snapshot : SnapshotRecord, optional
+        What a sync pulled: written as the manifest's ``x-snapshot``, with the
+        content hash of the events written.
 
     Returns
     -------
@@ -234,7 +240,7 @@ def publish_release(
         return _publish_locked(
             tables, version, target_store, parent=parent, changes=changes, sources=sources,
             annotations=annotations, extra=extra, absent=absent, about=about, card=card,
-            layered=(increment, content_hash),
+            layered=(increment, content_hash), snapshot=snapshot,
         )  # fmt: skip
 
 
@@ -244,10 +250,14 @@ def _publish_locked(
     sources: Sequence[Mapping[str, str]], annotations: Mapping[str, Any] | None,
     extra: Mapping[str, pa.Table] | None, absent: Mapping[str, Sequence[str]] | None,
     about: Mapping[str, Any] | None, card: bool, layered: tuple[Increment | None, int],
+    snapshot: SnapshotRecord | None,
 ) -> Path:  # fmt: skip
     """:func:`publish_release` once the store's writer lock is held."""
     target_store = claimable(store, version)
     annotations = dict(annotations or {})
+    if "x-snapshot" in annotations and snapshot is not None:
+        msg = "Pass the snapshot record as snapshot=, not also as an x-snapshot annotation."
+        raise InputError(msg)
     gaps = {t: list(c) for t, c in (absent or {}).items() if c}
     if gaps:
         annotations["x-absent-columns"] = gaps
@@ -265,7 +275,7 @@ def _publish_locked(
         _write_release(
             tmp, version, parent_version, dict(tables), changes=changes, sources=sources,
             annotations=annotations, extra=extra or {}, gaps=gaps, about=about or {},
-            card=card, layered=layered,
+            card=card, layered=layered, snapshot=snapshot,
         )  # fmt: skip
         move_into_place(tmp, target_store.root / version)
     finally:
@@ -291,12 +301,12 @@ def _write_release(
     about: Mapping[str, Any],
     card: bool,
     layered: tuple[Increment | None, int],
+    snapshot: SnapshotRecord | None,
 ) -> None:
-    resources = []
     increment, hashed = layered
+    resources = write_layers(folder, increment) if increment is not None else []
     for name, frame in tables.items():
         if name == "events" and increment is not None:
-            resources += write_layers(folder, increment)
             continue
         arrow = parquet.release_arrow(frame, name, gaps=gaps.get(name, ()))
         parquet.write_table(arrow, name, str(folder / f"{name}.parquet"))
@@ -306,10 +316,17 @@ def _write_release(
     resources.append(write_plain(folder, CHANGES_NAME, arrow))
     resources += [write_plain(folder, name, table) for name, table in extra.items()]
     manifest = release_manifest(
-        version, parent, created_date(tables), resources, changes=changes, sources=sources,
+        version, parent, created_date(tables, increment.latest if increment else ()),
+        resources, changes=changes, sources=sources,
         about=about,
     )  # fmt: skip
-    manifest.update({k: v(resources) if callable(v) else v for k, v in annotations.items()})
+    if snapshot is not None:  # first, where the manifests of earlier versions had it
+        hashed = next(r["x-content-hash"] for r in resources if r["name"] == "events")
+        manifest["x-snapshot"] = snapshot.entry(hashed)
+    manifest.update(annotations)
+    if card and "events" not in tables:
+        msg = "A data card needs the whole events table: pass tables['events'] with card=True."
+        raise InputError(msg)
     if card:  # the build validated the tables: the card says so, and lists the files' sha256
         page = render_card(manifest, tables, changes, built=True)
         write_page(folder / CARD_NAME, page)

@@ -25,9 +25,15 @@ import pyarrow.parquet as pq
 from libyaevents.compute import loose
 from libyaevents.errors import IntegrityError
 from libyaevents.formats import parquet
-from libyaevents.formats.content import CONTENT_HASH_VERSION, content_hash_v2
+from libyaevents.formats.content import ContentSum
 from libyaevents.releases.layers import live_rows, read_layers
-from libyaevents.releases.manifest import file_schema, safe_path, table_entry, write_plain
+from libyaevents.releases.manifest import (
+    content_fields,
+    file_schema,
+    safe_path,
+    table_entry,
+    write_plain,
+)
 from libyaevents.releases.stores import MANIFEST_NAME
 
 __all__ = [
@@ -235,7 +241,7 @@ def plan_layers(
     return Layering(layers, _entries(parent, manifest, "fingerprints"), deletes)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Increment:
     """What :func:`~libyaevents.releases.build.publish_release` writes for a layered snapshot.
 
@@ -247,24 +253,28 @@ class Increment:
         The events the sync added or revised, in release order.
     prints : pyarrow.Table
         Their fingerprints (as :func:`libyaevents.snapshots.fingerprints.fingerprint_arrow`).
-    whole : pyarrow.Table
-        The whole events table the layers make up, in release order (its row
-        count and content hash go in the manifest).
+    content : ContentSum
+        The version 3 content sum of the whole events table the layers make
+        up (its columns, row count and hash go in the manifest).
+    latest : tuple
+        The whole table's latest ``event_date`` and ``timestamp`` (as
+        Timestamps; None when it has none): the release's ``created`` date.
     """
 
     layering: Layering
     rows: pa.Table
     prints: pa.Table
-    whole: pa.Table
+    content: ContentSum
+    latest: tuple[Any, Any]
 
 
 def write_layers(folder: Path, increment: Increment) -> list[dict[str, Any]]:
     """Write a snapshot's own files; return its resources (events and fingerprints layered).
 
-    The layered ``events`` resource carries the row count, version 2 content
-    hash and schema of the whole table its layers make up.
+    The layered ``events`` resource carries the row count, version 3 content
+    hash (and sum) and schema of the whole table its layers make up.
     """
-    layering, whole = increment.layering, increment.whole
+    layering, content = increment.layering, increment.content
     rows_path = folder / f"{EVENTS_ROWS}.parquet"
     parquet.write_table(increment.rows, "events", str(rows_path), by_year=False)
     own = table_entry(rows_path, EVENTS_ROWS, increment.rows.num_rows)
@@ -276,14 +286,13 @@ def write_layers(folder: Path, increment: Increment) -> list[dict[str, Any]]:
 
     return [
         {
-            "name": "events", "type": "table", "rows": whole.num_rows,
-            "x-content-hash": f"sha256:{content_hash_v2(whole)}",
-            "x-content-hash-version": CONTENT_HASH_VERSION,
-            "schema": file_schema("events", whole.column_names),
+            "name": "events", "type": "table", "rows": content.rows,
+            **content_fields(content),
+            "schema": file_schema("events", list(content.columns)),
             LAYERS_KEY: [*layering.events, layer(own)], "x-deletes": DELETES,
         },
         {
-            "name": "fingerprints", "type": "table", "rows": whole.num_rows,
+            "name": "fingerprints", "type": "table", "rows": content.rows,
             LAYERS_KEY: [*layering.fingerprints, layer(own_prints)], "x-deletes": DELETES,
         },
         own, own_prints, deletes,

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
@@ -26,7 +27,7 @@ import pyarrow.parquet as pq
 
 from libyaevents._version import __version__
 from libyaevents.errors import IntegrityError
-from libyaevents.formats.content import CONTENT_HASH_VERSION, content_hash_of
+from libyaevents.formats.content import ContentSum, content_hash_of
 from libyaevents.releases.changes import summarise_changes
 from libyaevents.releases.hashes import file_sha256
 from libyaevents.releases.licences import REDISTRIBUTION_FIELD, allowed_by
@@ -39,13 +40,16 @@ __all__ = [
     "DATA_LICENSE",
     "PACKAGE_PROFILE",
     "RESOURCE_PROFILE",
+    "SnapshotRecord",
     "compatible",
+    "content_fields",
     "created_date",
     "file_entry",
     "file_schema",
     "read_manifest",
     "release_manifest",
     "safe_path",
+    "table_content",
     "table_entry",
     "table_resource",
     "write_plain",
@@ -72,12 +76,87 @@ RESOURCE_PROFILE: Final = "https://datapackage.org/profiles/2.0/dataresource.jso
 _MAINTAINERS: Final = {"title": "libyaevents maintainers", "roles": ["creator", "publisher"]}
 
 
-def created_date(tables: Mapping[str, pd.DataFrame]) -> str:
-    """The release date from the sources: the latest date any row carries."""
-    dates = [tables["events"]["event_date"].max()]
-    stamps = tables["events"].get("timestamp")
-    if stamps is not None and stamps.notna().any():
-        dates.append(pd.Timestamp(int(stamps.max()), unit="s"))
+@dataclass(frozen=True, kw_only=True)
+class SnapshotRecord:
+    """What a manifest records of a snapshot under ``x-snapshot`` (see docs/snapshots.md).
+
+    A sync builds it; :func:`~libyaevents.releases.build.publish_release`
+    writes it with the content hash of the events it wrote.
+
+    Attributes
+    ----------
+    source, endpoint : str
+        What was pulled (``acled``, ``ucdp``, ``file``) and from where.
+    query, arguments : mapping
+        The query sent (never a credential) and the keyword arguments that
+        re-run the sync (what :func:`libyaevents.reproduce` replays).
+    accessed : str
+        When the source was read (ISO 8601).
+    mode : str
+        ``full``, ``incremental`` or ``checked``.
+    since_timestamp : int or None
+        An incremental pull's lower bound of ``timestamp``.
+    rows_fetched, rows_deduplicated : int
+        Rows the pull read, and rows it dropped as repeats.
+    rows_reported : int
+        Rows the pull reported as problems.
+    counts : mapping of str to int
+        What else the sync counted (rows deleted; for an incremental sync the
+        deleted feed's rows and those outside the query), in that order.
+    fingerprints, fingerprint_algorithm : str
+        The fingerprint file and how its hashes are made.
+    fingerprint_columns : sequence of str
+        The columns the fingerprints cover.
+    newest_timestamp : int or None
+        The newest ``timestamp`` the snapshot holds, where the next
+        incremental pull starts (snapshots before 2026-12-07 lack it: their
+        events' column is read instead).
+    """
+
+    source: str
+    endpoint: str
+    query: Mapping[str, Any] | None
+    arguments: Mapping[str, Any]
+    accessed: str
+    mode: str
+    since_timestamp: int | None
+    rows_fetched: int
+    rows_deduplicated: int
+    rows_reported: int
+    counts: Mapping[str, int] = field(default_factory=dict)
+    fingerprints: str
+    fingerprint_algorithm: str
+    fingerprint_columns: Sequence[str]
+    newest_timestamp: int | None = None
+
+    def entry(self, content_hash: str | None = None) -> dict[str, Any]:
+        """The ``x-snapshot`` object, with the events' content hash when it is known."""
+        found = {
+            "source": self.source, "endpoint": self.endpoint, "query": self.query,
+            "arguments": dict(self.arguments), "accessed": self.accessed, "mode": self.mode,
+            "since_timestamp": self.since_timestamp, "rows_fetched": self.rows_fetched,
+            "rows_deduplicated": self.rows_deduplicated, "rows_reported": self.rows_reported,
+            **self.counts, "fingerprints": self.fingerprints,
+            "fingerprint_algorithm": self.fingerprint_algorithm,
+            "fingerprint_columns": list(self.fingerprint_columns),
+        }  # fmt: skip
+        if self.newest_timestamp is not None:  # where the next sync starts (none: read it)
+            found["newest_timestamp"] = self.newest_timestamp
+        return found if content_hash is None else {**found, "content_hash": content_hash}
+
+
+def created_date(tables: Mapping[str, pd.DataFrame], latest: Sequence[Any] = ()) -> str:
+    """The release date from the sources: the latest date any row carries.
+
+    ``latest``: the events' latest date and time when ``tables`` has no events
+    (a snapshot written in layers knows them without the whole table).
+    """
+    dates = list(latest)
+    if "events" in tables:
+        dates = [tables["events"]["event_date"].max()]
+        stamps = tables["events"].get("timestamp")
+        if stamps is not None and stamps.notna().any():
+            dates.append(pd.Timestamp(int(stamps.max()), unit="s"))
     for column in ("start_date", "end_date"):
         dates.append(tables["measures"][column].max())
     known = [d for d in dates if pd.notna(d)]
@@ -102,13 +181,33 @@ def table_entry(path: Path, name: str, rows: int) -> dict[str, Any]:
     return {"$schema": RESOURCE_PROFILE, "type": "table", **parquet_file, "rows": rows}
 
 
+def content_fields(
+    content: ContentSum | None, hashed: str = "", version: int = 1
+) -> dict[str, Any]:
+    """A table resource's content hash keys: the hash, its version unless 1, and a version 3 sum.
+
+    Pass the version 3 ``content`` sum, or a version 1 or 2 hex ``hashed``.
+    """
+    if content is not None:
+        return {"x-content-hash": f"sha256:{content.hexdigest()}", "x-content-hash-version": 3,
+                "x-content-sum": content.text}  # fmt: skip
+    said = {"x-content-hash-version": version} if version != 1 else {}
+    return {"x-content-hash": f"sha256:{hashed}", **said}
+
+
+def table_content(arrow: pa.Table, name: str, version: object) -> dict[str, Any]:
+    """The content hash keys of a table, by the version a manifest names (absent: 1)."""
+    if version == 3:
+        return content_fields(ContentSum.of(arrow))
+    hashed = 2 if version == 2 else 1
+    return content_fields(None, content_hash_of(arrow, name, hashed), hashed)
+
+
 def table_resource(folder: Path, name: str, arrow: pa.Table, hashed: int = 1) -> dict[str, Any]:
     """One of the release's tables, with its content hash (version ``hashed``) and schema."""
-    said = {"x-content-hash-version": hashed} if hashed == CONTENT_HASH_VERSION else {}
     return {
         **table_entry(folder / f"{name}.parquet", name, arrow.num_rows),
-        "x-content-hash": f"sha256:{content_hash_of(arrow, name, hashed)}",
-        **said,
+        **table_content(arrow, name, hashed),
         "schema": file_schema(name, arrow.column_names),
     }
 

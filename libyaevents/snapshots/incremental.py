@@ -6,40 +6,60 @@ and the ids it replaced or deleted, and refers to its parent's files (the
 format: :mod:`libyaevents.releases.layers`). Every few syncs the chain is
 compacted: the snapshot is written whole (:data:`~libyaevents.releases.layers.MAX_LAYERS`,
 :data:`~libyaevents.releases.layers.MAX_SHARE`).
+
+Such a sync never puts the parent's million rows in release order nor turns
+them into pandas: it reads the parent's files as they are stored
+(:class:`HeldRows`), takes out the rows of the ids it touches, and updates
+what the parent's manifest and files say of the whole table from the rows it
+changes alone: the row count, the version 3 content hash
+(:class:`~libyaevents.formats.content.ContentSum`), the actors (from the
+parent's actor mentions, :func:`~libyaevents.readers.registry.updated_mentions`)
+and the latest dates.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Protocol
+import functools
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
+from libyaevents.compute import loose
+from libyaevents.errors import IntegrityError
 from libyaevents.formats import parquet
-from libyaevents.releases.increments import Increment, plan_layers
+from libyaevents.formats.content import ContentSum, row_digests
+from libyaevents.readers.registry import mention_counts, updated_mentions
+from libyaevents.releases.checks import VerifyResult, as_problem_table, check_files
+from libyaevents.releases.increments import layer_files, layered, read_deletes
 from libyaevents.releases.layers import ordered
-from libyaevents.releases.release import Release
+from libyaevents.releases.loading import Release, load
+from libyaevents.releases.manifest import safe_path
+from libyaevents.releases.stores import LocalStore
 
-__all__ = ["Merged", "increment_of", "merged_arrow", "merged_events"]
+__all__ = [
+    "MENTIONS",
+    "HeldRows",
+    "Parent",
+    "content_after",
+    "mentions_after",
+    "merged_arrow",
+]
 
-_KEY = "event_id_cnty"
-
-
-class Merged(Protocol):
-    """What :func:`increment_of` needs of a sync's step (``sync._Step``)."""
-
-    @property
-    def tables(self) -> dict[str, pd.DataFrame]: ...
-    @property
-    def increment(self) -> pd.DataFrame | None: ...
-    @property
-    def replaced(self) -> np.ndarray | None: ...
-    @property
-    def absent(self) -> list[str]: ...
-    @property
-    def merged(self) -> pa.Table | None: ...
+_KEY: Final = "event_id_cnty"
+#: The resource holding a snapshot's actor mention counts (what its child updates).
+MENTIONS: Final = "actor-mentions"
+#: The event columns actors are counted from.
+ACTOR_COLUMNS: Final = (
+    "actor1", "assoc_actor_1", "inter1", "actor2", "assoc_actor_2", "inter2", "country",
+    "event_date",
+)  # fmt: skip
 
 
 def merged_arrow(
@@ -49,36 +69,242 @@ def merged_arrow(
 
     Done in one ``take``: the frames' text columns are Arrow arrays already,
     so the merged table costs one copy, not a filter and a concatenation of
-    every column.
+    every column. (A snapshot written whole needs it; a layered one does not.)
     """
     parent = parquet.to_arrow(events, "events", gaps=absent)
     rows = parquet.release_arrow(increment, "events", gaps=absent)
     return ordered([parent, rows], [np.flatnonzero(~replaced), np.arange(rows.num_rows)])
 
 
-def merged_events(
-    events: pd.DataFrame, increment: pd.DataFrame, replaced: np.ndarray, *, absent: Sequence[str]
-) -> pd.DataFrame:
-    """:func:`merged_arrow` as the canonical frame a load of it returns."""
-    return parquet.from_arrow(merged_arrow(events, increment, replaced, absent=absent), "events")
+@dataclass(frozen=True, kw_only=True)
+class Parent:
+    """The snapshot a sync builds on: its manifest at once, its data only as far as needed.
 
-
-def increment_of(old: Release, step: Merged, prints: pa.Table) -> Increment | None:
-    """The layered form of an incremental sync's snapshot, or None to write it whole.
-
-    ``step`` holds the merged tables (and the merged events in Arrow, when
-    the merge kept them), the fetched rows, which rows of ``old.events`` they
-    replace (or the source deleted) and the columns the source leaves empty;
-    ``prints`` are the fetched rows' fingerprints.
+    An incremental sync written in layers reads :meth:`rows` (the files as
+    stored), :meth:`table` (actors, measures) and :meth:`resource` (the actor
+    mentions); a sync that writes the whole table, or compares with a full
+    pull, loads it all (:attr:`release`).
     """
-    if step.increment is None or step.replaced is None:
-        return None
-    held = pd.Index(old.events[_KEY][step.replaced].array, dtype="str")  # no 1M objects
-    layering = plan_layers(old.path, old.manifest, held, rows=len(step.increment))
-    if layering is None:
-        return None
-    rows = parquet.release_arrow(step.increment, "events", gaps=step.absent)
-    whole = step.merged  # release order; kept from the merge, not converted back from the frame
-    if whole is None:
-        whole = parquet.to_arrow(step.tables["events"], "events", gaps=step.absent)
-    return Increment(layering, rows, prints, whole)
+
+    store: LocalStore
+    version: str
+    manifest: dict[str, Any]
+
+    @property
+    def path(self) -> Path:
+        """The snapshot's folder."""
+        return self.store.root / self.version
+
+    @property
+    def declared(self) -> list[str]:
+        """The event columns the snapshot declares its source does not carry."""
+        absent = self.manifest.get("x-absent-columns") or {}
+        return list(absent.get("events", [])) if isinstance(absent, Mapping) else []
+
+    @functools.cached_property
+    def release(self) -> Release:
+        """The whole snapshot, loaded."""
+        return load(self.version, store=self.store)
+
+    def check(self) -> Path:
+        """The folder, once every file's size and sha256 match the manifest (as ``load`` checks).
+
+        Raises :class:`~libyaevents.errors.IntegrityError` naming the files that do not.
+        """
+        return self._checked
+
+    @functools.cached_property
+    def _checked(self) -> Path:
+        found = check_files(self.path, self.manifest, rehash=False)
+        if found:
+            said = VerifyResult(version=self.version, problems=as_problem_table(found)).messages()
+            msg = f"Release {self.version} failed its checks:\n" + "\n".join(said)
+            raise IntegrityError(msg)
+        return self.path.resolve()
+
+    def rows(self) -> HeldRows:
+        """The events as the files store them (read each call)."""
+        return HeldRows.read(self._checked, self.manifest)
+
+    def _listed(self, name: str) -> Mapping[str, Any] | None:
+        return next((r for r in self.manifest["resources"] if r.get("name") == name), None)
+
+    def table(self, name: str) -> pd.DataFrame:
+        """``actors`` or ``measures``, in the canonical dtypes."""
+        listed = self._listed(name) or {}
+        return parquet.read_table(safe_path(self._checked, listed.get("path")), name)
+
+    def resource(self, name: str) -> pa.Table | None:
+        """Another resource of the snapshot in Arrow (None when it has none of that name)."""
+        listed = self._listed(name)
+        if listed is None:
+            return None
+        return pq.read_table(safe_path(self._checked, listed.get("path")))
+
+    def newest_timestamp(self) -> int | None:
+        """The newest ``timestamp`` held: from the manifest, or its one column when not there."""
+        record = self.manifest.get("x-snapshot") or {}
+        said = record.get("newest_timestamp") if isinstance(record, Mapping) else None
+        if isinstance(said, int):
+            return said
+        stamps = load(self.version, store=self.store, columns=["timestamp"]).events
+        if "timestamp" not in stamps or not stamps["timestamp"].notna().any():
+            return None
+        return int(stamps["timestamp"].max())
+
+
+def _any(masks: Sequence[Any], rows: int) -> np.ndarray:
+    found = np.zeros(rows, bool)
+    for mask in masks:
+        found |= np.asarray(pc.fill_null(mask, False), bool)
+    return found
+
+
+@dataclass(frozen=True)
+class HeldRows:
+    """A snapshot's events as its files store them: each layer's rows and which are live.
+
+    Read once, in Arrow, in the files' order (no take into release order, no
+    pandas): a sync asks it for the ids held, the rows of a few ids, and
+    column summaries of the rest.
+    """
+
+    layers: list[pa.Table]
+    live: list[np.ndarray]  # per layer: whether each row is in the snapshot
+
+    @classmethod
+    def read(cls, folder: Path, manifest: Mapping[str, Any]) -> HeldRows:
+        """The events of the snapshot in ``folder`` (its files already checked by the caller)."""
+        listed = next(r for r in manifest["resources"] if r.get("name") == "events")
+        paths = (
+            layer_files(folder, manifest, "events")
+            if layered(listed)
+            else [safe_path(folder.resolve(), listed.get("path"))]
+        )
+        deletes = read_deletes(folder, manifest)
+        layers, live = [], []
+        for number, path in enumerate(paths):
+            table = pq.read_table(path)
+            dead = deletes[_KEY].filter(loose.equal(deletes["layer"], number))
+            gone = pc.is_in(table[_KEY], value_set=dead.combine_chunks()) if len(dead) else None
+            layers.append(table)
+            live.append(
+                np.ones(table.num_rows, bool) if gone is None else ~_any([gone], table.num_rows)
+            )
+        return cls(layers, live)
+
+    @property
+    def rows(self) -> int:
+        """How many rows the snapshot holds."""
+        return sum(int(mask.sum()) for mask in self.live)
+
+    def kinds(self) -> dict[str, str]:
+        """The columns of the table the layers make up, with their content hash kinds."""
+        merged = pa.unify_schemas([t.schema for t in self.layers], promote_options="permissive")
+        return dict(ContentSum.of(merged.empty_table()).columns)
+
+    def ids(self) -> pa.Array[Any]:
+        """Every id held (in the files' order)."""
+        parts = [t[_KEY].filter(pa.array(m)) for t, m in zip(self.layers, self.live, strict=True)]
+        return pa.chunked_array(
+            [c for part in parts for c in part.chunks], pa.large_string()
+        ).combine_chunks()
+
+    def _masks(self, ids: pa.Array[Any]) -> list[np.ndarray]:
+        """Per layer: the live rows of these ids."""
+        return [
+            live & _any([pc.is_in(table[_KEY], value_set=ids)], table.num_rows)
+            for table, live in zip(self.layers, self.live, strict=True)
+        ]
+
+    def _picked(self, masks: Sequence[np.ndarray], columns: Sequence[str] | None) -> pa.Table:
+        parts = [
+            (
+                t if columns is None else t.select([c for c in columns if c in t.column_names])
+            ).filter(pa.array(m))
+            for t, m in zip(self.layers, masks, strict=True)
+        ]
+        return pa.concat_tables(parts, promote_options="permissive")
+
+    def rows_of(self, ids: pa.Array[Any]) -> pa.Table:
+        """The rows these ids have in the snapshot, every column (files' order)."""
+        return self._picked(self._masks(ids), None)
+
+    def others(
+        self, ids: pa.Array[Any], columns: Sequence[str], naming: Sequence[str] | None = None
+    ) -> pa.Table:
+        """``columns`` of the rows of every other id (those naming an actor of ``naming``)."""
+        masks = [live & ~hit for live, hit in zip(self.live, self._masks(ids), strict=True)]
+        if naming is not None:
+            names = pa.array(list(naming), pa.large_string())
+            masks = [mask & _naming(t, names) for t, mask in zip(self.layers, masks, strict=True)]
+        return self._picked(masks, columns)
+
+    def latest(self, ids: pa.Array[Any], columns: Sequence[str]) -> list[Any]:
+        """The greatest value of each of ``columns`` among the rows of every other id (or None)."""
+        found = self.others(ids, columns)
+        return [
+            pc.max(found[c]).as_py() if c in found.column_names and found.num_rows else None
+            for c in columns
+        ]
+
+
+def _naming(table: pa.Table, names: pa.Array[Any]) -> np.ndarray:
+    """Rows that may name one of ``names`` (exact for main actors, a substring for associated).
+
+    More rows than those naming them is harmless: they are counted again and
+    only the names asked for are kept.
+    """
+    masks: list[Any] = []
+    for column in ("actor1", "actor2"):
+        if column in table.column_names:
+            masks.append(pc.is_in(table[column].cast(pa.large_string()), value_set=names))
+    for column in ("assoc_actor_1", "assoc_actor_2"):
+        if column in table.column_names:
+            values = table[column].cast(pa.large_string())
+            masks += [pc.match_substring(values, str(name)) for name in names.to_pylist()]
+    return _any(masks, table.num_rows)
+
+
+def mentions_after(
+    held: pa.Table | None, rows: HeldRows, before: pa.Table, after: pd.DataFrame,
+    touched: pa.Array[Any],
+) -> pa.Table:  # fmt: skip
+    """The actor mention counts once the ``touched`` ids' rows ``before`` became ``after``.
+
+    ``held`` is the parent's (its :data:`MENTIONS` resource); None for a parent
+    written before snapshots kept them: then every other row is counted.
+    """
+    added = mention_counts(after)
+
+    def recount(names: Sequence[str] | None) -> pa.Table:
+        others = rows.others(touched, ACTOR_COLUMNS, names)
+        fresh = parquet.to_arrow(after, "events", gaps=True)
+        columns = [c for c in ACTOR_COLUMNS if c in fresh.column_names]
+        both = [others, fresh.select(columns)]
+        return mention_counts(pa.concat_tables(both, promote_options="permissive"))
+
+    if held is None:
+        return recount(None)
+    return updated_mentions(held, mention_counts(before), added, recount)
+
+
+def content_after(
+    listed: Mapping[str, Any], rows: HeldRows, before: pa.Table, after: pa.Table
+) -> ContentSum:
+    """The version 3 content sum of the events once the rows ``before`` became ``after``.
+
+    ``listed`` is the parent's events resource: its ``x-content-sum`` when it
+    has one (version 3), else the parent's rows are summed here once.
+    """
+    text = listed.get("x-content-sum")
+    if listed.get("x-content-hash-version") == 3 and isinstance(text, str):
+        held = ContentSum.parse(text, columns=rows.kinds(), rows=rows.rows)
+    else:
+        whole = pa.concat_tables(
+            [t.filter(pa.array(m)) for t, m in zip(rows.layers, rows.live, strict=True)],
+            promote_options="permissive",
+        )
+        held = ContentSum.of(whole)
+    moved = held.minus(row_digests(before)).plus(row_digests(after))
+    return moved.with_columns(ContentSum.of(after.slice(0, 0)).columns)

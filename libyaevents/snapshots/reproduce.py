@@ -27,11 +27,13 @@ import pandas as pd
 import pyarrow.parquet as pq
 
 from libyaevents.errors import InputError, IntegrityError
+from libyaevents.formats import parquet
 from libyaevents.live.acled import AcledClient, is_where
 from libyaevents.live.credentials import Secret
 from libyaevents.releases.hashes import file_sha256
 from libyaevents.releases.increments import layer_entries, layer_files, layered, resource_table
-from libyaevents.releases.loading import load
+from libyaevents.releases.loading import Release, load
+from libyaevents.releases.manifest import table_content
 from libyaevents.releases.release import diff
 from libyaevents.releases.stores import LocalStore, manifest_at
 from libyaevents.snapshots.fingerprints import compare_fingerprints, fingerprint
@@ -151,11 +153,31 @@ def _chain_held(folder: Path, manifest: dict[str, Any]) -> bool:
         return False
 
 
-def _events_hash(manifest: dict[str, Any]) -> str | None:
+def _events_entry(manifest: dict[str, Any]) -> dict[str, Any]:
     for res in manifest.get("resources", []):
         if isinstance(res, dict) and res.get("name") == "events":
-            return str(res.get("x-content-hash"))
-    return None
+            return res
+    return {}
+
+
+def _events_hash(manifest: dict[str, Any]) -> str | None:
+    found = _events_entry(manifest).get("x-content-hash")
+    return None if found is None else str(found)
+
+
+def _events_hash_as(release: Release, version: object) -> str | None:
+    """The events' content hash by the version a published manifest used (1, 2 or 3).
+
+    A snapshot published before this library wrote version 3 is compared by
+    its own version: the re-pull's events are hashed again that way.
+    """
+    held = _events_entry(release.manifest)
+    if held.get("x-content-hash-version") == version:
+        return _events_hash(release.manifest)
+    absent = release.manifest.get("x-absent-columns") or {}
+    gaps = absent.get("events", ()) if isinstance(absent, dict) else ()
+    arrow = parquet.release_arrow(release.events, "events", gaps=gaps)
+    return str(table_content(arrow, "events", version)["x-content-hash"])
 
 
 def _filter(recorded: Any) -> Any:
@@ -260,7 +282,7 @@ def reproduce(
     )
     changes = compare_fingerprints(published, mine)
     wanted = _events_hash(published_manifest)
-    now = _events_hash(release.manifest)
+    now = _events_hash_as(release, _events_entry(published_manifest).get("x-content-hash-version"))
     if wanted != now and changes.empty:
         notes.append(
             "same rows by fingerprint but another content hash: the library's schema or "

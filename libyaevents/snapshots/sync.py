@@ -34,6 +34,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 from typing import Any, Final
@@ -41,6 +42,7 @@ from typing import Any, Final
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from libyaevents.arguments import choice, day_range
 from libyaevents.errors import InputError, ValidationError
@@ -59,11 +61,11 @@ from libyaevents.live.ucdp import fetch_ucdp_ged
 from libyaevents.problems import problem_table
 from libyaevents.readers.account import Loaded
 from libyaevents.readers.detect import read_events_export
-from libyaevents.readers.registry import actors_from_events
+from libyaevents.readers.registry import actors_from_mentions, mention_counts
 from libyaevents.releases.build import publish_release
 from libyaevents.releases.changes import diff_tables, summarise_changes
-from libyaevents.releases.increments import Increment, resource_table
-from libyaevents.releases.loading import Release, load
+from libyaevents.releases.increments import Increment, Layering, plan_layers, resource_table
+from libyaevents.releases.manifest import SnapshotRecord
 from libyaevents.releases.stores import WRITER_WAIT, LocalStore, manifest_at
 from libyaevents.schema.tables import EVENTS, isin
 from libyaevents.snapshots.fingerprints import (
@@ -71,7 +73,14 @@ from libyaevents.snapshots.fingerprints import (
     fingerprint,
     fingerprint_arrow,
 )
-from libyaevents.snapshots.incremental import increment_of, merged_arrow
+from libyaevents.snapshots.incremental import (
+    MENTIONS,
+    HeldRows,
+    Parent,
+    content_after,
+    mentions_after,
+    merged_arrow,
+)
 from libyaevents.snapshots.versions import calendar_version
 from libyaevents.validation.validator import validate
 
@@ -103,7 +112,7 @@ def fingerprint_columns() -> list[str]:
     return sorted(f.name for f in EVENTS.fields if f.name != _KEY)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Synced:
     """What one sync did.
 
@@ -435,17 +444,21 @@ def _newest_timestamp(events: pd.DataFrame) -> int | None:
 
 
 def _deleted_held(
-    deleted: pd.DataFrame, held: pd.Series, increment: pd.DataFrame
+    deleted: pd.DataFrame, held: pa.Array[Any], increment: pd.DataFrame
 ) -> tuple[pd.Index, int]:
     """Ids of the deleted feed that this store holds; a row edited after its deletion stays.
 
     The feed is global (every country): only the ids the store holds are its
     query's; the rest are counted.
     """
+    if not len(deleted):
+        return pd.Index([], dtype="str"), 0
     feed = deleted.drop_duplicates(_KEY, keep="last")
     ids = feed[_KEY].astype("str")
     # the big side asks the small one: a hash set of the feed, not of every id held
-    present = pd.Index(held[isin(held, ids)].astype("str"))
+    asked = pa.array(ids.to_numpy(object), pa.large_string())
+    found: Any = pc.is_in(held, value_set=asked)
+    present = pd.Index(held.filter(found).to_pylist(), dtype="str")
     inside = ids.isin(present).to_numpy()
     mine = pd.Series(feed["deleted_timestamp"].to_numpy()[inside], index=ids[inside])
     if len(increment) and "timestamp" in increment and len(mine):
@@ -456,23 +469,20 @@ def _deleted_held(
 
 
 def _merge(
-    old: dict[str, pd.DataFrame], increment: pd.DataFrame, gone: pd.Index, absent: list[str]
-) -> tuple[dict[str, pd.DataFrame], pd.Index, np.ndarray, pa.Table]:
-    """The old events with the increment's rows replacing theirs and the deleted ids dropped.
+    old: dict[str, pd.DataFrame], increment: pd.DataFrame, touched: pd.Index, absent: list[str]
+) -> tuple[dict[str, pd.DataFrame], np.ndarray]:
+    """The old tables with the increment's rows replacing theirs and the deleted ids dropped.
 
-    Returns the new tables, the ids touched, which old rows those ids had
-    (a mask; the new rows of those ids are the increment itself) and the
-    merged events in Arrow (what a layered snapshot hashes: not converted
-    back from the frame). The merged events are in release order, as a load
-    of them would return them.
+    Returns the new tables (actors still the old ones) and which old rows the
+    touched ids had (a mask; the new rows of those ids are the increment
+    itself). The merged events are in release order, as a load of them would
+    return them.
     """
     events = old["events"]
-    touched = pd.Index(increment[_KEY].astype("str")).union(gone)
     replaced = isin(events[_KEY], touched.to_series()).to_numpy()  # in Arrow: 1M ids
     whole = merged_arrow(events, increment, replaced, absent=absent)
     merged = parquet.from_arrow(whole, "events")
-    tables = {"events": merged, "actors": actors_from_events(merged), "measures": old["measures"]}
-    return tables, touched, replaced, whole
+    return {"events": merged, "actors": old["actors"], "measures": old["measures"]}, replaced
 
 
 def _fingerprints(previous: pd.DataFrame | None, events: pd.DataFrame, step: _Step) -> pd.DataFrame:
@@ -484,7 +494,7 @@ def _fingerprints(previous: pd.DataFrame | None, events: pd.DataFrame, step: _St
     return pd.concat([kept, fingerprint(step.increment, columns)], ignore_index=True)
 
 
-def _whole_prints(old: Release | None, tables: dict[str, pd.DataFrame], step: _Step) -> pa.Table:
+def _whole_prints(old: Parent | None, tables: dict[str, pd.DataFrame], step: _Step) -> pa.Table:
     """The fingerprint file of a snapshot written whole (the parent's reused where it can)."""
     listed = old is not None and any(
         r.get("name") == FINGERPRINTS for r in old.manifest["resources"]
@@ -495,14 +505,6 @@ def _whole_prints(old: Release | None, tables: dict[str, pd.DataFrame], step: _S
         else None
     )
     return fingerprint_arrow(_fingerprints(previous, tables["events"], step))
-
-
-def _layered(old: Release | None, step: _Step) -> Increment | None:
-    """The layered form of an incremental sync's snapshot; None to write it whole."""
-    if old is None or step.mode != "incremental" or step.increment is None:
-        return None
-    prints = fingerprint_arrow(fingerprint(step.increment, fingerprint_columns()))
-    return increment_of(old, step, prints)
 
 
 # -- sync ------------------------------------------------------------------------
@@ -545,26 +547,18 @@ def _arguments(source: str, query: Mapping[str, Any]) -> dict[str, Any]:
 
 def _record(
     plan: _Plan, pulled: Pulled, mode: str, since: int | None, *, counts: Mapping[str, int],
-    arguments: dict[str, Any],
-) -> dict[str, Any]:  # fmt: skip
+    arguments: dict[str, Any], newest: int | None,
+) -> SnapshotRecord:  # fmt: skip
     # ACLED: the query synced, not an increment's (which adds the timestamp filter)
     query = plan.query if plan.source == "acled" else pulled.query
-    return {
-        "source": plan.source,
-        "endpoint": pulled.endpoint,
-        "query": query,
-        "arguments": arguments,
-        "accessed": pulled.accessed,
-        "mode": mode,
-        "since_timestamp": since,
-        "rows_fetched": pulled.rows_read,
-        "rows_deduplicated": pulled.rows_deduplicated,
-        "rows_reported": pulled.rows_reported,
-        **counts,
-        "fingerprints": f"{FINGERPRINTS}.parquet",
-        "fingerprint_algorithm": FINGERPRINT_ALGORITHM,
-        "fingerprint_columns": fingerprint_columns(),
-    }
+    return SnapshotRecord(
+        source=plan.source, endpoint=pulled.endpoint, query=query, arguments=arguments,
+        accessed=pulled.accessed, mode=mode, since_timestamp=since,
+        rows_fetched=pulled.rows_read, rows_deduplicated=pulled.rows_deduplicated,
+        rows_reported=pulled.rows_reported, counts=dict(counts),
+        fingerprints=f"{FINGERPRINTS}.parquet", fingerprint_algorithm=FINGERPRINT_ALGORITHM,
+        fingerprint_columns=fingerprint_columns(), newest_timestamp=newest,
+    )  # fmt: skip
 
 
 def absent_columns(events: pd.DataFrame) -> list[str]:
@@ -628,49 +622,125 @@ class _Step:
     differences: pd.DataFrame | None = None
     absent: list[str] = field(default_factory=list)  # required columns the source lacks
     also: tuple[Pulled, ...] = ()  # the increment's pull, when a checked sync kept the full one
-    replaced: np.ndarray | None = None  # the parent's rows an incremental sync replaced or dropped
-    merged: pa.Table | None = None  # an incremental sync's merged events in Arrow (release order)
+    layered: Increment | None = None  # the events as layers over the parent's files
+    mentions: pa.Table | None = None  # the actor mention counts of the events (ACLED)
+    newest: int | None = None  # the newest timestamp the events hold
 
 
-def _full(plan: _Plan, old: Any, record: Mapping[str, Any] | None) -> _Step:
+def _full(plan: _Plan, old: Parent | None, record: Mapping[str, Any] | None) -> _Step:
     pulled = plan.full()
     if record is not None:
         _same_query(record, plan.source, pulled.endpoint, pulled.query)
     tables, absent = _valid(pulled, _day(pulled.accessed))
-    changes = diff_tables(old.tables() if old is not None else {}, tables)
+    changes = diff_tables(old.release.tables() if old is not None else {}, tables)
     deleted = int((changes["change"] == "deleted").sum()) if old is not None else 0
-    return _Step(tables, changes, pulled, "full", {"rows_deleted": deleted}, absent=absent)
+    counted = mention_counts(tables["events"]) if plan.since is not None else None
+    return _Step(tables, changes, pulled, "full", {"rows_deleted": deleted}, absent=absent,
+                 mentions=counted, newest=_newest_timestamp(tables["events"]))  # fmt: skip
 
 
-def _incremental(plan: _Plan, old: Any, newest: int, *, check: bool) -> _Step:
+@dataclass(frozen=True)
+class _Fetched:
+    """What an incremental pull brought: the pull, its typed rows, the ids touched, counts."""
+
+    pulled: Pulled
+    increment: pd.DataFrame
+    touched: pd.Index
+    counts: dict[str, int]
+
+
+def _incremental(plan: _Plan, old: Parent, newest: int, *, check: bool, card: bool) -> _Step:
     if plan.since is None or plan.deleted is None:
         msg = f"{plan.source} has no incremental pulls."
         raise InputError(msg)
-    pulled = plan.since(newest)
-    deleted = plan.deleted(newest)
-    declared = old.manifest.get("x-absent-columns", {}).get("events", [])
-    increment = _valid(pulled, _day(pulled.accessed), declared)[0]["events"]
-    gone, outside = (
-        _deleted_held(deleted, old.events[_KEY], increment)
-        if len(deleted)
-        else (pd.Index([], dtype="str"), 0)
-    )
-    tables, touched, replaced, arrow = _merge(old.tables(), increment, gone, declared)
+    declared = old.declared
+    old.check()  # a broken parent is named before any request
+    with ThreadPoolExecutor(1) as pool:  # the parent's files are read while the pull is checked
+        reading = pool.submit(old.rows)
+        pulled = plan.since(newest)
+        deleted = plan.deleted(newest)
+        increment = _valid(pulled, _day(pulled.accessed), declared)[0]["events"]
+        held = reading.result()
+    gone, outside = _deleted_held(deleted, held.ids(), increment)
     counts = {"deleted_fetched": len(deleted), "rows_deleted": len(gone),
               "deleted_outside_query": outside}  # fmt: skip
+    touched = pd.Index(increment[_KEY].astype("str")).union(gone)
+    ids = pa.array(touched.to_numpy(object), pa.large_string())
+    before = held.rows_of(ids)
+    layering = None if check else plan_layers(
+        old.path, old.manifest, pd.Index(before[_KEY].to_pylist(), dtype="str"),
+        rows=len(increment),
+    )  # fmt: skip
+    fetched = _Fetched(pulled, increment, touched, counts)
+    if layering is None:  # written whole, or checked against a full pull: the whole table
+        return _merged_whole(plan, old, fetched, check=check)
+    return _layered_step(old, fetched, held, (before, ids), layering, card=card)
+
+
+def _layered_step(
+    old: Parent, fetched: _Fetched, held: HeldRows, touched: tuple[pa.Table, pa.Array[Any]],
+    layering: Layering, *, card: bool,
+) -> _Step:  # fmt: skip
+    """An incremental sync written in layers, from the rows it changes alone.
+
+    ``touched``: the parent's rows of the ids replaced or deleted, and those ids.
+    """
+    before, ids = touched
+    increment, declared = fetched.increment, old.declared
+    rows = parquet.release_arrow(increment, "events", gaps=declared)
+    mentions = mentions_after(old.resource(MENTIONS), held, before, increment, ids)
+    actors = actors_from_mentions(mentions)
+    changes = diff_tables(
+        {"events": parquet.from_arrow(before, "events"), "actors": old.table("actors")},
+        {"events": increment, "actors": actors},
+    )
+    listed = next(r for r in old.manifest["resources"] if r.get("name") == "events")
+    columns = ("event_date", "timestamp")
+    found = zip(held.latest(ids, columns), columns, strict=True)
+    day, stamp = (_greatest(value, increment[column]) for value, column in found)
+    layered = Increment(
+        layering=layering, rows=rows, content=content_after(listed, held, before, rows),
+        prints=fingerprint_arrow(fingerprint(increment, fingerprint_columns())),
+        latest=(day, None if stamp is None else pd.Timestamp(int(stamp), unit="s")),
+    )  # fmt: skip
+    tables = {"actors": actors, "measures": old.table("measures")}
+    if card:  # the card shows the whole table
+        replaced = isin(old.release.events[_KEY], fetched.touched.to_series()).to_numpy()
+        whole = merged_arrow(old.release.events, increment, replaced, absent=declared)
+        tables = {"events": parquet.from_arrow(whole, "events"), **tables}
+    return _Step(tables, changes, fetched.pulled, "incremental", fetched.counts, fetched.touched,
+                 increment, absent=declared, layered=layered, mentions=mentions,
+                 newest=None if stamp is None else int(stamp))  # fmt: skip
+
+
+def _greatest(held: Any, fetched: pd.Series) -> Any:
+    """The greatest of a value of the rows kept (None: none) and of a fetched column."""
+    found = [v for v in (held, fetched.max() if fetched.notna().any() else None) if v is not None]
+    return max(pd.Timestamp(v) if isinstance(v, dt.date) else v for v in found) if found else None
+
+
+def _merged_whole(plan: _Plan, old: Parent, fetched: _Fetched, *, check: bool) -> _Step:
+    """An incremental sync written whole (compaction), or checked against a full pull."""
+    declared = old.declared
+    tables, replaced = _merge(old.release.tables(), fetched.increment, fetched.touched, declared)
+    pulled, increment, counts = fetched.pulled, fetched.increment, fetched.counts
+    mentions = mention_counts(tables["events"])
+    tables["actors"] = actors_from_mentions(mentions)
     if not check:  # only the touched ids can differ: compare those rows, and the actors
         changes = diff_tables(
-            {"events": old.events[replaced], "actors": old.actors},
+            {"events": old.release.events[replaced], "actors": old.release.actors},
             {"events": increment, "actors": tables["actors"]},
         )
-        return _Step(tables, changes, pulled, "incremental", counts, touched, increment,
-                     absent=declared, replaced=replaced, merged=arrow)  # fmt: skip
+        return _Step(tables, changes, pulled, "incremental", counts, fetched.touched, increment,
+                     absent=declared, mentions=mentions,
+                     newest=_newest_timestamp(tables["events"]))  # fmt: skip
     whole = plan.full()
     truth, absent = _valid(whole, _day(whole.accessed))
     differences = diff_tables({"events": tables["events"]}, {"events": truth["events"]})
-    changes = diff_tables(old.tables(), truth)
+    changes = diff_tables(old.release.tables(), truth)
     return _Step(truth, changes, whole, "checked", counts, differences=differences, absent=absent,
-                 also=(pulled,))  # fmt: skip
+                 also=(pulled,), mentions=mention_counts(truth["events"]),
+                 newest=_newest_timestamp(truth["events"]))  # fmt: skip
 
 
 def _nothing_returned(plan: _Plan, pulled: Pulled, store: Path) -> str:
@@ -854,44 +924,55 @@ def _sync_held(
     parent, record = _previous(target)
     if record is not None and plan.endpoint is not None:
         _same_query(record, plan.source, plan.endpoint, plan.query)
-    old = load(parent, store=target) if parent is not None else None
-    newest = _newest_timestamp(old.events) if old is not None else None
-    if old is not None and newest is not None and plan.since is not None and not full:
-        step = _incremental(plan, old, newest, check=check)
+    old = (
+        Parent(store=target, version=parent, manifest=manifest_at(target.root / parent))
+        if parent is not None
+        else None
+    )
+    incremental = plan.since is not None and not full
+    newest = old.newest_timestamp() if old is not None and incremental else None
+    if old is not None and newest is not None:  # an incremental pull since then
+        step = _incremental(plan, old, newest, check=check, card=card)
     else:
         step = _full(plan, old, record)
     if parent is None and step.pulled.rows_read == 0 and not allow_empty:
         raise InputError(_nothing_returned(plan, step.pulled, target.root))
     tables, changes, pulled, mode = step.tables, step.changes, step.pulled, step.mode
     since = newest if mode != "full" else None
-    snapshot = _record(
-        plan, pulled, mode, since, counts=step.counts, arguments=_arguments(source, query)
+    pinned = _record(
+        plan,
+        pulled,
+        mode,
+        since,
+        counts=step.counts,
+        arguments=_arguments(source, query),
+        newest=step.newest,
     )
+
+    def synced(version: str, *, created: bool, snapshot: dict[str, Any]) -> Synced:
+        return Synced(
+            store=target.root, version=version, parent=parent, mode=mode, created=created,
+            changes=changes, snapshot=snapshot, differences=step.differences, pulled=pulled,
+        )  # fmt: skip
+
     if parent is not None and changes.empty:
         _discard_pages(step)
-        return Synced(target.root, parent, parent, mode, False, changes, snapshot,
-                      step.differences, pulled)  # fmt: skip
-    layered = _layered(old, step)
-    version = calendar_version(snapshot["accessed"], target.versions())
-    sources = [{"title": f"{plan.source} ({snapshot['endpoint']})", "path": snapshot["endpoint"],
-                "x-accessed": snapshot["accessed"]}]  # fmt: skip
+        return synced(parent, created=False, snapshot=pinned.entry())
+    layered = step.layered
+    version = calendar_version(pinned.accessed, target.versions())
+    sources = [{"title": f"{plan.source} ({pinned.endpoint})", "path": pinned.endpoint,
+                "x-accessed": pinned.accessed}]  # fmt: skip
     extra = {} if layered is not None else {FINGERPRINTS: _whole_prints(old, tables, step)}
+    if step.mentions is not None:
+        extra[MENTIONS] = step.mentions
     if len(pulled.problems):
         extra["problems"] = _problems_arrow(pulled)
-
-    def with_hash(resources: list[dict[str, Any]]) -> dict[str, Any]:
-        snapshot["content_hash"] = next(
-            r["x-content-hash"] for r in resources if r["name"] == "events"
-        )
-        return snapshot
-
-    publish_release(
+    folder = publish_release(
         tables, version, store=target, parent=parent, changes=changes, sources=sources,
-        annotations={"x-snapshot": with_hash}, extra=extra, absent={"events": step.absent},
-        about=_about(plan.source, pulled, snapshot), card=card, increment=layered,
+        snapshot=pinned, extra=extra, absent={"events": step.absent},
+        about=_about(plan.source, pulled, pinned.entry()), card=card, increment=layered,
     )  # fmt: skip
     _discard_pages(step)
     _log.info("libyaevents: %s sync -> release %s", plan.source, version)
-    return Synced(
-        target.root, version, parent, mode, True, changes, snapshot, step.differences, pulled
-    )
+    snapshot = snapshot_of(manifest_at(folder)) or {}
+    return synced(version, created=True, snapshot=snapshot)

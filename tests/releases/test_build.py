@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,7 @@ import libyaevents
 from libyaevents.errors import InputError
 from libyaevents.releases import stores
 from libyaevents.releases.build import publish_release
+from libyaevents.releases.manifest import SnapshotRecord
 from libyaevents.releases.stores import LocalStore
 from libyaevents.synthetic import synthetic_dataset
 
@@ -43,3 +45,35 @@ def test_a_read_only_store_is_refused_before_the_work(tmp_path, monkeypatch, dat
     with pytest.raises(InputError, match="is read-only"):
         publish_release(data, "1.0.0", store=store)
     assert list(tmp_path.iterdir()) == []
+
+
+def _record(**changed) -> SnapshotRecord:
+    fields = {
+        "source": "acled", "endpoint": "https://example.org/api/acled/read",
+        "query": {"country": "Libya"}, "arguments": {"country": "Libya"},
+        "accessed": "2026-03-02T09:00:00+00:00", "mode": "full", "since_timestamp": None,
+        "rows_fetched": 50, "rows_deduplicated": 0, "rows_reported": 0,
+        "counts": {"rows_deleted": 0}, "fingerprints": "fingerprints.parquet",
+        "fingerprint_algorithm": "siphash", "fingerprint_columns": ["actor1"],
+        "newest_timestamp": 1_700_000_000,
+    }  # fmt: skip
+    return SnapshotRecord(**{**fields, **changed})
+
+
+def test_a_snapshot_record_is_written_with_the_content_hash_of_the_events(tmp_path, data):
+    folder = publish_release(data, "1.0.0", store=tmp_path, snapshot=_record(),
+                             absent={"events": ["tags"]})  # fmt: skip
+    manifest = json.loads((folder / "datapackage.json").read_text())
+    events = next(r for r in manifest["resources"] if r["name"] == "events")
+    assert manifest["x-snapshot"] == _record().entry(events["x-content-hash"])
+    assert list(manifest["x-snapshot"])[-2:] == ["newest_timestamp", "content_hash"]
+    assert list(manifest)[-2:] == ["x-snapshot", "x-absent-columns"]
+    assert "newest_timestamp" not in _record(newest_timestamp=None).entry()
+    with pytest.raises(TypeError):
+        SnapshotRecord("acled")  # type: ignore[misc]  # keyword-only
+
+
+def test_a_snapshot_record_is_given_once(tmp_path, data):
+    with pytest.raises(InputError, match="snapshot="):
+        publish_release(data, "1.0.0", store=tmp_path, snapshot=_record(),
+                        annotations={"x-snapshot": {}})  # fmt: skip

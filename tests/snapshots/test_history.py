@@ -11,6 +11,8 @@ import pytest
 
 import libyaevents
 from libyaevents.errors import InputError, ReleaseNotFoundError
+from libyaevents.formats import parquet
+from libyaevents.formats.content import content_hash_of
 from libyaevents.releases.changes import diff_tables
 from tests.snapshots.conftest import DAY1, DAY2, DAY3, History, client_of, events_of
 
@@ -274,3 +276,30 @@ def test_a_client_option_of_the_other_service_is_refused_not_sent(history, tmp_p
     with pytest.raises(InputError, match="client= is ACLED's"):
         libyaevents.sync(tmp_path / "u", "ucdp", version="25.1", client=client_of(history.server))
     assert len(history.server.log) == before  # nothing was sent, the token least of all
+
+
+@pytest.mark.parametrize("version", [None, 2])
+def test_reproduce_compares_a_snapshot_published_with_an_older_content_hash_by_its_own(
+    history, tmp_path, version
+):
+    """A paper's manifest from before version 3 (1 or 2) still matches an unchanged server."""
+    history.on(DAY1)
+    first = history.sync()
+    published = tmp_path / "paper"
+    published.mkdir()
+    shutil.copy(Path(history.store) / first.version / "fingerprints.parquet", published)
+    manifest = json.loads((Path(history.store) / first.version / "datapackage.json").read_text())
+    loaded = libyaevents.load(first.version, store=history.store)
+    arrow = parquet.release_arrow(loaded.events, "events")
+    events = next(r for r in manifest["resources"] if r["name"] == "events")
+    events.pop("x-content-sum")
+    events["x-content-hash"] = "sha256:" + content_hash_of(arrow, "events", version)
+    if version is None:
+        events.pop("x-content-hash-version")
+    else:
+        events["x-content-hash-version"] = version
+    (published / "datapackage.json").write_text(json.dumps(manifest))
+    same = libyaevents.reproduce(published / "datapackage.json", store=tmp_path / "mine",
+                                 client=client_of(history.server))  # fmt: skip
+    assert same.matches
+    assert same.content_hash_matches

@@ -20,6 +20,7 @@ import pytest
 import libyaevents
 from libyaevents.errors import IntegrityError
 from libyaevents.releases import increments
+from libyaevents.releases.stores import LocalStore
 from tests.snapshots.conftest import DAY1, History, client_of
 
 KEY = "event_id_cnty"
@@ -109,6 +110,58 @@ def test_each_sync_stores_its_rows_and_loads_as_the_whole_snapshot(history, chai
         assert _events(loaded.manifest)["rows"] == len(whole.events)
         assert libyaevents.verify_release(version, store=store).ok
         assert _own_bytes(folder) < 0.6 * _own_bytes(whole.path)
+
+
+def test_the_same_content_hashes_the_same_written_whole_or_in_layers(history, chain):
+    """Version 3 both ways; the actors a layered sync updated are those of the whole pull."""
+    versions, wholes = chain
+    store = Path(history.store)
+    for version in versions[1:]:
+        manifest = json.loads((store / version / "datapackage.json").read_text())
+        whole = wholes[version]
+        mine, theirs = _events(manifest), _events(whole.manifest)
+        assert mine["x-content-hash-version"] == theirs["x-content-hash-version"] == 3
+        assert mine["x-content-hash"] == theirs["x-content-hash"]
+        assert mine["x-content-sum"] == theirs["x-content-sum"]
+        assert manifest["x-snapshot"]["content_hash"] == mine["x-content-hash"]
+        assert manifest["x-snapshot"]["newest_timestamp"] == int(whole.events["timestamp"].max())
+        loaded = libyaevents.load(version, store=store)
+        pd.testing.assert_frame_equal(loaded.actors, whole.actors)
+        pd.testing.assert_frame_equal(loaded.measures, whole.measures)
+        assert manifest["created"] == whole.manifest["created"]
+
+
+def _as_written_before(folder: Path) -> None:
+    """A snapshot's manifest as syncs wrote it before version 3: no sum, counts, newest time."""
+    path = folder / "datapackage.json"
+    manifest = json.loads(path.read_text())
+    manifest["resources"] = [r for r in manifest["resources"] if r["name"] != "actor-mentions"]
+    for resource in manifest["resources"]:
+        if resource.get("x-content-hash-version") == 3:
+            resource.pop("x-content-sum")
+            resource["x-content-hash-version"] = 2  # (not verified here: only read by the sync)
+    del manifest["x-snapshot"]["newest_timestamp"]
+    path.write_text(json.dumps(manifest, indent=2))
+    LocalStore(folder.parent).write_index()  # the index records each manifest's sha256
+
+
+def test_a_parent_written_before_version_three_is_built_on_all_the_same(
+    history, tmp_path, monkeypatch
+):
+    monkeypatch.setattr(increments, "MAX_SHARE", 0.5)
+    history.on(DAY1)
+    first = history.sync()
+    _as_written_before(Path(history.store) / first.version)
+    _revise(history, 1)
+    done = history.sync()
+    assert done.mode == "incremental"
+    manifest = json.loads((Path(history.store) / done.version / "datapackage.json").read_text())
+    assert "x-layers" in _events(manifest)
+    whole = _whole(history, tmp_path, 1)
+    assert _events(manifest)["x-content-hash"] == _events(whole.manifest)["x-content-hash"]
+    loaded = libyaevents.load(done.version, store=history.store)
+    pd.testing.assert_frame_equal(loaded.events, whole.events)
+    pd.testing.assert_frame_equal(loaded.actors, whole.actors)
 
 
 def test_as_of_diff_and_history_read_the_chain(history, chain):
