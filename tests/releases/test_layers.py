@@ -6,10 +6,12 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from libyaevents.formats import parquet
+from libyaevents.releases import layers
 from libyaevents.releases.layers import layered_frame, ordered, read_layers
 from libyaevents.synthetic import synthetic_events
 
@@ -73,3 +75,90 @@ def test_columns_and_filters_are_pushed_into_each_layer(tmp_path):
     assert found.column_names == ["admin1"]
     assert found.num_rows == int((events["admin1"] == admin).sum())
     assert pq.read_metadata(path).num_rows == len(events)
+
+
+def _chunked(table: pa.Table, size: int) -> pa.Table:
+    """The table as record batches of ``size`` rows (a read's chunks)."""
+    return pa.Table.from_batches(table.to_batches(max_chunksize=size), table.schema)
+
+
+def _rows(rows: list[tuple[int, str, str]]) -> pa.Table:
+    return pa.table({
+        "event_date": pa.array([d for d, _, _ in rows], pa.int32()),
+        KEY: pa.array([i for _, i, _ in rows], pa.large_string()),
+        "notes": pa.array([n for _, _, n in rows], pa.large_string()),
+        "fatalities": pa.array([len(n) for _, _, n in rows], pa.int32()),
+    })  # fmt: skip
+
+
+@pytest.mark.parametrize("cuts", [64, 0])  # text cut around the rows that go, or filtered
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(st.tuples(st.integers(0, 5), st.text("ab", min_size=1, max_size=3)), unique=True),
+    st.data(),
+)
+def test_merged_equals_ordered(cuts, base_keys, data):
+    """Revisions in place (text changed or not), moved and new rows, deletes: as one take."""
+    base_keys = sorted(base_keys)
+    texts = st.sampled_from(["", "x", "yy", "zzz"])
+    base = _rows([(d, i, data.draw(texts)) for d, i in base_keys])
+    revised = data.draw(st.sets(st.sampled_from(base_keys))) if base_keys else set()
+    moved = {k for k in revised if data.draw(st.booleans())}
+    later = [
+        (d + 1 if k in moved else d, i, data.draw(texts)) for k in sorted(revised) for d, i in [k]
+    ]  # fmt: skip
+    new = data.draw(st.lists(st.tuples(st.integers(0, 6), st.text("cd", min_size=1, max_size=2))))
+    later += [(d, i, "new") for d, i in dict.fromkeys(new)]
+    gone = data.draw(st.sets(st.integers(0, max(len(base_keys) - 1, 0))))
+    dead = {i for i, k in enumerate(base_keys) if k in revised} | (gone if base_keys else set())
+    kept = np.array(sorted(set(range(len(base_keys))) - dead), "int64")
+    parts = [_chunked(base, data.draw(st.integers(1, 4))), _rows(later)]
+    live = [kept, np.arange(len(later))]
+    expected = ordered(parts, live)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(layers, "_CUTS", cuts)
+        found = layers.merged(parts, live)
+    assert found.to_pydict() == expected.to_pydict()
+    assert found.schema == expected.schema
+
+
+def _layer(frame: pd.DataFrame, path) -> None:
+    parquet.write_table(frame, "events", str(path), by_year=False)
+
+
+def test_a_chain_of_three_layers_loads_as_the_same_content_written_whole(tmp_path):
+    """Deletes in every layer, revisions of text and numbers, moved and new events."""
+    events = parquet.sort_rows(synthetic_events(3000, seed=4), "events")
+    parquet.write_table(events, "events", str(tmp_path / "base.parquet"))
+    ids = events[KEY]
+    first = events.iloc[[10, 200, 201, 1500, 2999]].copy()  # revised: text, numbers, a date
+    first["notes"] = first["notes"] + " (revised)"
+    first.loc[first.index[1], "fatalities"] += 3
+    first.loc[first.index[2], "event_date"] = events["event_date"].iloc[0]
+    fresh = events.iloc[[5, 1000, 2500]].assign(**{KEY: ["NEW1", "NEW2", "NEW3"]})
+    first = pd.concat([first, fresh])
+    _layer(first, tmp_path / "rows1.parquet")
+    second = pd.concat([
+        first.iloc[[0]].assign(fatalities=lambda f: f["fatalities"] + 1),  # a revision revised
+        events.iloc[[700]].assign(actor1="Someone else"),
+        fresh.iloc[[1]].assign(**{KEY: "NEW4"}),
+    ])  # fmt: skip
+    _layer(second, tmp_path / "rows2.parquet")
+    deletes = pa.table({
+        "layer": pa.array([0] * 7 + [1, 1], pa.int32()),
+        KEY: pa.array([*first[KEY].iloc[:5], ids.iloc[700], ids.iloc[42],
+                       first[KEY].iloc[0], "NEW3"], pa.large_string()),
+    })  # fmt: skip
+    paths = [tmp_path / n for n in ("base.parquet", "rows1.parquet", "rows2.parquet")]
+    whole = pd.concat([
+        events[~ids.isin([*first[KEY].iloc[:5], ids.iloc[700], ids.iloc[42]])],
+        first[~first[KEY].isin([first[KEY].iloc[0], "NEW3"])], second,
+    ])  # fmt: skip
+    parquet.write_table(whole, "events", str(tmp_path / "whole.parquet"))
+    expected = parquet.read_table(tmp_path / "whole.parquet", "events")
+    pd.testing.assert_frame_equal(layered_frame(paths, deletes), expected)
+    admin = events["admin1"].iloc[0]
+    narrowed = layered_frame(paths, deletes, columns=["notes", "admin1", "fatalities"],
+                             expression=pa.compute.field("admin1") == admin)  # fmt: skip
+    wanted = expected.loc[expected["admin1"] == admin, ["notes", "admin1", "fatalities"]]
+    pd.testing.assert_frame_equal(narrowed, wanted.reset_index(drop=True))
