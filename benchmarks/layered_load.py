@@ -32,31 +32,17 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.dataset as pds
 
 import libyaevents
 from benchmarks.common import arguments, median_ratios
-from benchmarks.sync import DAY1, DAY2, install, pulled
+from benchmarks.sync import DAY1, DAY2, changes, install, pulled
 from libyaevents.formats import parquet
 from libyaevents.releases import layers
 from libyaevents.releases.increments import layer_files, read_deletes
 from libyaevents.releases.manifest import read_manifest
 from libyaevents.synthetic import synthetic_events
-
-
-def changes(events: pd.DataFrame, rows: int) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The source's changes as ``benchmarks/sync.py`` makes them: 1% revised, 0.1% deleted."""
-    picks = np.random.default_rng(0).permutation(len(events))
-    edited = events.iloc[np.sort(picks[: rows // 100])].copy()
-    edited["fatalities"] = edited["fatalities"] + 1
-    edited["timestamp"] = int(events["timestamp"].max()) + 3600
-    gone = events["event_id_cnty"].iloc[picks[rows // 100 : rows // 100 + rows // 1000]]
-    return edited, pd.DataFrame(
-        {"event_id_cnty": gone.to_numpy(), "deleted_timestamp": 1_773_000_000}
-    )
 
 
 def build(folder: Path, rows: int) -> str:

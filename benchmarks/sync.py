@@ -107,18 +107,23 @@ def timed(steps: dict[str, list[float]]) -> None:
         setattr(owner, name, classmethod(wrapper) if is_class else wrapper)
 
 
+def changes(events: pd.DataFrame, rows: int) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The source's changes: 1% of the events revised (a fatality count), 0.1% deleted."""
+    picks = np.random.default_rng(0).permutation(len(events))
+    edited = events.iloc[np.sort(picks[: rows // 100])].copy()
+    edited["fatalities"] = edited["fatalities"] + 1
+    edited["timestamp"] = int(events["timestamp"].max()) + 3600
+    gone = events["event_id_cnty"].iloc[picks[rows // 100 : rows // 100 + rows // 1000]]
+    return edited, pd.DataFrame(
+        {"event_id_cnty": gone.to_numpy(), "deleted_timestamp": 1_773_000_000}
+    )
+
+
 def main() -> None:
     args = arguments(__doc__, rows=1_000_000, repeat=3)
     events = synthetic_events(args.rows, seed=0)
-    rng = np.random.default_rng(0)
-    picks = rng.permutation(len(events))
-    edited = events.iloc[np.sort(picks[: args.rows // 100])].copy()
-    edited["fatalities"] = edited["fatalities"] + 1
-    edited["timestamp"] = int(events["timestamp"].max()) + 3600
-    gone = events["event_id_cnty"].iloc[
-        picks[args.rows // 100 : args.rows // 100 + args.rows // 1000]
-    ]
-    deleted = pd.DataFrame({"event_id_cnty": gone.to_numpy(), "deleted_timestamp": 1_773_000_000})
+    edited, deleted = changes(events, args.rows)
+    gone = deleted["event_id_cnty"]
     install(pulled(events, DAY1), pulled(edited, DAY2), deleted)
     store = tempfile.mkdtemp(prefix="libyaevents-sync-")
     try:
