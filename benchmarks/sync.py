@@ -44,7 +44,7 @@ from benchmarks.common import arguments, best, median_ratios, reset_peak, rounds
 from libyaevents.live.pulls import Pulled
 from libyaevents.problems import problem_table
 from libyaevents.readers.registry import actors_from_events
-from libyaevents.snapshots import incremental
+from libyaevents.snapshots import incremental, plans, steps
 from libyaevents.snapshots import sync as syncing
 from libyaevents.synthetic import synthetic_events
 
@@ -68,23 +68,23 @@ def install(full: Pulled, increment: Pulled, deleted: pd.DataFrame) -> None:
 
     def plan(query: dict[str, Any], options: dict[str, Any]) -> Any:
         del query, options
-        return syncing._Plan(
+        return plans.Plan(
             "acled", full.endpoint, {"country": "Libya"}, lambda: full,
             lambda since: increment, lambda since: deleted,
         )  # fmt: skip
 
-    syncing._PLANS["acled"] = plan  # type: ignore[index]
+    plans.PLANS["acled"] = plan  # type: ignore[index]
 
 
 #: The steps of a sync timed, as (module, function, label).
 STEPS = (
-    (syncing, "_valid", "validate the fetched rows"),
+    (steps, "_valid", "validate the fetched rows"),
     (incremental.HeldRows, "read", "read the parent's files (on a thread)"),
     (incremental.HeldRows, "rows_of", "the touched ids' rows"),
-    (syncing, "plan_layers", "plan the layers"),
-    (syncing, "mentions_after", "actors from the change"),
-    (syncing, "diff_tables", "the change table"),
-    (syncing, "content_after", "the content hash from the change"),
+    (steps, "plan_layers", "plan the layers"),
+    (steps, "mentions_after", "actors from the change"),
+    (steps, "diff_tables", "the change table"),
+    (steps, "content_after", "the content hash from the change"),
     (syncing, "publish_release", "write the snapshot"),
 )
 
