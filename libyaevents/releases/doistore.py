@@ -34,9 +34,9 @@ from urllib.parse import urlsplit
 
 from libyaevents.errors import InputError, IntegrityError, ReleaseError
 from libyaevents.files import user_cache_dir
-from libyaevents.optional import require
 from libyaevents.releases.licences import redistribution
 from libyaevents.releases.manifest import read_manifest
+from libyaevents.releases.remote import import_pooch
 from libyaevents.releases.stores import MANIFEST_NAME, accessed_of, version_key
 
 __all__ = ["ZENODO_API_ENV", "DoiStore", "doi_of", "zenodo_root"]
@@ -92,8 +92,8 @@ def doi_of(text: str) -> tuple[str, int]:
     return f"{found[1]}/zenodo.{found[2]}", int(found[2])
 
 
-def _pooch() -> Any:
-    return require("pooch", extra="remote", feature="Releases read by DOI")
+#: What the pooch of a DOI store is for (the hint a missing extra gets).
+_FEATURE: Final = "Releases read by DOI"
 
 
 class DoiStore:
@@ -124,7 +124,8 @@ class DoiStore:
         self.cache.mkdir(parents=True, exist_ok=True)
         target, fresh = self.cache / "record.json", self.cache / ".record.json.part"
         try:
-            _pooch().HTTPDownloader(progressbar=False, timeout=30)(url, str(fresh), None)
+            pooch = import_pooch(_FEATURE)
+            pooch.HTTPDownloader(progressbar=False, timeout=30)(url, str(fresh), None)
             os.replace(fresh, target)
         except Exception as exc:
             fresh.unlink(missing_ok=True)
@@ -153,7 +154,7 @@ class DoiStore:
         return {"doi": self.doi}
 
     def _fetch(self, version: str, entry: dict[str, Any]) -> Path:
-        pooch = _pooch()
+        pooch = import_pooch(_FEATURE)
         name, checksum = str(entry.get("key")), str(entry.get("checksum", ""))
         url = str((entry.get("links") or {}).get("self") or "")
         if "/" in name or name.startswith(".") or not checksum.startswith("md5:"):

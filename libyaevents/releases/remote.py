@@ -37,14 +37,14 @@ from libyaevents.releases.stores import (
     version_key,
 )
 
-__all__ = ["RemoteStore"]
+__all__ = ["RemoteStore", "import_pooch"]
 
 _log = logging.getLogger("libyaevents")
 
 
-def _pooch() -> Any:
-    """Import pooch, the optional dependency of remote stores."""
-    return require("pooch", extra="remote", feature="Remote stores")
+def import_pooch(feature: str = "Remote stores") -> Any:
+    """Import pooch, which the stores read over HTTP need (``feature`` names the use)."""
+    return require("pooch", extra="remote", feature=feature)
 
 
 class RemoteStore:
@@ -60,7 +60,7 @@ class RemoteStore:
 
     def __init__(self, url: str, cache: str | os.PathLike[str] | None = None) -> None:
         url_parts(url, "The store URL", "Give it without them: stores are read without logging in.")
-        pooch = _pooch()
+        pooch = import_pooch()
         self.url = url.rstrip("/")
         tag = hashlib.sha256(self.url.encode()).hexdigest()[:16]
         base = Path(cache) if cache is not None else Path(pooch.os_cache("libyaevents"))
@@ -70,7 +70,7 @@ class RemoteStore:
         return f"RemoteStore({self.url!r})"
 
     def _index(self) -> dict[str, Any]:
-        pooch = _pooch()
+        pooch = import_pooch()
         self.cache.mkdir(parents=True, exist_ok=True)
         target = self.cache / INDEX_NAME
         fresh = self.cache / f".{INDEX_NAME}.part"
@@ -107,7 +107,7 @@ class RemoteStore:
         return None
 
     def _fetch(self, version: str, name: str, sha256: str) -> Path:
-        pooch = _pooch()
+        pooch = import_pooch()
         if "/" in name or name.startswith(".") or not _SHA256.fullmatch(sha256):
             msg = f"{self.url}/{version}: manifest entry {name!r} ({sha256!r}) is not a file."
             raise IntegrityError(msg)
