@@ -36,7 +36,7 @@ from libyaevents.errors import InputError, IntegrityError, ReleaseError
 from libyaevents.files import user_cache_dir
 from libyaevents.releases.licences import redistribution
 from libyaevents.releases.manifest import read_manifest
-from libyaevents.releases.remote import import_pooch
+from libyaevents.releases.remote import checked_download, import_pooch
 from libyaevents.releases.stores import MANIFEST_NAME, accessed_of, version_key
 
 __all__ = ["ZENODO_API_ENV", "DoiStore", "doi_of", "zenodo_root"]
@@ -160,21 +160,14 @@ class DoiStore:
         if "/" in name or name.startswith(".") or not checksum.startswith("md5:"):
             msg = f"doi:{self.doi}: the record lists {name!r} ({checksum!r}), not a release file."
             raise IntegrityError(msg)
-        try:
-            path = pooch.retrieve(
-                url, known_hash=checksum, fname=name, path=self.cache / version,
-                progressbar=False, downloader=pooch.HTTPDownloader(progressbar=False, timeout=30),
-            )  # fmt: skip
-        except ValueError as exc:  # pooch's hash mismatch
-            msg = (
+        return checked_download(
+            pooch, url, checksum, self.cache / version / name,
+            mismatch=lambda error: (
                 f"doi:{self.doi}: {name} does not match the checksum the record lists "
-                f"({checksum}): {exc} The record or the download is corrupt; try again later."
-            )
-            raise IntegrityError(msg) from exc
-        except Exception as exc:
-            msg = f"doi:{self.doi}: the download of {name} failed ({type(exc).__name__})."
-            raise ReleaseError(msg) from exc
-        return Path(path)
+                f"({checksum}): {error} The record or the download is corrupt; try again later."
+            ),
+            failed=f"doi:{self.doi}: the download of {name} failed",
+        )  # fmt: skip
 
     def folder(self, version: str) -> Path:
         """Fetch (once) the manifest and every file it lists; return the cached folder.

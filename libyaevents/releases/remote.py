@@ -19,7 +19,7 @@ import json
 import logging
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, Final
 
@@ -37,9 +37,32 @@ from libyaevents.releases.stores import (
     version_key,
 )
 
-__all__ = ["RemoteStore", "import_pooch"]
+__all__ = ["RemoteStore", "checked_download", "import_pooch"]
 
 _log = logging.getLogger("libyaevents")
+
+
+def checked_download(
+    pooch: Any, url: str, known_hash: str, path: Path, *,
+    mismatch: Callable[[Exception], str], failed: str,
+) -> Path:  # fmt: skip
+    """Download ``url`` to ``path`` once (pooch), checked against ``known_hash``.
+
+    A file whose hash differs is an :class:`~libyaevents.errors.IntegrityError`
+    saying ``mismatch(pooch's error)``; any other failure a
+    :class:`~libyaevents.errors.ReleaseError` saying ``failed`` and the
+    exception's type, never its text.
+    """
+    try:
+        found = pooch.retrieve(
+            url, known_hash=known_hash, fname=path.name, path=path.parent, progressbar=False,
+            downloader=pooch.HTTPDownloader(progressbar=False, timeout=30),
+        )  # fmt: skip
+    except ValueError as exc:  # pooch's hash mismatch
+        raise IntegrityError(mismatch(exc)) from exc
+    except Exception as exc:
+        raise ReleaseError(f"{failed} ({type(exc).__name__}).") from None
+    return Path(found)
 
 
 def import_pooch(feature: str = "Remote stores") -> Any:
@@ -121,19 +144,12 @@ class RemoteStore:
                 f"a new version, or remove {folder} to accept it."
             )
             raise IntegrityError(msg)
-        try:
-            path = pooch.retrieve(
-                f"{self.url}/{version}/{name}", known_hash=f"sha256:{sha256}", fname=name,
-                path=folder, progressbar=False,
-                downloader=pooch.HTTPDownloader(progressbar=False, timeout=30),
-            )  # fmt: skip
-        except ValueError as exc:  # pooch's hash mismatch
-            msg = f"{self.url}/{version}/{name} does not match its sha256: {exc}"
-            raise IntegrityError(msg) from exc
-        except Exception as exc:
-            msg = f"{self.url}/{version}/{name}: the download failed ({type(exc).__name__})."
-            raise ReleaseError(msg) from None
-        return Path(path)
+        where = f"{self.url}/{version}/{name}"
+        return checked_download(
+            pooch, where, f"sha256:{sha256}", folder / name,
+            mismatch=lambda error: f"{where} does not match its sha256: {error}",
+            failed=f"{where}: the download failed",
+        )  # fmt: skip
 
     def folder(self, version: str) -> Path:
         """Fetch (once) the release's manifest and files; return the cached folder."""
