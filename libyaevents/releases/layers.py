@@ -8,8 +8,13 @@ its *layers*, oldest first: layer 0 is the last snapshot written whole.
 ``events-deletes.parquet`` (``layer``, ``event_id_cnty``) lists, for the whole
 chain, every row a later layer replaced or the source deleted: a row of layer
 ``i`` with id ``x`` is in the snapshot exactly when ``(i, x)`` is not listed.
-The snapshot's fingerprints are layered the same way (``fingerprints-rows``,
-the same deletes).
+Its ``row`` column (written since 2026-12-08) gives each listed row's
+position in its events file, so a reader of whole files finds them without
+looking the ids up (they are checked to be there first). The snapshot's
+fingerprints are layered the same way (``fingerprints-rows``, the same
+deletes, found by id). Each events layer after the first says in the
+manifest which columns its rows revised (``x-revised``): the other columns
+keep the first layer's values where a revision takes its row's place.
 
 Any Parquet reader can put a snapshot together from its manifest: read each
 layer with its number, anti-join the deletes on (``layer``,
@@ -32,7 +37,7 @@ Examples
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,11 +61,38 @@ __all__ = [
     "ordered",
     "read_layers",
     "read_parts",
+    "revised_columns",
 ]
 
 _KEY: Final = "event_id_cnty"
-#: The columns of a deletes file.
+#: The columns of a deletes file (and ``row``, each row's position in its events file).
 DELETES_COLUMNS: Final = ("layer", _KEY)
+
+
+def revised_columns(old: pa.Table, new: pa.Table) -> tuple[str, ...]:
+    """The columns where a row of ``new`` holds another value than ``old``'s row of its id.
+
+    What an events layer records as ``x-revised``. A column ``new`` has and
+    ``old`` lacks counts as revised; rows of ids ``old`` does not hold do not
+    count (they replace no row).
+
+    Examples
+    --------
+    >>> old = pa.table({"event_id_cnty": ["A1", "A2"], "fatalities": [1, 2], "notes": ["x", "y"]})
+    >>> new = pa.table({"event_id_cnty": ["A2", "A3"], "fatalities": [5, 0], "notes": ["y", "z"]})
+    >>> revised_columns(old, new)
+    ('fatalities',)
+    """
+    at: Any = pc.index_in(new[_KEY], value_set=old[_KEY].combine_chunks())
+    hit = np.flatnonzero(np.asarray(pc.is_valid(at)))
+    held = old.take(np.asarray(pc.fill_null(at, 0))[hit])
+    mine = new.take(hit)
+    return tuple(
+        name
+        for name in new.column_names
+        if name not in held.column_names
+        or (len(hit) and _differ(held[name].combine_chunks(), mine[name].combine_chunks()).any())
+    )
 
 
 def live_rows(table: pa.Table, dead: pa.ChunkedArray[Any]) -> np.ndarray:
@@ -109,23 +141,27 @@ def _key_order(table: pa.Table, keys: Sequence[str]) -> np.ndarray:
 
 def merged(
     parts: Sequence[pa.Table], live: Sequence[np.ndarray],
-    keys: Sequence[str] = parquet.SORT_KEYS["events"],
+    keys: Sequence[str] = parquet.SORT_KEYS["events"], revised: Collection[str] | None = None,
 ) -> pa.Table:  # fmt: skip
     """The same rows as :func:`ordered`, built from the first part's chunks instead of a take.
 
     A later row that replaces a deleted row with the same place in release
-    order (a revision) takes its slot; only where its value differs from the
-    old one is the chunk patched (:func:`_patched`). The other rows of the
-    first part stay where they are: text columns are cut around the rows that
-    go (slices of the read's chunks, no copy; a filter when more than
-    ``_CUTS`` rows per chunk go), other columns are filtered (it copies runs
-    of rows, a take copies row by row). A column a revision leaves alone is
-    never taken row by row. Parts of different schemas, or without the keys,
-    go through :func:`ordered`.
+    order (a revision: the same keys) takes its slot. ``revised`` names the
+    columns where a later row may hold another value than the row it replaces
+    (the layers' ``x-revised``); None: every column is compared at the slots.
+    The columns where no revision changes a value keep the first part's rows:
+    they are cut around the rows that go and the new rows are put in between,
+    for all of them at once (slices of the read's chunks, no copy;
+    :func:`_spliced_table`). Only a column a revision changes is built on its
+    own (:func:`_column`): numbers without gaps in numpy, other types by
+    patching the chunks that change. With more than ``_CUTS`` cuts per chunk,
+    every column is filtered instead (it copies runs of rows; a take copies
+    row by row). Parts of different schemas, or without
+    the keys, go through :func:`ordered`.
     """
     base = parts[0]
-    same = all(p.schema.equals(base.schema, check_metadata=False) for p in parts[1:])
-    if not same or not base.num_rows or not set(keys) <= set(base.column_names):
+    alike = all(p.schema.equals(base.schema, check_metadata=False) for p in parts[1:])
+    if not alike or not base.num_rows or not set(keys) <= set(base.column_names):
         return ordered(parts, live, keys)
     if sum(len(k) for k in live[1:]) == 0 and len(live[0]) == base.num_rows:
         return base
@@ -133,35 +169,88 @@ def merged(
         p.take(pa.array(k, pa.int64())) for p, k in zip(parts[1:], live[1:], strict=True)
     ]).combine_chunks()  # fmt: skip
     extra = extra.take(_key_order(extra.select(list(keys)), keys))
-    before = _rows_before(base.select(list(keys)).combine_chunks(), extra.select(list(keys)))
-    plan = _Patches.of(before, np.asarray(live[0], "int64"), base.num_rows)
+    before, same = _placed(base.select(list(keys)), extra.select(list(keys)), live[0])
+    plan = _Patches.of(before, same, np.asarray(live[0], "int64"), base.num_rows)
+    names = base.column_names
     with ThreadPoolExecutor(min(8, os.cpu_count() or 1)) as pool:
-        columns = list(pool.map(lambda n: _column(base[n], extra[n], plan), base.column_names))
-    return pa.table(columns, schema=base.schema)
+        if revised is None:
+            old, new = _gather(base, plan.slots), extra.take(pa.array(plan.replace_by))
+            compared = pool.map(lambda n: _differ(old[n], new[n]), names)
+            differ = dict(zip(names, compared, strict=True))
+        else:  # a slot holds the later row's values in every revised column
+            differ = {n: np.full(len(plan.slots), n in revised) for n in names}
+        few = len(plan.dropped) + len(plan.insert_at) <= _CUTS * base[0].num_chunks
+        still = [n for n in names if not differ[n].any()] if few else []
+        changed = [n for n in names if n not in still]
+        columns = dict(zip(changed, pool.map(
+            lambda n: _column(base[n], extra[n], plan, differ[n]), changed
+        ), strict=True))  # fmt: skip
+    if still:
+        kept = _spliced_table(base.select(still), extra.select(still), plan)
+        columns.update(zip(still, kept.columns, strict=True))
+    return pa.table([columns[n] for n in names], schema=base.schema)
 
 
-#: Text columns are cut around the rows that go while at most this many go per chunk.
+#: Columns are cut around the rows that go while at most this many cuts fall per chunk.
 _CUTS: Final = 64
 
 
-def _column(column: pa.ChunkedArray[Any], added: Any, plan: _Patches) -> pa.ChunkedArray[Any]:
-    """One column of :func:`merged`: the first part's kept rows with the later rows put in."""
+def _spliced_table(base: pa.Table, extra: pa.Table, plan: _Patches) -> pa.Table:
+    """The first part's rows without those that go, the inserted later rows put in.
+
+    The slots keep the first part's values: call it on columns where no revision
+    changes one. One slice of the table per run of rows, so a column's chunks
+    are views of the read's, however many columns there are.
+    """
+    dropped, at, by = plan.dropped, plan.insert_base, plan.insert_by
+    stops = np.union1d(dropped, at)
+    firsts = np.searchsorted(at, stops, "left")
+    lasts = np.searchsorted(at, stops, "right")
+    gone = np.isin(stops, dropped)
+    pieces, start = [], 0
+    for stop, first, last, skip in zip(stops.tolist(), firsts.tolist(), lasts.tolist(),
+                                       gone.tolist(), strict=True):  # fmt: skip
+        if stop > start:
+            pieces.append(base.slice(start, stop - start))
+        pieces += _runs(extra, by[first:last])
+        start = stop + 1 if skip else stop
+    if start < base.num_rows:
+        pieces.append(base.slice(start))
+    return pa.concat_tables(pieces) if pieces else base.schema.empty_table()
+
+
+def _runs(table: pa.Table, rows: np.ndarray) -> list[pa.Table]:
+    """Slices of ``table`` holding ``rows`` (ascending), one per run of consecutive rows."""
+    if not len(rows):
+        return []
+    runs = np.split(rows, np.flatnonzero(np.diff(rows) != 1) + 1)
+    return [table.slice(int(run[0]), len(run)) for run in runs]
+
+
+def _column(
+    column: pa.ChunkedArray[Any], added: Any, plan: _Patches, differ: np.ndarray
+) -> pa.ChunkedArray[Any]:
+    """One column of :func:`merged`: the first part's kept rows with the later rows put in.
+
+    ``differ`` says which slots' later rows hold a value other than the old
+    row's: only those replace it.
+    """
     added = added.combine_chunks()
-    new = added.take(pa.array(plan.replace_by))
-    if pa.types.is_primitive(column.type):  # numbers, dates: one chunk copies little
-        whole = column.combine_chunks()
-        old, column = whole.take(pa.array(plan.slots)), pa.chunked_array([whole])
-    else:  # by a filter: a take from chunks joins them first (a copy of the column)
-        slots = np.zeros(len(plan.keep), bool)
-        slots[plan.slots] = True
-        old = column.filter(pa.array(slots)).combine_chunks()
-    text = pa.types.is_large_string(column.type) or pa.types.is_string(column.type)
+    kind = column.type
+    if (pa.types.is_integer(kind) or pa.types.is_floating(kind)) and not (
+        column.null_count or added.null_count
+    ):  # one copy in numpy: the kept rows, the new values stored into it
+        found = column.to_numpy()[plan.keep]
+        new = added.to_numpy()
+        found[plan.replace_at[differ]] = new[plan.replace_by[differ]]
+        return pa.chunked_array([pa.array(_inserted(found, plan.insert_at, new[plan.insert_by]))])
+    text = pa.types.is_large_string(kind) or pa.types.is_string(kind)
     if text and len(plan.dropped) <= _CUTS * column.num_chunks:
         kept = _without(column, plan.dropped)
     else:
         kept = column.filter(pa.array(plan.keep))
-    found: pa.ChunkedArray[Any] = _patched(kept, added, plan, _differ(old, new))
-    return found
+    patched: pa.ChunkedArray[Any] = _patched(kept, added, plan, differ)
+    return patched
 
 
 def _without(column: pa.ChunkedArray[Any], dropped: np.ndarray) -> pa.ChunkedArray[Any]:
@@ -193,6 +282,8 @@ class _Patches:
         Kept row ``replace_at[i]`` (a deleted row's slot) holds later row ``replace_by[i]``.
     insert_at, insert_by : numpy.ndarray
         Later row ``insert_by[i]`` goes before kept row ``insert_at[i]`` (or at the end).
+    insert_base : numpy.ndarray
+        The same places in the first part's rows: before its row ``insert_base[i]``.
     """
 
     keep: np.ndarray
@@ -202,29 +293,25 @@ class _Patches:
     replace_by: np.ndarray
     insert_at: np.ndarray
     insert_by: np.ndarray
+    insert_base: np.ndarray
 
     @classmethod
-    def of(cls, before: np.ndarray, live: np.ndarray, rows: int) -> _Patches:
+    def of(cls, before: np.ndarray, same: np.ndarray, live: np.ndarray, rows: int) -> _Patches:
         """Place later rows sorted among themselves, ``before[i]`` first-part rows before each.
 
-        A later row whose first following row ``before[i]`` is deleted takes its
-        slot (the first such later row only); the others are inserted.
+        A later row with the keys of a deleted row (``same``) takes its slot;
+        the others are inserted before first-part row ``before[i]``.
         """
         keep = np.zeros(rows, bool)
         keep[live] = True
-        first = np.ones(len(before), bool)
-        first[1:] = before[1:] != before[:-1]
-        slot = first & (before < rows)
-        slot[slot] = ~keep[before[slot]]
-        claimed = np.zeros(rows + 1, bool)
-        claimed[before[slot]] = True
-        keep |= claimed[:-1]
-        kept_before = np.concatenate([[0], np.cumsum(keep)])
-        inserted = np.flatnonzero(~slot)
-        at = kept_before[before[inserted]] + claimed[before[inserted]]
-        slots = before[slot]
+        slots = before[same]
+        keep[slots] = True
         dropped = np.flatnonzero(~keep)
-        return cls(keep, dropped, slots, kept_before[slots], np.flatnonzero(slot), at, inserted)
+        inserted = np.flatnonzero(~same)
+        where = before[inserted]
+        return cls(keep, dropped, slots, slots - np.searchsorted(dropped, slots),
+                   np.flatnonzero(same), where - np.searchsorted(dropped, where), inserted,
+                   where)  # fmt: skip
 
 
 def _patched(
@@ -288,6 +375,58 @@ def _differ(old: Any, new: Any) -> np.ndarray:
     return ~np.asarray(pc.fill_null(same, False))
 
 
+def _gather(table: pa.Table, rows: np.ndarray) -> pa.Table:
+    """``table.take(rows)``, batch by batch: a take from chunks joined text columns first."""
+    order = np.argsort(rows, kind="stable")
+    ascending = rows[order]
+    batches = table.to_batches()
+    bounds = np.cumsum([0, *(b.num_rows for b in batches)])
+    cut = np.searchsorted(ascending, bounds)
+    pieces = [
+        batch.take(pa.array(ascending[cut[i] : cut[i + 1]] - bounds[i]))
+        for i, batch in enumerate(batches)
+        if cut[i + 1] > cut[i]
+    ]
+    found = pa.Table.from_batches(pieces, table.schema).combine_chunks()
+    if len(rows) and not np.all(order[1:] > order[:-1]):
+        found = found.take(np.argsort(order))
+    return found
+
+
+def _placed(sorted_keys: pa.Table, probes: pa.Table, live: np.ndarray) -> tuple[np.ndarray, Any]:
+    """:func:`_rows_before` of each probe, and whether a deleted row holds its keys.
+
+    A probe with the keys of a deleted row (a revision that keeps its place in
+    release order, the usual one) is placed at that row: found by its id
+    among the deleted rows, not searched for.
+    """
+    rows = sorted_keys.num_rows
+    same = np.zeros(probes.num_rows, bool)
+    dead = np.ones(rows, bool)
+    dead[live] = False
+    gone = np.flatnonzero(dead)
+    if _KEY not in sorted_keys.column_names or not len(gone) or not probes.num_rows:
+        return _rows_before(sorted_keys, probes), same
+    ids: Any = _gather(sorted_keys.select([_KEY]), gone)[_KEY].combine_chunks()
+    where: Any = pc.index_in(probes[_KEY], value_set=ids)
+    at: Any = pc.fill_null(where, -1)
+    found = np.asarray(at.combine_chunks() if hasattr(at, "chunks") else at, "int64")
+    hit = np.flatnonzero(found >= 0)
+    held = _gather(sorted_keys, gone[found[hit]])
+    for name in sorted_keys.column_names:
+        mine: Any = probes[name].take(hit)
+        matched: Any = pc.equal(held[name], mine)
+        equal: Any = pc.fill_null(matched, False)
+        hit = hit[np.asarray(equal.combine_chunks())]
+        held = held.filter(equal)
+    before = np.empty(probes.num_rows, "int64")
+    before[hit] = gone[found[hit]]
+    same[hit] = True
+    if not same.all():
+        before[~same] = _rows_before(sorted_keys, probes.filter(pa.array(~same)))
+    return before, same
+
+
 def _rows_before(sorted_keys: pa.Table, probes: pa.Table) -> np.ndarray:
     """For each probe row, how many rows of ``sorted_keys`` sort before it (a binary search).
 
@@ -308,9 +447,9 @@ def _rows_before(sorted_keys: pa.Table, probes: pa.Table) -> np.ndarray:
     mine = [probes.column(i) for i in range(probes.num_columns)]
     while (open_ := np.flatnonzero(lo < hi)).size:
         mid = (lo[open_] + hi[open_]) // 2
-        seen = sorted_keys.take(mid)
+        seen = _gather(sorted_keys, mid)
         wanted = [m.take(open_) for m in mine]
-        less = _less([seen.column(i) for i in range(seen.num_columns)], wanted)
+        less = _less(seen.columns, wanted)
         lo[open_] = np.where(less, mid + 1, lo[open_])
         hi[open_] = np.where(less, hi[open_], mid)
     return lo
@@ -353,15 +492,19 @@ def read_layers(
     columns: Sequence[str] | None = None,
     expression: pc.Expression | None = None,
     keys: Sequence[str] = parquet.SORT_KEYS["events"],
+    revised: Collection[str] | None = None,
 ) -> pa.Table:
     """The live rows of layered files, in release order (by ``keys``).
 
     ``columns`` and ``expression`` are pushed into each file's scan (the key
     columns are read too, for the deletes and the order, and dropped after).
+    ``revised``: the columns the later layers' revisions may change (see
+    :func:`merged`).
     """
     wanted = None if columns is None else list(dict.fromkeys([*columns, _KEY, *keys]))
     parts = read_parts(paths, columns=wanted, expression=expression)
-    table = merged(parts, live_parts(parts, deletes), keys)
+    live = live_parts(parts, deletes, positions=expression is None)
+    table = merged(parts, live, keys, revised)
     return table if columns is None else table.select(list(columns))
 
 
@@ -387,19 +530,46 @@ def read_parts(
         return [read(paths[0]), *later.result()]
 
 
-def live_parts(parts: Sequence[pa.Table], deletes: pa.Table) -> list[np.ndarray]:
-    """For each layer, the positions of its rows the deletes do not list (:func:`live_rows`)."""
+def live_parts(
+    parts: Sequence[pa.Table], deletes: pa.Table, *, positions: bool = True
+) -> list[np.ndarray]:
+    """For each layer, the positions of its rows the deletes do not list (:func:`live_rows`).
+
+    With ``positions`` (the parts are the whole files) and a deletes ``row``
+    column, a layer's deleted rows are found at their positions, once the ids
+    there are checked to be the ids listed; otherwise (or if they are not) by
+    their ids.
+    """
     found = []
+    at = deletes["row"] if positions and "row" in deletes.column_names else None
     for layer, table in enumerate(parts):
         here: Any = loose.equal(deletes["layer"], layer)
-        found.append(live_rows(table, deletes[_KEY].filter(here)))
+        dead = deletes[_KEY].filter(here)
+        rows = None if at is None else np.asarray(at.filter(here), "int64")
+        if rows is not None and _listed_at(table, dead, rows):
+            keep = np.ones(table.num_rows, bool)
+            keep[rows] = False
+            found.append(np.flatnonzero(keep))
+        else:
+            found.append(live_rows(table, dead))
     return found
+
+
+def _listed_at(table: pa.Table, ids: pa.ChunkedArray[Any], rows: np.ndarray) -> bool:
+    """Whether rows ``rows`` of ``table`` hold ``ids`` (the deletes' positions are right)."""
+    if not len(rows):
+        return True
+    if rows.min() < 0 or rows.max() >= table.num_rows:
+        return False
+    held = _gather(table.select([_KEY]), rows)[_KEY]
+    same: Any = pc.all(pc.equal(held, ids.cast(held.type)))
+    return bool(same.as_py())
 
 
 def layered_frame(
     paths: Sequence[Path], deletes: pa.Table, *, columns: Sequence[str] | None = None,
-    expression: pc.Expression | None = None,
+    expression: pc.Expression | None = None, revised: Collection[str] | None = None,
 ) -> pd.DataFrame:  # fmt: skip
     """:func:`read_layers` of event files, as the canonical pandas frame ``load`` returns."""
-    table = read_layers(paths, deletes, columns=columns, expression=expression)
+    table = read_layers(paths, deletes, columns=columns, expression=expression, revised=revised)
     return parquet.from_arrow(table, "events", pa.system_memory_pool())
