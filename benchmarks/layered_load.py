@@ -39,7 +39,7 @@ import libyaevents
 from benchmarks.common import arguments, median_ratios
 from benchmarks.sync import DAY1, DAY2, changes, install, pulled
 from libyaevents.formats import parquet
-from libyaevents.releases import layers
+from libyaevents.releases import layers, splice
 from libyaevents.releases.increments import layer_files, layer_revisions, read_deletes
 from libyaevents.releases.manifest import read_manifest
 from libyaevents.synthetic import synthetic_events
@@ -75,7 +75,7 @@ def layered_steps(folder: Path) -> dict[str, float]:
     parts, read, _ = timed(lambda: layers.read_parts(paths))
     live, alive, _ = timed(lambda: layers.live_parts(parts, deletes))
     revised = layer_revisions(manifest, "events")
-    table, merge, _ = timed(lambda: layers.merged(parts, live, revised=revised))
+    table, merge, _ = timed(lambda: splice.merged(parts, live, revised=revised))
     _, convert, _ = timed(lambda: parquet.from_arrow(table, "events", pa.system_memory_pool()))
     return {"read": read, "live rows": alive, "release order": merge, "to pandas": convert}
 

@@ -37,9 +37,10 @@ from libyaevents.formats.content import ContentSum, row_digests
 from libyaevents.readers.registry import mention_counts, updated_mentions
 from libyaevents.releases.checks import VerifyResult, as_problem_table, check_files
 from libyaevents.releases.increments import layer_files, layered, read_deletes
-from libyaevents.releases.layers import live_parts, ordered
+from libyaevents.releases.layers import live_parts
 from libyaevents.releases.loading import Release, load
 from libyaevents.releases.manifest import safe_path
+from libyaevents.releases.splice import ordered
 from libyaevents.releases.stores import LocalStore
 
 __all__ = [

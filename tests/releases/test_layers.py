@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from libyaevents.formats import parquet
-from libyaevents.releases import layers
-from libyaevents.releases.layers import layered_frame, ordered, read_layers
+from libyaevents.releases import layers, splice
+from libyaevents.releases.layers import layered_frame, read_layers
+from libyaevents.releases.splice import ordered
 from libyaevents.synthetic import synthetic_events
 
 KEY = "event_id_cnty"
@@ -122,8 +123,8 @@ def test_merged_equals_ordered(told, cuts, base_keys, data):
     expected = ordered(parts, live)
     revised = layers.revised_columns(base, parts[1]) if told else None
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(layers, "_CUTS", cuts)
-        found = layers.merged(parts, live, revised=revised)
+        patch.setattr(splice, "_CUTS", cuts)
+        found = splice.merged(parts, live, revised=revised)
     assert found.to_pydict() == expected.to_pydict()
     assert found.schema == expected.schema
 
