@@ -39,8 +39,8 @@ import libyaevents
 from benchmarks.common import arguments, median_ratios
 from benchmarks.sync import DAY1, DAY2, changes, install, pulled
 from libyaevents.formats import parquet
-from libyaevents.releases import layers
-from libyaevents.releases.increments import layer_files, read_deletes
+from libyaevents.releases import layers, splice
+from libyaevents.releases.increments import layer_files, layer_revisions, read_deletes
 from libyaevents.releases.manifest import read_manifest
 from libyaevents.synthetic import synthetic_events
 
@@ -74,7 +74,8 @@ def layered_steps(folder: Path) -> dict[str, float]:
     paths, deletes = layer_files(folder, manifest, "events"), read_deletes(folder, manifest)
     parts, read, _ = timed(lambda: layers.read_parts(paths))
     live, alive, _ = timed(lambda: layers.live_parts(parts, deletes))
-    table, merge, _ = timed(lambda: layers.merged(parts, live))
+    revised = layer_revisions(manifest, "events")
+    table, merge, _ = timed(lambda: splice.merged(parts, live, revised=revised))
     _, convert, _ = timed(lambda: parquet.from_arrow(table, "events", pa.system_memory_pool()))
     return {"read": read, "live rows": alive, "release order": merge, "to pandas": convert}
 

@@ -5,8 +5,10 @@ reads and writes what the manifest says of it. A layered resource (``events``
 and ``fingerprints`` of a snapshot written by an incremental sync) has no
 ``path`` of its own but ``x-layers``: its files, oldest first, each with
 ``path`` (``<file>`` in the snapshot's folder or ``../<version>/<file>``),
-``bytes``, ``hash`` (sha256) and ``rows``, checked like any resource's file;
-and ``x-deletes``: the name of the snapshot's deletes resource.
+``bytes``, ``hash`` (sha256) and ``rows``, checked like any resource's file,
+and for an events layer after the first ``x-revised``, the columns where its
+rows hold another value than the rows of the same ids they replaced; and
+``x-deletes``: the name of the snapshot's deletes resource.
 """
 
 from __future__ import annotations
@@ -16,17 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from libyaevents.compute import loose
 from libyaevents.errors import IntegrityError
 from libyaevents.formats import parquet
 from libyaevents.formats.content import ContentSum
-from libyaevents.releases.layers import live_rows, read_layers
+from libyaevents.releases.layers import DELETES_COLUMNS, read_layers
 from libyaevents.releases.manifest import (
     content_fields,
     file_schema,
@@ -43,10 +42,12 @@ __all__ = [
     "MAX_LAYERS",
     "MAX_SHARE",
     "PRINTS_ROWS",
+    "REVISED_KEY",
     "Increment",
     "Layering",
     "layer_entries",
     "layer_files",
+    "layer_revisions",
     "layered",
     "plan_layers",
     "read_deletes",
@@ -58,6 +59,9 @@ __all__ = [
 _KEY: Final = "event_id_cnty"
 #: The manifest key of a layered resource: its files, oldest first.
 LAYERS_KEY: Final = "x-layers"
+#: The key of a layer (after the first) naming the columns where its rows may hold
+#: another value than the rows they replaced.
+REVISED_KEY: Final = "x-revised"
 #: A snapshot's own files: its changed events and their fingerprints, and the deletes.
 EVENTS_ROWS: Final = "events-rows"
 PRINTS_ROWS: Final = "fingerprints-rows"
@@ -124,8 +128,24 @@ def layer_files(folder: Path, manifest: Mapping[str, Any], name: str) -> list[Pa
     return [layer_path(root, e) for e in _resource(manifest, name)[LAYERS_KEY]]
 
 
+def layer_revisions(manifest: Mapping[str, Any], name: str) -> frozenset[str] | None:
+    """The columns a layered resource's later layers may have revised (their ``x-revised``).
+
+    None when a later layer does not say (written before layers said it):
+    the loader then compares every column.
+    """
+    later = _resource(manifest, name)[LAYERS_KEY][1:]
+    if not all(isinstance(e.get(REVISED_KEY), list) for e in later):
+        return None
+    return frozenset(str(c) for e in later for c in e[REVISED_KEY])
+
+
 def read_deletes(folder: Path, manifest: Mapping[str, Any]) -> pa.Table:
-    """The snapshot's deletes (``layer``, ``event_id_cnty``); empty for a whole release."""
+    """The snapshot's deletes (``layer``, ``event_id_cnty``, ``row``); empty for a whole release.
+
+    ``row`` (each row's position in its layer's file) is absent from deletes
+    written before 2026-12-08; readers find those rows by id.
+    """
     listed = next((r for r in manifest["resources"] if r.get("name") == DELETES), None)
     if listed is None:
         return pa.table({"layer": pa.array([], pa.int32()), _KEY: pa.array([], pa.large_string())})
@@ -140,7 +160,10 @@ def read_layered(
     keys = parquet.SORT_KEYS["events"] if name == "events" else (_KEY,)
     paths = layer_files(folder, manifest, name)
     deletes = read_deletes(folder, manifest)
-    return read_layers(paths, deletes, columns=columns, expression=expression, keys=keys)
+    if name != "events":  # the deletes' positions are the events files'
+        deletes = deletes.select(list(DELETES_COLUMNS))
+    return read_layers(paths, deletes, columns=columns, expression=expression, keys=keys,
+                       revised=layer_revisions(manifest, name))  # fmt: skip
 
 
 def resource_table(folder: Path, manifest: Mapping[str, Any], name: str) -> pa.Table:
@@ -180,64 +203,34 @@ def _entries(folder: Path, manifest: Mapping[str, Any], name: str) -> list[dict[
     for entry in own:
         path = str(entry["path"])
         relative = path if path.startswith("../") else f"../{folder.name}/{path}"
-        found.append({k: entry[k] for k in ("bytes", "hash", "rows")} | {"path": relative})
+        kept = {k: entry[k] for k in ("bytes", "hash", "rows", REVISED_KEY) if k in entry}
+        found.append(kept | {"path": relative})
     return found
 
 
-def _live_in_layers(paths: Sequence[Path], deletes: pa.Table, touched: pa.Array[Any]) -> pa.Table:
-    """(layer, id) of each touched id where the parent holds it (layer 0 unless a later one)."""
-    found = []
-    left = touched
-    for layer in range(len(paths) - 1, 0, -1):  # the newest layer holding an id holds it now
-        held = pq.read_table(paths[layer], columns=[_KEY])
-        here: Any = loose.equal(deletes["layer"], layer)
-        alive = held[_KEY].take(live_rows(held, deletes[_KEY].filter(here)))
-        hit: Any = pc.is_in(left, value_set=alive.combine_chunks())
-        found.append(_deleted(layer, left.filter(hit)))
-        left = left.filter(pc.invert(hit))
-    found.append(_deleted(0, left))
-    return pa.concat_tables(found)
-
-
-def _deleted(layer: int, ids: pa.Array[Any]) -> pa.Table:
-    return pa.table({
-        "layer": pa.array(np.full(len(ids), layer), pa.int32()),
-        _KEY: ids.cast(pa.large_string()),
-    })  # fmt: skip
-
-
 def plan_layers(
-    parent: Path, manifest: Mapping[str, Any], touched: pd.Index, *, rows: int,
+    parent: Path, manifest: Mapping[str, Any], deletes: pa.Table, *, rows: int,
     max_layers: int | None = None, max_share: float | None = None,
 ) -> Layering | None:  # fmt: skip
-    """How a child of ``parent`` stores ``rows`` new rows replacing the ``touched`` ids it held.
+    """How a child of ``parent`` stores ``rows`` new rows with the cumulative ``deletes``.
 
-    ``touched`` are the parent's ids the child replaces or deletes. Returns
-    None when the child should be written whole (compaction): the chain would
-    exceed ``max_layers`` files, or the rows above the base plus the deletes
-    would exceed ``max_share`` of the base's rows (:data:`MAX_LAYERS` and
+    ``deletes`` (``layer``, ``event_id_cnty``, ``row``) lists every row of the
+    parent's layers the child does not hold: the parent's deletes and the rows
+    of the ids the child replaces or deletes. Returns None when the child
+    should be written whole (compaction): the chain would exceed
+    ``max_layers`` files, or the rows above the base plus the deletes would
+    exceed ``max_share`` of the base's rows (:data:`MAX_LAYERS` and
     :data:`MAX_SHARE` by default).
     """
     max_layers = MAX_LAYERS if max_layers is None else max_layers
     max_share = MAX_SHARE if max_share is None else max_share
-    events = _resource(manifest, "events")
     if not any(r.get("name") == "fingerprints" for r in manifest["resources"]):
         return None  # not a snapshot: nothing to refer to by fingerprint
     layers = _entries(parent, manifest, "events")
-    old = read_deletes(parent, manifest)
     above = sum(int(e["rows"]) for e in layers[1:]) + rows
-    if len(layers) + 1 > max_layers or above + old.num_rows + len(touched) > (
-        max_share * int(layers[0]["rows"])
-    ):
+    base = int(layers[0]["rows"])
+    if len(layers) + 1 > max_layers or above + deletes.num_rows > max_share * base:
         return None
-    ids = pa.array(touched.astype("str").to_numpy(object), pa.large_string())
-    paths = layer_files(parent, manifest, "events") if layered(events) else [
-        safe_path(parent.resolve(), events.get("path"))
-    ]  # fmt: skip
-    new = _live_in_layers(paths, old, ids)
-    deletes = pa.concat_tables([old.cast(new.schema), new]).sort_by(
-        [("layer", "ascending"), (_KEY, "ascending")]
-    )
     return Layering(layers, _entries(parent, manifest, "fingerprints"), deletes)
 
 
@@ -259,6 +252,10 @@ class Increment:
     latest : tuple
         The whole table's latest ``event_date`` and ``timestamp`` (as
         Timestamps; None when it has none): the release's ``created`` date.
+    revised : tuple of str
+        The columns where a row of ``rows`` holds another value than the row of
+        the same id it replaces (:func:`~libyaevents.releases.layers.revised_columns`):
+        the layer's ``x-revised``.
     """
 
     layering: Layering
@@ -266,6 +263,7 @@ class Increment:
     prints: pa.Table
     content: ContentSum
     latest: tuple[Any, Any]
+    revised: tuple[str, ...]
 
 
 def write_layers(folder: Path, increment: Increment) -> list[dict[str, Any]]:
@@ -284,12 +282,13 @@ def write_layers(folder: Path, increment: Increment) -> list[dict[str, Any]]:
     def layer(entry: Mapping[str, Any]) -> dict[str, Any]:
         return {k: entry[k] for k in ("path", "bytes", "hash", "rows")}
 
+    revised = {REVISED_KEY: list(increment.revised)}
     return [
         {
             "name": "events", "type": "table", "rows": content.rows,
             **content_fields(content),
             "schema": file_schema("events", list(content.columns)),
-            LAYERS_KEY: [*layering.events, layer(own)], "x-deletes": DELETES,
+            LAYERS_KEY: [*layering.events, layer(own) | revised], "x-deletes": DELETES,
         },
         {
             "name": "fingerprints", "type": "table", "rows": content.rows,

@@ -38,7 +38,12 @@ from libyaevents.releases.asof import AsOf, version_as_of
 from libyaevents.releases.checks import VerifyResult, as_problem_table, check_files
 from libyaevents.releases.filters import Filters, Query, event_query
 from libyaevents.releases.hashes import cached_sha256
-from libyaevents.releases.increments import layer_files, layered, read_deletes
+from libyaevents.releases.increments import (
+    layer_files,
+    layer_revisions,
+    layered,
+    read_deletes,
+)
 from libyaevents.releases.layers import layered_frame
 from libyaevents.releases.manifest import CHANGES_NAME, read_manifest, safe_path
 from libyaevents.releases.stores import StoreArg, open_store
@@ -248,6 +253,7 @@ def load(
         events = layered_frame(
             layer_files(folder, manifest, "events"), read_deletes(folder, manifest),
             columns=query.columns, expression=_expression(query),
+            revised=layer_revisions(manifest, "events"),
         )  # fmt: skip
     else:
         events = parquet.read_table(

@@ -31,16 +31,16 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
-from libyaevents.compute import loose
 from libyaevents.errors import IntegrityError
 from libyaevents.formats import parquet
 from libyaevents.formats.content import ContentSum, row_digests
 from libyaevents.readers.registry import mention_counts, updated_mentions
 from libyaevents.releases.checks import VerifyResult, as_problem_table, check_files
 from libyaevents.releases.increments import layer_files, layered, read_deletes
-from libyaevents.releases.layers import ordered
+from libyaevents.releases.layers import live_parts
 from libyaevents.releases.loading import Release, load
 from libyaevents.releases.manifest import safe_path
+from libyaevents.releases.splice import ordered
 from libyaevents.releases.stores import LocalStore
 
 __all__ = [
@@ -181,16 +181,13 @@ class HeldRows:
             if layered(listed)
             else [safe_path(folder.resolve(), listed.get("path"))]
         )
-        deletes = read_deletes(folder, manifest)
-        layers, live = [], []
-        for number, path in enumerate(paths):
-            table = pq.read_table(path)
-            dead = deletes[_KEY].filter(loose.equal(deletes["layer"], number))
-            gone = pc.is_in(table[_KEY], value_set=dead.combine_chunks()) if len(dead) else None
-            layers.append(table)
-            live.append(
-                np.ones(table.num_rows, bool) if gone is None else ~_any([gone], table.num_rows)
-            )
+        layers = [pq.read_table(path) for path in paths]
+        live = []
+        for table, rows in zip(layers, live_parts(layers, read_deletes(folder, manifest)),
+                               strict=True):  # fmt: skip
+            mask = np.zeros(table.num_rows, bool)
+            mask[rows] = True
+            live.append(mask)
         return cls(layers, live)
 
     @property
@@ -225,6 +222,23 @@ class HeldRows:
             for t, m in zip(self.layers, masks, strict=True)
         ]
         return pa.concat_tables(parts, promote_options="permissive")
+
+    def deletes_after(self, ids: pa.Array[Any]) -> pa.Table:
+        """The deletes of a child that replaces or deletes ``ids``: every row not live after it.
+
+        (``layer``, ``event_id_cnty``, ``row``) sorted by layer and id; ``row`` is
+        the row's position in its layer's file.
+        """
+        found = []
+        for number, (table, mask) in enumerate(zip(self.layers, self._masks(ids), strict=True)):
+            dead = mask | ~self.live[number]
+            rows = np.flatnonzero(dead)
+            found.append(pa.table({
+                "layer": pa.array(np.full(len(rows), number), pa.int32()),
+                _KEY: table[_KEY].filter(pa.array(dead)).cast(pa.large_string()).combine_chunks(),
+                "row": pa.array(rows, pa.int64()),
+            }))  # fmt: skip
+        return pa.concat_tables(found).sort_by([("layer", "ascending"), (_KEY, "ascending")])
 
     def rows_of(self, ids: pa.Array[Any]) -> pa.Table:
         """The rows these ids have in the snapshot, every column (files' order)."""

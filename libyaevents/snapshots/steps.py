@@ -39,6 +39,7 @@ from libyaevents.readers.account import Loaded
 from libyaevents.readers.registry import actors_from_mentions, mention_counts
 from libyaevents.releases.changes import diff_tables
 from libyaevents.releases.increments import Increment, Layering, plan_layers, resource_table
+from libyaevents.releases.layers import revised_columns
 from libyaevents.schema.tables import EVENTS, isin
 from libyaevents.snapshots.fingerprints import fingerprint, fingerprint_arrow
 from libyaevents.snapshots.incremental import (
@@ -224,10 +225,11 @@ def incremental(plan: Plan, old: Parent, newest: int, *, check: bool, card: bool
     touched = pd.Index(increment[_KEY].astype("str")).union(gone)
     ids = pa.array(touched.to_numpy(object), pa.large_string())
     before = held.rows_of(ids)
-    layering = None if check else plan_layers(
-        old.path, old.manifest, pd.Index(before[_KEY].to_pylist(), dtype="str"),
-        rows=len(increment),
-    )  # fmt: skip
+    layering = (
+        None
+        if check
+        else plan_layers(old.path, old.manifest, held.deletes_after(ids), rows=len(increment))
+    )
     fetched = _Fetched(pulled, increment, touched, counts)
     if layering is None:  # written whole, or checked against a full pull: the whole table
         return _merged_whole(plan, old, fetched, check=check)
@@ -259,6 +261,7 @@ def _layered_step(
         layering=layering, rows=rows, content=content_after(listed, held, before, rows),
         prints=fingerprint_arrow(fingerprint(increment, fingerprint_columns())),
         latest=(day, None if stamp is None else pd.Timestamp(int(stamp), unit="s")),
+        revised=revised_columns(before, rows),
     )  # fmt: skip
     tables = {"actors": actors, "measures": old.table("measures")}
     if card:  # the card shows the whole table

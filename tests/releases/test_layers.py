@@ -11,8 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from libyaevents.formats import parquet
-from libyaevents.releases import layers
-from libyaevents.releases.layers import layered_frame, ordered, read_layers
+from libyaevents.releases import layers, splice
+from libyaevents.releases.layers import layered_frame, read_layers
+from libyaevents.releases.splice import ordered
 from libyaevents.synthetic import synthetic_events
 
 KEY = "event_id_cnty"
@@ -91,14 +92,19 @@ def _rows(rows: list[tuple[int, str, str]]) -> pa.Table:
     })  # fmt: skip
 
 
+@pytest.mark.parametrize("told", [False, True])  # columns compared, or x-revised given
 @pytest.mark.parametrize("cuts", [64, 0])  # text cut around the rows that go, or filtered
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(st.tuples(st.integers(0, 5), st.text("ab", min_size=1, max_size=3)), unique=True),
     st.data(),
 )
-def test_merged_equals_ordered(cuts, base_keys, data):
-    """Revisions in place (text changed or not), moved and new rows, deletes: as one take."""
+def test_merged_equals_ordered(told, cuts, base_keys, data):
+    """Revisions in place (text changed or not), moved and new rows, deletes: as one take.
+
+    Told which columns the later rows revised (what a sync records), the
+    other columns are never compared.
+    """
     base_keys = sorted(base_keys)
     texts = st.sampled_from(["", "x", "yy", "zzz"])
     base = _rows([(d, i, data.draw(texts)) for d, i in base_keys])
@@ -115,9 +121,10 @@ def test_merged_equals_ordered(cuts, base_keys, data):
     parts = [_chunked(base, data.draw(st.integers(1, 4))), _rows(later)]
     live = [kept, np.arange(len(later))]
     expected = ordered(parts, live)
+    revised = layers.revised_columns(base, parts[1]) if told else None
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(layers, "_CUTS", cuts)
-        found = layers.merged(parts, live)
+        patch.setattr(splice, "_CUTS", cuts)
+        found = splice.merged(parts, live, revised=revised)
     assert found.to_pydict() == expected.to_pydict()
     assert found.schema == expected.schema
 
@@ -162,3 +169,47 @@ def test_a_chain_of_three_layers_loads_as_the_same_content_written_whole(tmp_pat
                              expression=pa.compute.field("admin1") == admin)  # fmt: skip
     wanted = expected.loc[expected["admin1"] == admin, ["notes", "admin1", "fatalities"]]
     pd.testing.assert_frame_equal(narrowed, wanted.reset_index(drop=True))
+
+
+def test_revised_columns_are_those_a_row_of_the_same_id_changed():
+    old = pa.table({
+        KEY: ["A1", "A2", "A3"], "fatalities": [1, 2, None], "notes": ["x", "y", "z"],
+        "admin1": pa.array(["East", "West", "East"]).dictionary_encode(),
+    })  # fmt: skip
+    new = pa.table({
+        KEY: ["A3", "A9"], "fatalities": [None, 7], "notes": ["z2", "new"],
+        "admin1": pa.array(["East", "South"]).dictionary_encode(),
+    })  # fmt: skip
+    assert layers.revised_columns(old, new) == ("notes",)  # A9 replaces nothing; nulls alike
+    assert layers.revised_columns(old, new.append_column("tags", pa.array(["t", "u"]))) == (
+        "notes", "tags",
+    )  # fmt: skip
+    assert layers.revised_columns(old, new.slice(1)) == ()
+
+
+def test_deletes_at_their_positions_or_by_id_when_the_positions_are_wrong(tmp_path):
+    """``row`` finds the deleted rows without a lookup; a wrong one falls back to the ids."""
+    base = parquet.sort_rows(synthetic_events(300, seed=5), "events")
+    parquet.write_table(base, "events", str(tmp_path / "base.parquet"))
+    gone = [4, 90, 91, 299]
+    paths = [tmp_path / "base.parquet"]
+    by_id = pa.table({
+        "layer": pa.array([0] * len(gone), pa.int32()),
+        KEY: pa.array(base[KEY].iloc[gone].tolist(), pa.large_string()),
+    })  # fmt: skip
+    expected = layered_frame(paths, by_id)
+    assert len(expected) == len(base) - len(gone)
+    parts = layers.read_parts(paths)
+    for rows in (gone, [4, 90, 92, 299], [4, 90, 91, 300]):  # right, a wrong row, out of range
+        deletes = by_id.append_column("row", pa.array(rows, pa.int64()))
+        with pytest.MonkeyPatch.context() as patch:
+            if rows == gone:  # no lookup by id
+                patch.setattr(layers, "live_rows", lambda *_: pytest.fail("looked up by id"))
+            pd.testing.assert_frame_equal(layered_frame(paths, deletes), expected)
+            live = layers.live_parts(parts, deletes)[0]
+        assert sorted(set(range(len(base))) - set(live.tolist())) == gone
+    filtered = layers.read_parts(paths, expression=pa.compute.field("fatalities") > 0)
+    deletes = by_id.append_column("row", pa.array(gone, pa.int64()))
+    assert len(layers.live_parts(filtered, deletes, positions=False)[0]) == (
+        filtered[0].num_rows - int((base["fatalities"].iloc[gone] > 0).sum())
+    )

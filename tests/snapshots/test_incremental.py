@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 import polars as pl
+import pyarrow.parquet as pq
 import pytest
 
 import libyaevents
@@ -110,6 +111,34 @@ def test_each_sync_stores_its_rows_and_loads_as_the_whole_snapshot(history, chai
         assert _events(loaded.manifest)["rows"] == len(whole.events)
         assert libyaevents.verify_release(version, store=store).ok
         assert _own_bytes(folder) < 0.6 * _own_bytes(whole.path)
+
+
+def test_the_deletes_give_positions_and_each_layer_what_it_revised(history, chain):
+    """What a layered load uses instead of looking ids up and comparing every column."""
+    versions, wholes = chain
+    store = Path(history.store)
+    for version in versions[1:]:
+        folder = store / version
+        manifest = json.loads((folder / "datapackage.json").read_text())
+        layers = _events(manifest)["x-layers"]
+        # the weeks revise fatality counts and times only (a new event revises nothing)
+        assert [layer["x-revised"] for layer in layers[1:]] == [["fatalities", "timestamp"]] * (
+            len(layers) - 1
+        )
+        deletes = pq.read_table(folder / "events-deletes.parquet").to_pylist()
+        assert deletes
+        assert all(set(d) == {"layer", KEY, "row"} for d in deletes)
+        for d in deletes:  # each listed row is where the deletes say
+            held = pq.read_table((folder / layers[d["layer"]]["path"]).resolve(), columns=[KEY])
+            assert held[KEY][d["row"]].as_py() == d[KEY]
+        # a manifest whose layers do not say what they revised loads the same
+        for layer in layers[1:]:
+            del layer["x-revised"]
+        (folder / "datapackage.json").write_text(json.dumps(manifest))
+        LocalStore(store).write_index()  # the index records each manifest's sha256
+        pd.testing.assert_frame_equal(
+            libyaevents.load(version, store=store).events, wholes[version].events
+        )
 
 
 def test_the_same_content_hashes_the_same_written_whole_or_in_layers(history, chain):
