@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Final
 
@@ -171,6 +171,8 @@ class HeldRows:
 
     layers: list[pa.Table]
     live: list[np.ndarray]  # per layer: whether each row is in the snapshot
+    #: The last ids asked for and their masks: a sync asks about the same ids several times.
+    _last: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def read(cls, folder: Path, manifest: Mapping[str, Any]) -> HeldRows:
@@ -208,11 +210,15 @@ class HeldRows:
         ).combine_chunks()
 
     def _masks(self, ids: pa.Array[Any]) -> list[np.ndarray]:
-        """Per layer: the live rows of these ids."""
-        return [
-            live & _any([pc.is_in(table[_KEY], value_set=ids)], table.num_rows)
-            for table, live in zip(self.layers, self.live, strict=True)
-        ]
+        """Per layer: the live rows of these ids (the same array object: computed once)."""
+        if self._last.get("ids") is not ids:
+            masks = [
+                live & _any([pc.is_in(table[_KEY], value_set=ids)], table.num_rows)
+                for table, live in zip(self.layers, self.live, strict=True)
+            ]
+            self._last.update(ids=ids, masks=masks)
+        found: list[np.ndarray] = self._last["masks"]
+        return found
 
     def _picked(self, masks: Sequence[np.ndarray], columns: Sequence[str] | None) -> pa.Table:
         parts = [
