@@ -64,11 +64,16 @@ def canonical_numbers(column: pa.Array[Any], kind: str) -> np.ndarray:
         bits = values.view("<u8")
         bits[np.isnan(values)] = _NAN
         return bits
+    return np.asarray(_filled(_integers(column).cast(pa.int64()), 0)).astype("<i8", copy=False)
+
+
+def _integers(column: Any) -> Any:
+    """An integer, boolean or date column as the integers it stands for (its own width)."""
     if pa.types.is_boolean(column.type):
-        column = column.cast(pa.int8())
-    elif pa.types.is_temporal(column.type):
-        column = column.view(pa.int32() if column.type.bit_width == 32 else pa.int64())
-    return np.asarray(_filled(column.cast(pa.int64()), 0)).astype("<i8", copy=False)
+        return column.cast(pa.int8())
+    if pa.types.is_temporal(column.type):
+        return column.view(pa.int32() if column.type.bit_width == 32 else pa.int64())
+    return column
 
 
 def _filled(column: Any, empty: object) -> Any:
@@ -166,19 +171,20 @@ def _add_numbers(acc: np.ndarray, column: Any, kind: str, salts: np.ndarray) -> 
     """Add a number column's hashes: by a table of its range when that range is narrow."""
     if column.null_count == len(column):
         return
-    bits = canonical_numbers(column, kind).view("uint64")
-    empty = _empty(column)
-    if kind == "int":
-        ints = bits.view("int64")
-        low, high = int(ints.min()), int(ints.max())
+    if kind == "int" and not pa.types.is_uint64(column.type):
+        ints = _integers(column)
+        bounds = pc.min_max(ints)
+        low, high = bounds["min"].as_py(), bounds["max"].as_py()
         if high - low < max(len(ints) // 4, 256):
-            index = np.subtract(ints, np.int64(low), dtype=np.intp)
+            # read at the column's own width: no int64 copy, no second pass for the range
+            index = np.subtract(np.asarray(_filled(ints, low)), low, dtype=np.intp)
+            empty = _empty(column)
             if empty is not None:
-                np.copyto(index, high - low + 1, where=empty)
+                index[empty] = high - low + 1
             words = np.arange(low, high + 1, dtype="int64").view("uint64")
             _add_lookup(acc, index, words, salts)
             return
-    acc += _lanes(bits, salts, empty)
+    acc += _lanes(canonical_numbers(column, kind).view("uint64"), salts, _empty(column))
 
 
 def _block(acc: np.ndarray, batch: pa.RecordBatch, kinds: list[str], salts: list[Any]) -> None:
