@@ -59,6 +59,10 @@ The two lanes make 128 bits per row, but two texts are told apart by one
 by accident, not tables built to collide (the files' sha256 remain the
 integrity check; see docs/releases.md).
 
+:mod:`libyaevents.formats.rowdigest` computes steps 1 and 2 (each distinct
+value hashed once where values repeat, blocks of rows on threads); the same
+values, whichever way a column is read.
+
 Examples
 --------
 >>> import pyarrow as pa
