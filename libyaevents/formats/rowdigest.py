@@ -9,8 +9,8 @@ cache, and each column of a block is hashed in one of two ways:
 - **by lookup**, when its values repeat (dictionary-encoded text, plain text
   whose first values repeat, integers, booleans and dates spanning a narrow
   range): each distinct value is hashed once, in both lanes, into a small
-  table, and the block's values are gathered from it by their codes (code 0
-  is an empty value, which hashes to 0);
+  table, and the block's values are gathered from it by their codes (an
+  empty value by the code of the table's last row, which is 0);
 - **value by value** otherwise (mostly distinct text, floats, wide integers):
   text is SipHashed from its UTF-8 bytes (Arrow's binary view, so no text
   decoding), then every value is mixed with the column's salt in both lanes
@@ -37,7 +37,7 @@ __all__ = ["LANES", "SIP_KEY", "canonical_numbers", "mix", "row_digests", "sip",
 SIP_KEY: Final = "libyaevents-v3-k"
 LANES: Final = (np.uint64(0), np.uint64(0x9E3779B97F4A7C15))
 _NAN: Final = np.uint64(0x7FF8000000000000)
-#: Rows per block: a block's two lanes (and a scratch pair) stay in a core's cache.
+#: Rows per block: a block's two lanes (and their temporaries) stay in a core's cache.
 _BLOCK: Final = 1 << 15
 #: The values sampled to tell repeated text from mostly distinct text.
 _SAMPLE: Final = 1000
@@ -81,12 +81,12 @@ def _filled(column: Any, empty: object) -> Any:
     return column.fill_null(empty) if column.null_count else column
 
 
-def mix(x: np.ndarray, scratch: np.ndarray | None = None) -> np.ndarray:
+def mix(x: np.ndarray) -> np.ndarray:
     """The splitmix64 finaliser of uint64 values, in place (returns ``x``).
 
-    ``scratch``, an array of ``x``'s shape, saves allocating one per shift.
+    One scratch array for the three shifts, and no other temporary.
     """
-    t = np.empty_like(x) if scratch is None else scratch
+    t = np.empty_like(x)
     for shift, factor in ((30, 0xBF58476D1CE4E5B9), (27, 0x94D049BB133111EB), (31, 0)):
         np.right_shift(x, np.uint64(shift), out=t)
         np.bitwise_xor(x, t, out=x)
