@@ -129,7 +129,11 @@ def _empty(column: Any) -> np.ndarray | None:
 
 
 def _add_lookup(
-    acc: np.ndarray, index: Any, words: np.ndarray, salts: np.ndarray, empty: Any = None
+    acc: np.ndarray,
+    index: Any,
+    words: np.ndarray,
+    salts: np.ndarray,
+    empty: np.ndarray | None = None,
 ) -> None:
     """Add to ``acc`` the hashes of ``words`` (0 where ``empty``) picked by ``index``.
 
