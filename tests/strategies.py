@@ -6,10 +6,12 @@ mutation in ``EVENT_MUTATIONS`` etc. breaks exactly one rule on one row.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
 import pandas as pd
+import pyarrow as pa
 from hypothesis import strategies as st
 
 from libyaevents.schema.models import pandas_dtype
@@ -293,6 +295,89 @@ def rows_of(failures: pd.DataFrame) -> set[tuple[str, int, str]]:
     }
 
 
+# -- Arrow tables of every kind the content hashes take -----------------------------------
+
+#: Few words, so values repeat (the lookup paths): empty, non-ASCII, long.
+_WORDS = ("", "a", "é", "Ṭarābulus", "Misrātah", "x" * 40, "🙂", "a\x00b")
+_NUMBER_TYPES = (pa.int8(), pa.int16(), pa.int32(), pa.int64(), pa.uint8(), pa.uint32())
+
+
+def _chunked(draw: st.DrawFn, array: pa.Array[Any]) -> pa.ChunkedArray[Any]:
+    """``array`` cut into chunks at drawn places."""
+    cuts = sorted(draw(st.lists(st.integers(0, len(array)), max_size=3)))
+    bounds = [0, *cuts, len(array)]
+    chunks = [array.slice(a, b - a) for a, b in itertools.pairwise(bounds)]
+    return pa.chunked_array(chunks, type=array.type)
+
+
+@st.composite
+def _text_arrays(draw: st.DrawFn, size: int) -> pa.Array[Any]:
+    pool = st.sampled_from(_WORDS) | st.text(max_size=8)
+    if draw(st.booleans()):
+        pool = st.text(min_size=0, max_size=30)  # mostly distinct: hashed value by value
+    values = draw(st.lists(st.none() | pool, min_size=size, max_size=size))
+    how = draw(st.sampled_from(["string", "large", "dictionary", "dictionary-null-word"]))
+    if how == "string":
+        return pa.array(values, pa.string())
+    if how == "large":
+        return pa.array(values, pa.large_string())
+    words: list[str | None] = [*dict.fromkeys(v for v in values if v is not None), "unused"]
+    empty = None  # an empty value: a null index, or an index to a null word
+    if how == "dictionary-null-word":
+        words.append(None)
+        empty = len(words) - 1
+    indices = [empty if v is None else words.index(v) for v in values]
+    return pa.DictionaryArray.from_arrays(pa.array(indices, pa.int16()), pa.array(words))
+
+
+@st.composite
+def _number_arrays(draw: st.DrawFn, size: int) -> pa.Array[Any]:
+    how = draw(st.sampled_from(["int", "wide", "bool", "date", "timestamp", "float"]))
+    if how == "float":
+        floats = st.floats(allow_nan=True, allow_infinity=True) | st.sampled_from([0.0, -0.0])
+        values = draw(st.lists(st.none() | floats, min_size=size, max_size=size))
+        return pa.array(values, pa.float64())
+    if how == "bool":
+        values = draw(st.lists(st.none() | st.booleans(), min_size=size, max_size=size))
+        return pa.array(values, pa.bool_())
+    kind = draw(st.sampled_from(_NUMBER_TYPES))
+    low, high = (-(2**62), 2**62) if how == "wide" else (0, 120)
+    ints = draw(st.lists(st.none() | st.integers(low, high), min_size=size, max_size=size))
+    if how == "date":
+        return pa.array(ints, pa.int32()).cast(pa.date32())
+    if how == "timestamp":
+        return pa.array(ints, pa.int64()).cast(pa.timestamp("us"))
+    return pa.array(ints, pa.int64() if how == "wide" else kind)
+
+
+@st.composite
+def arrow_tables(draw: st.DrawFn, max_rows: int = 40) -> pa.Table:
+    """Tables of text (plain, large, dictionary-encoded), integer, boolean, date, float columns.
+
+    With empty values, empty and non-ASCII strings, repeated and distinct
+    values, each column chunked its own way, and sometimes a slice of it all.
+    """
+    size = draw(st.integers(0, max_rows))
+    kinds = draw(st.lists(st.sampled_from(["text", "number"]), min_size=1, max_size=5))
+    columns = [
+        _chunked(draw, draw(_text_arrays(size) if k == "text" else _number_arrays(size)))
+        for k in kinds
+    ]
+    names = [f"é{i}" if i % 2 else f"c{i}" for i in range(len(kinds))]  # non-ASCII too
+    table = pa.table(columns, names=names)
+    start = draw(st.integers(0, size))
+    return table.slice(start) if draw(st.booleans()) else table
+
+
+def numbers_of(column: pa.ChunkedArray[Any]) -> list[Any]:
+    """A number column's values as Python ints or floats (dates: days since 1970)."""
+    if pa.types.is_temporal(column.type):
+        width = pa.int32() if column.type.bit_width == 32 else pa.int64()
+        column = pa.chunked_array([c.view(width) for c in column.chunks], type=width)
+    values = column.to_pylist()
+    return [int(v) if isinstance(v, bool) else v for v in values]
+
+
 __all__ = [
     "ACTOR_MUTATIONS",
     "EVENT_MUTATIONS",
@@ -300,8 +385,10 @@ __all__ = [
     "TODAY",
     "actors_frame",
     "actors_frames",
+    "arrow_tables",
     "datasets",
     "events_frames",
     "measures_frames",
+    "numbers_of",
     "rows_of",
 ]

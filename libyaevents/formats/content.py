@@ -59,6 +59,10 @@ The two lanes make 128 bits per row, but two texts are told apart by one
 by accident, not tables built to collide (the files' sha256 remain the
 integrity check; see docs/releases.md).
 
+:mod:`libyaevents.formats.rowdigest` computes steps 1 and 2 (each distinct
+value hashed once where values repeat, blocks of rows on threads); the same
+values, whichever way a column is read.
+
 Examples
 --------
 >>> import pyarrow as pa
@@ -80,11 +84,11 @@ from dataclasses import dataclass, replace
 from typing import Any, Final
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
 from libyaevents.formats.parquet import content_hash
+from libyaevents.formats.rowdigest import canonical_numbers, row_digests, value_kind
 
 __all__ = [
     "CONTENT_HASH_VERSION",
@@ -99,43 +103,6 @@ __all__ = [
 CONTENT_HASH_VERSION: Final = 3
 _HEADER: Final = b"libyaevents-content-v2\x1e"
 _HEADER_V3: Final = b"libyaevents-content-v3\x1e"
-_NAN: Final = np.uint64(0x7FF8000000000000)
-_SAMPLE: Final = 1000
-#: Version 3: the SipHash key of text, and each lane's number.
-SIP_KEY: Final = "libyaevents-v3-k"
-LANES: Final = (np.uint64(0), np.uint64(0x9E3779B97F4A7C15))
-
-
-def _kind(kind: pa.DataType) -> str:
-    if pa.types.is_dictionary(kind):
-        return _kind(kind.value_type)
-    if pa.types.is_floating(kind):
-        return "float"
-    if pa.types.is_integer(kind) or pa.types.is_boolean(kind) or pa.types.is_temporal(kind):
-        return "int"
-    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
-        return "text"
-    msg = f"content hash: no canonical form for Arrow type {kind}."
-    raise TypeError(msg)
-
-
-def _numbers(column: pa.Array[Any], kind: str) -> np.ndarray:
-    """Fixed-width values as little-endian int64 or float64, empty values as 0."""
-    if kind == "float":
-        values = np.asarray(_filled(column.cast(pa.float64()), 0.0)).astype("<f8")
-        bits = values.view("<u8")
-        bits[np.isnan(values)] = _NAN
-        return bits
-    if pa.types.is_boolean(column.type):
-        column = column.cast(pa.int8())
-    elif pa.types.is_temporal(column.type):
-        column = column.view(pa.int32() if column.type.bit_width == 32 else pa.int64())
-    return np.asarray(_filled(column.cast(pa.int64()), 0)).astype("<i8", copy=False)
-
-
-def _filled(column: Any, empty: object) -> Any:
-    """``column`` with its empty values as ``empty`` (itself when it has none: no copy)."""
-    return column.fill_null(empty) if column.null_count else column
 
 
 def _text(column: Any, digest: Any) -> None:
@@ -174,7 +141,7 @@ def _column_digest(chunked: pa.ChunkedArray[Any], kind: str) -> bytes:
     if kind == "text":
         _text(column, digest)
     else:
-        digest.update(_numbers(column, kind).data)
+        digest.update(canonical_numbers(column, kind).data)
     return digest.digest()
 
 
@@ -184,7 +151,7 @@ def content_hash_v2(table: pa.Table) -> str:
     See the module's notes for exactly what is hashed. Columns are hashed on
     threads (sha256 releases the GIL), then their digests in column order.
     """
-    kinds = [_kind(column.type) for column in table.columns]
+    kinds = [value_kind(column.type) for column in table.columns]
     with ThreadPoolExecutor(min(8, os.cpu_count() or 1)) as pool:
         digests = list(pool.map(_column_digest, table.columns, kinds))
     digest = hashlib.sha256(_HEADER)
@@ -192,67 +159,6 @@ def content_hash_v2(table: pa.Table) -> str:
         digest.update(f"{name}\x1f{kind}\x1f".encode())
         digest.update(np.uint64(table.num_rows).astype("<u8").tobytes() + column)
     return digest.hexdigest()
-
-
-# -- version 3 ----------------------------------------------------------------------------
-
-
-def _mix(x: np.ndarray) -> np.ndarray:
-    """The splitmix64 finaliser of uint64 values, in place (returns ``x``)."""
-    x ^= x >> np.uint64(30)
-    x *= np.uint64(0xBF58476D1CE4E5B9)
-    x ^= x >> np.uint64(27)
-    x *= np.uint64(0x94D049BB133111EB)
-    x ^= x >> np.uint64(31)
-    return x
-
-
-def _sip(values: np.ndarray) -> np.ndarray:
-    """``sip`` of each text (an object array): SipHash-2-4 under :data:`SIP_KEY`, mixed."""
-    return np.asarray(pd.util.hash_array(values, hash_key=SIP_KEY, categorize=False), "uint64")
-
-
-def _texts(column: Any) -> np.ndarray:
-    """``sip`` of each value of a text column; distinct values hashed once when repeated."""
-    if not pa.types.is_dictionary(column.type):
-        head = column.slice(0, _SAMPLE)
-        if len(head) and pc.count_distinct(head).as_py() >= len(head) / 2:
-            return _sip(np.asarray(column.to_numpy(zero_copy_only=False), object))
-        column = pc.dictionary_encode(column)
-    words = _sip(np.asarray(column.dictionary.to_numpy(zero_copy_only=False), object))
-    codes = np.asarray(column.indices.fill_null(0) if column.null_count else column.indices)
-    return words[codes.astype("int64")] if len(words) else np.zeros(len(column), "uint64")
-
-
-def _column_lanes(chunked: pa.ChunkedArray[Any], name: str, kind: str) -> np.ndarray:
-    """Step 1: each value's hash in both lanes (lanes x rows), 0 where empty."""
-    column: pa.Array[Any] = chunked.combine_chunks()
-    if kind == "text":
-        hashed = _texts(column)
-    else:
-        hashed = np.ascontiguousarray(_numbers(column, kind)).view("uint64")
-    empty = ~np.asarray(column.is_valid(), bool) if column.null_count else None
-    out = np.empty((len(LANES), len(column)), "uint64")
-    for lane, number in enumerate(LANES):
-        salt = _mix(_sip(np.array([name], object)) ^ number)[0]
-        np.bitwise_xor(hashed, salt, out=out[lane])
-        _mix(out[lane])
-        if empty is not None:
-            out[lane][empty] = 0
-    return out
-
-
-def row_digests(table: pa.Table) -> np.ndarray:
-    """Step 2 of version 3: each row's digest in the two lanes (uint64, rows x 2).
-
-    Columns are hashed on threads (SipHash and numpy release the GIL).
-    """
-    kinds = [_kind(column.type) for column in table.columns]
-    acc = np.zeros((len(LANES), table.num_rows), "uint64")
-    with ThreadPoolExecutor(min(8, os.cpu_count() or 1)) as pool:
-        for lanes in pool.map(_column_lanes, table.columns, table.column_names, kinds):
-            acc += lanes
-    return _mix(acc).T
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -283,7 +189,8 @@ class ContentSum:
         """The sum of a whole table."""
         digests = row_digests(table)
         sums = digests.sum(axis=0, dtype="uint64") if len(digests) else np.zeros(2, "uint64")
-        kinds = {n: _kind(c.type) for n, c in zip(table.column_names, table.columns, strict=True)}
+        names, types = table.column_names, table.schema.types
+        kinds = {n: value_kind(kind) for n, kind in zip(names, types, strict=True)}
         return cls(columns=kinds, rows=table.num_rows, lanes=(int(sums[0]), int(sums[1])))
 
     @classmethod
