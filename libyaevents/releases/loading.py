@@ -23,7 +23,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, overload
 
@@ -33,7 +33,6 @@ import pyarrow.parquet as pq
 
 from libyaevents.errors import InputError, IntegrityError, ReleaseNotFoundError
 from libyaevents.formats import parquet
-from libyaevents.optional import require
 from libyaevents.releases.asof import AsOf, version_as_of
 from libyaevents.releases.checks import VerifyResult, as_problem_table, check_files
 from libyaevents.releases.filters import Filters, Query, event_query
@@ -45,6 +44,7 @@ from libyaevents.releases.increments import (
     read_deletes,
 )
 from libyaevents.releases.layers import layered_frame
+from libyaevents.releases.lazy import dask_events
 from libyaevents.releases.manifest import CHANGES_NAME, read_manifest, safe_path
 from libyaevents.releases.stores import StoreArg, open_store
 
@@ -240,11 +240,7 @@ def load(
         return DaskRelease(
             version=version,
             manifest=manifest,
-            events=(
-                _dask_layers(folder, manifest, query)
-                if layered(listed)
-                else _dask_events(events_path, query)
-            ),
+            events=dask_events(folder, manifest, query),
             actors=_small_table(folder, manifest, "actors"),
             measures=_small_table(folder, manifest, "measures"),
             path=folder,
@@ -264,23 +260,6 @@ def load(
     )
 
 
-def _dask_events(path: Path, query: Query) -> Any:
-    """Events as a Dask DataFrame, one partition per 4 row groups, filters pushed down."""
-    dd = require("dask.dataframe", extra="dask", feature="Lazy loads (engine='dask')")
-
-    if query.expression is not None:
-        msg = "With engine='dask', pass filters as a mapping (e.g. {'admin1': 'East'})."
-        raise InputError(msg)
-    dnf = query.dnf
-    events = dd.read_parquet(path, columns=query.columns, split_row_groups=4, filters=dnf)
-    keys = list(parquet.SORT_KEYS["events"])
-    if dnf is None or len(dnf) == 1 or not set(keys) <= set(events.columns):
-        return events
-    # An OR of filters comes back out of release order inside a partition;
-    # partitions follow the sorted row groups, so sorting each one restores it.
-    return events.map_partitions(lambda part: part.sort_values(keys, kind="stable"))
-
-
 def _expression(query: Query) -> pc.Expression | None:
     """The query's filters as one Arrow expression (a DNF list converted)."""
     if isinstance(query.pushed, list):
@@ -288,22 +267,3 @@ def _expression(query: Query) -> pc.Expression | None:
         found: pc.Expression = to_expression(query.pushed)
         return found
     return query.pushed
-
-
-def _dask_layers(folder: Path, manifest: Mapping[str, Any], query: Query) -> Any:
-    """A layered snapshot's events for Dask: each layer read lazily, its deleted ids dropped.
-
-    The partitions are the layers' (the rows of later layers come after the
-    base's rather than in release order).
-    """
-    deletes = read_deletes(folder, manifest).to_pandas()
-    key = "event_id_cnty"
-    columns = None if query.columns is None else list(dict.fromkeys([*query.columns, key]))
-    parts = []
-    for layer, path in enumerate(layer_files(folder, manifest, "events")):
-        part = _dask_events(path, replace(query, columns=columns))
-        dead = deletes.loc[deletes["layer"] == layer, key].tolist()
-        parts.append(part[~part[key].isin(dead)] if dead else part)
-    dd = require("dask.dataframe", extra="dask", feature="Lazy loads (engine='dask')")
-    events = dd.concat(parts)
-    return events if query.columns is None else events[list(query.columns)]

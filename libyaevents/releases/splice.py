@@ -29,7 +29,7 @@ import pyarrow.compute as pc
 
 from libyaevents.formats import parquet
 
-__all__ = ["gather", "merged", "ordered", "values_differ"]
+__all__ = ["gather", "merged", "ordered", "rows_before", "values_differ"]
 
 _KEY: Final = "event_id_cnty"
 
@@ -59,7 +59,7 @@ def ordered(
     added_keys = table.select(list(keys)).take(added)
     by = _key_order(added_keys, keys)
     added, added_keys = added[by], added_keys.take(by)
-    before = _rows_before(parts[0].select(list(keys)).combine_chunks(), added_keys)
+    before = rows_before(parts[0].select(list(keys)).combine_chunks(), added_keys)
     rows = _inserted(base, np.searchsorted(base, before), added)
     return _take(table, pa.array(rows))
 
@@ -337,7 +337,7 @@ def _placed(sorted_keys: pa.Table, probes: pa.Table, live: np.ndarray) -> tuple[
     dead[live] = False
     gone = np.flatnonzero(dead)
     if _KEY not in sorted_keys.column_names or not len(gone) or not probes.num_rows:
-        return _rows_before(sorted_keys, probes), same
+        return rows_before(sorted_keys, probes), same
     ids: Any = gather(sorted_keys.select([_KEY]), gone)[_KEY].combine_chunks()
     where: Any = pc.index_in(probes[_KEY], value_set=ids)
     at: Any = pc.fill_null(where, -1)
@@ -354,11 +354,11 @@ def _placed(sorted_keys: pa.Table, probes: pa.Table, live: np.ndarray) -> tuple[
     before[hit] = gone[found[hit]]
     same[hit] = True
     if not same.all():
-        before[~same] = _rows_before(sorted_keys, probes.filter(pa.array(~same)))
+        before[~same] = rows_before(sorted_keys, probes.filter(pa.array(~same)))
     return before, same
 
 
-def _rows_before(sorted_keys: pa.Table, probes: pa.Table) -> np.ndarray:
+def rows_before(sorted_keys: pa.Table, probes: pa.Table) -> np.ndarray:
     """For each probe row, how many rows of ``sorted_keys`` sort before it (a binary search).
 
     All probes step together: each round takes one row of ``sorted_keys`` per
