@@ -37,7 +37,7 @@ import difflib
 import json
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -48,7 +48,7 @@ import pandas as pd
 from libyaevents.errors import ReadError
 from libyaevents.problems import problem_table
 from libyaevents.readers import suggestions
-from libyaevents.readers.tomlplain import Layout, parse_plain
+from libyaevents.readers.tomlplain import Layout, parse_toml
 from libyaevents.schema.tables import ACTORS, EVENTS, MEASURES
 from libyaevents.validation.validator import ValidationReport, validate
 from libyaevents.vocab import actortypes, taxonomy
@@ -154,10 +154,6 @@ _EVENT_ORIGIN: Final = {
 }
 _MEASURE_ORIGIN: Final = {"report_section": "paragraph"}
 _ACTOR_ORIGIN: Final = {"report_id": "report", "report_section": "section"}
-
-_HEADER: Final = re.compile(r"\s*\[\[\s*([A-Za-z_]+)\s*\]\]")
-_TABLE_START: Final = re.compile(r"\s*\[")
-_KEY: Final = re.compile(r"\s*([A-Za-z0-9_]+)\s*=")
 
 
 @dataclass(frozen=True)
@@ -291,27 +287,9 @@ def is_sources_folder(folder: str | Path) -> bool:
 # -- reading TOML with line numbers ------------------------------------------------
 
 
-def _layout(text: str) -> Layout:
-    """Line of each ``[[kind]]`` header and of each key below it, per kind."""
-    blocks: dict[str, list[tuple[int, dict[str, int]]]] = {}
-    keys: dict[str, int] | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        header = _HEADER.match(line)
-        if header:
-            keys = {}
-            blocks.setdefault(header[1], []).append((number, keys))
-        elif _TABLE_START.match(line):
-            keys = None
-        elif keys is not None and (key := _KEY.match(line)):
-            keys.setdefault(key[1], number)
-    return blocks
-
-
 def _load_toml(path: Path) -> tuple[dict[str, Any], Layout]:
     try:
-        text = path.read_bytes().decode("utf-8")
-        plain = parse_plain(text)  # the files the library and tomli-w write, in one pass
-        return plain if plain is not None else (tomllib.loads(text), _layout(text))
+        return parse_toml(path.read_bytes().decode("utf-8"))
     except FileNotFoundError:
         needs = f"{PLACES_FILE}, {ACTORS_FILE} and {REPORTS_DIR}/"
         msg = f"{path}: no such file; a sources folder needs {needs}."
@@ -488,10 +466,15 @@ def _other_names(row: Mapping[str, Any]) -> list[Any]:
 # -- compiling ---------------------------------------------------------------------
 
 
-def _places(folder: Path, found: CompileProblems) -> dict[str, dict[str, Any]]:
+#: Files already parsed, by path: document and layout (see :func:`compile_sources`).
+Parsed = Mapping[str, tuple[dict[str, Any], Layout]]
+_Loader = Callable[[Path], tuple[dict[str, Any], Layout]]
+
+
+def _places(folder: Path, found: CompileProblems, load: _Loader) -> dict[str, dict[str, Any]]:
     places = {}
     path = folder / PLACES_FILE
-    for row, origin in _records(path, _load_toml(path), "places", found, _PLACE_KEYS):
+    for row, origin in _records(path, load(path), "places", found, _PLACE_KEYS):
         if row.get("id") in places:
             message = f"place id {row['id']!r} is used twice"
             found.add(origin, "id", message, "duplicate", row["id"])
@@ -499,10 +482,12 @@ def _places(folder: Path, found: CompileProblems) -> dict[str, dict[str, Any]]:
     return places
 
 
-def _actors(folder: Path, found: CompileProblems) -> tuple[list[dict[str, Any]], list[Origin]]:
+def _actors(
+    folder: Path, found: CompileProblems, load: _Loader
+) -> tuple[list[dict[str, Any]], list[Origin]]:
     rows, origins = [], []
     path = folder / ACTORS_FILE
-    for row, origin in _records(path, _load_toml(path), "actors", found, _ACTOR_KEYS):
+    for row, origin in _records(path, load(path), "actors", found, _ACTOR_KEYS):
         rows.append(
             {
                 **{k: row.get(k) for k in ("actor_id", "name", "inter_code", "country")},
@@ -527,11 +512,12 @@ def _interaction(inter1: Any, inter2: Any) -> int | None:
 
 
 class _Compiler:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, parsed: Parsed) -> None:
         self.folder = folder
+        self.parsed = parsed
         self.found = CompileProblems()
-        self.places = _places(folder, self.found)
-        self.actor_rows, self.actor_origins = _actors(folder, self.found)
+        self.places = _places(folder, self.found, self.load)
+        self.actor_rows, self.actor_origins = _actors(folder, self.found, self.load)
         self.actor_by_id = {a["actor_id"]: a for a in self.actor_rows}
         self.events: list[dict[str, Any]] = []
         self.event_origins: list[Origin] = []
@@ -541,8 +527,13 @@ class _Compiler:
         self.paragraphs: list[dict[str, Any]] = []
         self.documents: dict[str, dict[str, Any]] = {}
 
+    def load(self, path: Path) -> tuple[dict[str, Any], Layout]:
+        """A file's document and layout: as given (just written), else read."""
+        given = self.parsed.get(str(path))
+        return given if given is not None else _load_toml(path)
+
     def report(self, path: Path) -> None:
-        parsed = _load_toml(path)
+        parsed = self.load(path)
         self.documents[str(path)] = parsed[0]
         head = parsed[0].get("report")
         origin = Origin(str(path), None, label="report", table="report")
@@ -730,7 +721,9 @@ def read_sources(folder: str | Path | None = None) -> Sources:
     return sources
 
 
-def compile_sources(folder: str | Path | None = None) -> tuple[Sources, CompileProblems]:
+def compile_sources(
+    folder: str | Path | None = None, *, parsed: Parsed | None = None
+) -> tuple[Sources, CompileProblems]:
     """Compile as :func:`read_sources` does, returning the problems instead of raising.
 
     The tables are compiled as far as they go (an unresolved actor keeps the
@@ -738,13 +731,18 @@ def compile_sources(folder: str | Path | None = None) -> tuple[Sources, CompileP
     problem shape, ``problems.raise_if_any()`` raises them as
     :func:`read_sources` does.
 
+    ``parsed`` gives, by path (as ``folder / name`` spells it), the document
+    and layout of files just written (what
+    :func:`libyaevents.readers.tomldump.dump_toml` returns with their text):
+    those are compiled without reading them back.
+
     Raises
     ------
     ReadError
         When a file is missing or is not UTF-8 TOML (nothing can be compiled).
     """
     root = sources_folder() if folder is None else Path(folder)
-    compiler = _Compiler(root)
+    compiler = _Compiler(root, parsed or {})
     report_files = sorted((root / REPORTS_DIR).glob("*.toml"))
     if not report_files:
         compiler.found.add(

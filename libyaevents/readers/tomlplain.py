@@ -27,9 +27,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tomllib
 from typing import Any, Final
 
-__all__ = ["Layout", "parse_plain"]
+__all__ = ["Layout", "parse_plain", "parse_toml", "scan_layout"]
 
 #: Per ``[[kind]]``: the line of each record's header and of each of its keys.
 Layout = dict[str, list[tuple[int, dict[str, int]]]]
@@ -52,6 +53,10 @@ _COMMENT: Final = re.compile(r"#[^\x00-\x08\x0a-\x1f\x7f]*")
 _ARRAY_HEADER: Final = re.compile(r"\[\[([A-Za-z_]+)\]\]")
 _TABLE_HEADER: Final = re.compile(r"\[([A-Za-z_]+)\]")
 _ITEM: Final = re.compile(r' *"([^"\\\x00-\x1f\x7f]*)",')
+#: Any TOML text (tomllib's path): a ``[[kind]]`` header, any other table, a key.
+_ANY_ARRAY_HEADER: Final = re.compile(r"\s*\[\[\s*([A-Za-z_]+)\s*\]\]")
+_ANY_TABLE: Final = re.compile(r"\s*\[")
+_ANY_KEY: Final = re.compile(r"\s*([A-Za-z0-9_]+)\s*=")
 #: Line breaks :meth:`str.splitlines` knows and TOML does not (TOML has LF and CRLF).
 _OTHER_BREAKS: Final = re.compile(r"[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]|\r(?!\n)")
 
@@ -158,3 +163,35 @@ def parse_plain(text: str) -> tuple[dict[str, Any], Layout] | None:
         return _parse(text)
     except (_NotPlainError, ValueError):  # ValueError: a number too long to convert
         return None
+
+
+def scan_layout(text: str) -> Layout:
+    """Line of each ``[[kind]]`` header and of each key below it, per kind, in any TOML text.
+
+    The layout of a text :func:`parse_plain` declines (read by :mod:`tomllib`);
+    on plain TOML it gives the same layout as :func:`parse_plain`.
+    """
+    blocks: Layout = {}
+    keys: dict[str, int] | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _ANY_ARRAY_HEADER.match(line)
+        if header:
+            keys = {}
+            blocks.setdefault(header[1], []).append((number, keys))
+        elif _ANY_TABLE.match(line):
+            keys = None
+        elif keys is not None and (key := _ANY_KEY.match(line)):
+            keys.setdefault(key[1], number)
+    return blocks
+
+
+def parse_toml(text: str) -> tuple[dict[str, Any], Layout]:
+    """The document and its layout, by the fast path when ``text`` is plain, else by tomllib.
+
+    Raises
+    ------
+    tomllib.TOMLDecodeError
+        When ``text`` is not valid TOML.
+    """
+    plain = parse_plain(text)
+    return plain if plain is not None else (tomllib.loads(text), scan_layout(text))
