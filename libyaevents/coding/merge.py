@@ -47,6 +47,7 @@ from libyaevents.coding.agreement import Agreement, agree_codings
 from libyaevents.coding.combine import Combined
 from libyaevents.coding.decisions import Decision, Key, decisions_text, read_decisions, settle
 from libyaevents.errors import AdjudicationError, InputError, ValidationError
+from libyaevents.readers import collector
 from libyaevents.readers.coded import (
     ACTORS_FILE,
     AGREEMENT_FILE,
@@ -292,6 +293,12 @@ def adjudicate(
     if target.exists():
         msg = f"{target}: exists; give a new folder for the merged coding (or remove it)."
         raise InputError(msg)
+    with collector.paused():  # records and tables without cycles: nothing to collect
+        return _adjudicate(folders, target, decisions, today, accept_majority=accept_majority)
+
+
+def _adjudicate(folders: list[Path], target: Path, decisions: Folder | None, today: str | None,
+                *, accept_majority: bool) -> Adjudication:  # fmt: skip
     agreement = agree_codings(folders, draws=0)
     _same_reports(agreement)
     path = Path(decisions) if decisions is not None else _default_decisions(target)

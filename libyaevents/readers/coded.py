@@ -47,7 +47,7 @@ import pandas as pd
 
 from libyaevents.errors import ReadError
 from libyaevents.problems import problem_table
-from libyaevents.readers import suggestions
+from libyaevents.readers import collector, suggestions
 from libyaevents.readers.tomlplain import Layout, parse_toml
 from libyaevents.schema.tables import ACTORS, EVENTS, MEASURES
 from libyaevents.validation.validator import ValidationReport, validate
@@ -742,7 +742,12 @@ def compile_sources(
         When a file is missing or is not UTF-8 TOML (nothing can be compiled).
     """
     root = sources_folder() if folder is None else Path(folder)
-    compiler = _Compiler(root, parsed or {})
+    with collector.paused():  # the records hold no cycles: collecting finds nothing
+        return _compiled(root, parsed or {})
+
+
+def _compiled(root: Path, parsed: Parsed) -> tuple[Sources, CompileProblems]:
+    compiler = _Compiler(root, parsed)
     report_files = sorted((root / REPORTS_DIR).glob("*.toml"))
     if not report_files:
         compiler.found.add(
