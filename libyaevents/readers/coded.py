@@ -34,6 +34,7 @@ import calendar
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import json
 import re
 import tomllib
@@ -370,15 +371,19 @@ def _check_keys(
     found: CompileProblems,
 ) -> None:
     required, optional = keys
-    for key in required:
-        if key not in row:
-            message = f"'{key}' is missing; required: {', '.join(required)}"
-            found.add(origin, key, message, "value-missing")
+    if not _key_sets(keys)[0].issubset(row):
+        for key in required:
+            if key not in row:
+                message = f"'{key}' is missing; required: {', '.join(required)}"
+                found.add(origin, key, message, "value-missing")
+    allowed = _key_sets(keys)[1]
     for key in row:
-        if key not in required and key not in optional:
+        if key not in allowed:
             close = difflib.get_close_matches(key, required + optional, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             found.add(origin, key, f"unknown key '{key}'{hint}", "column-unknown", key)
+        elif type(row[key]) is _EXACT.get(key):
+            continue  # the type the key must have, as TOML reads it: nothing more to check
         elif key in _LIST_KEYS and not (
             isinstance(row[key], list) and all(isinstance(v, str) for v in row[key])
         ):
@@ -390,6 +395,14 @@ def _check_keys(
             message = f"'{key}' must be {_TYPED[key][1]}; found {said}"
             found.add(origin, key, message, "type", value)
             row[key] = None  # type: ignore[index]  # compiling goes on; the problem is raised
+
+
+@functools.cache
+def _key_sets(
+    keys: tuple[tuple[str, ...], tuple[str, ...]],
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The required keys, and every key allowed."""
+    return frozenset(keys[0]), frozenset(keys[0] + keys[1])
 
 
 def _is_day(value: Any) -> bool:
@@ -430,6 +443,11 @@ _TYPED: Final[dict[str, tuple[Any, str]]] = {
     "sha256": (_is_sha256, "64 lower-case hex digits (as `libyaevents code new` writes)"),
     **dict.fromkeys(("latitude", "longitude"), (_is_number, "a number (no quotes)")),
 }
+
+
+#: The type TOML gives a key written as it must be (every check of :data:`_TYPED` passes).
+_EXACT: Final = {key: dt.date if check is _DAY else int for key, check in _TYPED.items()
+                 if check in (_DAY, _INT)}  # fmt: skip
 
 
 def _joined(values: Any) -> str | None:
@@ -608,8 +626,12 @@ class _Compiler:
         return actor
 
     def _names(self, row: Mapping[str, Any], key: str, at: Origin) -> str | None:
-        ids = row.get(key) if isinstance(row.get(key), list) else []
-        found = [self._actor({key: i}, key, at) for i in ids or []]
+        ids = row.get(key)
+        if not ids or not isinstance(ids, list):
+            return None
+        known = self.actor_by_id
+        found = [known[i] if i is not None and i in known else self._actor({key: i}, key, at)
+                 for i in ids]  # fmt: skip
         return _joined([a["name"] for a in found if a is not None])
 
     def _event(self, row: Mapping[str, Any], at: Origin, head: Mapping[str, Any]) -> dict[str, Any]:
