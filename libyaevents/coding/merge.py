@@ -14,8 +14,9 @@ Beside it, in ``adjudication/``:
   coding, every coder's id, the choice, ``by`` = ``adjudicator`` or ``majority``,
   the value given, the reason), and the units in, written and dropped.
 
-The folder is written under a temporary name, compiled and validated, and only
-then renamed into place: a merge that would not validate leaves nothing behind.
+The folder is written under a temporary name, compiled (from the records as
+written, without reading the files back) and validated, and only then renamed
+into place: a merge that would not validate leaves nothing behind.
 
 Examples
 --------
