@@ -39,6 +39,7 @@ from libyaevents.coding.align import Unit, align_events, align_measures
 from libyaevents.coding.alpha import Level, interval_of, pairable, unit_weights
 from libyaevents.coding.codings import EVENT_FIELDS, MEASURE_FIELDS, Coding, read_coding
 from libyaevents.errors import InputError
+from libyaevents.readers import collector
 
 __all__ = [
     "EVENT_LEVELS",
@@ -472,7 +473,11 @@ def agree_codings(
     if not 2 <= len(folders) <= _MAX_CODERS:
         msg = f"agreement needs 2 to {_MAX_CODERS} coded folders; found {len(folders)}."
         raise InputError(msg)
-    codings = [read_coding(f) for f in folders]
+    with collector.paused():  # tens of thousands of acyclic records: nothing to collect
+        return _agree([read_coding(f) for f in folders], draws, seed, confidence)
+
+
+def _agree(codings: list[Coding], draws: int, seed: int, confidence: float) -> Agreement:
     coders = list(string.ascii_lowercase[: len(codings)])
     events = align_events(codings)
     measures = align_measures(codings, events)

@@ -14,8 +14,9 @@ Beside it, in ``adjudication/``:
   coding, every coder's id, the choice, ``by`` = ``adjudicator`` or ``majority``,
   the value given, the reason), and the units in, written and dropped.
 
-The folder is written under a temporary name, compiled and validated, and only
-then renamed into place: a merge that would not validate leaves nothing behind.
+The folder is written under a temporary name, compiled (from the records as
+written, without reading the files back) and validated, and only then renamed
+into place: a merge that would not validate leaves nothing behind.
 
 Examples
 --------
@@ -42,12 +43,12 @@ from pathlib import Path
 from typing import Any, Final, overload
 
 import pandas as pd
-import tomli_w
 
 from libyaevents.coding.agreement import Agreement, agree_codings
 from libyaevents.coding.combine import Combined
 from libyaevents.coding.decisions import Decision, Key, decisions_text, read_decisions, settle
 from libyaevents.errors import AdjudicationError, InputError, ValidationError
+from libyaevents.readers import collector
 from libyaevents.readers.coded import (
     ACTORS_FILE,
     AGREEMENT_FILE,
@@ -55,8 +56,10 @@ from libyaevents.readers.coded import (
     DECISIONS_FILE,
     PLACES_FILE,
     REPORTS_DIR,
-    read_sources,
+    compile_sources,
 )
+from libyaevents.readers.tomldump import dump_toml
+from libyaevents.readers.tomlplain import Layout
 
 __all__ = [
     "AGREEMENT_FILE",
@@ -108,14 +111,21 @@ def _load(path: Path) -> dict[str, Any]:
     return tomllib.loads(path.read_text(encoding="utf-8"))
 
 
-def _write(path: Path, data: Mapping[str, Any], header: str = _HEADER) -> None:
-    path.write_text(header + tomli_w.dumps(data), encoding="utf-8")
+Written = dict[str, tuple[dict[str, Any], Layout]]
 
 
-def _write_merged(agreement: Agreement, combined: Combined, folder: Path) -> None:
+def _write(path: Path, data: Mapping[str, Any], written: Written) -> None:
+    """Write ``data`` (as tomli-w writes it); what reading it back gives goes in ``written``."""
+    text, written[str(path)] = dump_toml(data, _HEADER)
+    path.write_text(text, encoding="utf-8")
+
+
+def _write_merged(agreement: Agreement, combined: Combined, folder: Path) -> Written:
+    """Write the merged coding's TOML files; their documents and layouts by path."""
+    written: Written = {}
     (folder / REPORTS_DIR).mkdir(parents=True)
-    _write(folder / ACTORS_FILE, {"actors": combined.actors.records})
-    _write(folder / PLACES_FILE, {"places": combined.places.records})
+    _write(folder / ACTORS_FILE, {"actors": combined.actors.records}, written)
+    _write(folder / PLACES_FILE, {"places": combined.places.records}, written)
     documents: dict[str, Any] = {}
     paths: dict[str, Path] = {}
     for coding in reversed(agreement.codings):  # a's last: its files win
@@ -128,7 +138,8 @@ def _write_merged(agreement: Agreement, combined: Combined, folder: Path) -> Non
         for name in ("events", "measures"):
             if not data[name]:
                 del data[name]
-        _write(folder / REPORTS_DIR / path.name, data)
+        _write(folder / REPORTS_DIR / path.name, data, written)
+    return written
 
 
 def _decided(
@@ -283,6 +294,12 @@ def adjudicate(
     if target.exists():
         msg = f"{target}: exists; give a new folder for the merged coding (or remove it)."
         raise InputError(msg)
+    with collector.paused():  # records and tables without cycles: nothing to collect
+        return _adjudicate(folders, target, decisions, today, accept_majority=accept_majority)
+
+
+def _adjudicate(folders: list[Path], target: Path, decisions: Folder | None, today: str | None,
+                *, accept_majority: bool) -> Adjudication:  # fmt: skip
     agreement = agree_codings(folders, draws=0)
     _same_reports(agreement)
     path = Path(decisions) if decisions is not None else _default_decisions(target)
@@ -315,9 +332,11 @@ def _merge(agreement: Agreement, decided: Mapping[Key, Decision], path: Path, ta
     }
     tmp = target.with_name(f".{target.name}.{uuid.uuid4().hex[:8]}.tmp")
     try:
-        _write_merged(agreement, combined, tmp)
+        written = _write_merged(agreement, combined, tmp)
         _audit(tmp, path, agreement, trail)
-        report = read_sources(tmp).validate(today=today)
+        sources, problems = compile_sources(tmp, parsed=written)  # compiled, not read back
+        problems.raise_if_any()
+        report = sources.validate(today=today)
         if not report.ok:
             msg = f"the merged coding would not validate:\n{report.summary()}"
             raise ValidationError(msg, report.failures)

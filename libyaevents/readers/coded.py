@@ -34,10 +34,11 @@ import calendar
 import dataclasses
 import datetime as dt
 import difflib
+import functools
 import json
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
@@ -47,8 +48,8 @@ import pandas as pd
 
 from libyaevents.errors import ReadError
 from libyaevents.problems import problem_table
-from libyaevents.readers import suggestions
-from libyaevents.readers.tomlplain import Layout, parse_plain
+from libyaevents.readers import collector, suggestions
+from libyaevents.readers.tomlplain import Layout, parse_toml
 from libyaevents.schema.tables import ACTORS, EVENTS, MEASURES
 from libyaevents.validation.validator import ValidationReport, validate
 from libyaevents.vocab import actortypes, taxonomy
@@ -154,10 +155,6 @@ _EVENT_ORIGIN: Final = {
 }
 _MEASURE_ORIGIN: Final = {"report_section": "paragraph"}
 _ACTOR_ORIGIN: Final = {"report_id": "report", "report_section": "section"}
-
-_HEADER: Final = re.compile(r"\s*\[\[\s*([A-Za-z_]+)\s*\]\]")
-_TABLE_START: Final = re.compile(r"\s*\[")
-_KEY: Final = re.compile(r"\s*([A-Za-z0-9_]+)\s*=")
 
 
 @dataclass(frozen=True)
@@ -291,27 +288,9 @@ def is_sources_folder(folder: str | Path) -> bool:
 # -- reading TOML with line numbers ------------------------------------------------
 
 
-def _layout(text: str) -> Layout:
-    """Line of each ``[[kind]]`` header and of each key below it, per kind."""
-    blocks: dict[str, list[tuple[int, dict[str, int]]]] = {}
-    keys: dict[str, int] | None = None
-    for number, line in enumerate(text.splitlines(), start=1):
-        header = _HEADER.match(line)
-        if header:
-            keys = {}
-            blocks.setdefault(header[1], []).append((number, keys))
-        elif _TABLE_START.match(line):
-            keys = None
-        elif keys is not None and (key := _KEY.match(line)):
-            keys.setdefault(key[1], number)
-    return blocks
-
-
 def _load_toml(path: Path) -> tuple[dict[str, Any], Layout]:
     try:
-        text = path.read_bytes().decode("utf-8")
-        plain = parse_plain(text)  # the files the library and tomli-w write, in one pass
-        return plain if plain is not None else (tomllib.loads(text), _layout(text))
+        return parse_toml(path.read_bytes().decode("utf-8"))
     except FileNotFoundError:
         needs = f"{PLACES_FILE}, {ACTORS_FILE} and {REPORTS_DIR}/"
         msg = f"{path}: no such file; a sources folder needs {needs}."
@@ -392,15 +371,19 @@ def _check_keys(
     found: CompileProblems,
 ) -> None:
     required, optional = keys
-    for key in required:
-        if key not in row:
-            message = f"'{key}' is missing; required: {', '.join(required)}"
-            found.add(origin, key, message, "value-missing")
+    if not _key_sets(keys)[0].issubset(row):
+        for key in required:
+            if key not in row:
+                message = f"'{key}' is missing; required: {', '.join(required)}"
+                found.add(origin, key, message, "value-missing")
+    allowed = _key_sets(keys)[1]
     for key in row:
-        if key not in required and key not in optional:
+        if key not in allowed:
             close = difflib.get_close_matches(key, required + optional, n=1)
             hint = f"; did you mean '{close[0]}'?" if close else ""
             found.add(origin, key, f"unknown key '{key}'{hint}", "column-unknown", key)
+        elif type(row[key]) is _EXACT.get(key):
+            continue  # the type the key must have, as TOML reads it: nothing more to check
         elif key in _LIST_KEYS and not (
             isinstance(row[key], list) and all(isinstance(v, str) for v in row[key])
         ):
@@ -412,6 +395,14 @@ def _check_keys(
             message = f"'{key}' must be {_TYPED[key][1]}; found {said}"
             found.add(origin, key, message, "type", value)
             row[key] = None  # type: ignore[index]  # compiling goes on; the problem is raised
+
+
+@functools.cache
+def _key_sets(
+    keys: tuple[tuple[str, ...], tuple[str, ...]],
+) -> tuple[frozenset[str], frozenset[str]]:
+    """The required keys, and every key allowed."""
+    return frozenset(keys[0]), frozenset(keys[0] + keys[1])
 
 
 def _is_day(value: Any) -> bool:
@@ -454,6 +445,11 @@ _TYPED: Final[dict[str, tuple[Any, str]]] = {
 }
 
 
+#: The type TOML gives a key written as it must be (every check of :data:`_TYPED` passes).
+_EXACT: Final = {key: dt.date if check is _DAY else int for key, check in _TYPED.items()
+                 if check in (_DAY, _INT)}  # fmt: skip
+
+
 def _joined(values: Any) -> str | None:
     return "; ".join(values) if isinstance(values, list) and values else None
 
@@ -488,10 +484,15 @@ def _other_names(row: Mapping[str, Any]) -> list[Any]:
 # -- compiling ---------------------------------------------------------------------
 
 
-def _places(folder: Path, found: CompileProblems) -> dict[str, dict[str, Any]]:
+#: Files already parsed, by path: document and layout (see :func:`compile_sources`).
+Parsed = Mapping[str, tuple[dict[str, Any], Layout]]
+_Loader = Callable[[Path], tuple[dict[str, Any], Layout]]
+
+
+def _places(folder: Path, found: CompileProblems, load: _Loader) -> dict[str, dict[str, Any]]:
     places = {}
     path = folder / PLACES_FILE
-    for row, origin in _records(path, _load_toml(path), "places", found, _PLACE_KEYS):
+    for row, origin in _records(path, load(path), "places", found, _PLACE_KEYS):
         if row.get("id") in places:
             message = f"place id {row['id']!r} is used twice"
             found.add(origin, "id", message, "duplicate", row["id"])
@@ -499,10 +500,12 @@ def _places(folder: Path, found: CompileProblems) -> dict[str, dict[str, Any]]:
     return places
 
 
-def _actors(folder: Path, found: CompileProblems) -> tuple[list[dict[str, Any]], list[Origin]]:
+def _actors(
+    folder: Path, found: CompileProblems, load: _Loader
+) -> tuple[list[dict[str, Any]], list[Origin]]:
     rows, origins = [], []
     path = folder / ACTORS_FILE
-    for row, origin in _records(path, _load_toml(path), "actors", found, _ACTOR_KEYS):
+    for row, origin in _records(path, load(path), "actors", found, _ACTOR_KEYS):
         rows.append(
             {
                 **{k: row.get(k) for k in ("actor_id", "name", "inter_code", "country")},
@@ -527,11 +530,12 @@ def _interaction(inter1: Any, inter2: Any) -> int | None:
 
 
 class _Compiler:
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, parsed: Parsed) -> None:
         self.folder = folder
+        self.parsed = parsed
         self.found = CompileProblems()
-        self.places = _places(folder, self.found)
-        self.actor_rows, self.actor_origins = _actors(folder, self.found)
+        self.places = _places(folder, self.found, self.load)
+        self.actor_rows, self.actor_origins = _actors(folder, self.found, self.load)
         self.actor_by_id = {a["actor_id"]: a for a in self.actor_rows}
         self.events: list[dict[str, Any]] = []
         self.event_origins: list[Origin] = []
@@ -541,8 +545,13 @@ class _Compiler:
         self.paragraphs: list[dict[str, Any]] = []
         self.documents: dict[str, dict[str, Any]] = {}
 
+    def load(self, path: Path) -> tuple[dict[str, Any], Layout]:
+        """A file's document and layout: as given (just written), else read."""
+        given = self.parsed.get(str(path))
+        return given if given is not None else _load_toml(path)
+
     def report(self, path: Path) -> None:
-        parsed = _load_toml(path)
+        parsed = self.load(path)
         self.documents[str(path)] = parsed[0]
         head = parsed[0].get("report")
         origin = Origin(str(path), None, label="report", table="report")
@@ -617,8 +626,12 @@ class _Compiler:
         return actor
 
     def _names(self, row: Mapping[str, Any], key: str, at: Origin) -> str | None:
-        ids = row.get(key) if isinstance(row.get(key), list) else []
-        found = [self._actor({key: i}, key, at) for i in ids or []]
+        ids = row.get(key)
+        if not ids or not isinstance(ids, list):
+            return None
+        known = self.actor_by_id
+        found = [known[i] if i is not None and i in known else self._actor({key: i}, key, at)
+                 for i in ids]  # fmt: skip
         return _joined([a["name"] for a in found if a is not None])
 
     def _event(self, row: Mapping[str, Any], at: Origin, head: Mapping[str, Any]) -> dict[str, Any]:
@@ -730,7 +743,9 @@ def read_sources(folder: str | Path | None = None) -> Sources:
     return sources
 
 
-def compile_sources(folder: str | Path | None = None) -> tuple[Sources, CompileProblems]:
+def compile_sources(
+    folder: str | Path | None = None, *, parsed: Parsed | None = None
+) -> tuple[Sources, CompileProblems]:
     """Compile as :func:`read_sources` does, returning the problems instead of raising.
 
     The tables are compiled as far as they go (an unresolved actor keeps the
@@ -738,13 +753,23 @@ def compile_sources(folder: str | Path | None = None) -> tuple[Sources, CompileP
     problem shape, ``problems.raise_if_any()`` raises them as
     :func:`read_sources` does.
 
+    ``parsed`` gives, by path (as ``folder / name`` spells it), the document
+    and layout of files just written (what
+    :func:`libyaevents.readers.tomldump.dump_toml` returns with their text):
+    those are compiled without reading them back.
+
     Raises
     ------
     ReadError
         When a file is missing or is not UTF-8 TOML (nothing can be compiled).
     """
     root = sources_folder() if folder is None else Path(folder)
-    compiler = _Compiler(root)
+    with collector.paused():  # the records hold no cycles: collecting finds nothing
+        return _compiled(root, parsed or {})
+
+
+def _compiled(root: Path, parsed: Parsed) -> tuple[Sources, CompileProblems]:
+    compiler = _Compiler(root, parsed)
     report_files = sorted((root / REPORTS_DIR).glob("*.toml"))
     if not report_files:
         compiler.found.add(

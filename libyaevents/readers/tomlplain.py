@@ -27,9 +27,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import tomllib
+from collections.abc import Iterator
 from typing import Any, Final
 
-__all__ = ["Layout", "parse_plain"]
+__all__ = ["Layout", "parse_plain", "parse_toml", "scan_layout"]
 
 #: Per ``[[kind]]``: the line of each record's header and of each of its keys.
 Layout = dict[str, list[tuple[int, dict[str, int]]]]
@@ -52,8 +54,14 @@ _COMMENT: Final = re.compile(r"#[^\x00-\x08\x0a-\x1f\x7f]*")
 _ARRAY_HEADER: Final = re.compile(r"\[\[([A-Za-z_]+)\]\]")
 _TABLE_HEADER: Final = re.compile(r"\[([A-Za-z_]+)\]")
 _ITEM: Final = re.compile(r' *"([^"\\\x00-\x1f\x7f]*)",')
-#: Line breaks :meth:`str.splitlines` knows and TOML does not (TOML has LF and CRLF).
-_OTHER_BREAKS: Final = re.compile(r"[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]|\r(?!\n)")
+#: Any TOML text (tomllib's path): a ``[[kind]]`` header, any other table, a key.
+_ANY_ARRAY_HEADER: Final = re.compile(r"\s*\[\[\s*([A-Za-z_]+)\s*\]\]")
+_ANY_TABLE: Final = re.compile(r"\s*\[")
+_ANY_KEY: Final = re.compile(r"\s*([A-Za-z0-9_]+)\s*=")
+#: Line breaks :meth:`str.splitlines` knows and TOML does not (TOML has LF and CRLF):
+#: these characters, and a carriage return without a line feed (searched apart: faster).
+_OTHER_BREAKS: Final = re.compile(r"[\x0b\x0c\x1c-\x1e\x85\u2028\u2029]")
+_LONE_CR: Final = re.compile(r"\r(?!\n)")
 
 
 class _NotPlainError(Exception):
@@ -79,13 +87,13 @@ def _value(pair: re.Match[str]) -> Any:
     return float(written)
 
 
-def _array(lines: list[str], start: int) -> tuple[list[str], int]:
-    """The strings of a one-per-line array opened on the line before ``start``."""
+def _array(lines: Iterator[tuple[int, str]]) -> list[str]:
+    """The strings of a one-per-line array, from the line after its opening line."""
     items: list[str] = []
-    for index in range(start, len(lines)):
-        if lines[index] == "]":
-            return items, index + 1
-        item = _ITEM.fullmatch(lines[index])
+    for _, line in lines:
+        if line == "]":
+            return items
+        item = _ITEM.fullmatch(line)
         if item is None:
             raise _NotPlainError
         items.append(item[1])
@@ -111,25 +119,26 @@ def _header(
 
 
 def _parse(text: str) -> tuple[dict[str, Any], Layout]:
-    if _OTHER_BREAKS.search(text):
+    if _OTHER_BREAKS.search(text) or ("\r" in text and _LONE_CR.search(text)):
         raise _NotPlainError
-    lines = text.splitlines()  # numbered as the reader's layout numbers them
+    lines = enumerate(text.splitlines(), 1)  # numbered as the reader's layout numbers them
     root: dict[str, Any] = {}
     layout: Layout = {}
     table = root
     keys: dict[str, int] | None = None  # key lines of the current [[kind]] record
-    index = 0
-    while index < len(lines):
-        line, number = lines[index], index + 1
-        index += 1
-        if not line or _COMMENT.fullmatch(line):
+    key_value = _KEY_VALUE.fullmatch
+    for number, line in lines:
+        if not line or (line[0] == "#" and _COMMENT.fullmatch(line)):
             continue
-        if pair := _KEY_VALUE.fullmatch(line):
+        if pair := key_value(line):
             key = pair[1]
             if key in table:
                 raise _NotPlainError
-            if pair.lastgroup == "array":
-                table[key], index = _array(lines, index)
+            kind = pair.lastgroup
+            if kind == "string":
+                table[key] = pair[kind]
+            elif kind == "array":
+                table[key] = _array(lines)
             else:
                 table[key] = _value(pair)
             if keys is not None:
@@ -158,3 +167,35 @@ def parse_plain(text: str) -> tuple[dict[str, Any], Layout] | None:
         return _parse(text)
     except (_NotPlainError, ValueError):  # ValueError: a number too long to convert
         return None
+
+
+def scan_layout(text: str) -> Layout:
+    """Line of each ``[[kind]]`` header and of each key below it, per kind, in any TOML text.
+
+    The layout of a text :func:`parse_plain` declines (read by :mod:`tomllib`);
+    on plain TOML it gives the same layout as :func:`parse_plain`.
+    """
+    blocks: Layout = {}
+    keys: dict[str, int] | None = None
+    for number, line in enumerate(text.splitlines(), start=1):
+        header = _ANY_ARRAY_HEADER.match(line)
+        if header:
+            keys = {}
+            blocks.setdefault(header[1], []).append((number, keys))
+        elif _ANY_TABLE.match(line):
+            keys = None
+        elif keys is not None and (key := _ANY_KEY.match(line)):
+            keys.setdefault(key[1], number)
+    return blocks
+
+
+def parse_toml(text: str) -> tuple[dict[str, Any], Layout]:
+    """The document and its layout, by the fast path when ``text`` is plain, else by tomllib.
+
+    Raises
+    ------
+    tomllib.TOMLDecodeError
+        When ``text`` is not valid TOML.
+    """
+    plain = parse_plain(text)
+    return plain if plain is not None else (tomllib.loads(text), scan_layout(text))

@@ -12,14 +12,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import libyaevents
-from libyaevents.readers.coded import _layout
-from libyaevents.readers.tomlplain import parse_plain
+from libyaevents.readers.tomlplain import parse_plain, scan_layout
 
 TODAY = "2026-01-01"
 
 
 def _reference(text: str) -> tuple[dict[str, Any], Any]:
-    return tomllib.loads(text), _layout(text)
+    return tomllib.loads(text), scan_layout(text)
 
 
 def _same(text: str) -> None:
