@@ -28,10 +28,11 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from typing import Any
 
 from libyaevents.coding.agreement import Agreement, Disagreement
 
-__all__ = ["Key", "suggestions"]
+__all__ = ["Key", "suggestions", "value_key"]
 
 Key = tuple[str, str, str, tuple[str | None, ...]]
 
@@ -50,6 +51,26 @@ def _could_find(agreement: Agreement) -> Counter[tuple[str, ...]]:
     return out
 
 
+def value_key(value: Any) -> str:
+    """A coded value as text that equal values share (sets sorted, whatever their order).
+
+    Examples
+    --------
+    >>> value_key(frozenset({"Tobruk", "Benghazi"}))
+    '["Benghazi", "Tobruk"]'
+    >>> value_key({"Benghazi", "Tobruk"}) == value_key(frozenset(["Tobruk", "Benghazi"]))
+    True
+    """
+    return json.dumps(value, sort_keys=True, default=_plain)
+
+
+def _plain(value: Any) -> Any:
+    """What ``json`` cannot write: a set as its sorted members, anything else as text."""
+    if isinstance(value, set | frozenset):
+        return sorted(value, key=value_key)
+    return str(value)
+
+
 def _suggested(row: Disagreement, could: int) -> str | None:
     """The majority's label (or keep / drop for a unit); None without a strict majority."""
     found = row.found_by
@@ -59,8 +80,7 @@ def _suggested(row: Disagreement, could: int) -> str | None:
         return "drop" if 2 * len(found) < could else None
     groups: dict[str, list[str]] = {}
     for label in found:
-        same = json.dumps(row.values[label], sort_keys=True, default=str)
-        groups.setdefault(same, []).append(label)
+        groups.setdefault(value_key(row.values[label]), []).append(label)
     largest = max(groups.values(), key=len, default=[])
     return largest[0] if 2 * len(largest) > len(found) else None
 

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from libyaevents import InputError, adjudicate, agree_codings, read_sources
 from libyaevents.cli import main
+from libyaevents.coding.majority import value_key
 from libyaevents.coding.synthetic import DEFAULT_RATES, synthetic_codings
 from libyaevents.readers.coded import sources_folder
 from tests.coding.test_merge import _fill
@@ -231,3 +232,13 @@ def test_picking_coder_a_gives_a_back_and_counts_every_unit(coders, events, seed
         units = done.agreement.events
         assert done.counts["events"]["units"] == len(units)
         assert done.counts["events"]["dropped"] == sum(0 not in u.rows for u in units)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.text("abcé ", max_size=4), unique=True, max_size=6), st.randoms())
+def test_equal_sets_of_values_are_one_group_for_the_majority(members, random):
+    """Set-valued fields group by their members, not by the order a set prints them in."""
+    shuffled = list(members)
+    random.shuffle(shuffled)
+    assert value_key(frozenset(members)) == value_key(set(shuffled))
+    assert value_key(frozenset(members)) != value_key(frozenset([*members, "zz"]))
