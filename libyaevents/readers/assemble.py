@@ -468,18 +468,29 @@ def frame_of(tables: list[pa.Table]) -> pd.DataFrame:
     Empties ``tables``: each column's Arrow buffers are let go (and the memory
     returned to the system) once it is converted, so the parts and the frame
     share the memory one column at a time instead of holding the numbers twice.
+    Two columns are converted at once (the reading file's step threads, see
+    :func:`reading_threads`): this runs after the file's last part is parsed,
+    with a core otherwise idle (1M events: 0.10 s on one thread).
     """
-    parts = tables.copy()
+    schema = tables[0].schema
+    chunks = {
+        field.name: [chunk for table in tables for chunk in table.column(field.name).chunks]
+        for field in schema
+    }
     tables.clear()
-    columns: dict[str, pd.Series] = {}
-    for field in parts[0].schema:
-        chunks = [chunk for part in parts for chunk in part.column(field.name).chunks]
-        column = pa.Table.from_arrays([pa.chunked_array(chunks, field.type)], [field.name])
-        parts = [part.drop_columns(field.name) for part in parts]
-        columns[field.name] = to_frame(column)[field.name]
-        del chunks, column
+
+    def one(field: pa.Field[Any]) -> pd.Series:
+        column = pa.Table.from_arrays(
+            [pa.chunked_array(chunks.pop(field.name), field.type)], [field.name]
+        )
+        converted = to_frame(column)[field.name]
+        del column
         if not pa.types.is_large_string(field.type):  # strings: no copy, nothing freed
             pa.default_memory_pool().release_unused()
+        return converted
+
+    with _workers("steps", _WORKERS) as pool:
+        columns = dict(zip(schema.names, pool.map(one, schema), strict=True))
     return pd.DataFrame(columns, copy=False)
 
 

@@ -475,6 +475,8 @@ def read_csv_parts(
             pool.release_unused()
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise Unstreamable(str(exc)) from None
+    finally:
+        pool.release_unused()  # the range buffers kept for reuse, freed when the ranges end
 
 
 @functools.cache
