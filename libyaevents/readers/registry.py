@@ -40,6 +40,7 @@ from libyaevents.schema.models import pandas_dtype
 from libyaevents.schema.tables import ACTORS, actor_id_of
 
 __all__ = [
+    "actors_from_counts",
     "actors_from_events",
     "actors_from_mentions",
     "mention_counts",
@@ -426,7 +427,16 @@ def actors_from_events(
         The canonical actors table, sorted by name; ``actor_id`` is the slug
         of the name.
     """
-    return actors_from_mentions(mentions(events) if parts is None else _together(parts))
+    return actors_from_mentions(mentions(events)) if parts is None else actors_from_counts(parts)
+
+
+def actors_from_counts(parts: Sequence[pa.Table]) -> pd.DataFrame:
+    """The actors table from :func:`mentions` of consecutive parts of some events.
+
+    What :func:`actors_from_events` returns for those events, without them: a
+    reader builds it while it makes the parts one frame.
+    """
+    return actors_from_mentions(_together(parts))
 
 
 def actors_from_mentions(mentioned: pa.Table) -> pd.DataFrame:
