@@ -323,15 +323,21 @@ def _by_key(key: np.ndarray, count: np.ndarray, low: _Given, high: _Given) -> tu
     total = np.zeros(len(keys), dtype="int64")
     np.add.at(total, group, count)
     extremes = []
+    picked: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
     for (values, given), ufunc, start in (
         (low, np.minimum, np.iinfo("int64").max),
         (high, np.maximum, np.iinfo("int64").min),
     ):
+        which = (id(values), id(given))  # the same dates for both extremes: picked once
+        if which not in picked:
+            at = group[given]
+            seen = np.zeros(len(keys), dtype=bool)
+            seen[at] = True
+            picked[which] = (at, values[given], ~seen)
+        at, chosen, unseen = picked[which]
         found = np.full(len(keys), start, dtype="int64")
-        ufunc.at(found, group[given], values[given])
-        seen = np.zeros(len(keys), dtype=bool)
-        seen[group[given]] = True
-        extremes.append(pa.array(found, mask=~seen).cast(pa.timestamp("ms")))
+        ufunc.at(found, at, chosen)
+        extremes.append(pa.array(found, mask=unseen).cast(pa.timestamp("ms")))
     return keys, pa.array(total), *extremes
 
 
