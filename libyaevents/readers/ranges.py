@@ -114,10 +114,7 @@ class _Source:
         if start + count >= self.size:  # the last range: no later one needs a buffer
             self._ended = True
             self._spare.clear()
-        if count <= self._part_bytes:
-            buffer = self._spare.pop() if self._spare else self._allocate(self._part_bytes)
-        else:  # a record longer than a range: a buffer of its own, not kept
-            buffer = self._allocate(count)
+        buffer = self._spare_or_new(count)
         done = 0
         while done < count:  # a read may stop short
             got = os.preadv(self._fd, [memoryview(buffer)[done:count]], start + done)  # type: ignore[arg-type]
@@ -126,8 +123,14 @@ class _Source:
             done += got
         return buffer.slice(0, done), buffer
 
-    def _allocate(self, size: int) -> pa.Buffer:
-        return pa.allocate_buffer(size, memory_pool=self._pool)
+    def _spare_or_new(self, count: int) -> pa.Buffer:
+        """A kept buffer, else a new one: of ``part_bytes``, or ``count`` when larger (not kept)."""
+        if count <= self._part_bytes:
+            try:  # two parse threads take buffers: pop, not a test then a pop
+                return self._spare.pop()
+            except IndexError:
+                pass
+        return pa.allocate_buffer(max(count, self._part_bytes), memory_pool=self._pool)
 
     def give_back(self, buffer: pa.Buffer | None, parsed: pa.Table | None) -> None:
         """Keep ``buffer`` for a later range, unless ``parsed`` (its parse) may point into it.
