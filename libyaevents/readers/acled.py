@@ -382,6 +382,7 @@ class _Layout:
         notes: list[str] = []
         columns: dict[str, int] = {}
         unnamed = []
+        canonical = frozenset(EVENTS.names)  # built at each use: once, not per column
         for position, name in enumerate(header):
             key = _RENAMES.get(name.lower(), name.lower())
             if not key:
@@ -390,7 +391,7 @@ class _Layout:
                 notes.append(f"column {name!r} is not kept (not part of the canonical table)")
                 if key == "gwno":  # legacy: the country's code gives iso and region
                     columns[key] = position
-            elif key in EVENTS.names:
+            elif key in canonical:
                 if key in columns:
                     notes.append(f"column {name!r} appears twice; the last one is used")
                 columns[key] = position  # trimmed when first used (free text too: padded notes)
@@ -451,6 +452,7 @@ def _events(texts: Iterable[CsvText]) -> Loaded:
         file_notes.append(f"not in this layout, left empty: {', '.join(absent)}")
     parts = [each.part for each in found]
     found.clear()
+    actors = counted(parts)  # built while the parts are made one frame
     events, problems, notes, lines = joined(parts)
     merged = 0
     if layout.monadic:
@@ -468,7 +470,7 @@ def _events(texts: Iterable[CsvText]) -> Loaded:
         file_notes=file_notes,
         merged=merged,
         rows_read=rows_read,
-        counted_mentions=counted(parts),
+        actors=actors,
     )
 
 

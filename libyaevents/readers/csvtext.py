@@ -475,6 +475,8 @@ def read_csv_parts(
             pool.release_unused()
     except (pa.ArrowInvalid, UnicodeDecodeError) as exc:
         raise Unstreamable(str(exc)) from None
+    finally:
+        pool.release_unused()  # the range buffers kept for reuse, freed when the ranges end
 
 
 @functools.cache
@@ -512,21 +514,29 @@ def _check_utf8(table: pa.Table) -> None:
             values.validate(full=True)
 
 
-def _line_breaks(column: Any) -> np.ndarray:
-    """How many line breaks each value of a column holds (none in a number or date)."""
+def _line_breaks(column: Any) -> np.ndarray | None:
+    """How many line breaks each value of a column holds; None when none does.
+
+    Numbers and dates never hold one. None rather than zeros: most columns hold
+    no line break, and a column of zeros made and added for each cost a quarter
+    of the count (1M events: 3.3 -> 2.5 ms a part).
+    """
     if pa.types.is_large_string(column.type):
-        return byte_counts(column, b"\n")
+        counts = byte_counts(column, b"\n")
+        return counts if counts.any() else None
     if not pa.types.is_dictionary(column.type):
-        return np.zeros(len(column), dtype="int64")
-    counts = [np.zeros(0, dtype="int64")]
-    for chunk in column.chunks:  # the dictionary's values, then each row's
-        in_values = byte_counts(chunk.dictionary, b"\n")
+        return None
+    found = [byte_counts(chunk.dictionary, b"\n") for chunk in column.chunks]
+    if not any(in_values.any() for in_values in found):
+        return None
+    per_chunk = [np.zeros(0, dtype="int64")]
+    for chunk, in_values in zip(column.chunks, found, strict=True):  # the dictionary's, each row's
         if not in_values.any():
-            counts.append(np.zeros(len(chunk), dtype="int64"))
+            per_chunk.append(np.zeros(len(chunk), dtype="int64"))
             continue
         indices = np.asarray(chunk.indices.fill_null(0))
-        counts.append(np.where(_valid(chunk), in_values[indices], 0))
-    return np.concatenate(counts)
+        per_chunk.append(np.where(_valid(chunk), in_values[indices], 0))
+    return np.concatenate(per_chunk)
 
 
 def _valid(chunk: Any) -> np.ndarray:
@@ -546,7 +556,8 @@ def _record_starts(
     # value took 1.4-2.1 s): most columns hold no line break at all
     breaks = np.zeros(table.num_rows, dtype="int64")
     for column in table.columns:
-        breaks += _line_breaks(column)
+        if (counts := _line_breaks(column)) is not None:
+            breaks += counts
     total = table.num_rows + len(invalid)
     record_breaks = np.zeros(total, dtype="int64")
     skipped = np.array([r.record - 2 for r in invalid], dtype="int64")

@@ -87,31 +87,83 @@ class _Source:
 
     Not into ``bytes``: the C library's allocator keeps freed blocks of this size
     in its heap, where each range read as ``bytes`` stayed (+40-70 MB at 1M events).
+    A range of at most ``part_bytes`` is read into a buffer of ``part_bytes``, and
+    the buffer is used again for a later range once its parse is done
+    (:meth:`give_back`): a fresh one costs a page fault per 4 kB written (85k for
+    a 1M-event export). Once the file's end is read no buffer is kept, so that
+    they do not add to the read's peak (all the parts held, at its end).
     """
 
-    def __init__(self, data: Any, pool: pa.MemoryPool) -> None:
+    def __init__(self, data: Any, pool: pa.MemoryPool, part_bytes: int) -> None:
         self._data = pa.py_buffer(data) if isinstance(data, bytes) else None
         self._fd = None if self._data is not None else os.open(Path(data), os.O_RDONLY)
         self.size = self._data.size if self._data is not None else os.fstat(self._fd).st_size  # type: ignore[arg-type]
         self._pool = pool
+        self._part_bytes = max(part_bytes, 1)
+        self._spare: list[pa.Buffer] = []  # buffers of part_bytes whose parse is done
+        self._ended = False  # the file's end was read: buffers are no longer kept
 
-    def read(self, start: int, count: int) -> pa.Buffer:
+    def read(self, start: int, count: int) -> tuple[pa.Buffer, pa.Buffer | None]:
+        """The bytes from ``start`` (``count`` or up to the end), and the buffer holding them.
+
+        The holding buffer is None for bytes in memory (a view, nothing to give back).
+        """
         count = max(0, min(count, self.size - start))
         if self._data is not None:
-            return self._data.slice(start, count)
-        buffer = pa.allocate_buffer(count, memory_pool=self._pool)
+            return self._data.slice(start, count), None
+        if start + count >= self.size:  # the last range: no later one needs a buffer
+            self._ended = True
+            self._spare.clear()
+        buffer = self._spare_or_new(count)
         done = 0
         while done < count:  # a read may stop short
-            got = os.preadv(self._fd, [memoryview(buffer)[done:]], start + done)  # type: ignore[arg-type]
+            got = os.preadv(self._fd, [memoryview(buffer)[done:count]], start + done)  # type: ignore[arg-type]
             if not got:
                 break
             done += got
-        return buffer.slice(0, done)
+        return buffer.slice(0, done), buffer
+
+    def _spare_or_new(self, count: int) -> pa.Buffer:
+        """A kept buffer, else a new one: of ``part_bytes``, or ``count`` when larger (not kept)."""
+        if count <= self._part_bytes:
+            try:  # two parse threads take buffers: pop, not a test then a pop
+                return self._spare.pop()
+            except IndexError:
+                pass
+        return pa.allocate_buffer(max(count, self._part_bytes), memory_pool=self._pool)
+
+    def give_back(self, buffer: pa.Buffer | None, parsed: pa.Table | None) -> None:
+        """Keep ``buffer`` for a later range, unless ``parsed`` (its parse) may point into it.
+
+        Arrow's CSV parse copies every value out of its input, so a parsed table
+        never does; the check (each text column's data buffers, one address
+        comparison per chunk) keeps the buffer from being overwritten should a
+        pyarrow version ever keep views of it. ``parsed`` None: nothing parsed.
+        """
+        if buffer is None or buffer.size != self._part_bytes or self._ended:
+            return
+        if parsed is None or not _points_into(parsed, buffer):
+            self._spare.append(buffer)
 
     def close(self) -> None:
+        self._spare.clear()
         if self._fd is not None:
             os.close(self._fd)
             self._fd = None
+
+
+def _points_into(table: pa.Table, buffer: pa.Buffer) -> bool:
+    """Whether a text column of ``table`` holds its values in ``buffer``'s memory."""
+    low, high = buffer.address, buffer.address + buffer.size
+    for column in table.columns:
+        kind = column.type
+        if not (pa.types.is_large_string(kind) or pa.types.is_string(kind)):
+            continue  # numbers, dates and dictionaries are built, never views of the text
+        for chunk in column.chunks:
+            data = chunk.buffers()[2]
+            if data is not None and data.size and low <= data.address < high:
+                return True
+    return False
 
 
 _TAIL: Final = 1 << 16  # bytes looked at, from a chunk's end, for its last line break
@@ -129,19 +181,23 @@ def _last_line_break(chunk: pa.Buffer) -> int | None:
     return None
 
 
-def _cut(source: _Source, start: int, part_bytes: int, *, by_quotes: bool) -> pa.Buffer:
+def _cut(
+    source: _Source, start: int, part_bytes: int, *, by_quotes: bool
+) -> tuple[pa.Buffer, pa.Buffer | None]:
     """Records from ``start``: about ``part_bytes``, more for a long one; the rest at the end.
 
     Cut after the last line break, or (``by_quotes``) after the last one outside quotes.
+    Returns the range and the buffer holding it (see :meth:`_Source.read`).
     """
     count = max(part_bytes, 1)
     while True:
-        chunk = source.read(start, count)
+        chunk, holder = source.read(start, count)
         if start + chunk.size >= source.size:
-            return chunk  # the rest of the file
+            return chunk, holder  # the rest of the file
         end = record_end(chunk.to_pybytes()) if by_quotes else _last_line_break(chunk)
         if end is not None:
-            return chunk.slice(0, end)
+            return chunk.slice(0, end), holder
+        source.give_back(holder, None)  # not kept: a longer read follows
         count *= 2  # a record longer than the chunk: look further
 
 
@@ -167,13 +223,17 @@ def _run(
         task.following.set_result(start)
         return None
     try:
-        chunk = _cut(source, start, part_bytes, by_quotes=task.by_quotes)
+        chunk, holder = _cut(source, start, part_bytes, by_quotes=task.by_quotes)
     except BaseException as exc:
         task.following.set_exception(exc)
         raise
     end = start + chunk.size
     task.following.set_result(end)
-    return parse(chunk, start == 0), end
+    parsed = parse(chunk, start == 0)
+    del chunk
+    if isinstance(parsed, pa.Table):  # another result might hold the range: not reused
+        source.give_back(holder, parsed)
+    return parsed, end
 
 
 def _drop(tasks: deque[_Task]) -> None:
@@ -210,7 +270,7 @@ def parsed_ranges(
     empty file gives one (empty) range. A file's ranges are read into buffers
     of ``pool`` (Arrow's default pool when None).
     """
-    source = _Source(data, pool or pa.default_memory_pool())
+    source = _Source(data, pool or pa.default_memory_pool(), part_bytes)
     pending: deque[_Task] = deque()
     start: Future[int] = Future()
     start.set_result(0)

@@ -40,6 +40,7 @@ from libyaevents.schema.models import pandas_dtype
 from libyaevents.schema.tables import ACTORS, actor_id_of
 
 __all__ = [
+    "actors_from_counts",
     "actors_from_events",
     "actors_from_mentions",
     "mention_counts",
@@ -322,15 +323,21 @@ def _by_key(key: np.ndarray, count: np.ndarray, low: _Given, high: _Given) -> tu
     total = np.zeros(len(keys), dtype="int64")
     np.add.at(total, group, count)
     extremes = []
+    picked: dict[tuple[int, int], tuple[np.ndarray, np.ndarray, np.ndarray]] = {}
     for (values, given), ufunc, start in (
         (low, np.minimum, np.iinfo("int64").max),
         (high, np.maximum, np.iinfo("int64").min),
     ):
+        which = (id(values), id(given))  # the same dates for both extremes: picked once
+        if which not in picked:
+            at = group[given]
+            seen = np.zeros(len(keys), dtype=bool)
+            seen[at] = True
+            picked[which] = (at, values[given], ~seen)
+        at, chosen, unseen = picked[which]
         found = np.full(len(keys), start, dtype="int64")
-        ufunc.at(found, group[given], values[given])
-        seen = np.zeros(len(keys), dtype=bool)
-        seen[group[given]] = True
-        extremes.append(pa.array(found, mask=~seen).cast(pa.timestamp("ms")))
+        ufunc.at(found, at, chosen)
+        extremes.append(pa.array(found, mask=unseen).cast(pa.timestamp("ms")))
     return keys, pa.array(total), *extremes
 
 
@@ -426,7 +433,16 @@ def actors_from_events(
         The canonical actors table, sorted by name; ``actor_id`` is the slug
         of the name.
     """
-    return actors_from_mentions(mentions(events) if parts is None else _together(parts))
+    return actors_from_mentions(mentions(events)) if parts is None else actors_from_counts(parts)
+
+
+def actors_from_counts(parts: Sequence[pa.Table]) -> pd.DataFrame:
+    """The actors table from :func:`mentions` of consecutive parts of some events.
+
+    What :func:`actors_from_events` returns for those events, without them: a
+    reader builds it while it makes the parts one frame.
+    """
+    return actors_from_mentions(_together(parts))
 
 
 def actors_from_mentions(mentioned: pa.Table) -> pd.DataFrame:

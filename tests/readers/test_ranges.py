@@ -113,6 +113,37 @@ def test_a_path_reads_as_bytes_do_and_stopping_early_leaves_no_thread(tmp_path):
     assert threading.active_count() == before
 
 
+def test_a_path_read_in_many_ranges_reads_as_its_bytes_do(tmp_path):
+    # each range's buffer is used again for a later range (and ranges cut again by
+    # quotes read from an earlier start): every part size gives the whole file's records
+    records = [[str(i), "x" * (i % 7), '"a\nb"' if i % 3 else "c"] for i in range(300)]
+    raw = _csv(records)
+    path = tmp_path / "file.csv"
+    path.write_bytes(raw)
+    whole = _whole(raw)
+    for part_bytes in (5, 17, 64, 100, 333, len(raw) - 1, len(raw) + 1):
+        rows = [r for t, _, _ in parsed_ranges(path, _parse, part_bytes=part_bytes)
+                for r in t.to_pylist()]  # fmt: skip
+        assert rows == whole, part_bytes
+
+
+def _viewing(chunk: Any, first: bool) -> pa.Table:
+    """A parse whose table keeps a view of its range's bytes (one value, no copy)."""
+    offsets = pa.py_buffer(pa.array([0, chunk.size], pa.int64()).buffers()[1])
+    view = pa.Array.from_buffers(pa.large_string(), 1, [None, offsets, chunk])
+    return pa.table({"raw": view})
+
+
+def test_a_range_buffer_its_table_still_points_into_is_not_used_again(tmp_path):
+    # Arrow's CSV parse copies every value; were a parse to keep views of its range
+    # instead, reusing the range's buffer would overwrite a table already given out
+    raw = b"".join(b"%05d,record\n" % i for i in range(400))
+    path = tmp_path / "file.csv"
+    path.write_bytes(raw)
+    ranges = list(parsed_ranges(path, _viewing, part_bytes=64))
+    assert b"".join(t.column("raw")[0].as_py().encode() for t, _, _ in ranges) == raw
+
+
 def test_a_refused_range_raises_in_order():
     raw = _csv([["1", "a", "b"]] * 50) + b"1,2\n" + _csv([["3", "c", "d"]] * 50)[9:]
     seen: list[int] = []
