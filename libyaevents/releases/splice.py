@@ -116,10 +116,13 @@ def merged(
         columns = dict(zip(changed, pool.map(
             lambda n: _column(base[n], extra[n], plan, differ[n]), changed
         ), strict=True))  # fmt: skip
-    if still:
-        kept = _spliced_table(base.select(still), extra.select(still), plan)
-        columns.update(zip(still, kept.columns, strict=True))
-    return pa.table([columns[n] for n in names], schema=base.schema)
+    if not still:
+        return pa.table([columns[n] for n in names], schema=base.schema)
+    found = _spliced_table(base.select(still), extra.select(still), plan)
+    for position, name in enumerate(names):  # in order: each goes where the schema has it
+        if name in columns:
+            found = found.add_column(position, base.schema.field(name), columns[name])
+    return found.replace_schema_metadata(base.schema.metadata)
 
 
 #: Columns are cut around the rows that go while at most this many cuts fall per chunk.
@@ -130,32 +133,55 @@ def _spliced_table(base: pa.Table, extra: pa.Table, plan: _Patches) -> pa.Table:
     """The first part's rows without those that go, the inserted later rows put in.
 
     The slots keep the first part's values: call it on columns where no revision
-    changes one. One slice of the table per run of rows, so a column's chunks
-    are views of the read's, however many columns there are.
+    changes one. One slice of a record batch per run of rows (a batch's slice
+    is a quarter of the cost of a table's), so a column's chunks are views of
+    the read's, however many columns there are.
     """
     dropped, at, by = plan.dropped, plan.insert_base, plan.insert_by
     stops = np.union1d(dropped, at)
     firsts = np.searchsorted(at, stops, "left")
     lasts = np.searchsorted(at, stops, "right")
     gone = np.isin(stops, dropped)
-    pieces, start = [], 0
+    rows = _Rows(base)
+    later = pa.RecordBatch.from_arrays(
+        [c.combine_chunks() for c in extra.columns], schema=base.schema
+    )  # fmt: skip
+    start = 0
     for stop, first, last, skip in zip(stops.tolist(), firsts.tolist(), lasts.tolist(),
                                        gone.tolist(), strict=True):  # fmt: skip
-        if stop > start:
-            pieces.append(base.slice(start, stop - start))
-        pieces += _runs(extra, by[first:last])
+        rows.add(start, stop)
+        rows.pieces += _runs(later, by[first:last])
         start = stop + 1 if skip else stop
-    if start < base.num_rows:
-        pieces.append(base.slice(start))
-    return pa.concat_tables(pieces) if pieces else base.schema.empty_table()
+    rows.add(start, base.num_rows)
+    return pa.Table.from_batches(rows.pieces, base.schema)
 
 
-def _runs(table: pa.Table, rows: np.ndarray) -> list[pa.Table]:
-    """Slices of ``table`` holding ``rows`` (ascending), one per run of consecutive rows."""
+class _Rows:
+    """Runs of a table's rows gathered as slices of its record batches (no copy)."""
+
+    def __init__(self, table: pa.Table) -> None:
+        self.batches = table.to_batches()
+        self.bounds = np.cumsum([0, *(b.num_rows for b in self.batches)]).tolist()
+        self.pieces: list[pa.RecordBatch] = []
+        self._at = 0  # the batch the last run ended in (runs come in order)
+
+    def add(self, start: int, stop: int) -> None:
+        """Rows ``start`` to ``stop`` (excluded), after every run added before."""
+        bounds = self.bounds
+        while start < stop:
+            while bounds[self._at + 1] <= start:
+                self._at += 1
+            end = min(stop, bounds[self._at + 1])
+            self.pieces.append(self.batches[self._at].slice(start - bounds[self._at], end - start))
+            start = end
+
+
+def _runs(batch: pa.RecordBatch, rows: np.ndarray) -> list[pa.RecordBatch]:
+    """Slices of ``batch`` holding ``rows`` (ascending), one per run of consecutive rows."""
     if not len(rows):
         return []
     runs = np.split(rows, np.flatnonzero(np.diff(rows) != 1) + 1)
-    return [table.slice(int(run[0]), len(run)) for run in runs]
+    return [batch.slice(int(run[0]), len(run)) for run in runs]
 
 
 def _column(
