@@ -201,6 +201,31 @@ def _block(acc: np.ndarray, batch: pa.RecordBatch, kinds: list[str], salts: list
     mix(acc)
 
 
+def _blocks(table: pa.Table) -> list[pa.RecordBatch]:
+    """The table's rows in blocks of at most ``_BLOCK``; runs of small chunks joined.
+
+    A table of a few rows in many chunks (the rows a sync takes out of each
+    layer's row groups) would otherwise pay each column's fixed cost per chunk.
+    """
+    found: list[pa.RecordBatch] = []
+    group: list[pa.RecordBatch] = []
+    for batch in table.to_batches(max_chunksize=_BLOCK):
+        if batch.num_rows >= _BLOCK // 4 and not group:
+            found.append(batch)
+            continue
+        group.append(batch)
+        if sum(b.num_rows for b in group) >= _BLOCK // 4:
+            found += _joined(group, table.schema)
+            group = []
+    return found + _joined(group, table.schema)
+
+
+def _joined(group: list[pa.RecordBatch], schema: pa.Schema) -> list[pa.RecordBatch]:
+    if len(group) < 2:
+        return group
+    return pa.Table.from_batches(group, schema).combine_chunks().to_batches()
+
+
 def row_digests(table: pa.Table) -> np.ndarray:
     """Step 2 of version 3: each row's digest in the two lanes (uint64, rows x 2).
 
@@ -209,7 +234,7 @@ def row_digests(table: pa.Table) -> np.ndarray:
     kinds = [value_kind(column.type) for column in table.columns]
     salts = [_salts(name) for name in table.column_names]
     out = np.zeros((table.num_rows, len(LANES)), "uint64")
-    batches = table.to_batches(max_chunksize=_BLOCK)
+    batches = _blocks(table)
     starts = np.cumsum([0, *(batch.num_rows for batch in batches)])
 
     def block(batch: pa.RecordBatch, start: int) -> None:

@@ -105,3 +105,16 @@ def test_the_fast_digests_are_the_spec_on_events(block, sample):
     with _small_blocks(block, sample):
         assert row_digests(chunked).tolist() == rows
         assert ContentSum.of(chunked).hexdigest() == digest
+
+
+def test_rows_in_many_small_chunks_are_hashed_in_joined_blocks():
+    """A sync's rows come in a few rows per row group: joined, the digests are the spec's."""
+    events = parquet.release_arrow(synthetic_events(600, seed=3), "events")
+    scattered = pa.Table.from_batches(events.to_batches(max_chunksize=7))
+    rows, _ = _spec(events)
+    with _small_blocks(64, 30):
+        blocks = rowdigest._blocks(scattered)
+        assert row_digests(scattered).tolist() == rows
+    assert sum(b.num_rows for b in blocks) == 600
+    assert len(blocks) < len(scattered.to_batches()) // 2  # joined, not one per chunk
+    assert all(b.num_rows <= 64 + 7 for b in blocks)
