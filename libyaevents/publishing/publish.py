@@ -28,6 +28,7 @@ from libyaevents.publishing.metadata import zenodo_metadata
 from libyaevents.publishing.recipe import full_files, recipe_files
 from libyaevents.publishing.zenodo import ZenodoClient, token_from_env
 from libyaevents.releases.doistore import zenodo_root
+from libyaevents.releases.increments import layered
 from libyaevents.releases.licences import redistribution
 from libyaevents.releases.loading import Release, load
 from libyaevents.releases.stores import (
@@ -277,7 +278,8 @@ def publish_to_zenodo(
         No token in ``ZENODO_TOKEN``, or Zenodo refused it.
     InputError
         The rows were asked for but the licence does not allow it (the reason
-        given), or a recipe cannot be made (no fingerprints).
+        given), or the release is an incremental snapshot (its rows are layers
+        of earlier snapshots), or a recipe cannot be made (no fingerprints).
     IntegrityError
         The release failed verification, or Zenodo holds a file with another
         checksum (the file named; nothing is published).
@@ -298,6 +300,16 @@ def publish_to_zenodo(
         )
         raise InputError(msg)
     recipe = not terms.allowed if rows is None else not rows
+    events: Mapping[str, Any] = next(
+        (r for r in manifest["resources"] if r.get("name") == "events"), {}
+    )
+    if not recipe and layered(events):
+        msg = (
+            f"Release {version} is an incremental snapshot: its events are layers of earlier "
+            "snapshots' files, which a Zenodo record cannot hold. Publish a whole snapshot "
+            "(libyaevents.sync(..., full=True)) or this one's recipe (rows=False)."
+        )
+        raise InputError(msg)
     root = zenodo_root(sandbox=sandbox)
     client = ZenodoClient(root, token_from_env(root), http or Http())
     run = _Run(target, client, version, manifest, recipe, community)

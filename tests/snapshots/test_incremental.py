@@ -311,3 +311,18 @@ def test_filters_columns_and_dask_read_a_chain_as_the_whole(history, chain):
     pd.testing.assert_frame_equal(
         some.reset_index(drop=True), expected.reset_index(drop=True), check_dtype=False
     )
+
+
+def test_publishing_a_layered_snapshot_with_its_rows_is_refused_before_any_request(history, chain):
+    """A Zenodo record cannot refer to the parents' files: a whole snapshot or the recipe."""
+    from libyaevents.publishing.publish import publish_to_zenodo
+
+    versions, _ = chain
+    folder = Path(history.store) / versions[-1]
+    manifest = json.loads((folder / "datapackage.json").read_text())
+    manifest["x-redistributable"] = True  # as if the source's terms allowed it
+    (folder / "datapackage.json").write_text(json.dumps(manifest))
+    LocalStore(history.store).write_index()
+    for rows in (True, None):
+        with pytest.raises(libyaevents.InputError, match=r"incremental snapshot.*full=True"):
+            publish_to_zenodo(versions[-1], store=history.store, rows=rows)
