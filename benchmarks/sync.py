@@ -81,6 +81,7 @@ STEPS = (
     (steps, "_valid", "validate the fetched rows"),
     (incremental.HeldRows, "read", "read the parent's files (on a thread)"),
     (incremental.HeldRows, "rows_of", "the touched ids' rows"),
+    (incremental.HeldRows, "deletes_after", "the deletes with their positions"),
     (steps, "plan_layers", "plan the layers"),
     (steps, "mentions_after", "actors from the change"),
     (steps, "diff_tables", "the change table"),
