@@ -7,7 +7,7 @@ and ``fingerprints`` of a snapshot written by an incremental sync) has no
 ``path`` (``<file>`` in the snapshot's folder or ``../<version>/<file>``),
 ``bytes``, ``hash`` (sha256) and ``rows``, checked like any resource's file,
 and for an events layer after the first ``x-revised``, the columns where its
-rows hold another value than the rows of the same ids they replaced; and
+rows hold another value than the first layer's rows of the same ids; and
 ``x-deletes``: the name of the snapshot's deletes resource.
 """
 
@@ -60,7 +60,7 @@ _KEY: Final = "event_id_cnty"
 #: The manifest key of a layered resource: its files, oldest first.
 LAYERS_KEY: Final = "x-layers"
 #: The key of a layer (after the first) naming the columns where its rows may hold
-#: another value than the rows they replaced.
+#: another value than the first layer's rows of the same ids.
 REVISED_KEY: Final = "x-revised"
 #: A snapshot's own files: its changed events and their fingerprints, and the deletes.
 EVENTS_ROWS: Final = "events-rows"
@@ -253,9 +253,10 @@ class Increment:
         The whole table's latest ``event_date`` and ``timestamp`` (as
         Timestamps; None when it has none): the release's ``created`` date.
     revised : tuple of str
-        The columns where a row of ``rows`` holds another value than the row of
-        the same id it replaces (:func:`~libyaevents.releases.layers.revised_columns`):
-        the layer's ``x-revised``.
+        The columns where a row of ``rows`` holds another value than the first
+        layer's row of the same id, if it has one
+        (:func:`~libyaevents.releases.layers.revised_columns`): the layer's
+        ``x-revised``.
     """
 
     layering: Layering

@@ -13,8 +13,9 @@ position in its events file, so a reader of whole files finds them without
 looking the ids up (they are checked to be there first). The snapshot's
 fingerprints are layered the same way (``fingerprints-rows``, the same
 deletes, found by id). Each events layer after the first says in the
-manifest which columns its rows revised (``x-revised``): the other columns
-keep the first layer's values where a revision takes its row's place.
+manifest which columns its rows hold other values in than the first layer's
+rows of the same ids (``x-revised``): the other columns keep the first
+layer's values where a later row takes its row's place.
 
 Any Parquet reader can put a snapshot together from its manifest: read each
 layer with its number, anti-join the deletes on (``layer``,

@@ -209,16 +209,30 @@ class HeldRows:
             [c for part in parts for c in part.chunks], pa.large_string()
         ).combine_chunks()
 
-    def _masks(self, ids: pa.Array[Any]) -> list[np.ndarray]:
-        """Per layer: the live rows of these ids (the same array object: computed once)."""
+    def _hits(self, ids: pa.Array[Any]) -> list[np.ndarray]:
+        """Per layer: the rows of these ids, live or not (the same array object: looked up once)."""
         if self._last.get("ids") is not ids:
-            masks = [
-                live & _any([pc.is_in(table[_KEY], value_set=ids)], table.num_rows)
-                for table, live in zip(self.layers, self.live, strict=True)
+            hits = [
+                _any([pc.is_in(table[_KEY], value_set=ids)], table.num_rows)
+                for table in self.layers
             ]
-            self._last.update(ids=ids, masks=masks)
-        found: list[np.ndarray] = self._last["masks"]
+            self._last.update(ids=ids, hits=hits)
+        found: list[np.ndarray] = self._last["hits"]
         return found
+
+    def _masks(self, ids: pa.Array[Any]) -> list[np.ndarray]:
+        """Per layer: the live rows of these ids."""
+        return [live & hit for live, hit in zip(self.live, self._hits(ids), strict=True)]
+
+    def base_rows(self, ids: pa.Array[Any]) -> pa.Table:
+        """The first layer's rows of these ids, live or deleted since.
+
+        What a new layer's rows are compared with for its ``x-revised``: a load
+        puts a later row in the place of the first layer's row with its keys, so
+        the columns to patch are those where it differs from that row, whatever
+        happened to the id in between (revised, or deleted and added again).
+        """
+        return self.layers[0].filter(pa.array(self._hits(ids)[0]))
 
     def _picked(self, masks: Sequence[np.ndarray], columns: Sequence[str] | None) -> pa.Table:
         parts = [

@@ -261,7 +261,7 @@ def _layered_step(
         layering=layering, rows=rows, content=content_after(listed, held, before, rows),
         prints=fingerprint_arrow(fingerprint(increment, fingerprint_columns())),
         latest=(day, None if stamp is None else pd.Timestamp(int(stamp), unit="s")),
-        revised=revised_columns(before, rows),
+        revised=revised_columns(held.base_rows(ids), rows),
     )  # fmt: skip
     tables = {"actors": actors, "measures": old.table("measures")}
     if card:  # the card shows the whole table

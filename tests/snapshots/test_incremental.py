@@ -326,3 +326,24 @@ def test_publishing_a_layered_snapshot_with_its_rows_is_refused_before_any_reque
     for rows in (True, None):
         with pytest.raises(libyaevents.InputError, match=r"incremental snapshot.*full=True"):
             publish_to_zenodo(versions[-1], store=history.store, rows=rows)
+
+
+def test_an_event_deleted_then_added_again_loads_as_the_whole(history, tmp_path, monkeypatch):
+    """Its new row takes the base row's place: what it changed is known against the base."""
+    monkeypatch.setattr(increments, "MAX_SHARE", 0.5)
+    history.on(DAY1)
+    history.sync()
+    victim = sorted((r[KEY] for r in history.server.rows), key=lambda i: int(i[3:]))[50]
+    row = dict(history.row(victim))
+    history.server.delete(victim, int(_week(1).timestamp()) - 3600)
+    history.on(_week(1))
+    assert history.sync().mode == "incremental"
+    back = dict(row, notes=row["notes"] + " Restored.", timestamp=str(int(_week(2).timestamp())))
+    history.server.upsert(back)  # the same id and date, another note
+    history.on(_week(2))
+    done = history.sync()
+    assert done.mode == "incremental"
+    manifest = json.loads((Path(history.store) / done.version / "datapackage.json").read_text())
+    assert "notes" in _events(manifest)["x-layers"][-1]["x-revised"]
+    loaded = libyaevents.load(done.version, store=history.store).events
+    pd.testing.assert_frame_equal(loaded, _whole(history, tmp_path, 2).events)
