@@ -60,7 +60,31 @@ GROUPS_PER_PARTITION: Final = 4
 
 
 def dask_events(folder: Path, manifest: Mapping[str, Any], query: Query) -> Any:
-    """The events of the release in ``folder`` as a Dask DataFrame (see the module's notes)."""
+    """The events of the release in ``folder`` as a Dask DataFrame (see the module's notes).
+
+    Parameters
+    ----------
+    folder : pathlib.Path
+        The release's folder, its files checked by the caller (``load``).
+    manifest : mapping
+        Its manifest.
+    query : Query
+        What ``load`` was asked for: columns and filters (as a mapping, which
+        becomes the DNF pushed into each partition's read).
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        One partition per :data:`GROUPS_PER_PARTITION` row groups of the
+        events file (of the base file for an incremental snapshot), in release
+        order, with the dtypes of a pandas load of the whole table.
+
+    Raises
+    ------
+    InputError
+        Dask is not installed (the ``dask`` extra), or the filters are an Arrow
+        expression, which the partitions' reads do not take.
+    """
     dd = require("dask.dataframe", extra="dask", feature="Lazy loads (engine='dask')")
     if query.expression is not None:
         msg = "With engine='dask', pass filters as a mapping (e.g. {'admin1': 'East'})."
