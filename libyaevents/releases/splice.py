@@ -29,7 +29,15 @@ import pyarrow.compute as pc
 
 from libyaevents.formats import parquet
 
-__all__ = ["gather", "merged", "ordered", "rows_before", "values_differ"]
+__all__ = [
+    "gather",
+    "key_order",
+    "live_sorted",
+    "merged",
+    "ordered",
+    "rows_before",
+    "values_differ",
+]
 
 _KEY: Final = "event_id_cnty"
 
@@ -57,17 +65,29 @@ def ordered(
     if not len(added) or not set(keys) <= set(table.column_names):
         return _take(table, pa.array(np.concatenate([base, added])))
     added_keys = table.select(list(keys)).take(added)
-    by = _key_order(added_keys, keys)
+    by = key_order(added_keys, keys)
     added, added_keys = added[by], added_keys.take(by)
     before = rows_before(parts[0].select(list(keys)).combine_chunks(), added_keys)
     rows = _inserted(base, np.searchsorted(base, before), added)
     return _take(table, pa.array(rows))
 
 
-def _key_order(table: pa.Table, keys: Sequence[str]) -> np.ndarray:
+def key_order(table: pa.Table, keys: Sequence[str]) -> np.ndarray:
     """The positions of ``table``'s rows sorted by ``keys`` (all ascending)."""
     order: list[tuple[str, Literal["ascending", "descending"]]] = [(k, "ascending") for k in keys]
     return np.asarray(pc.sort_indices(table, order))
+
+
+def live_sorted(
+    parts: Sequence[pa.Table], live: Sequence[np.ndarray], keys: Sequence[str], schema: pa.Schema
+) -> pa.Table:
+    """The live rows of ``parts`` as one table of ``schema`` (one chunk), sorted by ``keys``."""
+    rows = pa.concat_tables(
+        [schema.empty_table()]
+        + [p.take(pa.array(k, pa.int64())) for p, k in zip(parts, live, strict=True)],
+        promote_options="permissive",
+    ).combine_chunks()
+    return rows.take(key_order(rows, keys))
 
 
 def merged(
@@ -96,10 +116,7 @@ def merged(
         return ordered(parts, live, keys)
     if sum(len(k) for k in live[1:]) == 0 and len(live[0]) == base.num_rows:
         return base
-    extra = pa.concat_tables([base.schema.empty_table()] + [
-        p.take(pa.array(k, pa.int64())) for p, k in zip(parts[1:], live[1:], strict=True)
-    ]).combine_chunks()  # fmt: skip
-    extra = extra.take(_key_order(extra.select(list(keys)), keys))
+    extra = live_sorted(parts[1:], live[1:], keys, base.schema)
     before, same = _placed(base.select(list(keys)), extra.select(list(keys)), live[0])
     plan = _Patches.of(before, same, np.asarray(live[0], "int64"), base.num_rows)
     names = base.column_names
@@ -212,14 +229,13 @@ def _column(
 
 def _without(column: pa.ChunkedArray[Any], dropped: np.ndarray) -> pa.ChunkedArray[Any]:
     """``column`` without the rows ``dropped`` (sorted): its chunks cut around them, no copy."""
-    found, start = [], 0
-    for chunk in column.chunks:
-        stop = start + len(chunk)
-        here = dropped[np.searchsorted(dropped, start) : np.searchsorted(dropped, stop)] - start
-        firsts, lasts = [0, *(here + 1).tolist()], [*here.tolist(), len(chunk)]
-        found += [chunk.slice(a, b - a) for a, b in zip(firsts, lasts, strict=True) if b > a]
-        start = stop
-    cut: pa.ChunkedArray[Any] = pa.chunked_array(found, column.type)
+    table = pa.Table.from_arrays([column], names=["column"])
+    rows, start = _Rows(table), 0
+    for stop in dropped.tolist():
+        rows.add(start, stop)
+        start = stop + 1
+    rows.add(start, len(column))
+    cut: pa.ChunkedArray[Any] = pa.Table.from_batches(rows.pieces, table.schema)["column"]
     return cut
 
 
