@@ -157,14 +157,22 @@ def _year_segments(arrow: pa.Table, table: str) -> list[tuple[int, int]]:
     return list(itertools.pairwise(edges))
 
 
-def from_arrow(arrow: pa.Table, table: str, pool: pa.MemoryPool | None = None) -> pd.DataFrame:
-    """Convert an Arrow table read from a release back to canonical pandas dtypes."""
+def from_arrow(
+    arrow: pa.Table, table: str, pool: pa.MemoryPool | None = None, *, gaps: Collection[str] = ()
+) -> pd.DataFrame:
+    """Convert an Arrow table read from a release back to canonical pandas dtypes.
+
+    A whole-number column with a gap becomes a nullable dtype; ``gaps`` names
+    columns to convert so even where ``arrow`` has none (a part of a larger
+    table that has, as a Dask partition is).
+    """
     # Plain conversion: split_blocks/self_destruct saved no peak memory here
     # (measured) and leave zero-copy, read-only arrays users cannot assign into.
     expected = pandas_dtypes(table)
     for column in arrow.column_names:  # a declared gap in a whole-number column: nullable ints
         dtype = expected.get(column)
-        if isinstance(dtype, np.dtype) and dtype.kind in "iu" and arrow[column].null_count:
+        gap = column in gaps or arrow[column].null_count
+        if isinstance(dtype, np.dtype) and dtype.kind in "iu" and gap:
             expected[column] = pd.api.types.pandas_dtype(dtype.name.capitalize())
     # Integer columns with gaps go straight to pandas' nullable dtypes (not via float).
     nullable = {

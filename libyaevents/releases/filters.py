@@ -29,6 +29,7 @@ from typing import Any, Final
 
 import pandas as pd
 import pyarrow.compute as pc
+import pyarrow.parquet as pq
 
 from libyaevents.errors import InputError
 from libyaevents.schema.tables import EVENTS
@@ -59,6 +60,15 @@ class Query:
     def pushed(self) -> pc.Expression | DNF | None:
         """What the pandas reader takes: the expression, else the DNF."""
         return self.expression if self.expression is not None else self.dnf
+
+    @property
+    def arrow(self) -> pc.Expression | None:
+        """The filters as one Arrow expression (the DNF converted), or None."""
+        if self.dnf is None:
+            return self.expression
+        to_expression: Any = pq.filters_to_expression
+        found: pc.Expression = to_expression(self.dnf)
+        return found
 
     @property
     def complete(self) -> bool:

@@ -33,7 +33,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final, Literal
+from typing import Any, Final
 
 import numpy as np
 import pandas as pd
@@ -50,7 +50,7 @@ from libyaevents.releases.filters import Query
 from libyaevents.releases.increments import layer_files, layered, read_deletes
 from libyaevents.releases.layers import DELETES_COLUMNS, live_parts, read_parts
 from libyaevents.releases.manifest import safe_path
-from libyaevents.releases.splice import rows_before
+from libyaevents.releases.splice import key_order, live_sorted, rows_before
 
 __all__ = ["GROUPS_PER_PARTITION", "dask_events"]
 
@@ -99,14 +99,19 @@ def dask_events(folder: Path, manifest: Mapping[str, Any], query: Query) -> Any:
     keys = list(parquet.SORT_KEYS["events"])
     shown = None if query.columns is None else list(query.columns)
     wanted = None if shown is None else list(dict.fromkeys([*shown, _KEY, *keys]))
-    expression = _expression(query.dnf)
+    expression = query.arrow
     footer = parquet.footer(paths[0])
     groups = list(range(footer.num_row_groups))
     step = GROUPS_PER_PARTITION
     chunks = [groups[i : i + step] for i in range(0, len(groups), step)] or [[]]
     later, dead = _later(paths, deletes, wanted, expression, keys)
     placed = _placed_in(paths[0], chunks, later, keys)
-    meta = _meta(footer, later, wanted, shown)
+    schema = footer.schema.to_arrow_schema()
+    gaps = _gaps(footer, later)
+
+    def frame(table: pa.Table) -> pd.DataFrame:
+        return parquet.from_arrow(table if shown is None else table.select(shown), "events",
+                                  gaps=gaps)  # fmt: skip
 
     def partition(number: int) -> pd.DataFrame:
         table = _read(paths[0], chunks[number], wanted, expression)
@@ -115,23 +120,11 @@ def dask_events(folder: Path, manifest: Mapping[str, Any], query: Query) -> Any:
         mine = later.filter(pa.array(placed == number)) if later.num_rows else later
         if mine.num_rows:
             table = pa.concat_tables([table, mine.cast(table.schema)])
-            table = table.take(pc.sort_indices(table, sort_keys=_ascending(keys)))
-        found = parquet.from_arrow(table if shown is None else table.select(shown), "events")
-        return found.astype(dict(meta.dtypes)) if list(found.dtypes) != list(meta.dtypes) else found
+            table = table.take(key_order(table, keys))
+        return frame(table)
 
+    meta = frame(schema.empty_table() if wanted is None else schema.empty_table().select(wanted))
     return dd.from_map(partition, range(len(chunks)), meta=meta, enforce_metadata=False)
-
-
-def _ascending(keys: Sequence[str]) -> list[tuple[str, Literal["ascending", "descending"]]]:
-    return [(k, "ascending") for k in keys]
-
-
-def _expression(dnf: parquet.DNF | None) -> pc.Expression | None:
-    if not dnf:
-        return None
-    to_expression: Any = pq.filters_to_expression
-    found: pc.Expression = to_expression(dnf)
-    return found
 
 
 def _read(
@@ -159,12 +152,7 @@ def _later(
     parts = read_parts(paths[1:], columns=columns, expression=expression)
     shifted = deletes.set_column(0, "layer", pc.subtract(deletes["layer"], 1))
     live = live_parts(parts, shifted, positions=False)
-    later = pa.concat_tables(
-        [p.take(pa.array(k, pa.int64())) for p, k in zip(parts, live, strict=True)],
-        promote_options="permissive",
-    )
-    order = np.asarray(pc.sort_indices(later, sort_keys=_ascending(keys)))
-    return later.take(pa.array(order)), base_dead
+    return live_sorted(parts, live, keys, parts[0].schema), base_dead
 
 
 def _placed_in(
@@ -181,29 +169,22 @@ def _placed_in(
     return at
 
 
-def _meta(
-    footer: pq.FileMetaData, later: pa.Table, columns: list[str] | None, shown: list[str] | None
-) -> pd.DataFrame:
-    """The empty frame with the dtypes of a pandas load of the whole table.
+def _gaps(footer: pq.FileMetaData, later: pa.Table) -> set[str]:
+    """The columns holding a gap anywhere: the footer's null counts, the later rows.
 
-    A whole-number column holding a gap anywhere (the footer's null counts, the
-    later rows) is nullable in every partition, as in a load of the whole.
+    A column whose row groups do not all count their nulls may have one if
+    its field is nullable. Every partition converts these as a load of the
+    whole table does (:func:`~libyaevents.formats.parquet.from_arrow`'s ``gaps``).
     """
     schema = footer.schema.to_arrow_schema()
-    names = schema.names if columns is None else columns
-    frame = parquet.from_arrow(schema.empty_table().select(names), "events")
-    for name in names:
-        if frame[name].dtype.kind not in "iu":
-            continue
-        position = schema.get_field_index(name)
+    found = {n for n in later.column_names if later[n].null_count}
+    for position, name in enumerate(schema.names):
         stats = [
             footer.row_group(g).column(position).statistics for g in range(footer.num_row_groups)
         ]
         counts = [None if s is None else s.null_count for s in stats]
         unknown = any(c is None for c in counts)
         held = sum(c for c in counts if c is not None)
-        extra = later[name].null_count if name in later.column_names else 0
-        if (unknown and schema.field(name).nullable) or held + extra:
-            nullable: Any = pd.api.types.pandas_dtype(frame[name].dtype.name.capitalize())
-            frame[name] = frame[name].astype(nullable)
-    return frame if shown is None else frame[shown]
+        if (unknown and schema.field(name).nullable) or held > 0:
+            found.add(name)
+    return found

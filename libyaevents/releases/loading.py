@@ -28,14 +28,13 @@ from pathlib import Path
 from typing import Any, Literal, overload
 
 import pandas as pd
-import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from libyaevents.errors import InputError, IntegrityError, ReleaseNotFoundError
 from libyaevents.formats import parquet
 from libyaevents.releases.asof import AsOf, version_as_of
 from libyaevents.releases.checks import VerifyResult, as_problem_table, check_files
-from libyaevents.releases.filters import Filters, Query, event_query
+from libyaevents.releases.filters import Filters, event_query
 from libyaevents.releases.hashes import cached_sha256
 from libyaevents.releases.increments import (
     layer_files,
@@ -248,7 +247,7 @@ def load(
     if layered(listed):  # an incremental snapshot: its parents' files, its rows, the deletes
         events = layered_frame(
             layer_files(folder, manifest, "events"), read_deletes(folder, manifest),
-            columns=query.columns, expression=_expression(query),
+            columns=query.columns, expression=query.arrow,
             revised=layer_revisions(manifest, "events"),
         )  # fmt: skip
     else:
@@ -258,12 +257,3 @@ def load(
     return Release(
         version=version, manifest=manifest, events=events, path=folder, complete=query.complete
     )
-
-
-def _expression(query: Query) -> pc.Expression | None:
-    """The query's filters as one Arrow expression (a DNF list converted)."""
-    if isinstance(query.pushed, list):
-        to_expression: Any = pq.filters_to_expression
-        found: pc.Expression = to_expression(query.pushed)
-        return found
-    return query.pushed
