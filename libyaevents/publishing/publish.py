@@ -31,6 +31,7 @@ from libyaevents.releases.doistore import zenodo_root
 from libyaevents.releases.increments import layered
 from libyaevents.releases.licences import redistribution
 from libyaevents.releases.loading import Release, load
+from libyaevents.releases.manifest import listed_resource
 from libyaevents.releases.stores import (
     LocalStore,
     StoreArg,
@@ -300,10 +301,7 @@ def publish_to_zenodo(
         )
         raise InputError(msg)
     recipe = not terms.allowed if rows is None else not rows
-    events: Mapping[str, Any] = next(
-        (r for r in manifest["resources"] if r.get("name") == "events"), {}
-    )
-    if not recipe and layered(events):
+    if not recipe and layered(listed_resource(manifest, "events") or {}):
         msg = (
             f"Release {version} is an incremental snapshot: its events are layers of earlier "
             "snapshots' files, which a Zenodo record cannot hold. Publish a whole snapshot "

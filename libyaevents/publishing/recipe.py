@@ -12,9 +12,8 @@ with counts, but no event rows and no actor names.
 from __future__ import annotations
 
 import html
-from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, Final
+from typing import Final
 
 import pandas as pd
 import pyarrow as pa
@@ -24,6 +23,7 @@ from libyaevents.errors import InputError
 from libyaevents.releases.increments import layered, resource_table
 from libyaevents.releases.licences import redistribution
 from libyaevents.releases.loading import Release
+from libyaevents.releases.manifest import listed_resource
 from libyaevents.releases.stores import MANIFEST_NAME
 from libyaevents.snapshots.sync import FINGERPRINTS
 
@@ -80,9 +80,7 @@ def recipe_files(release: Release, work: Path) -> list[Path]:
         When the release has no fingerprints: without them nobody could check
         a rebuild, so there is no recipe to publish.
     """
-    prints: Mapping[str, Any] | None = next(
-        (r for r in release.manifest["resources"] if r.get("name") == FINGERPRINTS), None
-    )
+    prints = listed_resource(release.manifest, FINGERPRINTS)
     if prints is None:
         msg = (
             f"Release {release.version} may not be redistributed and has no {FINGERPRINTS} "

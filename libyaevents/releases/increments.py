@@ -29,6 +29,7 @@ from libyaevents.releases.layers import DELETES_COLUMNS, read_layers
 from libyaevents.releases.manifest import (
     content_fields,
     file_schema,
+    listed_resource,
     safe_path,
     table_entry,
     write_plain,
@@ -146,7 +147,7 @@ def read_deletes(folder: Path, manifest: Mapping[str, Any]) -> pa.Table:
     ``row`` (each row's position in its layer's file) is absent from deletes
     written before 2026-12-08; readers find those rows by id.
     """
-    listed = next((r for r in manifest["resources"] if r.get("name") == DELETES), None)
+    listed = listed_resource(manifest, DELETES)
     if listed is None:
         return pa.table({"layer": pa.array([], pa.int32()), _KEY: pa.array([], pa.large_string())})
     return pq.read_table(safe_path(folder.resolve(), listed.get("path")))

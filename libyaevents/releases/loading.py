@@ -44,7 +44,12 @@ from libyaevents.releases.increments import (
 )
 from libyaevents.releases.layers import layered_frame
 from libyaevents.releases.lazy import dask_events
-from libyaevents.releases.manifest import CHANGES_NAME, read_manifest, safe_path
+from libyaevents.releases.manifest import (
+    CHANGES_NAME,
+    listed_resource,
+    read_manifest,
+    safe_path,
+)
 from libyaevents.releases.stores import StoreArg, open_store
 
 __all__ = ["DaskRelease", "Release", "load"]
@@ -232,9 +237,7 @@ def load(
         lines = VerifyResult(version=version, problems=as_problem_table(found)).messages()
         raise IntegrityError("Release " + version + " failed its checks:\n" + "\n".join(lines))
     events_path = folder / "events.parquet"
-    listed: Mapping[str, Any] = next(
-        (r for r in manifest["resources"] if r.get("name") == "events"), {}
-    )
+    listed = listed_resource(manifest, "events") or {}
     if engine == "dask":
         return DaskRelease(
             version=version,

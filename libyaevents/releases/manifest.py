@@ -46,6 +46,7 @@ __all__ = [
     "created_date",
     "file_entry",
     "file_schema",
+    "listed_resource",
     "read_manifest",
     "release_manifest",
     "safe_path",
@@ -277,6 +278,14 @@ def compatible(old: Any, new: Mapping[str, Any]) -> bool:
     kept = all(n in current and shape(f) == shape(current[n]) for n, f in fields.items())
     added = [f for n, f in current.items() if n not in fields]
     return kept and all(f.get("x-libyaevents-optional-column") for f in added)
+
+
+def listed_resource(manifest: Mapping[str, Any], name: str) -> Mapping[str, Any] | None:
+    """The manifest's resource called ``name``, or None when it lists none."""
+    found: Mapping[str, Any] | None = next(
+        (r for r in manifest["resources"] if r.get("name") == name), None
+    )
+    return found
 
 
 def safe_path(folder: Path, name: object) -> Path:

@@ -39,7 +39,7 @@ from libyaevents.releases.checks import VerifyResult, as_problem_table, check_fi
 from libyaevents.releases.increments import layer_files, layered, read_deletes
 from libyaevents.releases.layers import live_parts
 from libyaevents.releases.loading import Release, load
-from libyaevents.releases.manifest import safe_path
+from libyaevents.releases.manifest import listed_resource, safe_path
 from libyaevents.releases.splice import ordered
 from libyaevents.releases.stores import LocalStore
 
@@ -127,7 +127,7 @@ class Parent:
         return HeldRows.read(self._checked, self.manifest)
 
     def _listed(self, name: str) -> Mapping[str, Any] | None:
-        return next((r for r in self.manifest["resources"] if r.get("name") == name), None)
+        return listed_resource(self.manifest, name)
 
     def table(self, name: str) -> pd.DataFrame:
         """``actors`` or ``measures``, in the canonical dtypes."""
