@@ -34,6 +34,7 @@ __all__ = [
     "byte_table",
     "chunks_of",
     "edges_in",
+    "holds_byte",
     "rows_holding",
 ]
 
@@ -163,16 +164,31 @@ def edges_in(values: Any, table: np.ndarray) -> np.ndarray:
     parts: list[np.ndarray] = []
     for offsets, data, valid in chunks_of(values):
         starts, ends = offsets[:-1], offsets[1:]
-        hit = ends == starts  # empty
         if len(data):
-            # offsets never decrease: only trailing empty values start at the end of
-            # the data; an empty value at the start reads data[-1], and is a hit anyway
-            inside = int(np.searchsorted(starts, len(data)))
-            # np.take, not fancy indexing: a quarter less time (48k values, 0.37 -> 0.27 ms)
-            hit[:inside] |= np.take(table, np.take(data, starts[:inside]))
-            hit |= np.take(table, np.take(data, ends - 1))
-        parts.append(hit & valid)
+            # an empty value's first or last byte is out of its range (clipped into the
+            # data): any answer will do, it is a hit for being empty
+            hit = np.take(table, np.take(data, starts, mode="clip"))
+            hit |= np.take(table, np.take(data, ends - 1, mode="clip"))
+            hit |= ends == starts
+        else:
+            hit = ends == starts
+        hit &= valid
+        parts.append(hit)
     return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
+
+
+def holds_byte(values: Any, char: bytes) -> bool:
+    """Whether some value may hold the single byte ``char`` (False: none does).
+
+    One ``min`` (then, for a low byte, no more) over each chunk's bytes: the
+    question :func:`byte_counts` answers per value, asked first for the column.
+    """
+    code = char[0]
+    for offsets, data in (_bytes_of(chunk) for chunk in _arrays(values)):
+        segment = data[int(offsets[0]) : int(offsets[-1])]
+        if len(segment) and segment.min() <= code <= segment.max():
+            return True
+    return False
 
 
 def blank_or_padded(values: Any) -> np.ndarray:

@@ -34,7 +34,6 @@ Examples
 
 from __future__ import annotations
 
-import functools
 import os
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -58,7 +57,6 @@ from libyaevents.readers.assemble import (
     Columns,
     Part,
     counted,
-    counting_lines,
     country_codes,
     current_districts,
     district_names,
@@ -278,15 +276,15 @@ def _event_types(cols: Columns, vintage: str) -> None:
 
 
 def _convert(cols: Columns, vintage: str) -> None:
-    """Convert every column; steps that touch different columns run two at a time."""
-    cols.concurrently([
-        *(functools.partial(_normalise_actor, cols, name) for name in _ACTOR_COLUMNS),
-        functools.partial(_place, cols),
-        functools.partial(_event_types, cols, vintage),
-        functools.partial(_event_date, cols),
-        *(functools.partial(_actor_types, cols, name) for name in _ACTOR_TYPE_COLUMNS),
-        lambda: cols.vocabulary("source_scale", _SOURCE_SCALES, "an ACLED source scale"),
-    ])  # fmt: skip
+    """Convert every column (a part's steps one after another: see docs/performance.md)."""
+    for name in _ACTOR_COLUMNS:
+        _normalise_actor(cols, name)
+    _place(cols)
+    _event_types(cols, vintage)
+    _event_date(cols)
+    for name in _ACTOR_TYPE_COLUMNS:
+        _actor_types(cols, name)
+    cols.vocabulary("source_scale", _SOURCE_SCALES, "an ACLED source scale")
     cols.fields([
         f for f in EVENTS.fields
         if f.name not in cols.out and f.name not in _ACTOR_TYPE_COLUMNS
@@ -426,8 +424,7 @@ def _convert_part(text: CsvText) -> _Part:
         "column-unnamed",
         "a value in a column with no header (a shifted row: an unquoted comma in a value?)",
     )
-    with counting_lines(text):
-        _convert(cols, layout.vintage)
+    _convert(cols, layout.vintage)
     filled = frozenset(
         n for n in layout.missing if n in cols.out and convert.present(cols.out[n]).any()
     )
@@ -452,7 +449,7 @@ def _events(texts: Iterable[CsvText]) -> Loaded:
         file_notes.append(f"not in this layout, left empty: {', '.join(absent)}")
     parts = [each.part for each in found]
     found.clear()
-    actors = counted(parts)  # built while the parts are made one frame
+    actors = counted(parts)
     events, problems, notes, lines = joined(parts)
     merged = 0
     if layout.monadic:

@@ -13,14 +13,9 @@ read in parts (:func:`read_in_parts`) is converted part by part, and
 from __future__ import annotations
 
 import contextlib
-import functools
 import io
 import os
-import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager
-from contextvars import ContextVar
 from dataclasses import dataclass, replace
 from typing import IO, Any, Final, TypeVar
 
@@ -54,7 +49,6 @@ __all__ = [
     "Columns",
     "Part",
     "counted",
-    "counting_lines",
     "country_codes",
     "current_districts",
     "district_names",
@@ -69,7 +63,6 @@ __all__ = [
 ]
 
 _T = TypeVar("_T")
-_A = TypeVar("_A")
 
 #: Range of each integer kind, for conversions that must fit before narrowing.
 INT_BOUNDS: Final = {
@@ -80,65 +73,6 @@ INT_BOUNDS: Final = {
 }
 
 _NULLABLE_INTS: Final = {getattr(pa, t)(): pd.api.types.pandas_dtype(t.title()) for t in INT_BOUNDS}
-
-
-#: Columns converted at once (this 2-core machine: 2 threads, most of the work out of the GIL).
-_WORKERS: Final = min(4, os.cpu_count() or 1)
-#: The worker threads of the file being read, by role (see :func:`reading_threads`).
-_POOLS: ContextVar[dict[str, ThreadPoolExecutor] | None] = ContextVar(
-    "libyaevents_workers", default=None
-)
-
-
-@contextmanager
-def reading_threads() -> Iterator[None]:
-    """Keep worker threads for one file's read: started once, not for every part.
-
-    Starting a thread waits for it to take the GIL, which the parse and the
-    conversions hold in turn: the three pools started per part were ~15% of the
-    main thread's samples in a 1M-event read. One pool per role, so the
-    conversions still run two at a time beside the line count and the actor
-    mentions (with :func:`_aside`: median 1.40 -> 1.29 s, eight fresh processes).
-    Pool threads do not see this context, so a task that converted columns
-    itself would start its own threads rather than wait on these.
-    """
-    pools: dict[str, ThreadPoolExecutor] = {}
-    token = _POOLS.set(pools)
-    try:
-        yield
-    finally:
-        _POOLS.reset(token)
-        for pool in pools.values():
-            pool.shutdown()
-
-
-def _aside(task: Callable[[_A], _T], argument: _A) -> Future[_T]:
-    """``task(argument)`` on the reading file's spare thread, off the conversions' path.
-
-    Counting a part's actor mentions this way overlaps the next part's
-    conversion, and building the actors from them the frame's; outside
-    :func:`reading_threads` it runs at once.
-    """
-    pools = _POOLS.get()
-    if pools is None:
-        done: Future[_T] = Future()
-        done.set_result(task(argument))
-        return done
-    with _workers("aside", 1) as pool:
-        return pool.submit(task, argument)
-
-
-@contextmanager
-def _workers(role: str, count: int) -> Iterator[ThreadPoolExecutor]:
-    """``count`` threads for a role: the reading file's (:func:`reading_threads`), else new."""
-    pools = _POOLS.get()
-    if pools is None:
-        with ThreadPoolExecutor(count) as fresh:
-            yield fresh
-        return
-    if role not in pools:
-        pools[role] = ThreadPoolExecutor(count, thread_name_prefix=f"libyaevents-{role}")
-    yield pools[role]
 
 
 @dataclass(frozen=True)
@@ -222,26 +156,13 @@ class Columns:
             )
         self.out[field.name] = values
 
-    def concurrently(self, steps: Sequence[Callable[[], object]]) -> None:
-        """Run steps that touch different columns two at a time (their kernels release the GIL).
-
-        Rejects and caveats are reported in line and column order whatever order
-        the steps finish in (:func:`account` sorts them).
-        """
-        with _workers("steps", _WORKERS) as pool:
-            for _ in pool.map(lambda step: step(), steps):
-                pass  # a step's exception is raised here
-
     def fields(self, fields: Sequence[Field]) -> None:
-        """Numbers converted and text trimmed for these fields, two columns at a time."""
-
-        def one(field: Field) -> None:
+        """Numbers converted and text trimmed for these fields."""
+        for field in fields:
             if field.kind in INT_BOUNDS or field.kind == "float64":
                 self.number(field)
             else:
                 self.out[field.name] = self.get(field.name)
-
-        self.concurrently([functools.partial(one, f) for f in fields])
 
     def vocabulary(self, name: str, allowed: Sequence[str], what: str) -> None:
         """Keep a closed-vocabulary column; values outside ``allowed`` are rejected.
@@ -313,19 +234,6 @@ def _each_distinct(
     if bad.any():
         rows_bad = np.asarray(loose.fill_null(loose.take(pa.array(bad), indices), False))
     return loose.take(converted, indices), rows_bad
-
-
-@contextmanager
-def counting_lines(text: CsvText) -> Iterator[None]:
-    """Count the line breaks in the text's records in a thread while the caller converts.
-
-    The count (one scan of every column's bytes) is only read by :func:`finish`;
-    its numpy scans release the GIL, so it overlaps the conversions.
-    """
-    with _workers("lines", 1) as pool:
-        counted = pool.submit(text.lines, [])
-        yield
-        counted.result()
 
 
 def district_names(values: Any) -> dict[str, str]:
@@ -482,11 +390,6 @@ def frame_of(tables: list[pa.Table]) -> pd.DataFrame:
     Empties ``tables``: each column's Arrow buffers are let go (and the memory
     returned to the system) once it is converted, so the parts and the frame
     share the memory one column at a time instead of holding the numbers twice.
-    Two columns are converted at once (the reading file's step threads, see
-    :func:`reading_threads`): this runs after the file's last part is parsed,
-    with a core otherwise idle (1M events: 0.10 s on one thread). Columns of
-    8 bytes a row are converted one at a time all the same: two at once held one
-    more such copy at the read's peak (3M events: +7-25 MB).
     """
     schema = tables[0].schema
     chunks = {
@@ -494,22 +397,15 @@ def frame_of(tables: list[pa.Table]) -> pd.DataFrame:
         for field in schema
     }
     tables.clear()
-    wide = threading.Lock()
-
-    def one(field: pa.Field[Any]) -> pd.Series:
+    columns = {}
+    for field in schema:
         column = pa.Table.from_arrays(
             [pa.chunked_array(chunks.pop(field.name), field.type)], [field.name]
         )
-        eight = pa.types.is_primitive(field.type) and field.type.bit_width == 64
-        with wide if eight or pa.types.is_date(field.type) else contextlib.nullcontext():
-            converted = to_frame(column)[field.name]
-            del column
-            if not pa.types.is_large_string(field.type):  # strings: no copy, nothing freed
-                pa.default_memory_pool().release_unused()
-        return converted
-
-    with _workers("steps", _WORKERS) as pool:
-        columns = dict(zip(schema.names, pool.map(one, schema), strict=True))
+        columns[field.name] = to_frame(column)[field.name]
+        del column
+        if not pa.types.is_large_string(field.type):  # strings: no copy, nothing freed
+            pa.default_memory_pool().release_unused()
     return pd.DataFrame(columns, copy=False)
 
 
@@ -521,13 +417,13 @@ class Part:
     problems: pd.DataFrame
     notes: pd.DataFrame
     lines: np.ndarray
-    mentions: Future[pa.Table] | None  # None: count them on the joined events (rows merge)
+    mentions: pa.Table | None  # None: count them on the joined events (rows merge)
 
     @classmethod
     def of(cls, text: CsvText, cols: Columns, *, id_column: str, count: bool = True) -> Part:
         """Finish a part's columns (see :func:`finish`); ``count``: its actors' mentions too."""
         events, problems, notes, lines = finish(text, cols, id_column=id_column)
-        return cls(events, problems, notes, lines, _aside(mentions, events) if count else None)
+        return cls(events, problems, notes, lines, mentions(events) if count else None)
 
 
 def joined(parts: list[Part]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, np.ndarray]:
@@ -544,22 +440,12 @@ def joined(parts: list[Part]) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame,
     return events, problems, concat_problems(part.notes for part in parts), lines
 
 
-def counted(parts: Sequence[Part]) -> Future[pd.DataFrame] | None:
-    """The actors from the parts' mentions, when every part counted them; else None.
-
-    Built on the reading file's spare thread (see :func:`_aside`), after the
-    mentions counted there: call it before :func:`joined`, whose frame is made
-    meanwhile (the actors were 0.05 s of a 1M-event read's end, with a core idle).
-    """
+def counted(parts: Sequence[Part]) -> pd.DataFrame | None:
+    """The actors from the parts' mentions, when every part counted them; else None."""
     found = [part.mentions for part in parts if part.mentions is not None]
     if len(found) != len(parts):
         return None
-    return _aside(_actors_of, found)
-
-
-def _actors_of(mentions: list[Future[pa.Table]]) -> pd.DataFrame:
-    # the spare thread's earlier tasks, done (one thread, in order) or done at once
-    return actors_from_counts([each.result() for each in mentions])
+    return actors_from_counts(found)
 
 
 def each_part(
@@ -596,15 +482,14 @@ def read_in_parts(
     source = arguments.source(source, "source")
     if not isinstance(source, str | os.PathLike):  # read once, so a second try can start over
         source = _buffered(source)
-    with reading_threads():
-        for typed in (types, None) if types is not None else (None,):
-            try:
-                return _convert_all(convert, read_csv_parts(source, progress, types=typed))
-            except Unstreamable:
-                pass
-            if not isinstance(source, str | os.PathLike):
-                source.seek(0)
-        return convert([read_csv_text(source, progress)])
+    for typed in (types, None) if types is not None else (None,):
+        try:
+            return _convert_all(convert, read_csv_parts(source, progress, types=typed))
+        except Unstreamable:
+            pass
+        if not isinstance(source, str | os.PathLike):
+            source.seek(0)
+    return convert([read_csv_text(source, progress)])
 
 
 def _convert_all(
@@ -639,7 +524,7 @@ def loaded(
     file_notes: list[str],
     merged: int = 0,
     rows_read: int | None = None,
-    actors: Future[pd.DataFrame] | None = None,
+    actors: pd.DataFrame | None = None,
 ) -> Loaded:
     """The :class:`Loaded` result, problems in line order and the actors built.
 
@@ -649,7 +534,7 @@ def loaded(
     """
     return Loaded(
         events=events.reset_index(drop=True),
-        actors=actors_from_events(events) if actors is None else actors.result(),
+        actors=actors_from_events(events) if actors is None else actors,
         problems=problems.sort_values("line", kind="stable").reset_index(drop=True),
         notes=notes,
         source=text.name,

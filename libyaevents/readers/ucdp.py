@@ -348,7 +348,7 @@ def _ged(texts: Iterable[CsvText]) -> Loaded:
     found, text, rows_read = each_part(texts, _ged_part)
     parts, ucdp_regions = [part for part, _ in found], sum(n for _, n in found)
     found.clear()
-    actors = counted(parts)  # built while the parts are made one frame
+    actors = counted(parts)
     events, problems, notes, lines = joined(parts)
     file_notes = [
         "source_scale and timestamp are not coded by UCDP: left empty",
