@@ -204,6 +204,7 @@ def _as_text(values: Any) -> Any:
     return values
 
 
+_FIELDS: Final = {field.name: field for field in EVENTS.fields}
 #: Each events column's Arrow type (what :func:`typed_arrow` casts a converted column to).
 _CANONICAL: Final = {field.name: arrow_type(field) for field in EVENTS.fields}
 
@@ -281,11 +282,16 @@ def typed_arrow(values: Any, field: Field) -> Any:
 
 def to_frame(arrow: pa.Table) -> pd.DataFrame:
     """Arrow to canonical pandas dtypes; integer columns with gaps stay nullable."""
-    mapper: Any = _NULLABLE_INTS.get
+    # only an integer type some column holds a gap in goes through pandas' masked
+    # arrays: the others come as numpy (1M events: the frame 0.19 -> 0.11 s)
+    gaps = {f.type for f, c in zip(arrow.schema, arrow.columns, strict=True)
+            if pa.types.is_integer(f.type) and c.null_count}  # fmt: skip
+
+    def mapper(kind: pa.DataType) -> Any:
+        return _NULLABLE_INTS.get(kind) if kind in gaps else None
+
     frame = arrow.to_pandas(date_as_object=False, ignore_metadata=True, types_mapper=mapper)
-    for field in EVENTS.fields:
-        if field.name not in frame:
-            continue
+    for field in (_FIELDS[name] for name in arrow.column_names if name in _FIELDS):
         target = pandas_dtype(field)
         column = frame[field.name]
         if field.kind in INT_BOUNDS and column.hasnans:
