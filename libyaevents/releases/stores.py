@@ -30,8 +30,6 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, Final, Protocol, runtime_checkable
 
-import filelock
-
 from libyaevents.errors import (
     InputError,
     ReleaseNotFoundError,
@@ -223,6 +221,9 @@ class LocalStore:
         if isinstance(wait, bool) or not isinstance(wait, int | float) or not wait >= 0:
             msg = f"wait must be a number of seconds, 0 or more; found {wait!r}."
             raise InputError(msg)
+        # imported by writers only: a script that loads never pays for it (9 ms)
+        import filelock  # noqa: PLC0415
+
         self.root.mkdir(parents=True, exist_ok=True)
         lock = filelock.FileLock(self.root / LOCK_NAME, is_singleton=True)
         try:
