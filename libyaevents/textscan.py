@@ -182,6 +182,14 @@ def holds_byte(values: Any, char: bytes) -> bool:
 
     One ``min`` (then, for a low byte, no more) over each chunk's bytes: the
     question :func:`byte_counts` answers per value, asked first for the column.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> holds_byte(pa.array(["one line", None]), b"\\n")
+    False
+    >>> holds_byte(pa.array(["two\\nlines"]), b"\\n")
+    True
     """
     code = char[0]
     for offsets, data in (_bytes_of(chunk) for chunk in _arrays(values)):

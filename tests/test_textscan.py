@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from libyaevents.schema.models import _BLANK_PATTERN, HIDDEN_PATTERN, _no_hidden, _not_blank
-from libyaevents.textscan import blank_or_padded, byte_counts
+from libyaevents.textscan import blank_or_padded, byte_counts, holds_byte
 
 # every kind of character the checks care about, plus ordinary and multi-byte ones
 CHARS = st.sampled_from(
@@ -41,6 +41,16 @@ def test_line_breaks_from_the_buffers_equal_counting_each_value(values, cut, lar
     column = _chunked(values, cut, large)
     expected = np.asarray(pc.fill_null(pc.count_substring(column, "\n"), 0), dtype="int64")
     assert byte_counts(column, b"\n").tolist() == expected.tolist()
+
+
+@settings(max_examples=150, deadline=None)
+@given(values=VALUES, cut=st.integers(0, 30), large=st.booleans())
+def test_a_column_said_to_hold_no_line_break_holds_none(values, cut, large):
+    column = _chunked(values, cut, large)
+    if any("\n" in value for value in values if value):
+        assert holds_byte(column, b"\n")
+    if all(value is None or (value.isascii() and value.isprintable()) for value in values):
+        assert not holds_byte(column, b"\n")  # printable ASCII only: no byte below a space
 
 
 @settings(max_examples=150, deadline=None)
