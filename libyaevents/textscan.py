@@ -31,10 +31,10 @@ __all__ = [
     "ascii_only",
     "blank_or_padded",
     "byte_counts",
+    "byte_hits",
     "byte_table",
     "chunks_of",
     "edges_in",
-    "holds_byte",
     "rows_holding",
 ]
 
@@ -144,8 +144,27 @@ def ascii_only(values: Any) -> bool:
 
 def byte_counts(values: Any, char: bytes) -> np.ndarray:
     """How many times the single byte ``char`` occurs in each value (0 for empty ones)."""
+    counts = byte_hits(values, char)
+    return np.zeros(len(values), dtype="int64") if counts is None else counts
+
+
+def byte_hits(values: Any, char: bytes) -> np.ndarray | None:
+    """:func:`byte_counts`, or None when no value holds ``char`` (and no array is made).
+
+    A chunk is searched only when its bytes' ``min`` and ``max`` allow ``char``;
+    most text columns hold no line break, and the column of zeros each would
+    get is not made.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> byte_hits(pa.array(["one line", None]), b"\\n") is None
+    True
+    >>> byte_hits(pa.array(["two\\nlines", "x"]), b"\\n").tolist()
+    [1, 0]
+    """
     chunks = _arrays(values)
-    counts = np.zeros(sum(len(c) for c in chunks), dtype="int64")
+    counts: np.ndarray | None = None
     start = 0
     for chunk in chunks:
         offsets, data = _bytes_of(chunk)
@@ -153,8 +172,11 @@ def byte_counts(values: Any, char: bytes) -> np.ndarray:
         segment = data[low:high]
         if len(segment) and segment.min() <= char[0] <= segment.max():
             hits = np.flatnonzero(segment == char[0])
-            rows = np.searchsorted(offsets, hits + low, side="right") - 1
-            counts[start : start + len(chunk)] = np.bincount(rows, minlength=len(chunk))
+            if len(hits):
+                if counts is None:
+                    counts = np.zeros(sum(len(c) for c in chunks), dtype="int64")
+                rows = np.searchsorted(offsets, hits + low, side="right") - 1
+                counts[start : start + len(chunk)] = np.bincount(rows, minlength=len(chunk))
         start += len(chunk)
     return counts
 
@@ -175,28 +197,6 @@ def edges_in(values: Any, table: np.ndarray) -> np.ndarray:
         hit &= valid
         parts.append(hit)
     return np.concatenate(parts) if parts else np.zeros(0, dtype=bool)
-
-
-def holds_byte(values: Any, char: bytes) -> bool:
-    """Whether some value may hold the single byte ``char`` (False: none does).
-
-    One ``min`` (then, for a low byte, no more) over each chunk's bytes: the
-    question :func:`byte_counts` answers per value, asked first for the column.
-
-    Examples
-    --------
-    >>> import pyarrow as pa
-    >>> holds_byte(pa.array(["one line", None]), b"\\n")
-    False
-    >>> holds_byte(pa.array(["two\\nlines"]), b"\\n")
-    True
-    """
-    code = char[0]
-    for offsets, data in (_bytes_of(chunk) for chunk in _arrays(values)):
-        segment = data[int(offsets[0]) : int(offsets[-1])]
-        if len(segment) and segment.min() <= code <= segment.max():
-            return True
-    return False
 
 
 def blank_or_padded(values: Any) -> np.ndarray:

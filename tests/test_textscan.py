@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from libyaevents.schema.models import _BLANK_PATTERN, HIDDEN_PATTERN, _no_hidden, _not_blank
-from libyaevents.textscan import blank_or_padded, byte_counts, holds_byte
+from libyaevents.textscan import blank_or_padded, byte_counts, byte_hits
 
 # every kind of character the checks care about, plus ordinary and multi-byte ones
 CHARS = st.sampled_from(
@@ -45,12 +45,14 @@ def test_line_breaks_from_the_buffers_equal_counting_each_value(values, cut, lar
 
 @settings(max_examples=150, deadline=None)
 @given(values=VALUES, cut=st.integers(0, 30), large=st.booleans())
-def test_a_column_said_to_hold_no_line_break_holds_none(values, cut, large):
+def test_byte_hits_are_the_counts_or_none_when_no_value_holds_the_byte(values, cut, large):
     column = _chunked(values, cut, large)
+    found = byte_hits(column, b"\n")
     if any("\n" in value for value in values if value):
-        assert holds_byte(column, b"\n")
-    if all(value is None or (value.isascii() and value.isprintable()) for value in values):
-        assert not holds_byte(column, b"\n")  # printable ASCII only: no byte below a space
+        assert found is not None
+        assert found.tolist() == byte_counts(column, b"\n").tolist()
+    else:
+        assert found is None
 
 
 @settings(max_examples=150, deadline=None)

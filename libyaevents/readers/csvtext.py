@@ -42,7 +42,7 @@ import pyarrow.csv as pv
 
 from libyaevents.errors import ReadError
 from libyaevents.readers.ranges import ends_inside_quotes, parsed_ranges
-from libyaevents.textscan import ascii_only, byte_counts, holds_byte
+from libyaevents.textscan import ascii_only, byte_hits
 
 __all__ = [
     "PART_BYTES",
@@ -522,23 +522,20 @@ def _line_breaks(column: Any) -> np.ndarray | None:
     of the count (1M events: 3.3 -> 2.5 ms a part).
     """
     if pa.types.is_large_string(column.type):
-        if not holds_byte(column, b"\n"):  # asked of the column first: no zeros made
-            return None
-        counts = byte_counts(column, b"\n")
-        return counts if counts.any() else None
+        return byte_hits(column, b"\n")
     if not pa.types.is_dictionary(column.type):
         return None
-    values = [chunk.dictionary for chunk in column.chunks]
-    if not holds_byte(pa.chunked_array(values, column.type.value_type), b"\n"):
+    dictionaries = [chunk.dictionary for chunk in column.chunks]
+    in_values = byte_hits(pa.chunked_array(dictionaries, column.type.value_type), b"\n")
+    if in_values is None:
         return None
-    found = [byte_counts(in_chunk, b"\n") for in_chunk in values]
     per_chunk = [np.zeros(0, dtype="int64")]
-    for chunk, in_values in zip(column.chunks, found, strict=True):  # the dictionary's, each row's
-        if not in_values.any():
-            per_chunk.append(np.zeros(len(chunk), dtype="int64"))
-            continue
+    ends = np.cumsum([len(d) for d in dictionaries])
+    for chunk, stop in zip(column.chunks, ends.tolist(), strict=True):
+        # each row takes the count of its value in this chunk's dictionary
+        in_chunk = in_values[stop - len(chunk.dictionary) : stop]
         indices = np.asarray(chunk.indices.fill_null(0))
-        per_chunk.append(np.where(_valid(chunk), in_values[indices], 0))
+        per_chunk.append(np.where(_valid(chunk), in_chunk[indices], 0))
     return np.concatenate(per_chunk)
 
 
